@@ -1,0 +1,44 @@
+# eventwire: `make run` and `make test` work on a fresh machine with Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/.dagster
+
+.PHONY: setup run test ui lint lock clean
+
+setup: $(STAMP)
+
+# Install exactly what requirements.lock pins, then the project itself without re-resolving.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+$(DAGSTER_HOME):
+	mkdir -p $(DAGSTER_HOME)
+
+run: setup | $(DAGSTER_HOME)
+	$(VENV)/bin/eventwire run
+
+test: setup
+	$(VENV)/bin/pytest -q
+
+ui: setup | $(DAGSTER_HOME)
+	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Re-resolve the direct dependencies in a scratch venv and freeze what was installed.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	.lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check \
+	  | grep -v '^eventwire' > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) warehouse .pytest_cache

@@ -1,0 +1,59 @@
+"""Data files users extend: trigger lexicon, attribution cues, actor dictionary, boilerplate.
+
+Each file is YAML. Loading goes through `load_data_file`, which names the file and the entry
+whenever something is wrong, so a typo never silently miscodes events.
+Users point EVENTWIRE_LEXICON_DIR at a folder of their own files to override ours by name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BUILTIN_DIR = Path(__file__).parent
+
+
+class LexiconError(ValueError):
+    """A data file is missing, unreadable or has an invalid entry."""
+
+
+def data_file(name: str) -> Path:
+    override = os.environ.get("EVENTWIRE_LEXICON_DIR")
+    if override and (Path(override) / name).is_file():
+        return Path(override) / name
+    return BUILTIN_DIR / name
+
+
+def load_data_file(name: str) -> tuple[Path, dict[str, Any]]:
+    path = data_file(name)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: data file not found") from None
+    except yaml.YAMLError as err:
+        raise LexiconError(f"{path}: not valid YAML: {err}") from None
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: expected a mapping at the top level")
+    return path, data
+
+
+def require(cond: bool, path: Path, where: str, message: str) -> None:
+    if not cond:
+        raise LexiconError(f"{path}: {where}: {message}")
+
+
+def str_list(value: Any, path: Path, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    require(
+        isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value),
+        path,
+        where,
+        "expected a list of non-empty strings",
+    )
+    return [v.strip() for v in value]

@@ -1,0 +1,47 @@
+import datetime
+
+import pandera.polars as pa
+import polars as pl
+
+PUBLISHED_SOURCES = ["metadata", "html_meta", "dateline", "none"]
+
+
+class Articles(pa.DataFrameModel):
+    """One row per distinct article read from raw/."""
+
+    article_id: str = pa.Field(
+        unique=True, str_length=16, description="Stable id: hash of the normalized article text."
+    )
+    source_path: str = pa.Field(description="Path of the raw file, relative to the raw folder.")
+    source_record: int | None = pa.Field(
+        nullable=True, ge=0, description="Record index inside a JSON/JSONL file; null otherwise."
+    )
+    source_format: str = pa.Field(
+        isin=["txt", "html", "json", "jsonl"], description="Format the article was read from."
+    )
+    url: str | None = pa.Field(nullable=True, description="Canonical URL, when known.")
+    outlet: str | None = pa.Field(nullable=True, description="Publishing outlet.")
+    title: str | None = pa.Field(nullable=True, description="Headline.")
+    dateline: str | None = pa.Field(
+        nullable=True, description="Dateline place as written, e.g. WASHINGTON."
+    )
+    published_date: datetime.date | None = pa.Field(
+        nullable=True, description="Publication date; the base for resolving relative dates."
+    )
+    published_source: str = pa.Field(
+        isin=PUBLISHED_SOURCES, description="Where published_date came from (or none)."
+    )
+    body_start: int = pa.Field(
+        ge=0, description="Offset in text where the story starts, after the dateline (0 if none)."
+    )
+    language: str = pa.Field(description="ISO 639-1 language code, or 'und' when unknown.")
+    text: str = pa.Field(
+        str_length={"min_value": 1},
+        description="Clean article body; every start_char/end_char in other tables indexes it.",
+    )
+    word_count: int = pa.Field(ge=1, description="Whitespace-separated words in text.")
+    ingested_at: pl.Datetime(time_zone="UTC") = pa.Field(description="When the row was read (UTC).")
+
+    class Config:
+        strict = True
+        name = "articles"
