@@ -1,0 +1,344 @@
+"""Extraction for a batch of articles: parse once, run every rule, return validated-shape rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+from spacy.tokens import Doc, Span, Token
+
+from pipelines import EXTRACTOR_VERSION
+from pipelines.extract import claims as claim_rules
+from pipelines.extract import events as event_rules
+from pipelines.extract import syntax
+from pipelines.extract.actors import Actor, ActorResolver, normalize
+from pipelines.extract.dates import resolve_date
+from pipelines.extract.nlp import DEFAULT_MODEL, parse, resolve_workers
+from pipelines.extract.quantities import find_quantities
+from pipelines.extract.rules import attribution_cues, modality_cues, trigger_lexicon
+from schemas import Actors, Claims, Events, Quantities, frame_from_rows
+
+Progress = Callable[[int, int], None]  # (articles done, articles total)
+_FORWARD = {"planned", "expected", "possible"}
+_GOVERNMENT_HEADS = {"partner", "ally", "country", "nation", "government", "state", "neighbour",
+                     "neighbor", "administration", "ministry", "regime"}  # fmt: skip
+_ORGANIZATION_HEADS = {"group", "organisation", "organization", "agency", "party", "union",
+                       "company", "coalition", "committee", "council", "network", "alliance"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    article_id: str
+    text: str
+    published_date: dt.date | None = None
+    outlet: str | None = None
+    body_start: int = 0  # tokens before this offset (the dateline) are never actors
+
+
+@dataclass
+class ExtractionResult:
+    events: pl.DataFrame
+    claims: pl.DataFrame
+    quantities: pl.DataFrame
+    actors: pl.DataFrame
+    articles_parsed: int = 0
+    words_parsed: int = 0
+
+
+@dataclass
+class _Rows:
+    events: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    quantities: list[dict] = field(default_factory=list)
+    actors: dict[str, tuple[Actor, set[str]]] = field(default_factory=dict)
+
+
+def stable_id(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def extract_articles(
+    articles: Iterable[ArticleInput],
+    *,
+    model: str = DEFAULT_MODEL,
+    n_process: int = 0,
+    batch_size: int = 32,
+    progress: Progress | None = None,
+) -> ExtractionResult:
+    articles = list(articles)
+    words = sum(len(a.text.split()) for a in articles)
+    workers = resolve_workers(n_process, words)
+    rows = _Rows()
+    docs = parse((a.text for a in articles), model=model, n_process=workers, batch_size=batch_size)
+    for n, (article, doc) in enumerate(zip(articles, docs, strict=True), 1):
+        extract_doc(article, doc, rows)
+        if progress:
+            progress(n, len(articles))
+    actor_rows = [
+        {
+            "actor_id": a.actor_id,
+            "name": a.name,
+            "kind": a.kind,
+            "country": a.country,
+            "sector": a.sector,
+            "in_dictionary": a.in_dictionary,
+            "aliases": sorted(texts | set(a.aliases)),
+        }
+        for a, texts in sorted(rows.actors.values(), key=lambda x: x[0].actor_id)
+    ]
+    return ExtractionResult(
+        events=frame_from_rows(Events, rows.events),
+        claims=frame_from_rows(Claims, rows.claims),
+        quantities=frame_from_rows(Quantities, rows.quantities),
+        actors=frame_from_rows(Actors, actor_rows),
+        articles_parsed=len(articles),
+        words_parsed=words,
+    )
+
+
+def extract_doc(article: ArticleInput, doc: Doc, rows: _Rows) -> None:
+    lex, modal, cues = trigger_lexicon(), modality_cues(), attribution_cues()
+    cue_lemmas = set(cues.verbs) | {"accord"}
+    resolver = ActorResolver()
+    text = article.text
+    aid = article.article_id
+    article_claims: list[dict] = []
+    told_outlets: dict[str, str] = {}  # speaker head lemma -> outlet they talked to
+
+    for s_idx, sent in enumerate(doc.sents):
+        # Claims first: an event inside a claim's content is reported under it.
+        sent_claims = []
+        for cm in claim_rules.find_claims(sent, cues):
+            row = _claim_row(aid, s_idx, cm, text, resolver, cues, told_outlets)
+            sent_claims.append(row)
+        article_claims.extend(sent_claims)
+
+        mentions = event_rules.find_events(sent, lex, modal, cue_lemmas)
+        anchor_map: dict[int, dict] = {}
+        sent_events = []
+        for ev in mentions:
+            row = _event_row(aid, s_idx, ev, article, resolver, sent)
+            row["claim_id"] = _enclosing_claim(row["start_char"], sent_claims)
+            sent_events.append(row)
+            for a in ev.anchors:
+                anchor_map.setdefault(a.i, row)
+        _attach_dates(sent, mentions, sent_events, article.published_date)
+        speakers = {c["_speaker_i"] for c in sent_claims}
+        for q in find_quantities(sent):
+            if q.counted.i in speakers:
+                continue  # "four U.S. officials" counts sources, not something that happened
+            ev_row = _event_for(q.counted, anchor_map, sent_events)
+            rows.quantities.append(
+                {
+                    "quantity_id": stable_id(aid, "quantity", q.start, q.end),
+                    "article_id": aid,
+                    "event_id": ev_row["event_id"] if ev_row else None,
+                    "sentence_index": s_idx,
+                    "kind": q.kind,
+                    "value": q.value,
+                    "unit": q.unit,
+                    "qualifier": q.qualifier,
+                    "text": text[q.start : q.end],
+                    "start_char": q.start,
+                    "end_char": q.end,
+                    "extractor_version": EXTRACTOR_VERSION,
+                }
+            )
+        rows.events.extend(sent_events)
+    rows.claims.extend(article_claims)
+    for actor, texts in resolver.actors():
+        kept = rows.actors.setdefault(actor.actor_id, (actor, set()))
+        kept[1].update(texts)
+
+
+def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
+    doc = sent.doc
+    start = ev.trigger.idx
+    last = doc[ev.end_token - 1]
+    end = last.idx + len(last.text)
+    a1_text, a1 = _actor(ev.actor1, resolver, article.body_start)
+    a2_text, a2 = _actor(ev.actor2, resolver, article.body_start)
+    location_text = ev.location.text if ev.location is not None else None
+    location_country = None
+    if location_text:
+        place = resolver.d.by_alias.get(normalize(location_text))
+        location_country = place.country if place is not None else None
+    return {
+        "event_id": stable_id(aid, "event", start, end, ev.event_type),
+        "article_id": aid,
+        "sentence_index": s_idx,
+        "start_char": start,
+        "end_char": end,
+        "trigger": article.text[start:end],
+        "event_type": ev.event_type,
+        "event_mode": ev.rule.mode,
+        "quad_class": ev.quad_class,
+        "actor1_text": a1_text,
+        "actor1_id": a1.actor_id if a1 else None,
+        "actor2_text": a2_text,
+        "actor2_id": a2.actor_id if a2 else None,
+        "event_date": None,
+        "date_end": None,
+        "date_precision": None,
+        "date_text": None,
+        "location_text": location_text,
+        "location_country": location_country,
+        "modality": ev.modality,
+        "claim_id": None,
+        "confidence": ev.confidence,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def _actor(
+    tok: Token | None, resolver: ActorResolver, body_start: int
+) -> tuple[str | None, Actor | None]:
+    if tok is None or tok.idx < body_start or tok.ent_type_ in ("DATE", "TIME"):
+        return None, None
+    if tok.pos_ == "PRON":
+        return tok.text, resolver.resolve_pronoun(tok.text)
+    span = syntax.phrase(tok)
+    ner = tok.ent_type_ or None
+    return span.text, resolver.resolve(span.text, tok.lemma_, ner)
+
+
+def _attach_dates(sent: Span, mentions, rows: list[dict], published: dt.date | None) -> None:
+    """A date belongs to the event whose clause it hangs off (first anchor up its heads)."""
+    anchor_rows: dict[int, list[tuple[object, dict]]] = {}
+    for ev, row in zip(mentions, rows, strict=True):
+        for a in ev.anchors:
+            anchor_rows.setdefault(a.i, []).append((ev, row))
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        for anc in syntax.ancestors_in_sentence(ent.root):
+            if anc.i not in anchor_rows:
+                continue
+            for ev, row in anchor_rows[anc.i]:
+                if row["date_text"] is not None:
+                    continue
+                date_text = _date_phrase(ent)
+                resolved = resolve_date(date_text, published, future=ev.modality in _FORWARD)
+                if resolved is None:
+                    continue
+                row["event_date"] = resolved.start
+                row["date_end"] = resolved.end
+                row["date_precision"] = resolved.precision
+                row["date_text"] = date_text
+            break
+
+
+def _date_phrase(ent: Span) -> str:
+    """The DATE entity with a governing 'since'/'from' ("Since September")."""
+    head = ent.root.head
+    if ent.root.dep_ == "pobj" and head.lower_ in ("since", "from") and head.i == ent.start - 1:
+        return ent.doc[head.i : ent.end].text
+    return ent.text
+
+
+def _event_for(counted: Token, anchor_map: dict[int, dict], sent_events: list[dict]):
+    for anc in syntax.ancestors_in_sentence(counted):
+        if anc.i in anchor_map:
+            return anchor_map[anc.i]
+    if not sent_events:
+        return None
+    return min(sent_events, key=lambda r: abs(r["start_char"] - counted.idx))
+
+
+def _enclosing_claim(start: int, claims: list[dict]) -> str | None:
+    inside = [
+        c
+        for c in claims
+        if c["content_start"] is not None and c["content_start"] <= start < c["content_end"]
+    ]
+    if not inside:
+        return None
+    return min(inside, key=lambda c: c["content_end"] - c["content_start"])["claim_id"]
+
+
+def _claim_row(aid, s_idx, cm, text, resolver, cues, told_outlets) -> dict:
+    speaker_text = cm.speaker_span.text if cm.speaker_span is not None else None
+    head = cm.speaker
+    actor = None
+    if head is not None:
+        if head.pos_ == "PRON":
+            actor = resolver.resolve_pronoun(head.text)
+        elif speaker_text:
+            actor = resolver.resolve(speaker_text, head.lemma_, head.ent_type_ or None)
+    kind, anonymous = _speaker_kind(cm, actor, cues)
+    count = None
+    if head is not None:
+        num = next((c for c in head.children if c.dep_ == "nummod"), None)
+        if num is not None:
+            from pipelines.extract.quantities import parse_number
+
+            value = parse_number([num.text])
+            count = int(value) if value and value >= 1 and value == int(value) else None
+    head_lemma = head.lemma_.lower() if head is not None else ""
+    reported_via = cm.reported_via
+    if reported_via and anonymous:
+        told_outlets[head_lemma] = reported_via
+    elif reported_via is None and anonymous:
+        reported_via = told_outlets.get(head_lemma)
+    content = None
+    c_start, c_end = cm.content_start, cm.content_end
+    if c_start is not None:
+        c_start, c_end = claim_rules.extend_open_quote(text, c_start, c_end)
+        content = text[c_start:c_end]
+    return {
+        "claim_id": stable_id(aid, "claim", cm.cue_start, cm.cue_end),
+        "article_id": aid,
+        "sentence_index": s_idx,
+        "start_char": cm.cue_start,
+        "end_char": cm.cue_end,
+        "speaker_text": speaker_text,
+        "speaker_actor_id": actor.actor_id if actor else None,
+        "speaker_kind": kind,
+        "speaker_count": count,
+        "anonymous": anonymous,
+        "cue": text[cm.cue_start : cm.cue_end],
+        "cue_lemma": cm.cue_lemma,
+        "stance": cm.stance,
+        "content": content,
+        "content_start": c_start,
+        "content_end": c_end,
+        "direct_quote": bool(content) and claim_rules.is_direct_quote(content),
+        "reported_via": reported_via,
+        "confidence": cm.confidence,
+        "extractor_version": EXTRACTOR_VERSION,
+        "_speaker_i": head.i if head is not None else -1,
+    }
+
+
+def _speaker_kind(cm, actor: Actor | None, cues) -> tuple[str, bool]:
+    head = cm.speaker
+    if head is None:
+        return "other", False
+    span = cm.speaker_span
+    lemma = head.lemma_.lower()
+    has_name = any(t.ent_type_ == "PERSON" for t in span) if span is not None else False
+    after = head.doc[head.i : head.sent.end].text.lower()
+    anonymity = any(cue in after for cue in cues.anonymity_cues)
+    if actor is not None and actor.kind == "person" and actor.in_dictionary:
+        return "named_person", False
+    if has_name and head.pos_ == "PROPN":
+        return "named_person", False
+    if span is not None and any(span.text.strip().lower() == o.lower() for o in cues.outlets):
+        return "outlet", False
+    if lemma in cues.anonymous_nouns or anonymity:
+        return "anonymous_official", True
+    if actor is not None and actor.in_dictionary:
+        if actor.kind == "country" or actor.sector in ("GOV", "MIL", "COP"):
+            return "government", False
+        return "organization", False
+    if lemma in _GOVERNMENT_HEADS:
+        return "government", False
+    if lemma in _ORGANIZATION_HEADS or head.ent_type_ == "ORG":
+        return "organization", False
+    if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and re.match(r"[A-Z]", head.text)):
+        return "named_person", False
+    return "other", False

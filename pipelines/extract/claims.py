@@ -1,0 +1,246 @@
+"""Attribution rules: speaker, cue, content and outlet of who-said-what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from pipelines.extract import syntax
+from pipelines.extract.rules import AttributionCues
+
+_CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "on", "that"}
+_QUOTES_OPEN = "“\"«"
+_QUOTES_CLOSE = "”\"»"
+
+
+@dataclass
+class ClaimMention:
+    cue_start: int  # character offsets of the cue
+    cue_end: int
+    cue_lemma: str
+    stance: str
+    speaker: Token | None
+    speaker_span: Span | None
+    content_start: int | None = None
+    content_end: int | None = None
+    reported_via: str | None = None
+    confidence: float = 0.8
+
+
+def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
+    found: list[ClaimMention] = []
+    used: set[int] = set()
+    for tok in sent:
+        if tok.i in used:
+            continue
+        claim = (
+            _according_to(tok, sent, cues)
+            or _refusal(tok, cues)
+            or _phrase_cue(tok, cues)
+            or _verb_cue(tok, cues)
+        )
+        if claim is not None:
+            found.append(claim)
+            used.add(tok.i)
+    return found
+
+
+def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    lemma = tok.lemma_.lower()
+    if tok.pos_ != "VERB" or lemma not in cues.verbs:
+        return None
+    speaker = syntax.subject_of(tok)
+    if speaker is None or speaker.dep_ == "nsubjpass":
+        return None
+    ccomp = syntax.child(tok, "ccomp")
+    doc = tok.doc
+    cue_end_tok = tok
+    reported_via = None
+    obj = syntax.child(tok, "dobj", "dative")
+    if lemma == "tell" and obj is not None:
+        outlet = _outlet_name(obj, cues)
+        if outlet:
+            reported_via = outlet
+            cue_end_tok = doc[syntax.phrase_bounds(obj)[1] - 1]
+    if ccomp is not None:
+        start, end = ccomp.left_edge.i, ccomp.right_edge.i + 1
+        content = doc[start:end]
+    else:
+        content = _object_content(tok)
+        if content is None:
+            return None
+    c_start, c_end = _trim(content)
+    return ClaimMention(
+        cue_start=tok.idx,
+        cue_end=cue_end_tok.idx + len(cue_end_tok.text),
+        cue_lemma=lemma,
+        stance=cues.verbs[lemma],
+        speaker=speaker,
+        speaker_span=syntax.phrase(speaker),
+        content_start=c_start,
+        content_end=c_end,
+        reported_via=reported_via,
+        confidence=0.85 if ccomp is not None else 0.7,
+    )
+
+
+def _object_content(tok: Token) -> Span | None:
+    """'accuses Maduro of involvement ...', 'denounced the actions as ...', 'hinting at ...'."""
+    doc = tok.doc
+    parts = [c for c in tok.children if c.dep_ in ("dobj", "xcomp")]
+    parts += [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS]
+    if not parts:
+        return None
+    parts.sort(key=lambda t: t.i)
+    start = min(p.left_edge.i for p in parts)
+    end = parts[-1].right_edge.i + 1
+    # Asides after a dash are not part of what was said.
+    for i in range(start, end):
+        if doc[i].text in ("—", "–"):
+            end = i
+            break
+    return doc[start:end] if end > start else None
+
+
+def _according_to(tok: Token, sent: Span, cues: AttributionCues) -> ClaimMention | None:
+    if tok.lower_ != "according":
+        return None
+    to = syntax.child(tok, "prep")
+    if to is None or to.lower_ != "to":
+        if tok.i + 1 < sent.end and tok.nbor(1).lower_ == "to":
+            to = tok.nbor(1)
+        else:
+            return None
+    speaker = syntax.child(to, "pobj")
+    if speaker is None:
+        return None
+    doc = tok.doc
+    pp_start = tok.i
+    pp_end = max(t.i for t in speaker.subtree) + 1
+    if pp_start <= sent.start + 1:  # "According to X, <content>."
+        content = doc[pp_end:sent.end]
+    else:  # "<content>, according to X."
+        content = doc[sent.start:pp_start]
+    c_start, c_end = _trim(content)
+    stance = next((s for words, s in cues.phrases if words == ("according", "to")), "assert")
+    return ClaimMention(
+        cue_start=tok.idx,
+        cue_end=to.idx + len(to.text),
+        cue_lemma="according to",
+        stance=stance,
+        speaker=speaker,
+        speaker_span=syntax.phrase(speaker),
+        content_start=c_start,
+        content_end=c_end,
+        confidence=0.85,
+    )
+
+
+def _refusal(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    lemma = tok.lemma_.lower()
+    for verb, complements, negated in cues.refusals:
+        if lemma != verb or tok.pos_ != "VERB":
+            continue
+        if negated and syntax.child(tok, "neg") is None:
+            continue
+        comp = None
+        if complements:
+            comp = next(
+                (c for c in tok.children if c.dep_ in ("xcomp", "dobj")
+                 and c.lemma_.lower() in complements), None)  # fmt: skip
+            if comp is None:
+                continue
+        speaker = syntax.subject_of(tok)
+        if speaker is None:
+            continue
+        end_tok = comp if comp is not None and comp.i > tok.i else tok
+        return ClaimMention(
+            cue_start=tok.idx,
+            cue_end=end_tok.idx + len(end_tok.text),
+            cue_lemma=f"{verb} {next(iter(sorted(complements)), '')}".strip()
+            if comp is None
+            else f"{verb} {comp.lemma_.lower()}",
+            stance="decline_comment",
+            speaker=speaker,
+            speaker_span=syntax.phrase(speaker),
+            confidence=0.9,
+        )
+    return None
+
+
+def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    """Verb + noun cues such as 'expressed concern about X'."""
+    for words, stance in cues.phrases:
+        if words == ("according", "to") or tok.lemma_.lower() != words[0] or tok.pos_ != "VERB":
+            continue
+        obj = syntax.child(tok, "dobj")
+        if obj is None or obj.lemma_.lower() != words[1]:
+            continue
+        speaker = syntax.subject_of(tok)
+        if speaker is None:
+            continue
+        about = syntax.prep_object(obj, _CONTENT_PREPS) or syntax.prep_object(tok, _CONTENT_PREPS)
+        content = (
+            tok.doc[about.left_edge.i : about.right_edge.i + 1] if about is not None else None
+        )
+        c_start, c_end = _trim(content) if content is not None else (None, None)
+        return ClaimMention(
+            cue_start=tok.idx,
+            cue_end=obj.idx + len(obj.text),
+            cue_lemma=" ".join(words),
+            stance=stance,
+            speaker=speaker,
+            speaker_span=syntax.phrase(speaker),
+            content_start=c_start,
+            content_end=c_end,
+            confidence=0.75,
+        )
+    return None
+
+
+def _outlet_name(tok: Token, cues: AttributionCues) -> str | None:
+    span = syntax.phrase(tok)
+    text = span.text.strip()
+    for outlet in cues.outlets:
+        if text.lower() == outlet.lower() or text.lower() == f"the {outlet.lower()}":
+            return outlet
+    if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
+        return text
+    return None
+
+
+def _trim(span: Span) -> tuple[int, int]:
+    """Character bounds of span without edge commas and final stops; a content that ends
+    inside a quotation keeps its closing mark."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and doc[start].is_punct and doc[start].text not in _QUOTES_OPEN:
+        start += 1
+    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in _QUOTES_CLOSE:
+        end -= 1
+    if start >= end:
+        return span.start_char, span.end_char
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def extend_open_quote(text: str, start: int, end: int) -> tuple[int, int]:
+    """A content that begins inside a quotation opened earlier in the paragraph (a quote that
+    runs over several sentences) starts at the opening mark."""
+    para_start = text.rfind("\n\n", 0, start) + 1
+    segment = text[para_start:start]
+    opened = max(segment.rfind(q) for q in _QUOTES_OPEN)
+    closed = max(segment.rfind(q) for q in _QUOTES_CLOSE if q != '"')
+    if opened > closed and opened >= 0 and '"' not in segment:
+        return para_start + opened, end
+    return start, end
+
+
+def is_direct_quote(content: str) -> bool:
+    s = content.strip().rstrip(".,")
+    if len(s) < 2 or s[0] not in _QUOTES_OPEN:
+        return False
+    inner = s[1:]
+    close = max(inner.rfind(q) for q in _QUOTES_CLOSE)
+    # Quoted from the first word to (nearly) the last: nothing but punctuation outside.
+    return close >= len(inner) - 2 and not any(q in inner[:close] for q in _QUOTES_OPEN[:1])

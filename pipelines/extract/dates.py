@@ -1,0 +1,108 @@
+"""Resolve date expressions against the publication date.
+
+Conventions: a weekday points back in reports and forward in forecasts (a weekday equal to the
+publication day is that day); "since <month>" is a range from the month's first day to the
+publication date; a bare month is month precision, a bare year year precision.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import dateparser
+
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_RELATIVE_DAY = re.compile(r"\b(ago|yesterday|today|tomorrow)\b")
+_VAGUE = re.compile(
+    r"\b(coming|recent|past|next few|last few|years|decades|long|later|earlier|soon|season)\b"
+)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    start: dt.date
+    end: dt.date | None
+    precision: str  # day | month | year | range
+    text: str
+
+
+def resolve_date(text: str, published: dt.date | None, *, future: bool) -> ResolvedDate | None:
+    """Resolve a DATE expression as written; None when it names no definite time."""
+    raw = text.strip()
+    low = raw.lower().strip(" ,.")
+    low = re.sub(r"^(on|in|by|from|during|this|last|as of)\s+", lambda m: m.group(0)
+                 if m.group(1) in ("last", "this") else "", low)  # fmt: skip
+    span = re.fullmatch(r"(last|past) (week|month)", low)
+    if span and published:
+        if span.group(2) == "week":
+            start = published - dt.timedelta(days=published.weekday() + 7)
+            return ResolvedDate(start, start + dt.timedelta(days=6), "range", raw)
+        last_of_prev = published.replace(day=1) - dt.timedelta(days=1)
+        return ResolvedDate(last_of_prev.replace(day=1), last_of_prev, "range", raw)
+
+    if _VAGUE.search(low):
+        return None
+
+    since = re.match(r"^(since|from)\s+(.+)$", low)
+    if since and published:
+        inner = resolve_date(since.group(2), published, future=False)
+        if inner:
+            return ResolvedDate(inner.start, published, "range", raw)
+        return None
+
+    # Weekdays: "Monday", "on Monday", "last Monday", "next Monday".
+    wd = re.fullmatch(r"(last |next |this )?(monday|tuesday|wednesday|thursday|friday|saturday|"
+        r"sunday)( (morning|afternoon|evening|night))?", low)  # fmt: skip
+    if wd and published:
+        target = _WEEKDAYS[wd.group(2)]
+        pub_wd = published.weekday()
+        forward = future or (wd.group(1) or "").strip() == "next"
+        if (wd.group(1) or "").strip() == "last":
+            forward = False
+        delta = (target - pub_wd) % 7 if forward else -((pub_wd - target) % 7)
+        return ResolvedDate(published + dt.timedelta(days=delta), None, "day", raw)
+
+    # A month alone, possibly with a year: month precision.
+    mon = re.fullmatch(r"(?:early |mid-|mid |late )?([a-z]+)\.?(?:,? (\d{4}))?", low)
+    if mon and mon.group(1) in _MONTHS:
+        month = _MONTHS[mon.group(1)]
+        if mon.group(2):
+            year = int(mon.group(2))
+        elif published:
+            year = published.year
+            if not future and month > published.month:
+                year -= 1
+            if future and month < published.month:
+                year += 1
+        else:
+            return None
+        return ResolvedDate(dt.date(year, month, 1), None, "month", raw)
+
+    if re.fullmatch(r"(in )?(\d{4})", low):
+        year = int(low[-4:])
+        return ResolvedDate(dt.date(year, 1, 1), None, "year", raw)
+
+    if published is None and not re.search(r"\d{4}", low):
+        return None
+    base = dt.datetime.combine(published or dt.date.today(), dt.time(12))
+    parsed = dateparser.parse(
+        low,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": base,
+            "PREFER_DATES_FROM": "future" if future else "past",
+            "PREFER_DAY_OF_MONTH": "first",
+            "REQUIRE_PARTS": [] if _RELATIVE_DAY.search(low) else ["day", "month"],
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    if parsed is None:
+        return None
+    day = parsed.date()
+    return ResolvedDate(day, None, "day", raw)

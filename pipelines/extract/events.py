@@ -1,0 +1,227 @@
+"""Event rules: lexicon triggers on the parse, with actors, modality, date, place and numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from pipelines.extract import syntax
+from pipelines.extract.rules import ModalityCues, Trigger, TriggerLexicon
+
+# Clause heads climbed when looking for modality cues; stops at attribution verbs.
+_CLIMB = {"xcomp", "ccomp", "advcl", "conj", "dobj", "pobj", "prep", "pcomp", "acl", "amod",
+          "nsubj", "nsubjpass", "acomp", "attr", "relcl", "compound", "appos"}  # fmt: skip
+_MODAL_CHILD_DEPS = {"aux", "auxpass", "neg", "acomp", "advmod", "amod", "mark", "nsubj",
+                     "nsubjpass", "prep"}  # fmt: skip
+_TARGET_PREPS = {"on", "against", "with", "at", "to", "toward", "towards", "into"}
+_NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to", "in"}
+_LOCATIVE_PREPS = {"in", "into", "at", "near", "off", "across", "over", "outside", "inside",
+                   "around", "through", "along", "from", "to"}  # fmt: skip
+
+
+@dataclass
+class EventMention:
+    trigger: Token
+    end_token: int  # exclusive token index of the trigger phrase
+    rule: Trigger
+    quad_class: int
+    actor1: Token | None = None
+    actor2: Token | None = None
+    modality: str = "asserted"
+    anchors: list[Token] = field(default_factory=list)  # tokens dates/numbers attach through
+    location: Span | None = None
+    confidence: float = 0.8
+
+    @property
+    def event_type(self) -> str:
+        return self.rule.event_type
+
+
+def find_events(
+    sent: Span, lex: TriggerLexicon, modal: ModalityCues, cue_lemmas: set[str]
+) -> list[EventMention]:
+    events: list[EventMention] = []
+    for tok in sent:
+        pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+        if tok.dep_ == "compound" and pos == "NOUN":
+            continue  # "strike group", "protest leader": modifiers, not events
+        for rule in lex.lookup(tok.lemma_, pos):
+            mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
+            if mention is not None:
+                events.append(mention)
+                break
+    events = _merge_consequences(events)
+    for ev in events:
+        ev.location = _location(ev, sent)
+    return events
+
+
+def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
+    actor1 = actor2 = None
+    anchors = [tok]
+    end_token = tok.i + 1
+    if pos == "VERB":
+        obj = syntax.child(tok, "dobj")
+        if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
+            return None  # "launched an attack": the noun carries the event
+        agent = syntax.passive_agent(tok)
+        passive_subj = syntax.child(tok, "nsubjpass")
+        if passive_subj is not None:
+            actor1, actor2 = agent, passive_subj
+        else:
+            actor1 = syntax.subject_of(tok)
+            actor2 = obj or syntax.prep_object(tok, _TARGET_PREPS)
+        particle = syntax.child(tok, "prt")
+        if particle is not None and particle.i == tok.i + 1:
+            end_token = particle.i + 1
+    else:
+        actor1 = _noun_actor1(tok, lex)
+        actor2 = syntax.prep_object(tok, _NOUN_TARGET_PREPS)
+        if actor2 is not None and actor2.ent_type_ in ("DATE", "TIME"):
+            actor2 = None
+        if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
+            anchors.append(tok.head)
+            end_token = tok.head.i + 1
+        if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
+            anchors.append(tok.head)
+    if rule.subject_any and not _head_in(actor1 if pos == "VERB" else actor1, rule.subject_any):
+        subj = syntax.subject_of(tok)
+        if not _head_in(subj, rule.subject_any):
+            return None
+    if rule.object_any and not _object_matches(tok, rule.object_any):
+        return None
+    modality, governors = _modality(tok, modal, cue_lemmas)
+    anchors.extend(g for g in governors if g not in anchors)
+    return EventMention(
+        trigger=tok,
+        end_token=end_token,
+        rule=rule,
+        quad_class=lex.quad_class[rule.event_type],
+        actor1=actor1,
+        actor2=actor2,
+        modality=modality,
+        anchors=anchors,
+        confidence=rule.confidence,
+    )
+
+
+def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
+    for c in noun.children:
+        if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
+            return c
+        if c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE"):
+            return c
+    if noun.pos_ == "ADJ":
+        return None
+    if noun.dep_ in ("dobj",) and noun.head.pos_ == "VERB":
+        return syntax.subject_of(noun.head)
+    return None
+
+
+def _head_in(tok: Token | None, words: frozenset[str]) -> bool:
+    if tok is None:
+        return False
+    return tok.lemma_.lower() in words or any(
+        c.lemma_.lower() in words for c in tok.subtree if c.dep_ in ("conj", "compound", "appos")
+    ) or tok.lower_ in words
+
+
+def _object_matches(tok: Token, words: frozenset[str]) -> bool:
+    obj = syntax.child(tok, "dobj", "nsubjpass")
+    if obj is None:
+        return False
+    candidates = [obj, *[c for c in obj.children if c.dep_ == "compound"]]
+    of_obj = syntax.prep_object(obj, {"of"})
+    if of_obj is not None:
+        candidates.append(of_obj)
+    return any(c.lemma_.lower() in words or c.lower_ in words for c in candidates)
+
+
+def _modality(tok: Token, cues: ModalityCues, cue_lemmas: set[str]) -> tuple[str, list[Token]]:
+    """Nearest cue wins, walking from the trigger up through its governing clauses; the walk
+    stops at an attribution verb, whose own tense says nothing about the reported event."""
+    governors: list[Token] = []
+    node = tok
+    for _ in range(8):
+        verdict = _modal_cue(node, cues, is_trigger=node.i == tok.i)
+        if verdict:
+            return verdict, governors
+        if node.dep_ not in _CLIMB or node.head.i == node.i:
+            break
+        parent = node.head
+        if parent.lemma_.lower() in cue_lemmas and parent.pos_ == "VERB":
+            break
+        node = parent
+        if node.pos_ in ("VERB", "AUX", "ADJ"):
+            governors.append(node)
+    return "asserted", governors
+
+
+def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
+    lemma = node.lemma_.lower()
+    kids = [c for c in node.children if c.dep_ in _MODAL_CHILD_DEPS]
+    kid_lemmas = {c.lemma_.lower() for c in kids} | {c.lower_ for c in kids}
+    if lemma in cues.denied and not is_trigger:
+        return "denied"
+    if any(c.dep_ == "neg" for c in kids) or (kid_lemmas & cues.negators and node.pos_ == "VERB"):
+        return "denied" if lemma in cues.denied else "negated"
+    if not is_trigger and lemma in cues.planned:
+        return "planned"
+    if kid_lemmas & cues.planned_adj:
+        return "planned"
+    if (not is_trigger and lemma in cues.expected) or kid_lemmas & cues.expected:
+        return "expected"
+    if any(c.dep_ in ("aux",) and c.lower_ in cues.possible_aux for c in kids):
+        return "possible"
+    if kid_lemmas & cues.possible_adj or (not is_trigger and lemma in cues.possible):
+        return "possible"
+    if any(c.lemma_.lower() in cues.possible for c in kids if c.dep_ in ("nsubj", "mark")):
+        return "possible"
+    return None
+
+
+def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
+    """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
+    by_anchor = {}
+    for ev in events:
+        for a in ev.anchors:
+            by_anchor.setdefault(a.i, ev)
+    kept = []
+    for ev in events:
+        head = ev.trigger.head
+        parent = by_anchor.get(head.i)
+        if (
+            ev.trigger.dep_ in ("advcl", "conj", "xcomp")
+            and ev.trigger.tag_ == "VBG"
+            and parent is not None
+            and parent is not ev
+            and parent.event_type == ev.event_type
+        ):
+            parent.anchors.append(ev.trigger)
+            continue
+        kept.append(ev)
+    return kept
+
+
+def _location(ev: EventMention, sent: Span) -> Span | None:
+    anchor_ids = {a.i for a in ev.anchors}
+    doc = sent.doc
+    for ent in sent.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC"):
+            continue
+        root = ent.root
+        if root.dep_ != "pobj" or root.head.lower_ not in _LOCATIVE_PREPS:
+            continue
+        # The place must hang off this event's clause, not another event's.
+        for anc in list(syntax.ancestors_in_sentence(root))[1:]:
+            if anc.i in anchor_ids or (ev.actor2 is not None and anc.i == ev.actor2.i):
+                end = ent.end
+                for conj in root.conjuncts:
+                    if conj.ent_type_ in ("GPE", "LOC", "FAC") and conj.i >= end:
+                        end = conj.i + 1
+                start = ent.start + (1 if doc[ent.start].lower_ == "the" else 0)
+                return doc[start:end]
+            if anc.pos_ == "VERB" and anc.dep_ not in ("acl", "pcomp", "xcomp"):
+                break
+    return None

