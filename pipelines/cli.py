@@ -1,0 +1,144 @@
+"""The `eventwire` command: run the pipeline through Dagster, query the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import polars as pl
+
+EXAMPLE_QUERIES = [
+    (
+        "Timeline of asserted events",
+        "SELECT event_date, event_type, actor1_text, trigger, actor2_text "
+        "FROM event_timeline WHERE modality = 'asserted' LIMIT 20",
+    ),
+    (
+        "Events reported only through anonymous sources",
+        "SELECT e.event_type, e.trigger, c.speaker_text, c.reported_via FROM events e "
+        "JOIN claims c USING (claim_id) WHERE c.anonymous",
+    ),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="eventwire", description="News articles to tables of events and claims."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_p = sub.add_parser("run", help="materialize every asset: raw/ -> warehouse/")
+    run_p.add_argument("--raw", help="raw folder (default $EVENTWIRE_RAW_DIR or ./raw)")
+    run_p.add_argument(
+        "--warehouse", help="warehouse folder (default $EVENTWIRE_WAREHOUSE_DIR or ./warehouse)"
+    )
+    sql_p = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")
+    sql_p.add_argument("query", help='e.g. "SELECT event_type, count(*) FROM events GROUP BY 1"')
+    sql_p.add_argument("--warehouse", help="warehouse folder (default ./warehouse)")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run(args.raw, args.warehouse)
+    return sql(args.query, args.warehouse)
+
+
+def run(raw: str | None, warehouse: str | None) -> int:
+    # Imported here so `eventwire sql` starts fast and never loads Dagster or spaCy.
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+    from pipelines.defs.resources import EventwireSettings
+
+    settings = EventwireSettings.from_env(raw, warehouse)
+    if not Path(settings.raw_dir).is_dir():
+        print(f"eventwire: raw folder {settings.raw_dir} does not exist", file=sys.stderr)
+        return 2
+    defs = build_definitions(settings)
+    job = defs.resolve_implicit_global_asset_job_def()
+    home = os.environ.get("DAGSTER_HOME")
+    if home:
+        Path(home).mkdir(parents=True, exist_ok=True)
+        instance = dg.DagsterInstance.get()  # runs show up in the UI's history
+    else:
+        instance = dg.DagsterInstance.ephemeral()
+    print(f"eventwire: reading {settings.raw_dir} into {settings.warehouse_dir}", file=sys.stderr)
+    with instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure and event.step_failure_data:
+                err = event.step_failure_data.error
+                message = err.message if err else "unknown error"
+                user = event.step_failure_data.user_failure_data
+                if user and user.description:
+                    message = user.description
+                print(f"eventwire: step {event.step_key} failed: {message}", file=sys.stderr)
+        return 1
+    accounting = {}
+    for mat in result.asset_materializations_for_node("raw_articles"):
+        if mat.asset_key.path == ["articles"]:
+            accounting = {k: v.value for k, v in mat.metadata.items()}
+    print_summary(settings.warehouse_dir, accounting)
+    return 0
+
+
+def print_summary(warehouse_dir: str, accounting: dict) -> None:
+    from pipelines.store import query
+
+    counts = query(
+        warehouse_dir,
+        "SELECT table_name AS \"table\", estimated_size AS rows FROM duckdb_tables() "
+        "WHERE schema_name = 'main' ORDER BY table_name",
+    )
+    top = query(
+        warehouse_dir,
+        "SELECT event_type, count(*) AS events FROM events GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5",
+    )
+    print()
+    print(f"Warehouse: {Path(warehouse_dir) / 'eventwire.duckdb'}")
+    if accounting:
+        print(
+            f"Files read: {accounting.get('files_seen', '?')}; "
+            f"articles: {accounting.get('dagster/row_count', '?')}; "
+            f"duplicates: {accounting.get('duplicates', '?')}; "
+            f"not in English (not extracted): {accounting.get('non_english', '?')}"
+        )
+    _print_frame("Rows per table", counts)
+    _print_frame("Most frequent event types", top)
+    print("\nTry:")
+    for title, q in EXAMPLE_QUERIES:
+        print(f"  # {title}\n  eventwire sql \"{q}\"")
+
+
+def _print_frame(title: str, df: pl.DataFrame) -> None:
+    print(f"\n{title}:")
+    with pl.Config(tbl_hide_dataframe_shape=True, tbl_rows=50, fmt_str_lengths=60,
+                   tbl_hide_column_data_types=True):  # fmt: skip
+        print(df)
+
+
+def sql(query_text: str, warehouse: str | None) -> int:
+    import duckdb
+
+    from pipelines.store import query
+
+    warehouse_dir = warehouse or os.environ.get("EVENTWIRE_WAREHOUSE_DIR", "warehouse")
+    try:
+        df = query(warehouse_dir, query_text)
+    except FileNotFoundError as err:
+        print(f"eventwire: {err}", file=sys.stderr)
+        return 2
+    except duckdb.Error as err:
+        print(f"eventwire: query failed: {err}", file=sys.stderr)
+        return 1
+    with pl.Config(tbl_rows=200, fmt_str_lengths=80, tbl_width_chars=200):
+        print(df)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

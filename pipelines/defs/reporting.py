@@ -1,0 +1,83 @@
+"""What assets tell the UI: column schemas from the pandera models, row counts, previews,
+and throttled progress lines in the run log."""
+
+from __future__ import annotations
+
+import time
+
+import dagster as dg
+import pandera.polars as pa
+import polars as pl
+
+from schemas import TableValidationError, validate_table
+
+PREVIEW_ROWS = 5
+_MAX_CELL = 60
+
+
+def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=name,
+                type=str(col.dtype),
+                description=col.description,
+                constraints=dg.TableColumnConstraints(nullable=col.nullable, unique=col.unique),
+            )
+            for name, col in model.to_schema().columns.items()
+        ]
+    )
+
+
+def definition_metadata(model: type[pa.DataFrameModel]) -> dict[str, object]:
+    return {"dagster/column_schema": column_schema(model)}
+
+
+def validated(table: str, model: type[pa.DataFrameModel], df: pl.DataFrame) -> pl.DataFrame:
+    try:
+        return validate_table(table, model, df)
+    except TableValidationError as err:
+        raise dg.Failure(description=str(err)) from None
+
+
+def table_metadata(df: pl.DataFrame) -> dict[str, object]:
+    return {"dagster/row_count": df.height, "preview": dg.MetadataValue.md(markdown_preview(df))}
+
+
+def markdown_preview(df: pl.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    head = df.head(rows)
+    if not head.columns:
+        return "(no columns)"
+
+    def cell(v: object) -> str:
+        s = "" if v is None else str(v)
+        s = s.replace("|", "\\|").replace("\n", " ")
+        return s if len(s) <= _MAX_CELL else s[: _MAX_CELL - 1] + "…"
+
+    lines = ["| " + " | ".join(head.columns) + " |", "|" + "---|" * len(head.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in head.iter_rows()]
+    if df.height > rows:
+        lines.append(f"\n{df.height - rows} more rows")
+    return "\n".join(lines)
+
+
+class ProgressLog:
+    """A callable(done, total) that logs counts, rate and time left at most every few seconds."""
+
+    def __init__(self, log, stage: str, unit: str, every_s: float = 5.0):
+        self.log, self.stage, self.unit, self.every_s = log, stage, unit, every_s
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < self.every_s:
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-9)
+        rate = done / elapsed
+        left = (total - done) / rate if rate > 0 else 0.0
+        self.log.info(
+            f"{self.stage}: {done}/{total} {self.unit} ({rate:.1f}/s, "
+            f"{elapsed:.0f}s elapsed, ~{left:.0f}s left)"
+        )

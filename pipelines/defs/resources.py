@@ -1,0 +1,57 @@
+"""Settings and the Parquet IO manager: every path the pipeline touches comes from here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from pipelines.extract.nlp import DEFAULT_MODEL
+from pipelines.store import read_table, write_table
+
+
+class EventwireSettings(dg.ConfigurableResource):
+    """Where to read and write, and how to parse. Environment variables give the defaults."""
+
+    raw_dir: str = "raw"
+    warehouse_dir: str = "warehouse"
+    spacy_model: str = DEFAULT_MODEL
+    workers: int = 0  # 0: automatic (all cores for large batches)
+    batch_size: int = 32
+
+    @classmethod
+    def from_env(
+        cls, raw_dir: str | None = None, warehouse_dir: str | None = None
+    ) -> EventwireSettings:
+        env = os.environ
+        return cls(
+            raw_dir=str(Path(raw_dir or env.get("EVENTWIRE_RAW_DIR", "raw")).resolve()),
+            warehouse_dir=str(
+                Path(warehouse_dir or env.get("EVENTWIRE_WAREHOUSE_DIR", "warehouse")).resolve()
+            ),
+            spacy_model=env.get("EVENTWIRE_SPACY_MODEL", DEFAULT_MODEL),
+            workers=int(env.get("EVENTWIRE_WORKERS", "0")),
+            batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", "32")),
+        )
+
+
+class ParquetIOManager(dg.ConfigurableIOManager):
+    """Stores each table asset as <warehouse_dir>/parquet/<table>/part-0.parquet."""
+
+    warehouse_dir: str
+
+    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
+        path = write_table(self.warehouse_dir, context.asset_key.path[-1], obj)
+        context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
+
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
+        return read_table(self.warehouse_dir, context.asset_key.path[-1])
+
+
+def build_resources(settings: EventwireSettings) -> dict[str, object]:
+    return {
+        "settings": settings,
+        "io_manager": ParquetIOManager(warehouse_dir=settings.warehouse_dir),
+    }
