@@ -88,11 +88,14 @@ def run(raw: str | None, warehouse: str | None) -> int:
 
 def print_summary(warehouse_dir: str, accounting: dict) -> None:
     from pipelines.store import query
+    from schemas import TABLES
 
+    # Table names come from our own model registry, never from data.
     counts = query(
         warehouse_dir,
-        "SELECT table_name AS \"table\", estimated_size AS rows FROM duckdb_tables() "
-        "WHERE schema_name = 'main' ORDER BY table_name",
+        " UNION ALL ".join(
+            f'SELECT \'{t}\' AS "table", count(*) AS rows FROM "{t}"' for t in TABLES
+        ),
     )
     top = query(
         warehouse_dir,
@@ -111,13 +114,17 @@ def print_summary(warehouse_dir: str, accounting: dict) -> None:
     _print_frame("Most frequent event types", top)
     print("\nTry:")
     for title, q in EXAMPLE_QUERIES:
-        print(f"  # {title}\n  eventwire sql \"{q}\"")
+        print(f'  # {title}\n  eventwire sql "{q}"')
 
 
 def _print_frame(title: str, df: pl.DataFrame) -> None:
     print(f"\n{title}:")
-    with pl.Config(tbl_hide_dataframe_shape=True, tbl_rows=50, fmt_str_lengths=60,
-                   tbl_hide_column_data_types=True):  # fmt: skip
+    with pl.Config(
+        tbl_hide_dataframe_shape=True,
+        tbl_rows=50,
+        fmt_str_lengths=60,
+        tbl_hide_column_data_types=True,
+    ):
         print(df)
 
 

@@ -1,8 +1,13 @@
 import pandera.polars as pa
 
 SPEAKER_KINDS = [
-    "named_person", "anonymous_official", "organization", "government", "outlet", "other",
-]  # fmt: skip
+    "named_person",
+    "anonymous_official",
+    "organization",
+    "government",
+    "outlet",
+    "other",
+]
 STANCES = ["assert", "accuse", "deny", "reject", "warn", "promise", "decline_comment"]
 
 

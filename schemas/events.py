@@ -3,11 +3,23 @@ import datetime
 import pandera.polars as pa
 
 PLOVER_TYPES = [
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE",
-    "COOPERATE", "AID", "RETREAT",
-    "REQUEST", "ACCUSE", "REJECT", "THREATEN",
-    "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-]  # fmt: skip
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+]
 MODALITIES = ["asserted", "planned", "expected", "possible", "negated", "denied"]
 DATE_PRECISIONS = ["day", "month", "year", "range"]
 
@@ -32,7 +44,9 @@ class Events(pa.DataFrameModel):
     )
     actor1_text: str | None = pa.Field(nullable=True, description="Who acts, as written.")
     actor1_id: str | None = pa.Field(nullable=True, description="actors.actor_id of actor1.")
-    actor2_text: str | None = pa.Field(nullable=True, description="Target or recipient, as written.")
+    actor2_text: str | None = pa.Field(
+        nullable=True, description="Target or recipient, as written."
+    )
     actor2_id: str | None = pa.Field(nullable=True, description="actors.actor_id of actor2.")
     event_date: datetime.date | None = pa.Field(
         nullable=True, description="Resolved date (start of the range for ranges)."

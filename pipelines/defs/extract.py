@@ -1,6 +1,5 @@
 """Assets of the extract stage: articles -> events, claims, quantities, actors (one parse)."""
 
-
 import dagster as dg
 import polars as pl
 

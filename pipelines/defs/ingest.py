@@ -1,6 +1,5 @@
 """Assets of the ingest stage: raw/ -> articles and ingest_errors."""
 
-
 from pathlib import Path
 
 import dagster as dg

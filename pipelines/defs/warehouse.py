@@ -1,6 +1,5 @@
 """Assets of the store stage: the DuckDB warehouse tables, rebuilt from Parquet and swapped in."""
 
-
 from pathlib import Path
 
 import dagster as dg

@@ -16,11 +16,46 @@ from pipelines.lexicons import load_data_file, require, str_list
 from schemas.actors import ACTOR_KINDS
 
 _ID = re.compile(r"^[A-Za-z0-9:_-]+$")
-_LEADING = {"the", "a", "an", "its", "their", "his", "her", "our", "some", "several", "many",
-            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "other",
-            "senior", "top", "unnamed", "former", "acting", "both", "all"}  # fmt: skip
-_SECTOR_NAMES = {"GOV": "government", "MIL": "military", "COP": "police", "CVL": "civilians",
-                 "REB": "rebels", "OPP": "opposition", "MED": "media", "BUS": "business"}  # fmt: skip
+_LEADING = {
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "some",
+    "several",
+    "many",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "other",
+    "senior",
+    "top",
+    "unnamed",
+    "former",
+    "acting",
+    "both",
+    "all",
+}
+_SECTOR_NAMES = {
+    "GOV": "government",
+    "MIL": "military",
+    "COP": "police",
+    "CVL": "civilians",
+    "REB": "rebels",
+    "OPP": "opposition",
+    "MED": "media",
+    "BUS": "business",
+}
 
 
 @dataclass(frozen=True)
@@ -100,8 +135,12 @@ def actor_dictionary() -> ActorDictionary:
         where = f"countries[{i}]"
         require(isinstance(entry, dict), path, where, "expected a mapping")
         code = entry.get("code")
-        require(isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code or "") is not None,
-                path, where, "code must be an ISO 3166 alpha-3 code such as VEN")  # fmt: skip
+        require(
+            isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code or "") is not None,
+            path,
+            where,
+            "code must be an ISO 3166 alpha-3 code such as VEN",
+        )
         require(code not in countries, path, where, f"country {code} listed twice")
         names = str_list(entry.get("names"), path, f"{where}.names")
         name = entry.get("name") or (names[0] if names else None)
@@ -111,8 +150,9 @@ def actor_dictionary() -> ActorDictionary:
         for alias in [name, *names]:
             add_alias(alias, country, where)
         metonyms = str_list(entry.get("metonyms"), path, f"{where}.metonyms")
-        gov = Actor(f"{code}GOV", f"{name} government", "organization", code, "GOV", True,
-                    tuple(metonyms))  # fmt: skip
+        gov = Actor(
+            f"{code}GOV", f"{name} government", "organization", code, "GOV", True, tuple(metonyms)
+        )
         by_alias[f"@id:{gov.actor_id}"] = gov
         for alias in metonyms:
             add_alias(alias, gov, where)
@@ -124,15 +164,23 @@ def actor_dictionary() -> ActorDictionary:
         where = f"actors[{i}]"
         require(isinstance(entry, dict), path, where, "expected a mapping")
         actor_id = entry.get("id")
-        require(isinstance(actor_id, str) and bool(_ID.match(actor_id)), path, where,
-                "id is required: letters, digits and - _ : only")  # fmt: skip
+        require(
+            isinstance(actor_id, str) and bool(_ID.match(actor_id)),
+            path,
+            where,
+            "id is required: letters, digits and - _ : only",
+        )
         require(actor_id not in seen_ids, path, where, f"id {actor_id} used twice")
         seen_ids.add(actor_id)
         kind = entry.get("kind")
         require(kind in ACTOR_KINDS, path, where, f"kind must be one of {ACTOR_KINDS}")
         country = entry.get("country")
-        require(country is None or country in countries, path, where,
-                f"country {country!r} is not among the countries listed in this file")  # fmt: skip
+        require(
+            country is None or country in countries,
+            path,
+            where,
+            f"country {country!r} is not among the countries listed in this file",
+        )
         aliases = str_list(entry.get("aliases"), path, f"{where}.aliases")
         name = entry.get("name") or (aliases[0] if aliases else None)
         require(isinstance(name, str), path, where, "name is required")
@@ -204,8 +252,12 @@ class ActorResolver:
         return self._unknown(text, key, ner)
 
     def _unknown(self, text: str, key: str, ner: str | None) -> Actor:
-        kind = {"PERSON": "person", "ORG": "organization", "NORP": "organization",
-                "GPE": "country"}.get(ner or "", "other")  # fmt: skip
+        kind = {
+            "PERSON": "person",
+            "ORG": "organization",
+            "NORP": "organization",
+            "GPE": "country",
+        }.get(ner or "", "other")
         slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")[:60] or "unnamed"
         return Actor(f"unk:{slug}", strip_leading(text.strip()), kind, None, None, False)
 

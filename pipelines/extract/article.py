@@ -24,10 +24,33 @@ from schemas import Actors, Claims, Events, Quantities, frame_from_rows
 
 Progress = Callable[[int, int], None]  # (articles done, articles total)
 _FORWARD = {"planned", "expected", "possible"}
-_GOVERNMENT_HEADS = {"partner", "ally", "country", "nation", "government", "state", "neighbour",
-                     "neighbor", "administration", "ministry", "regime"}  # fmt: skip
-_ORGANIZATION_HEADS = {"group", "organisation", "organization", "agency", "party", "union",
-                       "company", "coalition", "committee", "council", "network", "alliance"}  # fmt: skip
+_GOVERNMENT_HEADS = {
+    "partner",
+    "ally",
+    "country",
+    "nation",
+    "government",
+    "state",
+    "neighbour",
+    "neighbor",
+    "administration",
+    "ministry",
+    "regime",
+}
+_ORGANIZATION_HEADS = {
+    "group",
+    "organisation",
+    "organization",
+    "agency",
+    "party",
+    "union",
+    "company",
+    "coalition",
+    "committee",
+    "council",
+    "network",
+    "alliance",
+}
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -10,8 +11,8 @@ from pipelines.extract import syntax
 from pipelines.extract.rules import AttributionCues
 
 _CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "on", "that"}
-_QUOTES_OPEN = "“\"«"
-_QUOTES_CLOSE = "”\"»"
+_QUOTES_OPEN = '“"«'
+_QUOTES_CLOSE = '”"»'
 
 
 @dataclass
@@ -118,10 +119,9 @@ def _according_to(tok: Token, sent: Span, cues: AttributionCues) -> ClaimMention
     doc = tok.doc
     pp_start = tok.i
     pp_end = max(t.i for t in speaker.subtree) + 1
-    if pp_start <= sent.start + 1:  # "According to X, <content>."
-        content = doc[pp_end:sent.end]
-    else:  # "<content>, according to X."
-        content = doc[sent.start:pp_start]
+    # "According to X, <content>." or "<content>, according to X."
+    leading = pp_start <= sent.start + 1
+    content = doc[pp_end : sent.end] if leading else doc[sent.start : pp_start]
     c_start, c_end = _trim(content)
     stance = next((s for words, s in cues.phrases if words == ("according", "to")), "assert")
     return ClaimMention(
@@ -147,8 +147,13 @@ def _refusal(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         comp = None
         if complements:
             comp = next(
-                (c for c in tok.children if c.dep_ in ("xcomp", "dobj")
-                 and c.lemma_.lower() in complements), None)  # fmt: skip
+                (
+                    c
+                    for c in tok.children
+                    if c.dep_ in ("xcomp", "dobj") and c.lemma_.lower() in complements
+                ),
+                None,
+            )
             if comp is None:
                 continue
         speaker = syntax.subject_of(tok)
@@ -181,9 +186,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         if speaker is None:
             continue
         about = syntax.prep_object(obj, _CONTENT_PREPS) or syntax.prep_object(tok, _CONTENT_PREPS)
-        content = (
-            tok.doc[about.left_edge.i : about.right_edge.i + 1] if about is not None else None
-        )
+        content = tok.doc[about.left_edge.i : about.right_edge.i + 1] if about is not None else None
         c_start, c_end = _trim(content) if content is not None else (None, None)
         return ClaimMention(
             cue_start=tok.idx,
@@ -232,7 +235,11 @@ def extend_open_quote(text: str, start: int, end: int) -> tuple[int, int]:
     opened = max(segment.rfind(q) for q in _QUOTES_OPEN)
     closed = max(segment.rfind(q) for q in _QUOTES_CLOSE if q != '"')
     if opened > closed and opened >= 0 and '"' not in segment:
-        return para_start + opened, end
+        start = para_start + opened
+        # ... and ends at the closing mark: “We will not back down,” he said.
+        after = re.match(r"[,.!?]?[”»]", text[end : end + 3])
+        if after:
+            end += after.end()
     return start, end
 
 

@@ -36,8 +36,11 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
     """Resolve a DATE expression as written; None when it names no definite time."""
     raw = text.strip()
     low = raw.lower().strip(" ,.")
-    low = re.sub(r"^(on|in|by|from|during|this|last|as of)\s+", lambda m: m.group(0)
-                 if m.group(1) in ("last", "this") else "", low)  # fmt: skip
+    low = re.sub(
+        r"^(on|in|by|from|during|this|last|as of)\s+",
+        lambda m: m.group(0) if m.group(1) in ("last", "this") else "",
+        low,
+    )
     span = re.fullmatch(r"(last|past) (week|month)", low)
     if span and published:
         if span.group(2) == "week":
@@ -57,8 +60,11 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
         return None
 
     # Weekdays: "Monday", "on Monday", "last Monday", "next Monday".
-    wd = re.fullmatch(r"(last |next |this )?(monday|tuesday|wednesday|thursday|friday|saturday|"
-        r"sunday)( (morning|afternoon|evening|night))?", low)  # fmt: skip
+    wd = re.fullmatch(
+        r"(last |next |this )?(monday|tuesday|wednesday|thursday|friday|saturday|"
+        r"sunday)( (morning|afternoon|evening|night))?",
+        low,
+    )
     if wd and published:
         target = _WEEKDAYS[wd.group(2)]
         pub_wd = published.weekday()

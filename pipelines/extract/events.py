@@ -10,14 +10,55 @@ from pipelines.extract import syntax
 from pipelines.extract.rules import ModalityCues, Trigger, TriggerLexicon
 
 # Clause heads climbed when looking for modality cues; stops at attribution verbs.
-_CLIMB = {"xcomp", "ccomp", "advcl", "conj", "dobj", "pobj", "prep", "pcomp", "acl", "amod",
-          "nsubj", "nsubjpass", "acomp", "attr", "relcl", "compound", "appos"}  # fmt: skip
-_MODAL_CHILD_DEPS = {"aux", "auxpass", "neg", "acomp", "advmod", "amod", "mark", "nsubj",
-                     "nsubjpass", "prep"}  # fmt: skip
+_CLIMB = {
+    "xcomp",
+    "ccomp",
+    "advcl",
+    "conj",
+    "dobj",
+    "pobj",
+    "prep",
+    "pcomp",
+    "acl",
+    "amod",
+    "nsubj",
+    "nsubjpass",
+    "acomp",
+    "attr",
+    "relcl",
+    "compound",
+    "appos",
+}
+_MODAL_CHILD_DEPS = {
+    "aux",
+    "auxpass",
+    "neg",
+    "acomp",
+    "advmod",
+    "amod",
+    "mark",
+    "nsubj",
+    "nsubjpass",
+    "prep",
+}
 _TARGET_PREPS = {"on", "against", "with", "at", "to", "toward", "towards", "into"}
 _NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to", "in"}
-_LOCATIVE_PREPS = {"in", "into", "at", "near", "off", "across", "over", "outside", "inside",
-                   "around", "through", "along", "from", "to"}  # fmt: skip
+_LOCATIVE_PREPS = {
+    "in",
+    "into",
+    "at",
+    "near",
+    "off",
+    "across",
+    "over",
+    "outside",
+    "inside",
+    "around",
+    "through",
+    "along",
+    "from",
+    "to",
+}
 
 
 @dataclass
@@ -85,7 +126,7 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             end_token = tok.head.i + 1
         if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
             anchors.append(tok.head)
-    if rule.subject_any and not _head_in(actor1 if pos == "VERB" else actor1, rule.subject_any):
+    if rule.subject_any and not _head_in(actor1, rule.subject_any):
         subj = syntax.subject_of(tok)
         if not _head_in(subj, rule.subject_any):
             return None
@@ -122,9 +163,15 @@ def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
 def _head_in(tok: Token | None, words: frozenset[str]) -> bool:
     if tok is None:
         return False
-    return tok.lemma_.lower() in words or any(
-        c.lemma_.lower() in words for c in tok.subtree if c.dep_ in ("conj", "compound", "appos")
-    ) or tok.lower_ in words
+    return (
+        tok.lemma_.lower() in words
+        or any(
+            c.lemma_.lower() in words
+            for c in tok.subtree
+            if c.dep_ in ("conj", "compound", "appos")
+        )
+        or tok.lower_ in words
+    )
 
 
 def _object_matches(tok: Token, words: frozenset[str]) -> bool:
@@ -151,6 +198,8 @@ def _modality(tok: Token, cues: ModalityCues, cue_lemmas: set[str]) -> tuple[str
             break
         parent = node.head
         if parent.lemma_.lower() in cue_lemmas and parent.pos_ == "VERB":
+            if parent.lemma_.lower() in cues.denied and node.dep_ == "ccomp":
+                return "denied", governors  # "officials denied that troops attacked"
             break
         node = parent
         if node.pos_ in ("VERB", "AUX", "ADJ"):
@@ -171,6 +220,8 @@ def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
     if kid_lemmas & cues.planned_adj:
         return "planned"
     if (not is_trigger and lemma in cues.expected) or kid_lemmas & cues.expected:
+        return "expected"
+    if any(c.dep_ == "aux" and c.lower_ in cues.expected_aux for c in kids):
         return "expected"
     if any(c.dep_ in ("aux",) and c.lower_ in cues.possible_aux for c in kids):
         return "possible"
@@ -218,7 +269,9 @@ def _location(ev: EventMention, sent: Span) -> Span | None:
             if anc.i in anchor_ids or (ev.actor2 is not None and anc.i == ev.actor2.i):
                 end = ent.end
                 for conj in root.conjuncts:
-                    if conj.ent_type_ in ("GPE", "LOC", "FAC") and conj.i >= end:
+                    if (
+                        conj.ent_type_ in ("GPE", "LOC", "FAC") or conj.pos_ == "PROPN"
+                    ) and conj.i >= end:
                         end = conj.i + 1
                 start = ent.start + (1 if doc[ent.start].lower_ == "the" else 0)
                 return doc[start:end]

@@ -15,35 +15,106 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "a": 1, "an": 1, "dozen": 12,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000, "m": 1_000_000, "bn": 1_000_000_000}  # fmt: skip
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a": 1,
+    "an": 1,
+    "dozen": 12,
+}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "m": 1_000_000,
+    "bn": 1_000_000_000,
+}
 _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000}
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-_CURRENCY_WORDS = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "yuan": "CNY", "rouble": "RUB",
-                   "ruble": "RUB", "peso": None, "bolivar": "VES", "usd": "USD", "eur": "EUR"}  # fmt: skip
+_CURRENCY_WORDS = {
+    "dollar": "USD",
+    "euro": "EUR",
+    "pound": "GBP",
+    "yuan": "CNY",
+    "rouble": "RUB",
+    "ruble": "RUB",
+    "peso": None,
+    "bolivar": "VES",
+    "usd": "USD",
+    "eur": "EUR",
+}
 _QUALIFIERS = [
-    (("at", "least"), "at_least"), (("no", "fewer", "than"), "at_least"),
-    (("more", "than"), "more_than"), (("over",), "more_than"), (("above",), "more_than"),
-    (("up", "to"), "up_to"), (("as", "many", "as"), "up_to"), (("nearly",), "up_to"),
-    (("almost",), "up_to"), (("fewer", "than"), "less_than"), (("less", "than"), "less_than"),
-    (("under",), "less_than"), (("about",), "about"), (("around",), "about"),
-    (("some",), "about"), (("roughly",), "about"), (("approximately",), "about"),
-    (("an", "estimated"), "about"), (("estimated",), "about"),
-]  # fmt: skip
+    (("at", "least"), "at_least"),
+    (("no", "fewer", "than"), "at_least"),
+    (("more", "than"), "more_than"),
+    (("over",), "more_than"),
+    (("above",), "more_than"),
+    (("up", "to"), "up_to"),
+    (("as", "many", "as"), "up_to"),
+    (("nearly",), "up_to"),
+    (("almost",), "up_to"),
+    (("fewer", "than"), "less_than"),
+    (("less", "than"), "less_than"),
+    (("under",), "less_than"),
+    (("about",), "about"),
+    (("around",), "about"),
+    (("some",), "about"),
+    (("roughly",), "about"),
+    (("approximately",), "about"),
+    (("an", "estimated"), "about"),
+    (("estimated",), "about"),
+]
 _KIND_BY_LEMMA = {
-    "kill": "killed", "die": "killed", "dead": "killed", "death": "killed", "slay": "killed",
-    "murder": "killed", "execute": "killed", "fatality": "killed",
-    "injure": "injured", "wound": "injured", "hurt": "injured", "injured": "injured",
-    "wounded": "injured", "injury": "injured",
-    "arrest": "arrested", "detain": "arrested", "apprehend": "arrested", "capture": "arrested",
-    "displace": "displaced", "flee": "displaced", "evacuate": "displaced", "uproot": "displaced",
-}  # fmt: skip
+    "kill": "killed",
+    "die": "killed",
+    "dead": "killed",
+    "death": "killed",
+    "slay": "killed",
+    "murder": "killed",
+    "execute": "killed",
+    "fatality": "killed",
+    "injure": "injured",
+    "wound": "injured",
+    "hurt": "injured",
+    "injured": "injured",
+    "wounded": "injured",
+    "injury": "injured",
+    "arrest": "arrested",
+    "detain": "arrested",
+    "apprehend": "arrested",
+    "capture": "arrested",
+    "displace": "displaced",
+    "flee": "displaced",
+    "evacuate": "displaced",
+    "uproot": "displaced",
+}
 _SKIP_ENTS = {"DATE", "TIME", "PERCENT", "ORDINAL", "PRODUCT", "LAW", "FAC", "ORG", "WORK_OF_ART"}
 
 
@@ -86,7 +157,13 @@ def _is_number(tok: Token) -> bool:
         return True
     if low in _SCALES and tok.i > 0 and _is_number_word(tok.nbor(-1)):
         return True
-    return tok.pos_ == "NUM" and all(p in _UNITS or p in _SCALES for p in low.split("-"))
+    # Number words: the tagger calls a sentence-initial "Eleven" an adjective.
+    is_numeric = tok.pos_ == "NUM" or tok.dep_ == "nummod"
+    return (
+        is_numeric
+        and low not in ("a", "an")
+        and all(p in _UNITS or p in _SCALES for p in low.split("-"))
+    )
 
 
 def _is_number_word(tok: Token) -> bool:
@@ -136,15 +213,26 @@ def find_quantities(sent: Span) -> list[Quantity]:
             counted = _counted_of_vague(tok)
             kind = _kind_for(tok) or _kind_for(counted) or "count"
             unit = counted.lemma_.lower() if counted.i != tok.i else None
-            out.append(Quantity(kind, float(_VAGUE[low]), unit, "at_least", tok.idx,
-                                tok.idx + len(tok.text), counted))  # fmt: skip
+            out.append(
+                Quantity(
+                    kind,
+                    float(_VAGUE[low]),
+                    unit,
+                    "at_least",
+                    tok.idx,
+                    tok.idx + len(tok.text),
+                    counted,
+                )
+            )
             i += 1
             continue
         if not _is_number(tok):
             i += 1
             continue
         j = i
-        while j + 1 < sent.end and _is_number_word(doc[j + 1]) and doc[j + 1].pos_ in ("NUM", "NOUN"):
+        while (
+            j + 1 < sent.end and _is_number_word(doc[j + 1]) and doc[j + 1].pos_ in ("NUM", "NOUN")
+        ):
             j += 1
         value = parse_number([t.text for t in doc[i : j + 1]])
         if value is None:
@@ -169,8 +257,11 @@ def find_quantities(sent: Span) -> list[Quantity]:
                 i = j + 1
                 continue  # a bare number with nothing counted is not a quantity we can use
         start_char = doc[qstart].idx
-        out.append(Quantity(kind, value, unit, qualifier, start_char,
-                            end_tok.idx + len(end_tok.text), counted))  # fmt: skip
+        out.append(
+            Quantity(
+                kind, value, unit, qualifier, start_char, end_tok.idx + len(end_tok.text), counted
+            )
+        )
         i = j + 1
     return out
 

@@ -50,7 +50,7 @@ class ModalityCues:
     planned: frozenset[str]
     planned_adj: frozenset[str]
     expected: frozenset[str]
-    expected_phrases: tuple[str, ...]
+    expected_aux: frozenset[str]
     possible_aux: frozenset[str]
     possible: frozenset[str]
     possible_adj: frozenset[str] = field(default_factory=frozenset)
@@ -74,7 +74,14 @@ def trigger_lexicon() -> TriggerLexicon:
             if isinstance(entry, str):
                 entry = {"lemma": entry}
             require(isinstance(entry, dict), path, where, "expected a lemma or a mapping")
-            unknown = set(entry) - {"lemma", "pos", "mode", "subject_any", "object_any", "confidence"}
+            unknown = set(entry) - {
+                "lemma",
+                "pos",
+                "mode",
+                "subject_any",
+                "object_any",
+                "confidence",
+            }
             require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
             lemma = entry.get("lemma")
             require(isinstance(lemma, str) and lemma.strip(), path, where, "lemma is required")
@@ -158,7 +165,7 @@ def modality_cues() -> ModalityCues:
         planned=words("planned", "governors"),
         planned_adj=words("planned", "adjectives"),
         expected=words("expected", "governors"),
-        expected_phrases=tuple(sorted(words("expected", "phrases"))),
+        expected_aux=words("expected", "auxiliaries"),
         possible_aux=words("possible", "auxiliaries"),
         possible=words("possible", "governors"),
         possible_adj=words("possible", "adjectives"),

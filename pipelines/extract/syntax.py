@@ -55,8 +55,14 @@ def prep_object(tok: Token, preps: set[str]) -> Token | None:
 
 
 def is_place_pp(prep: Token) -> bool:
+    """'in Plateau state', 'on Monday': a preposition whose object is a place or a time."""
     obj = child(prep, "pobj")
-    return obj is not None and obj.ent_type_ in _PLACE_ENTS | {"DATE", "TIME"}
+    if obj is None:
+        return False
+    kinds = _PLACE_ENTS | {"DATE", "TIME"}
+    return obj.ent_type_ in kinds or any(
+        t.ent_type_ in kinds for t in obj.lefts if t.dep_ in ("compound", "amod")
+    )
 
 
 def phrase_bounds(head: Token) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from schemas import Articles, IngestErrors, frame_from_rows
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SIDECAR_SUFFIX = ".meta.json"
+MIN_ARTICLE_WORDS = 5  # fewer is a caption, a menu or an empty page, not something to code
 
 Progress = Callable[[int, int], None]  # (files done, files total)
 
@@ -114,7 +115,8 @@ def _read_file(path: Path, max_bytes: int):
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise IngestError(
-            "unsupported_format", f"files ending {path.suffix or '(none)'} are not read; use {known}"
+            "unsupported_format",
+            f"files ending {path.suffix or '(none)'} are not read; use {known}",
         )
     size = path.stat().st_size
     if size > max_bytes:
@@ -129,8 +131,13 @@ def article_row(doc: RawDoc, source_path: str, now: dt.datetime) -> dict:
     title = clean.normalize_text(doc.title) if doc.title else None
     headline, body = clean.split_headline(text, title)
     title = title or headline
-    if not body.strip() or not any(ch.isalpha() for ch in body):
-        raise IngestError("no_article_text", "nothing but a headline or page chrome is left")
+    words = len(body.split())
+    if words < MIN_ARTICLE_WORDS or not any(ch.isalpha() for ch in body):
+        raise IngestError(
+            "no_article_text",
+            f"only {words} words left after removing the headline and page chrome "
+            f"(an article needs at least {MIN_ARTICLE_WORDS})",
+        )
     dateline = clean.parse_dateline(body)
 
     published, published_source = _parse_date(doc.published), "none"
@@ -155,7 +162,7 @@ def article_row(doc: RawDoc, source_path: str, now: dt.datetime) -> dict:
         "body_start": dateline.end if dateline else 0,
         "language": language,
         "text": body,
-        "word_count": len(body.split()),
+        "word_count": words,
         "ingested_at": now,
     }
 

@@ -120,8 +120,8 @@ def article_id(text: str) -> str:
 # A small English stop-word test. Enough to keep non-English text out of English rules;
 # the ingestion issue replaces it with a real language identifier.
 _EN_STOP = frozenset(
-    "the of and to in a is that for on was with said as by at from it his has have are be "
-    "an were which this who their its had not but been will would they".split()
+    """the of and to in a is that for on was with said as by at from it his has have are be an
+    were which this who their its had not but been will would they""".split()
 )
 
 

@@ -42,9 +42,7 @@ def build_warehouse(warehouse_dir: Path | str, tables: list[str]) -> WarehouseBu
             src = table_path(warehouse_dir, table)
             if not src.is_file():
                 raise FileNotFoundError(f"cannot build the warehouse: {src} is missing")
-            con.execute(
-                f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(src)]
-            )
+            con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(src)])
             counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         for view_file in sorted(VIEWS_DIR.glob("*.sql")):
             con.execute(view_file.read_text(encoding="utf-8"))
