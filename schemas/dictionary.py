@@ -1,0 +1,54 @@
+"""Render docs/data-dictionary.md from the pandera models, so the docs cannot drift.
+
+    python -m schemas.dictionary            # rewrite docs/data-dictionary.md
+    python -m schemas.dictionary --check    # exit 1 when the file is out of date
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from schemas import TABLES
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
+
+
+def render() -> str:
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from the pandera models in `schemas/` by `python -m schemas.dictionary`;",
+        "do not edit by hand. Every table is a DuckDB table in `warehouse/eventwire.duckdb` and",
+        "a Parquet file in `warehouse/parquet/<table>/`.",
+        "",
+    ]
+    for table, model in TABLES.items():
+        schema = model.to_schema()
+        lines += [f"## {table}", "", (model.__doc__ or "").strip(), ""]
+        lines += ["| column | type | null | description |", "|---|---|---|---|"]
+        for name, col in schema.columns.items():
+            checks = "; ".join(str(c.error or c.name) for c in col.checks)
+            desc = col.description or ""
+            if checks:
+                desc = f"{desc} ({checks})"
+            null = "yes" if col.nullable else "no"
+            lines.append(f"| `{name}` | {col.dtype} | {null} | {desc.replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--check" in argv:
+        if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
+            print(f"{OUT} is out of date: run python -m schemas.dictionary", file=sys.stderr)
+            return 1
+        return 0
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,67 @@
+"""The eventwire command as a user runs it: a real run into a temporary folder, then SQL."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipelines.cli import main
+from tests.conftest import RAW
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copy(RAW / "realist-us-venezuela.txt", raw)
+    shutil.copy(RAW / "realist-us-venezuela.meta.json", raw)
+    (raw / "broken.json").write_text('{"title": ', encoding="utf-8")
+    warehouse = tmp_path_factory.mktemp("wh")
+    return raw, warehouse
+
+
+def test_run_prints_summary_and_sql_reads_it(small_run, capsys, monkeypatch):
+    raw, warehouse = small_run
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "Rows per table" in out
+    assert "Most frequent event types" in out
+    assert "Files read: 2; articles: 1; duplicates: 0" in out
+    assert out.count("eventwire sql") == 2
+    assert (warehouse / "eventwire.duckdb").is_file()
+    for table in ("articles", "events", "claims", "quantities", "actors", "ingest_errors"):
+        assert (warehouse / "parquet" / table / "part-0.parquet").is_file()
+
+    q = "SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY 1"
+    assert main(["sql", q, "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "ASSAULT" in out and "SANCTION" in out
+
+    assert main(["sql", "SELECT reason FROM ingest_errors", "--warehouse", str(warehouse)]) == 0
+    assert "bad_json" in capsys.readouterr().out
+
+
+def test_sql_is_read_only(small_run, capsys):
+    _, warehouse = small_run
+    assert main(["sql", "DROP TABLE events", "--warehouse", str(warehouse)]) == 1
+    assert "read-only" in capsys.readouterr().err.lower()
+    assert main(["sql", "SELECT count(*) FROM events", "--warehouse", str(warehouse)]) == 0
+
+
+def test_clear_errors(tmp_path, capsys):
+    assert main(["run", "--raw", str(tmp_path / "missing"), "--warehouse", str(tmp_path)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["sql", "SELECT 1", "--warehouse", str(tmp_path / "none")]) == 2
+    assert "run `eventwire run` first" in capsys.readouterr().err
+
+
+def test_environment_variables_set_the_folders(small_run, tmp_path, monkeypatch, capsys):
+    raw, _ = small_run
+    monkeypatch.setenv("EVENTWIRE_RAW_DIR", str(raw))
+    monkeypatch.setenv("EVENTWIRE_WAREHOUSE_DIR", str(tmp_path / "wh"))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert main(["run"]) == 0
+    assert (tmp_path / "wh" / "eventwire.duckdb").is_file()
+    assert main(["sql", "SELECT count(*) AS n FROM articles"]) == 0
+    assert "1" in capsys.readouterr().out

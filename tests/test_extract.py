@@ -1,0 +1,191 @@
+"""Extraction rules on sentences of our own, through the same entry point the asset uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipelines.extract import ArticleInput, extract_articles
+from pipelines.extract.dates import resolve_date
+from pipelines.extract.quantities import parse_number
+
+PUBLISHED = dt.date(2025, 11, 19)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def extract():
+    def run(text: str, published: dt.date | None = PUBLISHED):
+        result = extract_articles([ArticleInput("a" * 16, text, published)], n_process=1)
+        return result
+
+    return run
+
+
+def events_of(result) -> list[dict]:
+    return result.events.to_dicts()
+
+
+def test_passive_voice_gives_agent_as_actor1(extract):
+    r = extract("Eleven villagers were killed by gunmen in Plateau state on Monday.")
+    (ev,) = events_of(r)
+    assert ev["event_type"] == "ASSAULT"
+    assert ev["actor1_text"] == "gunmen"
+    assert ev["actor2_text"] == "Eleven villagers"
+    assert ev["event_date"] == dt.date(2025, 11, 17)  # the Monday before publication
+    (q,) = r.quantities.to_dicts()
+    assert (q["kind"], q["value"], q["qualifier"]) == ("killed", 11, "exact")
+    assert q["event_id"] == ev["event_id"]
+
+
+def test_nominal_trigger_with_light_verb_and_target(extract):
+    r = extract("Russian forces launched an attack on a power station near Kharkiv on Tuesday.")
+    (ev,) = events_of(r)
+    assert (ev["trigger"], ev["event_type"]) == ("attack", "ASSAULT")
+    assert ev["actor1_text"] == "Russian forces"
+    assert ev["actor1_id"] == "RUSMIL"
+    assert ev["actor2_text"] == "a power station"
+    assert ev["location_text"] == "Kharkiv"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "modality"),
+    [
+        ("The army is preparing to deploy troops to the border.", "deploy", "planned"),
+        (
+            "Brussels is expected to impose sanctions on the refinery next week.",
+            "sanctions",
+            "expected",
+        ),
+        ("The government could arrest the opposition leader.", "arrest", "possible"),
+        ("Police did not arrest anyone at the march.", "arrest", "negated"),
+        ("Officials denied that troops had attacked the village.", "attacked", "denied"),
+        ("Soldiers attacked the village at dawn.", "attacked", "asserted"),
+    ],
+)
+def test_modality_from_the_text(extract, sentence, trigger, modality):
+    events = {e["trigger"]: e for e in events_of(extract(sentence))}
+    assert events[trigger]["modality"] == modality
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "qualifier"),
+    [
+        ("at least 83 people were killed", 83, "at_least"),
+        ("more than 300 protesters were arrested", 300, "more_than"),
+        ("about 40 people were injured", 40, "about"),
+        ("up to 12 soldiers were killed", 12, "up_to"),
+        ("dozens of people were injured", 24, "at_least"),
+        ("seven people were killed", 7, "exact"),
+    ],
+)
+def test_casualty_qualifiers_and_number_words(extract, phrase, value, qualifier):
+    r = extract(f"Officials said {phrase} in the attack on Sunday.")
+    casualties = [
+        q for q in r.quantities.to_dicts() if q["kind"] in ("killed", "injured", "arrested")
+    ]
+    assert [(q["value"], q["qualifier"]) for q in casualties] == [(value, qualifier)]
+
+
+def test_money_and_number_parsing(extract):
+    r = extract("Washington doubled its reward for information on the commander to $25 million.")
+    money = [q for q in r.quantities.to_dicts() if q["kind"] == "money"]
+    assert [(m["value"], m["unit"], m["text"]) for m in money] == [(25e6, "USD", "$25 million")]
+    assert parse_number(["eighty-three"]) == 83
+    assert parse_number(["1,200"]) == 1200
+    assert parse_number(["2.5", "billion"]) == 2.5e9
+
+
+def test_claim_told_outlet_inverted_order(extract):
+    r = extract(
+        "The navy will send two more frigates to the Aegean, three Greek officials told "
+        "Atlas News Agency on Friday."
+    )
+    (c,) = r.claims.to_dicts()
+    assert c["speaker_text"] == "three Greek officials"
+    assert c["speaker_count"] == 3
+    assert c["anonymous"] is True
+    assert c["reported_via"] == "Atlas News Agency"
+    assert c["content"] == "The navy will send two more frigates to the Aegean"
+    (ev,) = events_of(r)
+    assert ev["claim_id"] == c["claim_id"]
+
+
+def test_claim_according_to_and_named_speaker(extract):
+    r = extract(
+        "According to the interior ministry, 46 people were arrested. "
+        "Public Security Minister Tomas Aravena said police had acted “proportionately”."
+    )
+    by_cue = {c["cue_lemma"]: c for c in r.claims.to_dicts()}
+    acc = by_cue["according to"]
+    assert acc["speaker_text"] == "the interior ministry"
+    assert acc["content"] == "46 people were arrested"
+    assert acc["anonymous"] is False
+    said = by_cue["say"]
+    assert said["speaker_kind"] == "named_person"
+    assert said["content"] == "police had acted “proportionately”"
+    assert said["direct_quote"] is False
+
+
+def test_direct_quote_and_refusal(extract):
+    r = extract(
+        "“We will not back down,” the opposition leader said. "
+        "The defence ministry declined to comment."
+    )
+    claims = {c["stance"]: c for c in r.claims.to_dicts()}
+    assert claims["assert"]["direct_quote"] is True
+    assert claims["assert"]["content"].startswith("“We will not back down")
+    refusal = claims["decline_comment"]
+    assert refusal["speaker_text"] == "The defence ministry"
+    assert refusal["cue"] == "declined to comment"
+    assert refusal["content"] is None
+
+
+def test_metonyms_and_pronouns_resolve(extract):
+    r = extract(
+        "President Nicolas Maduro addressed supporters in Caracas. "
+        "Washington accuses Maduro of drug trafficking, allegations he rejects."
+    )
+    events = {e["event_type"]: e for e in events_of(r)}
+    assert events["ACCUSE"]["actor1_id"] == "USAGOV"
+    assert events["ACCUSE"]["actor2_id"] == "person:nicolas-maduro"
+    assert events["REJECT"]["actor1_text"] == "he"
+    assert events["REJECT"]["actor1_id"] == "person:nicolas-maduro"
+    actors = {a["actor_id"]: a for a in r.actors.to_dicts()}
+    assert actors["USAGOV"]["country"] == "USA"
+    assert "Washington" in actors["USAGOV"]["aliases"]
+
+
+def test_unknown_entities_are_kept_without_a_code(extract):
+    r = extract("The Northern Valley Front attacked a convoy on the highway.")
+    (ev,) = events_of(r)
+    actors = {a["actor_id"]: a for a in r.actors.to_dicts()}
+    unknown = actors[ev["actor1_id"]]
+    assert unknown["in_dictionary"] is False
+    assert unknown["country"] is None
+    assert ev["actor1_text"] == "The Northern Valley Front"
+
+
+@pytest.mark.parametrize(
+    ("text", "future", "expected"),
+    [
+        ("November 16", False, (dt.date(2025, 11, 16), None, "day")),
+        ("Monday", True, (dt.date(2025, 11, 24), None, "day")),
+        ("Monday", False, (dt.date(2025, 11, 17), None, "day")),
+        ("Wednesday", False, (dt.date(2025, 11, 19), None, "day")),
+        ("two days ago", False, (dt.date(2025, 11, 17), None, "day")),
+        ("Since September", False, (dt.date(2025, 9, 1), dt.date(2025, 11, 19), "range")),
+        ("last week", False, (dt.date(2025, 11, 10), dt.date(2025, 11, 16), "range")),
+        ("October", False, (dt.date(2025, 10, 1), None, "month")),
+        ("2024", False, (dt.date(2024, 1, 1), None, "year")),
+    ],
+)
+def test_date_resolution(text, future, expected):
+    r = resolve_date(text, PUBLISHED, future=future)
+    assert (r.start, r.end, r.precision) == expected
+
+
+def test_vague_dates_resolve_to_nothing():
+    assert resolve_date("in the coming days", PUBLISHED, future=True) is None
+    assert resolve_date("in recent weeks", PUBLISHED, future=False) is None
+    assert resolve_date("Monday", None, future=False) is None

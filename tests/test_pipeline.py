@@ -1,0 +1,161 @@
+"""Integration: every asset materialized on the shipped raw/ folder into a temporary folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from pipelines.store import DUCKDB_FILE
+from schemas import TABLES
+
+
+def test_assault_by_us_forces_with_83_killed(seed):
+    text = seed["articles"]["text"][0]
+    sentence_start = text.index("Since September, U.S. forces")
+    sentence_end = text.index("killing at least 83 people") + len("killing at least 83 people")
+    assault = seed["events"].filter(
+        (pl.col("event_type") == "ASSAULT")
+        & (pl.col("start_char") >= sentence_start)
+        & (pl.col("end_char") <= sentence_end)
+    )
+    assert assault.height == 1, assault
+    row = assault.row(0, named=True)
+    assert row["trigger"] == "strikes"
+    assert row["actor1_text"] == "U.S. forces"
+    assert row["actor1_id"] == "USAMIL"
+    assert row["actor2_text"] == "vessels suspected of carrying drugs"
+    assert row["location_text"] == "Caribbean and Pacific"
+    assert row["modality"] == "asserted"
+    killed = seed["quantities"].filter(pl.col("event_id") == row["event_id"])
+    killed = killed.filter(pl.col("kind") == "killed").row(0, named=True)
+    assert (killed["value"], killed["qualifier"], killed["unit"]) == (83, "at_least", "people")
+    strikes = seed["quantities"].filter(
+        (pl.col("event_id") == row["event_id"]) & (pl.col("unit") == "strike")
+    )
+    assert strikes["value"].to_list() == [21]
+
+
+def test_mobilize_dated_november_16(seed):
+    mobilize = seed["events"].filter(
+        (pl.col("event_type") == "MOBILIZE") & (pl.col("event_date") == dt.date(2025, 11, 16))
+    )
+    assert mobilize.height == 1
+    row = mobilize.row(0, named=True)
+    assert row["trigger"] == "arrived"
+    assert row["date_precision"] == "day"
+    assert row["date_text"] == "November 16"
+    assert row["location_text"] == "Caribbean"
+
+
+def test_anonymous_claim_by_four_officials_via_reuters(seed):
+    claim = seed["claims"].filter(pl.col("speaker_text") == "four U.S. officials")
+    assert claim.height == 1
+    row = claim.row(0, named=True)
+    assert row["anonymous"] is True
+    assert row["speaker_kind"] == "anonymous_official"
+    assert row["speaker_count"] == 4
+    assert row["reported_via"] == "Reuters"
+    assert row["cue"] == "told Reuters"
+    assert row["content"].startswith("The United States is preparing to launch")
+    assert row["direct_quote"] is False
+
+
+def test_sanction_expected_on_monday(seed):
+    sanction = seed["events"].filter(
+        (pl.col("event_type") == "SANCTION") & (pl.col("modality") == "expected")
+    )
+    assert sanction.height == 1
+    row = sanction.row(0, named=True)
+    assert row["trigger"] == "designate"
+    assert row["actor1_id"] == "USAGOV"  # "Washington" is a metonym for the US government
+    assert row["actor2_id"] == "VENCRM-SOLES"
+    assert row["event_mode"] == "designation"
+    # Published Saturday 2025-11-22; "on Monday" in a forecast is the next Monday.
+    assert row["event_date"] == dt.date(2025, 11, 24)
+
+
+def test_events_in_anonymous_claims_carry_the_claim(seed):
+    covert = seed["events"].filter(pl.col("trigger") == "covert action").row(0, named=True)
+    claim = seed["claims"].filter(pl.col("claim_id") == covert["claim_id"]).row(0, named=True)
+    assert claim["speaker_text"] == "Two officials"
+    assert claim["reported_via"] == "Reuters"  # inherited from the officials who told Reuters
+    assert covert["modality"] == "expected"
+
+
+def test_every_row_points_at_its_text(tables):
+    texts = dict(tables["articles"].select("article_id", "text").iter_rows())
+    checks = [("events", "trigger"), ("claims", "cue"), ("quantities", "text")]
+    for table, column in checks:
+        df = tables[table]
+        assert df.height > 0, table
+        for row in df.iter_rows(named=True):
+            span = texts[row["article_id"]][row["start_char"] : row["end_char"]]
+            assert span == row[column], (table, row)
+    for row in tables["claims"].drop_nulls("content").iter_rows(named=True):
+        text = texts[row["article_id"]]
+        assert text[row["content_start"] : row["content_end"]] == row["content"]
+
+
+def test_all_formats_read_and_titles_found(tables):
+    articles = tables["articles"]
+    assert sorted(set(articles["source_format"])) == ["html", "jsonl", "txt"]
+    assert articles.height == 7
+    assert tables["ingest_errors"].height == 0
+    seed_article = articles.filter(pl.col("source_path") == "realist-us-venezuela.txt")
+    row = seed_article.row(0, named=True)
+    assert row["title"] == "U.S. prepares new phase of operations against Maduro government"
+    assert row["outlet"] == "Realist"
+    assert row["dateline"] == "WASHINGTON"
+    assert row["published_date"] == dt.date(2025, 11, 22)
+    assert row["published_source"] == "metadata"
+    assert not row["text"].startswith("Site icon")
+    assert not row["text"].rstrip().endswith("Exit mobile version")
+    html = articles.filter(pl.col("source_format") == "html")
+    assert html["outlet"].to_list() == ["Atlas News Agency", "Harbor Post"]
+    assert all(d is not None for d in html["published_date"])
+    assert not any("cookie" in t.lower() for t in html["text"])
+
+
+def test_duckdb_tables_match_parquet(shipped_run, tables):
+    _, warehouse = shipped_run
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
+    try:
+        for table in TABLES:
+            count = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            assert count == tables[table].height, table
+        dates = con.execute(
+            "SELECT count(*) FROM event_timeline WHERE event_date = DATE '2025-11-16'"
+        ).fetchone()[0]
+        assert dates >= 1
+        killed = con.execute(
+            "SELECT sum(reported) FROM casualties_by_day WHERE kind = 'killed'"
+        ).fetchone()[0]
+        assert killed >= 83
+    finally:
+        con.close()
+
+
+def test_events_reference_existing_articles_and_actors(tables):
+    article_ids = set(tables["articles"]["article_id"])
+    actor_ids = set(tables["actors"]["actor_id"])
+    for table in ("events", "claims", "quantities"):
+        assert set(tables[table]["article_id"]) <= article_ids
+    events = tables["events"]
+    used = set(events["actor1_id"].drop_nulls()) | set(events["actor2_id"].drop_nulls())
+    assert used <= actor_ids
+    assert set(tables["claims"]["speaker_actor_id"].drop_nulls()) <= actor_ids
+
+
+def test_asset_metadata_reports_counts_and_previews(shipped_run, tables):
+    result, _ = shipped_run
+    mats = {
+        tuple(m.asset_key.path): m.metadata
+        for node in ("raw_articles", "extracted_tables", "duckdb_warehouse")
+        for m in result.asset_materializations_for_node(node)
+    }
+    assert mats[("events",)]["dagster/row_count"].value == tables["events"].height
+    assert "| event_id |" in mats[("events",)]["preview"].value
+    assert mats[("warehouse", "claims")]["dagster/row_count"].value == tables["claims"].height
+    assert mats[("articles",)]["files_seen"].value == 6
