@@ -65,3 +65,21 @@ def test_environment_variables_set_the_folders(small_run, tmp_path, monkeypatch,
     assert (tmp_path / "wh" / "eventwire.duckdb").is_file()
     assert main(["sql", "SELECT count(*) AS n FROM articles"]) == 0
     assert "1" in capsys.readouterr().out
+
+
+def test_dagster_code_location_validates():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    dagster = Path(sys.executable).parent / "dagster"
+    out = subprocess.run(
+        [str(dagster), "definitions", "validate"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Validation successful for code location eventwire" in out.stderr + out.stdout

@@ -1,0 +1,121 @@
+"""The warehouse opens in the tools analysts already use: the DuckDB 1.x CLI from PyPI, and
+the Parquet files in pyarrow, polars, pandas and DuckDB with the DuckDB tables' types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.store import DUCKDB_FILE, table_path
+from schemas import TABLES
+
+# Parquet (arrow) type -> the type DuckDB gives the same column.
+ARROW_TO_DUCKDB = {
+    "string": "VARCHAR",
+    "large_string": "VARCHAR",
+    "string_view": "VARCHAR",
+    "int64": "BIGINT",
+    "double": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date32[day]": "DATE",
+    "timestamp[us, tz=UTC]": "TIMESTAMP WITH TIME ZONE",
+    "large_list<item: large_string>": "VARCHAR[]",
+    "list<item: string>": "VARCHAR[]",
+    "large_list<element: large_string>": "VARCHAR[]",
+}
+
+
+def duckdb_cli() -> str:
+    exe = Path(sys.executable).parent / "duckdb"
+    found = str(exe) if exe.exists() else shutil.which("duckdb")
+    if not found:
+        pytest.fail("the duckdb-cli dev dependency is not installed: run make setup")
+    return found
+
+
+def cli_json(db: Path, sql: str) -> list[dict]:
+    out = subprocess.run(
+        [duckdb_cli(), "-readonly", "-json", str(db), "-c", sql],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout or "[]")
+
+
+def test_duckdb_1x_cli_opens_the_warehouse(shipped_run, tables):
+    _, warehouse = shipped_run
+    version = subprocess.run([duckdb_cli(), "--version"], capture_output=True, text=True)
+    assert version.stdout.startswith("v1."), version.stdout
+    db = warehouse / DUCKDB_FILE
+    for table in TABLES:
+        rows = cli_json(db, f'SELECT count(*) AS n FROM "{table}"')
+        assert rows == [{"n": tables[table].height}], table
+    view = "SELECT actor1_id, actor2_id, events FROM actor_dyads ORDER BY ALL"
+    dyads = cli_json(db, view)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        expected = [
+            dict(zip(("actor1_id", "actor2_id", "events"), r, strict=True))
+            for r in con.execute(view).fetchall()
+        ]
+    finally:
+        con.close()
+    assert dyads == expected
+    assert any(
+        d["actor1_id"] == "USAGOV" and d["actor2_id"] == "person:nicolas-maduro" for d in dyads
+    )
+
+
+def test_parquet_types_match_duckdb_in_every_reader(shipped_run):
+    _, warehouse = shipped_run
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
+    try:
+        for table in TABLES:
+            path = table_path(warehouse, table)
+            db_types = dict(
+                con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = ? ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+            )
+            arrow = pq.read_table(path).schema
+            assert arrow.names == list(db_types), table
+            for field in arrow:
+                assert ARROW_TO_DUCKDB[str(field.type)] == db_types[field.name], (table, field)
+            # DuckDB reading the Parquet file directly sees the same types as its table.
+            described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)])
+            direct = {row[0]: row[1] for row in described.fetchall()}
+            assert direct == db_types, table
+            polars_schema = pl.read_parquet(path).schema
+            assert polars_schema == pl.Schema(
+                {n: c.dtype.type for n, c in TABLES[table].to_schema().columns.items()}
+            )
+    finally:
+        con.close()
+
+
+def test_pandas_reads_dates_as_dates_and_booleans_as_booleans(shipped_run):
+    _, warehouse = shipped_run
+    events = pd.read_parquet(table_path(warehouse, "events"))
+    dates = events["event_date"].dropna()
+    assert len(dates) > 0 and all(isinstance(d, dt.date) for d in dates)
+    claims = pd.read_parquet(table_path(warehouse, "claims"))
+    assert claims["anonymous"].dtype == bool
+    assert claims["direct_quote"].dtype == bool
+    articles = pd.read_parquet(table_path(warehouse, "articles"))
+    assert str(articles["ingested_at"].dtype).startswith("datetime64")
+    assert str(articles["ingested_at"].dt.tz) == "UTC"
