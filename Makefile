@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: setup run test ui lint lock clean
+.PHONY: setup run test ui lint lock clean eval
 
 setup: $(STAMP)
 
@@ -42,3 +42,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) warehouse .pytest_cache
+
+# Score extraction against the hand annotations in tests/gold (train, test and seed splits).
+eval: setup
+	$(VENV)/bin/python -m pipelines.evaluate --gold tests/gold --out warehouse/eval.json

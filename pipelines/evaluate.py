@@ -1,0 +1,382 @@
+"""Score extraction against hand annotations (the gold format in docs/quality.md).
+
+Matching rules (lenient on span boundaries, strict on meaning):
+- A gold item's sentence is located in the article text; a predicted event or claim belongs to
+  it when its trigger or cue starts inside that sentence's span.
+- Events: same sentence and same PLOVER type; when several fit, the one whose trigger shares a
+  word with the gold trigger wins. Gold events of type OTHER are outside PLOVER and not scored.
+- Actors match when both are empty, when one text contains the other (case, punctuation and
+  leading articles/numbers ignored), or when both resolve to the same dictionary actor
+  ("Washington" and "the U.S. government"; "he" resolved to Maduro and "Maduro").
+- Dates compare at the gold's precision (YYYY-MM-DD, YYYY-MM or YYYY); null matches null.
+- Quantities: each gold number on a matched event must appear on that event with the same value
+  and qualifier ("at least" = at_least); vague plurals ("dozens") match by their word.
+- Claims: same sentence and same speaker (actor rule above). Speaker accuracy is measured over
+  gold claims whose sentence has a predicted claim with the same cue verb. Content matches at
+  token-overlap F1 >= 0.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.extract import ArticleInput, extract_articles
+from pipelines.extract.actors import ActorResolver, normalize, strip_leading
+from pipelines.ingest.batch import article_row
+from pipelines.ingest.readers import READERS, RawDoc
+
+_QUALIFIERS = {
+    None: "exact",
+    "at least": "at_least",
+    "more than": "more_than",
+    "about": "about",
+    "up to": "up_to",
+    "nearly": "up_to",
+    "almost": "up_to",
+    "over": "more_than",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "around": "about",
+    "some": "about",
+    "roughly": "about",
+    "approximately": "about",
+}
+
+
+@dataclass
+class GoldDoc:
+    slug: str
+    split: str
+    text: str
+    body_start: int
+    published: object
+    gold: dict
+    article_id: str = ""
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    attrs: dict[str, list[bool]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def attr(self, name: str, ok: bool) -> None:
+        self.attrs.setdefault(name, []).append(ok)
+
+    def scores(self) -> dict[str, float | int | None]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        out: dict[str, float | int | None] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "gold": self.tp + self.fn,
+            "predicted": self.tp + self.fp,
+        }
+        for name, oks in sorted(self.attrs.items()):
+            out[f"{name}_accuracy"] = round(sum(oks) / len(oks), 3) if oks else None
+        return out
+
+
+def load_gold(gold_dir: Path, repo: Path) -> list[GoldDoc]:
+    docs = []
+    for gold_path in sorted(gold_dir.rglob("*.gold.json")):
+        meta_path = gold_path.with_name(gold_path.name.replace(".gold.json", ".meta.json"))
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        source = repo / meta["source"]
+        raw = _read_source(source, meta.get("record"))
+        if not raw.published and meta.get("published"):
+            raw.published = meta["published"]
+        row = article_row(raw, meta["source"], now=_now())
+        rel = gold_path.parent.relative_to(gold_dir)
+        split = rel.parts[0] if rel.parts else "seed"
+        docs.append(
+            GoldDoc(
+                slug=gold_path.name.removesuffix(".gold.json"),
+                split=split,
+                text=row["text"],
+                body_start=row["body_start"],
+                published=row["published_date"],
+                gold=json.loads(gold_path.read_text(encoding="utf-8")),
+                article_id=row["article_id"],
+            )
+        )
+    return docs
+
+
+def _now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC)
+
+
+def _read_source(path: Path, record: int | None) -> RawDoc:
+    reader = READERS[path.suffix.lower()]
+    items = [i for i in reader(path, path.read_bytes()) if isinstance(i, RawDoc)]
+    if record is None:
+        return items[0]
+    return next(i for i in items if i.record == record)
+
+
+def _words(s: str | None) -> list[str]:
+    return re.findall(r"\w+", (s or "").lower())
+
+
+def _norm(s: str | None) -> str:
+    return strip_leading(normalize(s or "")).lower()
+
+
+def actor_match(
+    gold: str | None, pred_text: str | None, pred_id: str | None, resolver: ActorResolver
+) -> bool:
+    if not gold or not pred_text:
+        return not gold and not pred_text
+    g, p = _norm(gold), _norm(pred_text)
+    if g and p and (g in p or p in g):
+        return True
+    gid = resolver.resolve(gold).actor_id
+    return pred_id is not None and gid == pred_id and not gid.startswith("unk:")
+
+
+def overlap_f1(a: str | None, b: str | None) -> float:
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    common = sum(min(wa.count(w), wb.count(w)) for w in set(wa))
+    return 2 * common / (len(wa) + len(wb))
+
+
+def _date_str(row: dict) -> str | None:
+    d, prec = row["event_date"], row["date_precision"]
+    if d is None:
+        return None
+    if prec == "range":
+        end = row["date_end"]
+        return d.strftime("%Y-%m") if end and (end.year, end.month) == (d.year, d.month) else None
+    return {"day": d.isoformat(), "month": d.strftime("%Y-%m"), "year": str(d.year)}[prec]
+
+
+def _sentence_span(text: str, sentence: str) -> tuple[int, int] | None:
+    i = text.find(sentence)
+    if i < 0:
+        i = text.find(sentence[:60])
+        if i < 0:
+            return None
+        return i, i + len(sentence)
+    return i, i + len(sentence)
+
+
+def score(
+    docs: list[GoldDoc], events: pl.DataFrame, claims: pl.DataFrame, quantities: pl.DataFrame
+) -> dict[str, dict]:
+    by_split: dict[str, tuple[Tally, Tally]] = {}
+    for doc in docs:
+        ev_t, cl_t = by_split.setdefault(doc.split, (Tally(), Tally()))
+        resolver = ActorResolver()
+        preds = events.filter(pl.col("article_id") == doc.article_id).to_dicts()
+        qs = quantities.filter(pl.col("article_id") == doc.article_id).to_dicts()
+        _score_events(doc, preds, qs, ev_t, resolver)
+        cpreds = claims.filter(pl.col("article_id") == doc.article_id).to_dicts()
+        _score_claims(doc, cpreds, cl_t, resolver)
+    report = {}
+    for split, (ev_t, cl_t) in sorted(by_split.items()):
+        ev, cl = ev_t.scores(), cl_t.scores()
+        actor_oks = ev_t.attrs.get("actor1", []) + ev_t.attrs.get("actor2", [])
+        ev["actor_accuracy"] = round(sum(actor_oks) / len(actor_oks), 3) if actor_oks else None
+        report[split] = {
+            "events": ev,
+            "claims": cl,
+            "errors": ev_t.errors + cl_t.errors,
+            "articles": sum(d.split == split for d in docs),
+        }
+    return report
+
+
+def _score_events(doc, preds, qs, t: Tally, resolver) -> None:
+    used: set[str] = set()
+    for g in doc.gold["events"]:
+        if g["type"] == "OTHER":
+            continue
+        span = _sentence_span(doc.text, g["sentence"])
+        cands = [
+            p
+            for p in preds
+            if p["event_id"] not in used
+            and p["event_type"] == g["type"]
+            and span
+            and span[0] <= p["start_char"] < span[1]
+        ]
+        if not cands:
+            t.fn += 1
+            t.errors.append(
+                f"{doc.slug}: missed {g['type']} '{g['trigger']}' in: {g['sentence'][:90]}"
+            )
+            continue
+        gw = set(_words(g["trigger"]))
+        best = max(cands, key=lambda p: (bool(gw & set(_words(p["trigger"]))), -p["start_char"]))
+        used.add(best["event_id"])
+        t.tp += 1
+        a1 = actor_match(g["actor1"], best["actor1_text"], best["actor1_id"], resolver)
+        a2 = actor_match(g["actor2"], best["actor2_text"], best["actor2_id"], resolver)
+        t.attr("actor1", a1)
+        t.attr("actor2", a2)
+        t.attr("date", _date_str(best) == g["date"])
+        t.attr("modality", best["modality"] == g["modality"])
+        for name, ok, gv, pv in [
+            ("actor1", a1, g["actor1"], best["actor1_text"]),
+            ("actor2", a2, g["actor2"], best["actor2_text"]),
+            ("date", _date_str(best) == g["date"], g["date"], _date_str(best)),
+            ("modality", best["modality"] == g["modality"], g["modality"], best["modality"]),
+        ]:
+            if not ok:
+                t.errors.append(
+                    f"{doc.slug}: {g['type']} '{g['trigger']}' {name}: gold {gv!r}, got {pv!r}"
+                )
+        mine = [q for q in qs if q["event_id"] == best["event_id"]]
+        for gq in g.get("quantities", []):
+            ok = _quantity_found(gq, mine)
+            t.attr("quantity", ok)
+            if not ok:
+                t.errors.append(
+                    f"{doc.slug}: {g['type']} '{g['trigger']}' quantity {gq} not on event"
+                )
+    for p in preds:
+        if p["event_id"] not in used:
+            t.fp += 1
+            t.errors.append(
+                f"{doc.slug}: extra {p['event_type']} '{p['trigger']}' (sentence {p['sentence_index']})"
+            )
+
+
+def _quantity_found(gq: dict, mine: list[dict]) -> bool:
+    if gq.get("value") is None:
+        word = (gq.get("qualifier") or "").lower()
+        return any(q["text"].lower().startswith(word) for q in mine)
+    qual = _QUALIFIERS.get(gq.get("qualifier"), gq.get("qualifier"))
+    return any(abs(q["value"] - gq["value"]) < 1e-6 and q["qualifier"] == qual for q in mine)
+
+
+def _score_claims(doc, preds, t: Tally, resolver) -> None:
+    used: set[str] = set()
+    for g in doc.gold["claims"]:
+        span = _sentence_span(doc.text, g["sentence"])
+        in_sent = [p for p in preds if span and span[0] <= p["start_char"] < span[1]]
+        # Speaker accuracy: among sentences where we found a claim with the same cue verb.
+        cue_w = set(_words(g["cue"]))
+        same_cue = [p for p in in_sent if cue_w & set(_words(p["cue"]))]
+        if same_cue:
+            t.attr(
+                "speaker",
+                any(
+                    actor_match(g["speaker"], p["speaker_text"], p["speaker_actor_id"], resolver)
+                    for p in same_cue
+                ),
+            )
+        cands = [
+            p
+            for p in in_sent
+            if p["claim_id"] not in used
+            and actor_match(g["speaker"], p["speaker_text"], p["speaker_actor_id"], resolver)
+        ]
+        if not cands:
+            t.fn += 1
+            t.errors.append(
+                f"{doc.slug}: missed claim by {g['speaker']!r} ({g['cue']}) in: {g['sentence'][:80]}"
+            )
+            continue
+        best = max(
+            cands,
+            key=lambda p: (
+                bool(cue_w & set(_words(p["cue"]))),
+                overlap_f1(g["content"], p["content"]),
+            ),
+        )
+        used.add(best["claim_id"])
+        t.tp += 1
+        checks = {
+            "cue": bool(cue_w & set(_words(best["cue"]))),
+            "content": overlap_f1(g["content"], best["content"]) >= 0.5,
+            "anonymous": best["anonymous"] == g["anonymous"],
+            "direct_quote": best["direct_quote"] == g["direct_quote"],
+            "reported_via": (best["reported_via"] or None) == (g["reported_via"] or None),
+        }
+        for name, ok in checks.items():
+            t.attr(name, ok)
+            if not ok:
+                t.errors.append(
+                    f"{doc.slug}: claim by {g['speaker']!r} {name}: gold "
+                    f"{g.get(name if name != 'cue' else 'cue')!r}, got {best.get(name)!r}"
+                )
+    for p in preds:
+        if p["claim_id"] not in used:
+            t.fp += 1
+            t.errors.append(f"{doc.slug}: extra claim by {p['speaker_text']!r} ({p['cue']})")
+
+
+def evaluate(gold_dir: Path, repo: Path) -> dict[str, dict]:
+    docs = load_gold(gold_dir, repo)
+    result = extract_articles(
+        [ArticleInput(d.article_id, d.text, d.published, None, d.body_start) for d in docs],
+        n_process=1,
+    )
+    return score(docs, result.events, result.claims, result.quantities)
+
+
+def format_report(report: dict[str, dict]) -> str:
+    lines = []
+    for split, r in report.items():
+        lines.append(f"== {split} ({r['articles']} articles)")
+        for part in ("events", "claims"):
+            s = r[part]
+            extras = ", ".join(
+                f"{k.removesuffix('_accuracy')} {v}"
+                for k, v in s.items()
+                if k.endswith("_accuracy")
+            )
+            lines.append(
+                f"  {part:7s} P {s['precision']:.3f} R {s['recall']:.3f} "
+                f"F1 {s['f1']:.3f} (gold {s['gold']}, predicted {s['predicted']}); {extras}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="eventwire eval")
+    parser.add_argument("--gold", default="tests/gold")
+    parser.add_argument("--repo", default=".")
+    parser.add_argument("--out", default="warehouse/eval.json")
+    parser.add_argument("--errors", action="store_true", help="list every miss and extra")
+    parser.add_argument("--split", help="only list errors of this split")
+    args = parser.parse_args(argv)
+    report = evaluate(Path(args.gold), Path(args.repo))
+    print(format_report(report))
+    if args.errors:
+        for split, r in report.items():
+            if args.split and split != args.split:
+                continue
+            print(f"\n-- errors, {split}")
+            print("\n".join(r["errors"]))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps(
+            {k: {kk: vv for kk, vv in v.items() if kk != "errors"} for k, v in report.items()},
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
