@@ -8,7 +8,7 @@ SPEAKER_KINDS = [
     "outlet",
     "other",
 ]
-STANCES = ["assert", "accuse", "deny", "reject", "warn", "promise", "decline_comment"]
+STANCES = ["assert", "accuse", "deny", "reject", "warn", "promise", "request", "decline_comment"]
 
 
 class Claims(pa.DataFrameModel):

@@ -1,7 +1,7 @@
 """Render docs/data-dictionary.md from the pandera models, so the docs cannot drift.
 
-    python -m schemas.dictionary            # rewrite docs/data-dictionary.md
-    python -m schemas.dictionary --check    # exit 1 when the file is out of date
+python -m schemas.dictionary            # rewrite docs/data-dictionary.md
+python -m schemas.dictionary --check    # exit 1 when the file is out of date
 """
 
 from __future__ import annotations

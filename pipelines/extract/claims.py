@@ -218,9 +218,12 @@ def _trim(span: Span) -> tuple[int, int]:
     inside a quotation keeps its closing mark."""
     doc = span.doc
     start, end = span.start, span.end
-    while start < end and doc[start].is_punct and doc[start].text not in _QUOTES_OPEN:
+    def edge(tok, keep: str) -> bool:
+        return tok.is_space or (tok.is_punct and tok.text not in keep)
+
+    while start < end and edge(doc[start], _QUOTES_OPEN):
         start += 1
-    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in _QUOTES_CLOSE:
+    while end > start and edge(doc[end - 1], _QUOTES_CLOSE):
         end -= 1
     if start >= end:
         return span.start_char, span.end_char

@@ -10,6 +10,7 @@ from pipelines.extract import syntax
 from pipelines.extract.rules import ModalityCues, Trigger, TriggerLexicon
 
 # Clause heads climbed when looking for modality cues; stops at attribution verbs.
+# Not relcl: a relative clause makes its own assertion ("... which it accuses Maduro of").
 _CLIMB = {
     "xcomp",
     "ccomp",
@@ -25,7 +26,6 @@ _CLIMB = {
     "nsubjpass",
     "acomp",
     "attr",
-    "relcl",
     "compound",
     "appos",
 }
@@ -87,6 +87,10 @@ def find_events(
         pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
         if tok.dep_ == "compound" and pos == "NOUN":
             continue  # "strike group", "protest leader": modifiers, not events
+        if pos == "NOUN" and _refers_back(tok, lex):
+            continue
+        if _requested(tok, lex):
+            continue
         for rule in lex.lookup(tok.lemma_, pos):
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
             if mention is not None:
@@ -104,15 +108,17 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     end_token = tok.i + 1
     if pos == "VERB":
         obj = syntax.child(tok, "dobj")
-        if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
-            return None  # "launched an attack": the noun carries the event
+        preps = _TARGET_PREPS
+        if rule.event_type in lex.theme_object_types:
+            obj = None  # "deployed troops": what moves is not a target, nor where it goes
+            preps = {"against"}
         agent = syntax.passive_agent(tok)
         passive_subj = syntax.child(tok, "nsubjpass")
         if passive_subj is not None:
             actor1, actor2 = agent, passive_subj
         else:
             actor1 = syntax.subject_of(tok)
-            actor2 = obj or syntax.prep_object(tok, _TARGET_PREPS)
+            actor2 = obj or syntax.prep_object(tok, preps)
         particle = syntax.child(tok, "prt")
         if particle is not None and particle.i == tok.i + 1:
             end_token = particle.i + 1
@@ -132,6 +138,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             return None
     if rule.object_any and not _object_matches(tok, rule.object_any):
         return None
+    if rule.governor_any and tok.head.lemma_.lower() not in rule.governor_any:
+        return None
     modality, governors = _modality(tok, modal, cue_lemmas)
     anchors.extend(g for g in governors if g not in anchors)
     return EventMention(
@@ -147,6 +155,30 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     )
 
 
+def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
+    """'condemned the attack', 'rejected the sanctions': the object of an event verb names an
+    event already reported; the verb is the new event."""
+    head = noun.head
+    if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
+        return False
+    return bool(lex.lookup(head.lemma_, "VERB")) and head.lemma_.lower() not in lex.light_verbs
+
+
+def _requested(tok: Token, lex: TriggerLexicon) -> bool:
+    """'demanded that the government withdraw the bill', 'urged Ankara to withdraw': the
+    requested action is the content of a REQUEST, not an event of its own."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ not in ("ccomp", "xcomp", "dobj") or node.head.i == node.i:
+            return False
+        node = node.head
+        if any(r.event_type == "REQUEST" for r in lex.lookup(node.lemma_, "VERB")):
+            return tok.i != node.i
+        if node.pos_ == "VERB":
+            return False
+    return False
+
+
 def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
     for c in noun.children:
         if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
@@ -155,8 +187,10 @@ def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
             return c
     if noun.pos_ == "ADJ":
         return None
-    if noun.dep_ in ("dobj",) and noun.head.pos_ == "VERB":
-        return syntax.subject_of(noun.head)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in lex.light_verbs:
+        return syntax.subject_of(noun.head)  # "U.S. forces conducted strikes"
+    if noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in lex.light_verbs:
+        return syntax.subject_of(noun.head.head)  # "stepped up pressure on ..."
     return None
 
 
@@ -239,17 +273,30 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
         for a in ev.anchors:
             by_anchor.setdefault(a.i, ev)
     kept = []
+    merged: dict[int, EventMention] = {}
     for ev in events:
-        head = ev.trigger.head
-        parent = by_anchor.get(head.i)
+        trig = ev.trigger
+        parent = by_anchor.get(trig.head.i)
+        outcome = (trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG") or trig.dep_ in (
+            "relcl",
+            "acl",
+        )
+        # "killed 27 people in an attack on ...": the noun names the same event as its verb.
+        in_pp = trig.dep_ == "pobj" and trig.head.lower_ in ("in", "during")
+        if in_pp:
+            parent = by_anchor.get(trig.head.head.i)
         if (
-            ev.trigger.dep_ in ("advcl", "conj", "xcomp")
-            and ev.trigger.tag_ == "VBG"
+            (outcome or in_pp)
             and parent is not None
             and parent is not ev
             and parent.event_type == ev.event_type
         ):
-            parent.anchors.append(ev.trigger)
+            parent = merged.get(id(parent), parent)
+            parent.anchors.extend(a for a in ev.anchors if a not in parent.anchors)
+            for attr in ("actor1", "actor2"):
+                if getattr(parent, attr) is None:
+                    setattr(parent, attr, getattr(ev, attr))
+            merged[id(ev)] = parent
             continue
         kept.append(ev)
     return kept

@@ -20,6 +20,7 @@ class Trigger:
     mode: str | None = None
     subject_any: frozenset[str] = frozenset()
     object_any: frozenset[str] = frozenset()
+    governor_any: frozenset[str] = frozenset()
     confidence: float = 0.8
 
 
@@ -27,6 +28,7 @@ class Trigger:
 class TriggerLexicon:
     quad_class: dict[str, int]
     light_verbs: frozenset[str]
+    theme_object_types: frozenset[str]
     by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
@@ -80,6 +82,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "mode",
                 "subject_any",
                 "object_any",
+                "governor_any",
                 "confidence",
             }
             require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
@@ -102,13 +105,20 @@ def trigger_lexicon() -> TriggerLexicon:
                 object_any=frozenset(
                     s.lower() for s in str_list(entry.get("object_any"), path, where)
                 ),
+                governor_any=frozenset(
+                    s.lower() for s in str_list(entry.get("governor_any"), path, where)
+                ),
                 confidence=float(conf),
             )
             by_lemma.setdefault(trig.lemma, []).append(trig)
     light = frozenset(s.lower() for s in str_list(data.get("light_verbs"), path, "light_verbs"))
+    themes = frozenset(str_list(data.get("theme_object_types"), path, "theme_object_types"))
+    for etype in themes:
+        require(etype in PLOVER_TYPES, path, "theme_object_types", f"{etype} is not a PLOVER type")
     return TriggerLexicon(
         quad_class={k: int(v) for k, v in quad.items()},
         light_verbs=light,
+        theme_object_types=themes,
         by_lemma={k: tuple(v) for k, v in by_lemma.items()},
     )
 

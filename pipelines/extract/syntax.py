@@ -7,7 +7,24 @@ from spacy.tokens import Span, Token
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Children that end an actor's phrase: places, times, relative clauses, asides.
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
-_TRIM_DEPS = {"relcl", "punct", "advcl", "parataxis", "appos_dash"}
+
+
+def pronoun_antecedent(pron: Token) -> Token | None:
+    """'it' / 'they' as the subject of a clause inside another clause refer to that clause's
+    subject: 'The army said it had deployed', 'the cartel, which it accuses ...'."""
+    if pron.lower_ not in ("it", "they", "its", "their"):
+        return None
+    node = pron.head
+    for _ in range(5):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        for c in node.children:
+            if c.dep_ in SUBJECTS and c.i != pron.i and c.pos_ in ("NOUN", "PROPN"):
+                if c.ent_type_ == "PERSON":
+                    return None  # 'it' is never a person
+                return c
+    return None
 
 
 def subject_of(verb: Token, max_hops: int = 4) -> Token | None:
@@ -19,6 +36,8 @@ def subject_of(verb: Token, max_hops: int = 4) -> Token | None:
             if child.dep_ in SUBJECTS:
                 if child.tag_ in ("WDT", "WP") and tok.dep_ == "relcl":
                     return tok.head  # "the group that attacked": the group acts
+                if child.pos_ == "PRON":
+                    return pronoun_antecedent(child) or child
                 return child
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
             return tok.head
@@ -71,11 +90,16 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
     doc = head.doc
     start = head.left_edge.i
     end = head.right_edge.i + 1
-    for c in head.rights:
+    rights = list(head.rights)
+    for n, c in enumerate(rights):
+        named_appos = n + 1 < len(rights) and _named_appos(rights[n + 1])
+        if c.dep_ == "punct" and c.text == "," and named_appos:
+            continue  # "his lawyer, Veronica Esquivel": the name belongs to the phrase
         cut = (
             c.dep_ in ("relcl", "punct", "advcl", "parataxis")
-            or (c.dep_ == "prep" and is_place_pp(c))
+            or (c.dep_ == "prep" and (is_place_pp(c) or c.lower_ == "as"))
             or (c.dep_ == "appos" and c.i > 0 and doc[c.left_edge.i - 1].text in ("—", "–", "("))
+            or (c.dep_ == "appos" and not _named_appos(c))
         )
         if cut:
             end = min(end, c.left_edge.i)
@@ -83,13 +107,17 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
         for gc in c.subtree:
             if gc.dep_ == "prep" and is_place_pp(gc) and gc.i > head.i:
                 end = min(end, gc.i)
-    # An actor's phrase also stops at a relative clause or place deeper down ("vessels
-    # suspected of carrying drugs in the Caribbean").
+    while start < head.i and doc[start].is_space:
+        start += 1  # the blanked dateline or a paragraph break
     while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in ("”", '"'):
         end -= 1
     while end > start + 1 and doc[end - 1].dep_ == "cc":
         end -= 1
     return start, end
+
+
+def _named_appos(tok: Token) -> bool:
+    return tok.dep_ == "appos" and (tok.ent_type_ in ("PERSON", "ORG") or tok.pos_ == "PROPN")
 
 
 def phrase(head: Token) -> Span:
