@@ -10,7 +10,7 @@ from spacy.tokens import Span, Token
 from pipelines.extract import syntax
 from pipelines.extract.rules import AttributionCues
 
-_CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "on", "that"}
+_CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that"}
 _QUOTES_OPEN = '“"«'
 _QUOTES_CLOSE = '”"»'
 
@@ -69,8 +69,11 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content = doc[start:end]
     else:
         content = _object_content(tok)
-        if content is None:
-            return None
+        lead = doc[tok.sent.start : speaker.left_edge.i]
+        if content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"'):
+            content = lead  # "<what was said>, two officials said on Friday."
+    if content is None:
+        return None
     c_start, c_end = _trim(content)
     return ClaimMention(
         cue_start=tok.idx,
@@ -175,18 +178,36 @@ def _refusal(tok: Token, cues: AttributionCues) -> ClaimMention | None:
 
 
 def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
-    """Verb + noun cues such as 'expressed concern about X'."""
+    """Verb + noun or verb + preposition cues: 'expressed concern about X', 'called on X to'."""
+    doc = tok.doc
     for words, stance in cues.phrases:
         if words == ("according", "to") or tok.lemma_.lower() != words[0] or tok.pos_ != "VERB":
             continue
-        obj = syntax.child(tok, "dobj")
-        if obj is None or obj.lemma_.lower() != words[1]:
+        obj = next(
+            (
+                c
+                for c in tok.children
+                if c.dep_ in ("dobj", "prep") and c.lemma_.lower() == words[1]
+            ),
+            None,
+        )
+        if obj is None:
             continue
         speaker = syntax.subject_of(tok)
         if speaker is None:
             continue
-        about = syntax.prep_object(obj, _CONTENT_PREPS) or syntax.prep_object(tok, _CONTENT_PREPS)
-        content = tok.doc[about.left_edge.i : about.right_edge.i + 1] if about is not None else None
+        if obj.dep_ == "prep":  # "called on Ankara to withdraw": addressee and the request
+            parts = [c for c in (*obj.children, *tok.children) if c.dep_ in ("pobj", "xcomp")]
+            content = (
+                doc[min(p.left_edge.i for p in parts) : max(p.right_edge.i for p in parts) + 1]
+                if parts
+                else None
+            )
+        else:
+            about = syntax.prep_object(obj, _CONTENT_PREPS) or syntax.prep_object(
+                tok, _CONTENT_PREPS
+            )
+            content = doc[about.left_edge.i : about.right_edge.i + 1] if about is not None else None
         c_start, c_end = _trim(content) if content is not None else (None, None)
         return ClaimMention(
             cue_start=tok.idx,
@@ -218,6 +239,7 @@ def _trim(span: Span) -> tuple[int, int]:
     inside a quotation keeps its closing mark."""
     doc = span.doc
     start, end = span.start, span.end
+
     def edge(tok, keep: str) -> bool:
         return tok.is_space or (tok.is_punct and tok.text not in keep)
 

@@ -41,6 +41,9 @@ _MODAL_CHILD_DEPS = {
     "nsubjpass",
     "prep",
 }
+# Verbs that take a reported event as their object: judging it, not doing it again.
+_REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"}
+_INSTRUMENT_TARGET_PREPS = {"at", "on", "against", "with"}
 _TARGET_PREPS = {"on", "against", "with", "at", "to", "toward", "towards", "into"}
 _NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to", "in"}
 _LOCATIVE_PREPS = {
@@ -111,7 +114,10 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         preps = _TARGET_PREPS
         if rule.event_type in lex.theme_object_types:
             obj = None  # "deployed troops": what moves is not a target, nor where it goes
-            preps = {"against"}
+            preps = lex.theme_object_types[rule.event_type]
+        elif rule.object_is_instrument:
+            obj = None  # "fired tear gas at protesters": the object is the instrument
+            preps = _INSTRUMENT_TARGET_PREPS
         agent = syntax.passive_agent(tok)
         passive_subj = syntax.child(tok, "nsubjpass")
         if passive_subj is not None:
@@ -125,6 +131,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     else:
         actor1 = _noun_actor1(tok, lex)
         actor2 = syntax.prep_object(tok, _NOUN_TARGET_PREPS)
+        if actor2 is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs:
+            actor2 = syntax.prep_object(tok.head, {"on", "against"})  # "imposed sanctions on X"
         if actor2 is not None and actor2.ent_type_ in ("DATE", "TIME"):
             actor2 = None
         if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
@@ -139,6 +147,10 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     if rule.object_any and not _object_matches(tok, rule.object_any):
         return None
     if rule.governor_any and tok.head.lemma_.lower() not in rule.governor_any:
+        return None
+    if rule.prep_any and not any(
+        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any for c in tok.children
+    ):
         return None
     modality, governors = _modality(tok, modal, cue_lemmas)
     anchors.extend(g for g in governors if g not in anchors)
@@ -161,7 +173,7 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     head = noun.head
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
-    return bool(lex.lookup(head.lemma_, "VERB")) and head.lemma_.lower() not in lex.light_verbs
+    return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(head.lemma_, "VERB"))
 
 
 def _requested(tok: Token, lex: TriggerLexicon) -> bool:
@@ -294,8 +306,14 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
             parent = merged.get(id(parent), parent)
             parent.anchors.extend(a for a in ev.anchors if a not in parent.anchors)
             for attr in ("actor1", "actor2"):
-                if getattr(parent, attr) is None:
-                    setattr(parent, attr, getattr(ev, attr))
+                value = getattr(ev, attr)
+                # "an attack that killed four": the relative clause's subject is the attack
+                if (
+                    getattr(parent, attr) is None
+                    and value is not None
+                    and value.i != parent.trigger.i
+                ):
+                    setattr(parent, attr, value)
             merged[id(ev)] = parent
             continue
         kept.append(ev)

@@ -21,6 +21,8 @@ class Trigger:
     subject_any: frozenset[str] = frozenset()
     object_any: frozenset[str] = frozenset()
     governor_any: frozenset[str] = frozenset()
+    prep_any: frozenset[str] = frozenset()
+    object_is_instrument: bool = False
     confidence: float = 0.8
 
 
@@ -28,7 +30,7 @@ class Trigger:
 class TriggerLexicon:
     quad_class: dict[str, int]
     light_verbs: frozenset[str]
-    theme_object_types: frozenset[str]
+    theme_object_types: dict[str, frozenset[str]]  # type -> prepositions that name a target
     by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
@@ -83,6 +85,8 @@ def trigger_lexicon() -> TriggerLexicon:
                 "subject_any",
                 "object_any",
                 "governor_any",
+                "prep_any",
+                "object",
                 "confidence",
             }
             require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
@@ -90,6 +94,12 @@ def trigger_lexicon() -> TriggerLexicon:
             require(isinstance(lemma, str) and lemma.strip(), path, where, "lemma is required")
             pos = frozenset(str_list(entry.get("pos", ["VERB"]), path, f"{where}.pos"))
             require(pos <= _POS, path, where, f"pos must be among {sorted(_POS)}")
+            require(
+                entry.get("object", "target") in ("target", "instrument"),
+                path,
+                where,
+                "object must be target or instrument",
+            )
             conf = entry.get("confidence", 0.8 if "VERB" in pos else 0.7)
             require(
                 isinstance(conf, int | float) and 0 <= conf <= 1, path, where, "confidence 0..1"
@@ -108,19 +118,30 @@ def trigger_lexicon() -> TriggerLexicon:
                 governor_any=frozenset(
                     s.lower() for s in str_list(entry.get("governor_any"), path, where)
                 ),
+                prep_any=frozenset(s.lower() for s in str_list(entry.get("prep_any"), path, where)),
+                object_is_instrument=entry.get("object", "target") == "instrument",
                 confidence=float(conf),
             )
             by_lemma.setdefault(trig.lemma, []).append(trig)
     light = frozenset(s.lower() for s in str_list(data.get("light_verbs"), path, "light_verbs"))
-    themes = frozenset(str_list(data.get("theme_object_types"), path, "theme_object_types"))
-    for etype in themes:
-        require(etype in PLOVER_TYPES, path, "theme_object_types", f"{etype} is not a PLOVER type")
+    raw_themes = data.get("theme_object_types") or {}
+    require(isinstance(raw_themes, dict), path, "theme_object_types", "expected type -> preps")
+    themes = {}
+    for etype, preps in raw_themes.items():
+        where = f"theme_object_types.{etype}"
+        require(etype in PLOVER_TYPES, path, where, "not a PLOVER type")
+        themes[etype] = frozenset(p.lower() for p in str_list(preps, path, where))
     return TriggerLexicon(
         quad_class={k: int(v) for k, v in quad.items()},
         light_verbs=light,
         theme_object_types=themes,
-        by_lemma={k: tuple(v) for k, v in by_lemma.items()},
+        # Conditional entries first: "pledged $25 million" is AID before it is AGREE.
+        by_lemma={k: tuple(sorted(v, key=_specificity)) for k, v in by_lemma.items()},
     )
+
+
+def _specificity(t: Trigger) -> int:
+    return -(bool(t.subject_any) + bool(t.object_any) + bool(t.governor_any) + bool(t.prep_any))
 
 
 @functools.cache

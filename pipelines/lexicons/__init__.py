@@ -8,12 +8,29 @@ Users point EVENTWIRE_LEXICON_DIR at a folder of their own files to override our
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 BUILTIN_DIR = Path(__file__).parent
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false. In YAML 1.1 the words on, off, yes and no load as
+    booleans, which silently breaks word lists ("call on", the negator "no")."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|false|True|False|TRUE|FALSE)$"),
+    list("tTfF"),
+)
 
 
 class LexiconError(ValueError):
@@ -30,7 +47,7 @@ def data_file(name: str) -> Path:
 def load_data_file(name: str) -> tuple[Path, dict[str, Any]]:
     path = data_file(name)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader subclass
     except FileNotFoundError:
         raise LexiconError(f"{path}: data file not found") from None
     except yaml.YAMLError as err:
