@@ -149,6 +149,8 @@ def actor_match(
 
 
 def overlap_f1(a: str | None, b: str | None) -> float:
+    if not a and not b:
+        return 1.0  # a refusal has no content in gold or prediction
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return 0.0

@@ -189,3 +189,63 @@ def test_vague_dates_resolve_to_nothing():
     assert resolve_date("in the coming days", PUBLISHED, future=True) is None
     assert resolve_date("in recent weeks", PUBLISHED, future=False) is None
     assert resolve_date("Monday", None, future=False) is None
+
+
+def test_codebook_examples_give_their_types(extract):
+    from pipelines.extract.rules import trigger_lexicon
+
+    examples = trigger_lexicon().examples
+    assert len(examples) == 16
+    for etype, sentence in examples.items():
+        types = set(extract(sentence).events["event_type"])
+        assert etype in types, (etype, sentence, types)
+
+
+def test_codebook_is_generated_from_the_lexicon():
+    from pipelines.extract import codebook
+
+    assert codebook.main(["--check"]) == 0, "run: python -m pipelines.extract.codebook"
+
+
+def test_judged_event_nouns_refer_back(extract):
+    r = extract("Nigeria's presidency condemned the attack as barbaric.")
+    assert events_of(r)[0]["event_type"] == "ACCUSE"
+    assert [e["event_type"] for e in events_of(r)] == ["ACCUSE"]
+
+
+def test_requested_actions_are_not_events(extract):
+    r = extract("Greece urged Ankara to withdraw the vessel from the disputed waters.")
+    assert [e["event_type"] for e in events_of(r)] == ["REQUEST"]
+    (claim,) = r.claims.to_dicts()
+    assert claim["stance"] == "request"
+
+
+def test_outcome_clauses_merge_into_one_event(extract):
+    r = extract(
+        "Investigators linked him to an attack on a police convoy that killed four officers."
+    )
+    (ev,) = [e for e in events_of(r) if e["event_type"] == "ASSAULT"]
+    assert ev["trigger"] == "attack"
+    assert ev["actor1_text"] is None  # the attack is not its own attacker
+    (q,) = [q for q in r.quantities.to_dicts() if q["kind"] == "killed"]
+    assert (q["value"], q["event_id"]) == (4, ev["event_id"])
+
+
+def test_instrument_objects_are_not_targets(extract):
+    r = extract("Police fired tear gas at protesters near the palace.")
+    (ev,) = events_of(r)
+    assert (ev["event_type"], ev["event_mode"]) == ("COERCE", "crowd control")
+    assert ev["actor1_text"] == "Police"
+    assert ev["actor2_text"] == "protesters"
+
+
+def test_inverted_attribution_without_a_clause_in_the_parse(extract):
+    r = extract(
+        "Greece has deployed four frigates to the eastern Mediterranean, defence officials "
+        "said on Friday."
+    )
+    (c,) = r.claims.to_dicts()
+    assert c["content"] == "Greece has deployed four frigates to the eastern Mediterranean"
+    (ev,) = events_of(r)
+    assert ev["claim_id"] == c["claim_id"]
+    assert ev["actor2_text"] is None  # frigates are what moves, not a target

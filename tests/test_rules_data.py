@@ -115,3 +115,8 @@ def test_data_dictionary_is_generated_from_the_models():
     from schemas import dictionary
 
     assert dictionary.main(["--check"]) == 0, "run: python -m schemas.dictionary"
+
+
+def test_yaml_words_that_yaml_1_1_would_read_as_booleans_stay_words(lexicon_dir):
+    assert ("call", "on") in [w for w, _ in rules.attribution_cues().phrases]
+    assert "no" in rules.modality_cues().negators

@@ -289,6 +289,11 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
     for ev in events:
         trig = ev.trigger
         parent = by_anchor.get(trig.head.i)
+        if parent is None and trig.dep_ == "relcl":
+            # "an attack on a convoy that killed four": the clause hangs off the target
+            parent = next(
+                (e for e in events if e.actor2 is not None and e.actor2.i == trig.head.i), None
+            )
         outcome = (trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG") or trig.dep_ in (
             "relcl",
             "acl",
@@ -308,11 +313,9 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
             for attr in ("actor1", "actor2"):
                 value = getattr(ev, attr)
                 # "an attack that killed four": the relative clause's subject is the attack
-                if (
-                    getattr(parent, attr) is None
-                    and value is not None
-                    and value.i != parent.trigger.i
-                ):
+                # ... or the target the clause hangs off ("a convoy that killed").
+                taken = {parent.trigger.i} | {a.i for a in (parent.actor1, parent.actor2) if a}
+                if getattr(parent, attr) is None and value is not None and value.i not in taken:
                     setattr(parent, attr, value)
             merged[id(ev)] = parent
             continue

@@ -32,6 +32,7 @@ class TriggerLexicon:
     light_verbs: frozenset[str]
     theme_object_types: dict[str, frozenset[str]]  # type -> prepositions that name a target
     by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
+    examples: dict[str, str]  # type -> an example sentence (docs/codebook.md, tested)
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -131,10 +132,21 @@ def trigger_lexicon() -> TriggerLexicon:
         where = f"theme_object_types.{etype}"
         require(etype in PLOVER_TYPES, path, where, "not a PLOVER type")
         themes[etype] = frozenset(p.lower() for p in str_list(preps, path, where))
+    examples = data.get("examples") or {}
+    require(isinstance(examples, dict), path, "examples", "expected a mapping type -> sentence")
+    for etype, sentence in examples.items():
+        require(etype in PLOVER_TYPES, path, f"examples.{etype}", "not a PLOVER type")
+        require(
+            isinstance(sentence, str) and bool(sentence.strip()),
+            path,
+            f"examples.{etype}",
+            "expected a sentence",
+        )
     return TriggerLexicon(
         quad_class={k: int(v) for k, v in quad.items()},
         light_verbs=light,
         theme_object_types=themes,
+        examples=dict(examples),
         # Conditional entries first: "pledged $25 million" is AID before it is AGREE.
         by_lemma={k: tuple(sorted(v, key=_specificity)) for k, v in by_lemma.items()},
     )

@@ -9,6 +9,10 @@ SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 
 
+# Prepositions that never continue an actor's name: "protesters near the palace".
+_CUT_PREPS = {"as", "near", "outside", "inside", "around", "along", "across", "during", "after"}
+
+
 def pronoun_antecedent(pron: Token) -> Token | None:
     """'it' / 'they' as the subject of a clause inside another clause refer to that clause's
     subject: 'The army said it had deployed', 'the cartel, which it accuses ...'."""
@@ -97,7 +101,7 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
             continue  # "his lawyer, Veronica Esquivel": the name belongs to the phrase
         cut = (
             c.dep_ in ("relcl", "punct", "advcl", "parataxis")
-            or (c.dep_ == "prep" and (is_place_pp(c) or c.lower_ == "as"))
+            or (c.dep_ == "prep" and (is_place_pp(c) or c.lower_ in _CUT_PREPS))
             or (c.dep_ == "appos" and c.i > 0 and doc[c.left_edge.i - 1].text in ("—", "–", "("))
             or (c.dep_ == "appos" and not _named_appos(c))
         )

@@ -1,0 +1,127 @@
+"""Render docs/codebook.md from the trigger lexicon, so the codebook cannot drift from the rules.
+
+python -m pipelines.extract.codebook            # rewrite docs/codebook.md
+python -m pipelines.extract.codebook --check    # exit 1 when it is out of date
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipelines.extract.rules import modality_cues, trigger_lexicon
+from pipelines.lexicons import data_file
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "codebook.md"
+QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
+              4: "material conflict"}  # fmt: skip
+
+CONVENTIONS = """\
+## How a sentence becomes an event
+
+1. **Trigger.** A word whose lemma and part of speech are listed below, with its conditions met
+   (`subject`, `object`, `governor`, `preposition`). Conditional entries are tried first, so
+   "pledged $25 million" is AID before it is AGREE. Nouns used as modifiers ("strike group") are
+   never triggers.
+2. **One event per action.** A noun that an event verb judges ("condemned *the attack*",
+   "rejected *the sanctions*") refers back to an event already reported: the verb is the event.
+   An action requested by a REQUEST ("urged Ankara *to withdraw*") is the request's content, not
+   an event. "killed 27 people *in an attack*", "an attack *that killed* four", "conducted
+   strikes, *killing* 83" are one event each, with the numbers of both.
+3. **Actors.** actor1 is the subject (the agent of a passive, "were killed *by gunmen*"; the
+   subject of the governing clause for "is preparing *to launch*"; a light verb's subject for a
+   noun, "U.S. forces *conducted* strikes"; a possessive or national modifier, "Russia's attack",
+   "a U.S. intervention"). actor2 is the object or the object of *on, against, with, at, to,
+   into*; for theme types (below) and instrument objects only the listed prepositions name a
+   target. Phrases stop before places, dates, relative clauses and asides. Pronouns: "he/she"
+   is the last person named; "it/they" the subject of the governing clause; "who/which" the
+   noun it modifies. Actors resolve through `pipelines/lexicons/actors.yaml`: aliases,
+   metonyms ("Washington" -> USAGOV, "the Pentagon" -> USAMIL), demonym or country + sector noun
+   ("Venezuelan police" -> VENCOP). Unknown entities keep their text with an `unk:` id.
+4. **Modality.** The nearest cue on the way up from the trigger through its governing clauses
+   wins, stopping at a reporting verb ("said") and at relative clauses: `denied` (governed by
+   deny, or "denied that ..."), `negated` (not, never), `planned` ({planned}),
+   `expected` ({expected}; the auxiliary "will"), `possible` (could/may/might/would,
+   {possible}); otherwise `asserted`.
+5. **Date.** A DATE expression belongs to the event whose clause it hangs off. It is resolved
+   against the publication date: absolute dates; weekdays back in reports and forward in
+   planned/expected/possible events (the publication weekday is the publication day);
+   "two days ago", "yesterday"; "last week"/"last month" and "since <month>" are ranges
+   (`date_end`); a month alone has month precision, a year alone year precision.
+6. **Numbers.** Each number is tied to the event its noun hangs off. Qualifiers: "at least" ->
+   at_least; "more than", "over" -> more_than; "about", "around", "some", "roughly" -> about;
+   "up to", "nearly", "almost" -> up_to; "fewer/less than" -> less_than. Vague plurals are lower
+   bounds: dozens >= 24, scores >= 40, hundreds >= 200, thousands >= 2,000. Casualty kinds come
+   from the verb or modifier (killed, dead, injured, wounded, arrested, detained, displaced);
+   other numbers are counts of their noun; "$50 million" is money in USD. Counts of sources
+   ("four officials") are not quantities.
+"""
+
+
+def render() -> str:
+    lex = trigger_lexicon()
+    cues = modality_cues()
+    by_type: dict[str, list] = {}
+    for entries in lex.by_lemma.values():
+        for t in entries:
+            by_type.setdefault(t.event_type, []).append(t)
+    themes = ", ".join(
+        f"{t} ({', '.join(sorted(p))})" for t, p in sorted(lex.theme_object_types.items())
+    )
+    lines = [
+        "# Codebook",
+        "",
+        f"Generated from `{data_file('triggers.yaml').name}` and `modality.yaml` by "
+        "`python -m pipelines.extract.codebook`; do not edit by hand. Add words by editing",
+        "`pipelines/lexicons/triggers.yaml` (or a copy in `EVENTWIRE_LEXICON_DIR`), then",
+        "regenerate.",
+        "",
+        CONVENTIONS.format(
+            planned=", ".join(sorted(cues.planned | cues.planned_adj)),
+            expected=", ".join(sorted(cues.expected)),
+            possible=", ".join(sorted(cues.possible | cues.possible_adj)),
+        ),
+        f"Theme types, whose object is what is moved or given, with the prepositions that name a "
+        f"target: {themes}. Light verbs, which lend their subject to a noun trigger: "
+        f"{', '.join(sorted(lex.light_verbs))}.",
+        "",
+        "## Event types and their words",
+        "",
+    ]
+    for etype, quad in lex.quad_class.items():
+        lines += [f"### {etype} (quad class {quad}, {QUAD_NAMES[quad]})", ""]
+        if etype in lex.examples:
+            lines += [f"Example: *{lex.examples[etype]}*", ""]
+        lines += ["| word | as | mode | only when |", "|---|---|---|---|"]
+        for t in sorted(by_type.get(etype, []), key=lambda t: (t.lemma, sorted(t.pos))):
+            conds = []
+            if t.subject_any:
+                conds.append("subject is " + "/".join(sorted(t.subject_any)))
+            if t.object_any:
+                role = "instrument" if t.object_is_instrument else "object"
+                conds.append(f"{role} is " + "/".join(sorted(t.object_any)))
+            if t.governor_any:
+                conds.append("governed by " + "/".join(sorted(t.governor_any)))
+            if t.prep_any:
+                conds.append("with " + "/".join(sorted(t.prep_any)))
+            pos = ", ".join(p.lower() for p in sorted(t.pos))
+            lines.append(f"| {t.lemma} | {pos} | {t.mode or ''} | {'; '.join(conds)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--check" in argv:
+        if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
+            print(
+                f"{OUT} is out of date: run python -m pipelines.extract.codebook", file=sys.stderr
+            )
+            return 1
+        return 0
+    OUT.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
