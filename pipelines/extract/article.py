@@ -228,7 +228,12 @@ def _actor(
     if tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
         tok = tok.head.head  # "a student who was struck": the student
     if tok.pos_ == "PRON":
-        return tok.text, resolver.resolve_pronoun(tok.text)
+        antecedent = syntax.pronoun_antecedent(tok)
+        if antecedent is None:
+            return tok.text, resolver.resolve_pronoun(tok.text)
+        tok = antecedent  # "the army said it had deployed": the army
+    if tok.pos_ == "NOUN" and trigger_lexicon().lookup(tok.lemma_, "NOUN"):
+        return None, None  # "condemned the attack": an event is not an actor
     span = syntax.phrase(tok)
     ner = tok.ent_type_ or None
     return span.text, resolver.resolve(span.text, tok.lemma_, ner)

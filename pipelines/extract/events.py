@@ -45,7 +45,7 @@ _MODAL_CHILD_DEPS = {
 _REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"}
 _INSTRUMENT_TARGET_PREPS = {"at", "on", "against", "with"}
 _TARGET_PREPS = {"on", "against", "with", "at", "to", "toward", "towards", "into"}
-_NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to", "in"}
+_NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to"}
 _LOCATIVE_PREPS = {
     "in",
     "into",
@@ -131,6 +131,10 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     else:
         actor1 = _noun_actor1(tok, lex)
         actor2 = syntax.prep_object(tok, _NOUN_TARGET_PREPS)
+        between = syntax.prep_object(tok, {"between"})
+        if between is not None:  # "clashes between farmers and armed groups"
+            actor1 = between
+            actor2 = next(iter(between.conjuncts), actor2)
         if actor2 is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs:
             actor2 = syntax.prep_object(tok.head, {"on", "against"})  # "imposed sanctions on X"
         if actor2 is not None and actor2.ent_type_ in ("DATE", "TIME"):
@@ -147,6 +151,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     if rule.object_any and not _object_matches(tok, rule.object_any):
         return None
     if rule.governor_any and tok.head.lemma_.lower() not in rule.governor_any:
+        return None
+    if rule.modifier_any and not _modified_by(tok, rule.modifier_any):
         return None
     if rule.prep_any and not any(
         c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any for c in tok.children
@@ -204,6 +210,14 @@ def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
     if noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in lex.light_verbs:
         return syntax.subject_of(noun.head.head)  # "stepped up pressure on ..."
     return None
+
+
+def _modified_by(noun: Token, words: frozenset[str]) -> bool:
+    mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
+    by = syntax.prep_object(noun, {"by", "of"})
+    if by is not None:
+        mods.append(by)
+    return any(m.lemma_.lower() in words or m.lower_ in words for m in mods)
 
 
 def _head_in(tok: Token | None, words: frozenset[str]) -> bool:

@@ -23,6 +23,7 @@ class Trigger:
     governor_any: frozenset[str] = frozenset()
     prep_any: frozenset[str] = frozenset()
     object_is_instrument: bool = False
+    modifier_any: frozenset[str] = frozenset()
     confidence: float = 0.8
 
 
@@ -88,6 +89,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "governor_any",
                 "prep_any",
                 "object",
+                "modifier_any",
                 "confidence",
             }
             require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
@@ -121,6 +123,9 @@ def trigger_lexicon() -> TriggerLexicon:
                 ),
                 prep_any=frozenset(s.lower() for s in str_list(entry.get("prep_any"), path, where)),
                 object_is_instrument=entry.get("object", "target") == "instrument",
+                modifier_any=frozenset(
+                    s.lower() for s in str_list(entry.get("modifier_any"), path, where)
+                ),
                 confidence=float(conf),
             )
             by_lemma.setdefault(trig.lemma, []).append(trig)
@@ -153,7 +158,8 @@ def trigger_lexicon() -> TriggerLexicon:
 
 
 def _specificity(t: Trigger) -> int:
-    return -(bool(t.subject_any) + bool(t.object_any) + bool(t.governor_any) + bool(t.prep_any))
+    conditions = (t.subject_any, t.object_any, t.governor_any, t.prep_any, t.modifier_any)
+    return -sum(bool(c) for c in conditions)
 
 
 @functools.cache

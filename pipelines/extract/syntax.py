@@ -68,12 +68,19 @@ def child(tok: Token, *deps: str) -> Token | None:
     return None
 
 
-def prep_object(tok: Token, preps: set[str]) -> Token | None:
+# A place after these is where something happened, not who it happened to.
+_PLACE_PREPS = {"in", "at", "to", "into", "near", "from"}
+
+
+def prep_object(tok: Token, preps: set[str] | frozenset[str]) -> Token | None:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in preps:
             obj = child(c, "pobj")
-            if obj is not None:
-                return obj
+            if obj is None:
+                continue
+            if c.lower_ in _PLACE_PREPS and obj.ent_type_ in _PLACE_ENTS:
+                continue  # "talks in Caracas", "marched to the county offices"
+            return obj
     return None
 
 
