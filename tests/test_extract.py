@@ -87,6 +87,16 @@ def test_casualty_qualifiers_and_number_words(extract, phrase, value, qualifier)
     assert [(q["value"], q["qualifier"]) for q in casualties] == [(value, qualifier)]
 
 
+def test_pledges_are_planned_and_orders_carried_out(extract):
+    r = extract("The United States pledged $25 million in aid to the coordination centres.")
+    (ev,) = events_of(r)
+    assert (ev["event_type"], ev["modality"]) == ("AID", "planned")
+    assert ev["actor2_text"] == "the coordination centres"
+    r = extract("A judge ordered the detention of 30 activists on Monday.")
+    (ev,) = events_of(r)
+    assert (ev["event_type"], ev["modality"]) == ("COERCE", "asserted")
+
+
 def test_money_and_number_parsing(extract):
     r = extract("Washington doubled its reward for information on the commander to $25 million.")
     money = [q for q in r.quantities.to_dicts() if q["kind"] == "money"]
@@ -177,6 +187,9 @@ def test_unknown_entities_are_kept_without_a_code(extract):
         ("Since September", False, (dt.date(2025, 9, 1), dt.date(2025, 11, 19), "range")),
         ("last week", False, (dt.date(2025, 11, 10), dt.date(2025, 11, 16), "range")),
         ("October", False, (dt.date(2025, 10, 1), None, "month")),
+        ("next month", True, (dt.date(2025, 12, 1), None, "month")),
+        ("later this month", True, (dt.date(2025, 11, 1), None, "month")),
+        ("next week", True, (dt.date(2025, 11, 24), dt.date(2025, 11, 30), "range")),
         ("2024", False, (dt.date(2024, 1, 1), None, "year")),
     ],
 )

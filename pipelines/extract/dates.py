@@ -41,6 +41,18 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
         lambda m: m.group(0) if m.group(1) in ("last", "this") else "",
         low,
     )
+    coming = re.fullmatch(r"(next|this|later this|early next|late next) (week|month|year)", low)
+    if coming and published:
+        unit, step = coming.group(2), 0 if "this" in coming.group(1) else 1
+        if unit == "month":
+            month0 = published.month - 1 + step
+            start = dt.date(published.year + month0 // 12, month0 % 12 + 1, 1)
+            return ResolvedDate(start, None, "month", raw)
+        if unit == "year":
+            return ResolvedDate(dt.date(published.year + step, 1, 1), None, "year", raw)
+        start = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=step)
+        return ResolvedDate(start, start + dt.timedelta(days=6), "range", raw)
+
     span = re.fullmatch(r"(last|past) (week|month)", low)
     if span and published:
         if span.group(2) == "week":

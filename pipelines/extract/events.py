@@ -159,6 +159,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     ):
         return None
     modality, governors = _modality(tok, modal, cue_lemmas)
+    if modality == "asserted" and rule.modality:
+        modality = rule.modality  # "pledged $25 million": a pledge is of something to come
     anchors.extend(g for g in governors if g not in anchors)
     return EventMention(
         trigger=tok,
@@ -312,10 +314,13 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
             "relcl",
             "acl",
         )
-        # "killed 27 people in an attack on ...": the noun names the same event as its verb.
-        in_pp = trig.dep_ == "pobj" and trig.head.lower_ in ("in", "during")
-        if in_pp:
-            parent = by_anchor.get(trig.head.head.i)
+        # "killed 27 people in an attack on ...", "pledged $25 million in aid": a noun inside
+        # a same-type verb's clause names that verb's event.
+        in_pp = False
+        if trig.pos_ == "NOUN" and trig.dep_ != "ROOT":
+            verb = next((a for a in trig.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            if verb is not None and verb.i in by_anchor and by_anchor[verb.i] is not ev:
+                parent, in_pp = by_anchor[verb.i], True
         if (
             (outcome or in_pp)
             and parent is not None

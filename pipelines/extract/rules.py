@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pipelines.lexicons import load_data_file, require, str_list
 from schemas.claims import STANCES
-from schemas.events import PLOVER_TYPES
+from schemas.events import MODALITIES, PLOVER_TYPES
 
 _POS = {"VERB", "NOUN", "ADJ"}
 
@@ -24,6 +24,7 @@ class Trigger:
     prep_any: frozenset[str] = frozenset()
     object_is_instrument: bool = False
     modifier_any: frozenset[str] = frozenset()
+    modality: str | None = None
     confidence: float = 0.8
 
 
@@ -90,6 +91,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "prep_any",
                 "object",
                 "modifier_any",
+                "modality",
                 "confidence",
             }
             require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
@@ -102,6 +104,12 @@ def trigger_lexicon() -> TriggerLexicon:
                 path,
                 where,
                 "object must be target or instrument",
+            )
+            require(
+                entry.get("modality") in (None, *MODALITIES),
+                path,
+                where,
+                f"modality must be one of {MODALITIES}",
             )
             conf = entry.get("confidence", 0.8 if "VERB" in pos else 0.7)
             require(
@@ -123,6 +131,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 ),
                 prep_any=frozenset(s.lower() for s in str_list(entry.get("prep_any"), path, where)),
                 object_is_instrument=entry.get("object", "target") == "instrument",
+                modality=entry.get("modality"),
                 modifier_any=frozenset(
                     s.lower() for s in str_list(entry.get("modifier_any"), path, where)
                 ),
