@@ -60,6 +60,18 @@ class Events(pa.DataFrameModel):
     location_country: str | None = pa.Field(
         nullable=True, str_length=3, description="ISO 3166 alpha-3 code of the place."
     )
+    latitude: float | None = pa.Field(
+        nullable=True, ge=-90, le=90, description="Latitude of the place (WGS84)."
+    )
+    longitude: float | None = pa.Field(
+        nullable=True, ge=-180, le=180, description="Longitude of the place (WGS84)."
+    )
+    location_precision: str | None = pa.Field(
+        nullable=True,
+        isin=["city", "region", "country", "sea"],
+        description="What the coordinates stand for: a city, a region, a country (its "
+        "capital's point) or a sea.",
+    )
     modality: str = pa.Field(isin=MODALITIES, description="Whether the text says it happened.")
     claim_id: str | None = pa.Field(
         nullable=True, description="Claim under which the event is reported (claims.claim_id)."

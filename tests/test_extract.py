@@ -46,6 +46,8 @@ def test_nominal_trigger_with_light_verb_and_target(extract):
     assert ev["actor1_id"] == "RUSMIL"
     assert ev["actor2_text"] == "a power station"
     assert ev["location_text"] == "Kharkiv"
+    assert (ev["location_country"], ev["location_precision"]) == ("UKR", "city")
+    assert abs(ev["latitude"] - 49.98) < 0.1 and abs(ev["longitude"] - 36.25) < 0.1
 
 
 @pytest.mark.parametrize(

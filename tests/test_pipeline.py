@@ -47,6 +47,8 @@ def test_mobilize_dated_november_16(seed):
     assert row["date_precision"] == "day"
     assert row["date_text"] == "November 16"
     assert row["location_text"] == "Caribbean"
+    assert row["location_precision"] == "sea"
+    assert (row["latitude"], row["longitude"]) == (15.0, -75.0)
 
 
 def test_anonymous_claim_by_four_officials_via_reuters(seed):

@@ -7,7 +7,7 @@ import shutil
 import polars as pl
 import pytest
 
-from pipelines.extract import actors, rules
+from pipelines.extract import actors, places, rules
 from pipelines.ingest import clean
 from pipelines.lexicons import BUILTIN_DIR, LexiconError
 from schemas import Events, TableValidationError, validate_table
@@ -18,6 +18,7 @@ CACHED = [
     rules.modality_cues,
     actors.actor_dictionary,
     clean._chrome_patterns,
+    places.gazetteer,
 ]
 
 
@@ -53,6 +54,8 @@ def test_shipped_files_load():
         ("actors.yaml", "kind: organization, country: USA, sector: MIL", "kind: army, country: USA, sector: MIL", "actors[0]: kind must be one of"),
         ("actors.yaml", "  - {id: USAMIL,", "  - {id: USA MIL,", "actors[0]: id is required"),
         ("boilerplate.yaml", '  - "advertisement"', '  - "advert(isement"', "bad regex"),
+        ("places.yaml", "kind: sea, lat: 15.0, lon: -75.0", "kind: sea, lat: 95.0, lon: -75.0", "places[0]: lat -90..90"),
+        ("places.yaml", "kind: sea, lat: 39.0", "kind: lake, lat: 39.0", "kind must be one of"),
     ],
 )  # fmt: skip
 def test_bad_entries_are_refused_with_file_and_entry(lexicon_dir, file, old, new, message):
@@ -66,6 +69,7 @@ def test_bad_entries_are_refused_with_file_and_entry(lexicon_dir, file, old, new
         "modality.yaml": rules.modality_cues,
         "actors.yaml": actors.actor_dictionary,
         "boilerplate.yaml": clean._chrome_patterns,
+        "places.yaml": places._own_places,
     }
     with pytest.raises(LexiconError) as err:
         loaders[file]()

@@ -15,9 +15,10 @@ from pipelines import EXTRACTOR_VERSION
 from pipelines.extract import claims as claim_rules
 from pipelines.extract import events as event_rules
 from pipelines.extract import syntax
-from pipelines.extract.actors import Actor, ActorResolver, normalize
+from pipelines.extract.actors import Actor, ActorResolver
 from pipelines.extract.dates import resolve_date
 from pipelines.extract.nlp import DEFAULT_MODEL, parse, resolve_workers
+from pipelines.extract.places import gazetteer
 from pipelines.extract.quantities import find_quantities
 from pipelines.extract.rules import attribution_cues, modality_cues, trigger_lexicon
 from schemas import Actors, Claims, Events, Quantities, frame_from_rows
@@ -189,10 +190,7 @@ def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
     a1_text, a1 = _actor(ev.actor1, resolver, article.body_start)
     a2_text, a2 = _actor(ev.actor2, resolver, article.body_start)
     location_text = ev.location.text if ev.location is not None else None
-    location_country = None
-    if location_text:
-        place = resolver.d.by_alias.get(normalize(location_text))
-        location_country = place.country if place is not None else None
+    place = gazetteer().lookup(location_text) if location_text else None
     return {
         "event_id": stable_id(aid, "event", start, end, ev.event_type),
         "article_id": aid,
@@ -212,7 +210,10 @@ def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
         "date_precision": None,
         "date_text": None,
         "location_text": location_text,
-        "location_country": location_country,
+        "location_country": place.country if place else None,
+        "latitude": place.lat if place else None,
+        "longitude": place.lon if place else None,
+        "location_precision": place.kind if place else None,
         "modality": ev.modality,
         "claim_id": None,
         "confidence": ev.confidence,
