@@ -14,6 +14,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from pipelines.ingest.decode import GZIP_MAGIC
 from pipelines.ingest.errors import IngestError
 from pipelines.ingest.readers import Item, RecordError, decode_html, html_doc
 
@@ -22,6 +23,11 @@ _TRAILING_SLACK = 4  # CR/LF pairs some writers leave after the last record
 
 
 def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
+    if not _starts_like_warc(path):
+        raise IngestError(
+            "corrupt_archive",
+            "not a WARC archive: it does not start with a WARC/1.x record header",
+        )
     size = path.stat().st_size
     index = -1
     end = 0  # offset just past the last complete record
@@ -56,6 +62,17 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
     if not found:
         what = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items())) or "no records"
         raise IngestError("no_article_text", f"the archive holds no HTML responses ({what})")
+
+
+def _starts_like_warc(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
 
 
 def _html_response(record) -> str:
