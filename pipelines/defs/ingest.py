@@ -1,6 +1,7 @@
-"""Assets of the ingest stage: raw/ -> articles and ingest_errors, with a check that every
-input file is accounted for."""
+"""Assets of the ingest stage: feeds -> raw/ (optional), raw/ -> articles and ingest_errors,
+with a check that every input file is accounted for."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -8,9 +9,52 @@ import dagster as dg
 from pipelines.defs.reporting import ProgressLog, definition_metadata, table_metadata, validated
 from pipelines.defs.resources import EventwireSettings
 from pipelines.ingest import account_for_files, read_raw_folder
+from pipelines.ingest.fetch import FetchLimits, SourcesError, fetch_feeds, load_sources
 from schemas import Articles, IngestErrors
 
 FILES_ACCOUNTED_FOR = "every_file_accounted_for"
+
+
+class FeedFetchConfig(dg.Config):
+    """Off unless a sources file is given here or in EVENTWIRE_SOURCES."""
+
+    sources_file: str = ""
+    timeout_s: float = 20.0
+    max_bytes: int = 5 * 1024 * 1024
+    per_host_delay_s: float = 2.0
+
+
+@dg.asset(group_name="ingest", kinds={"http"})
+def fetched_feed_items(
+    context: dg.AssetExecutionContext, config: FeedFetchConfig, settings: EventwireSettings
+) -> dg.MaterializeResult:
+    """New items of the feeds listed in sources.yaml, landed in raw/fetched/ as JSON files."""
+    sources_file = config.sources_file or os.environ.get("EVENTWIRE_SOURCES", "")
+    if not sources_file:
+        context.log.info("no sources file configured (EVENTWIRE_SOURCES): nothing fetched")
+        return dg.MaterializeResult(metadata={"configured": False, "items_new": 0})
+    try:
+        sources = load_sources(sources_file)
+    except SourcesError as err:
+        raise dg.Failure(description=str(err)) from None
+    limits = FetchLimits(
+        timeout_s=config.timeout_s,
+        max_bytes=config.max_bytes,
+        per_host_delay_s=config.per_host_delay_s,
+    )
+    reports = fetch_feeds(sources, Path(settings.raw_dir), limits=limits, log=context.log.info)
+    failed = [r for r in reports if r.status == "error"]
+    for report in failed:
+        context.log.warning(f"{report.source} ({report.url}): {report.message}")
+    return dg.MaterializeResult(
+        metadata={
+            "configured": True,
+            "feeds": len(reports),
+            "feeds_failed": len(failed),
+            "feeds_not_modified": sum(r.status == "not_modified" for r in reports),
+            "items_new": sum(r.items_new for r in reports),
+        }
+    )
 
 
 @dg.multi_asset(
@@ -35,6 +79,7 @@ FILES_ACCOUNTED_FOR = "every_file_accounted_for"
             "it duplicates, or has a row in ingest_errors.",
         )
     ],
+    deps=[fetched_feed_items],
     group_name="ingest",
 )
 def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings):
