@@ -184,10 +184,7 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def _get(url: str, headers: dict[str, str], limits: FetchLimits) -> tuple[int, dict, bytes]:
-    opener = urllib.request.build_opener(
-        _HttpOnlyRedirects(limits.max_redirects),
-        urllib.request.ProxyHandler({}),  # straight to the source: no proxy from the env
-    )
+    opener = urllib.request.build_opener(_HttpOnlyRedirects(limits.max_redirects))
     request = urllib.request.Request(url, headers=headers)
     deadline = time.monotonic() + limits.timeout_s
     try:
