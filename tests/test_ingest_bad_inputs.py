@@ -111,6 +111,29 @@ def _warc_of_images() -> bytes:
     return buf.getvalue()
 
 
+def _warc_of_pages(first: int, count: int) -> bytes:
+    """An uncompressed archive of `count` article pages of our own."""
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    for n in range(first, first + count):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        page = _html(_story(n), f"Story {n}").encode()
+        writer.write_record(
+            writer.create_warc_record(
+                f"https://example.org/{n}",
+                "response",
+                payload=io.BytesIO(page),
+                http_headers=headers,
+            )
+        )
+    return buf.getvalue()
+
+
+def _cut_plain_warc() -> bytes:
+    data = _warc_of_pages(50, 2)
+    return data[: int(len(data) * 0.75)]  # inside the second page
+
+
 def _cut_warc() -> bytes:
     data = (FIXTURES / "formats" / "crawl.warc.gz").read_bytes()
     return data[: int(len(data) * 0.8)]  # cut inside the last records, after the first page
@@ -230,6 +253,7 @@ CASES = [
         articles=1,
     ),
     Case("cut-off.warc.gz", _cut_warc, {"truncated_archive"}, articles=1),
+    Case("cut-off-plain.warc", _cut_plain_warc, {"truncated_archive"}, articles=1),
     Case("bad-sidecar.txt", _story(5), {"bad_json"}, articles=1, sidecar='{"outlet": "Harbor'),
     # -- odd but readable: an article, cleaned up -----------------------------------------
     Case(
@@ -276,6 +300,8 @@ CASES = [
         articles=1,
         text_has=("detained 15 people",),
     ),
+    # warcio refuses a WARC gzipped as one stream; it is valid, so it is read.
+    Case("gzipped-as-a-whole.warc.gz", lambda: _gzip(_warc_of_pages(52, 2)), articles=2),
 ]
 
 GOOD = {

@@ -7,6 +7,7 @@ every record was complete and that no bytes are left after the last one.
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,13 +29,18 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
             "corrupt_archive",
             "not a WARC archive: it does not start with a WARC/1.x record header",
         )
-    size = path.stat().st_size
+    with path.open("rb") as fh:
+        gzipped = fh.read(2) == GZIP_MAGIC
     index = -1
-    end = 0  # offset just past the last complete record
+    end = 0  # offset just past the last complete record (in the unpacked stream)
     found = 0
     skipped: dict[str, int] = {}
-    with path.open("rb") as fh:
-        records = ArchiveIterator(fh)
+    # Unpacked here, not by warcio: that reads per-record gzip (the standard) and a WARC
+    # gzipped as a whole alike (warcio refuses the latter), and a cut-off gzip raises instead
+    # of ending the iteration quietly as warcio does.
+    with path.open("rb") as raw:
+        gunzip = _Gunzip(raw) if gzipped else None
+        records = ArchiveIterator(io.BufferedReader(gunzip) if gunzip else raw)
         try:
             for record in records:
                 index += 1
@@ -46,22 +52,62 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
                     found += 1
                     yield from _page(record, index, max_bytes)
                 end = records.get_record_offset() + records.get_record_length()
-        except ArchiveLoadFailed as err:
-            if index <= 0 and end == 0 and "Unknown archive format" in str(err):
-                raise IngestError(
-                    "corrupt_archive", "not a WARC archive: the first record has no WARC header"
-                ) from None
-            raise _truncated(index + 1, end, str(err)) from None
         except IngestError:
             raise
-        except (EOFError, OSError, zlib.error, ValueError, AttributeError, TypeError) as err:
-            # warcio's parser fails in these ways on a record cut short in its headers.
+        except zlib.error as err:
+            raise IngestError(
+                "corrupt_archive",
+                f"the gzip data is damaged after record {index} ({err}); records before it "
+                "were read",
+                record=max(index, 0),
+            ) from None
+        except ArchiveLoadFailed as err:
+            raise _truncated(index + 1, end, str(err).strip()) from None
+        except (EOFError, OSError, ValueError, AttributeError, TypeError) as err:
+            # warcio's parser on a record cut short in its headers
             raise _truncated(max(index, 0), end, f"{type(err).__name__}: {err}") from None
-    if size - end > _TRAILING_SLACK:
-        raise _truncated(index + 1, end, f"{size - end:,} bytes after it could not be read")
+    if gunzip and gunzip.cut_off:
+        raise _truncated(index + 1, end, "the gzip data ends early")
+    if not gzipped and path.stat().st_size - end > _TRAILING_SLACK:
+        left = path.stat().st_size - end
+        raise _truncated(index + 1, end, f"{left:,} bytes after it could not be read")
     if not found:
         what = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items())) or "no records"
         raise IngestError("no_article_text", f"the archive holds no HTML responses ({what})")
+
+
+class _Gunzip(io.RawIOBase):
+    """Multi-member gzip as a stream, at most 1 MiB unpacked per step (no bomb in memory)."""
+
+    def __init__(self, fh):
+        self.fh = fh
+        self.inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        self.pending = b""  # compressed input not yet unpacked
+        self.out = b""
+        self.started = False  # the current member has consumed input
+        self.cut_off = False  # the data ended inside a member: read as the end, reported after
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.out:
+            if not self.pending:
+                self.pending = self.fh.read(1 << 16)
+                if not self.pending:
+                    self.cut_off = self.started
+                    return 0
+            self.started = True
+            self.out = self.inflater.decompress(self.pending, 1 << 20)
+            self.pending = self.inflater.unconsumed_tail
+            if self.inflater.eof:
+                self.pending = self.inflater.unused_data + self.pending
+                self.inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+                self.started = False
+        n = min(len(buffer), len(self.out))
+        buffer[:n] = self.out[:n]
+        self.out = self.out[n:]
+        return n
 
 
 def _starts_like_warc(path: Path) -> bool:
