@@ -5,11 +5,11 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.defs.extract import extracted_tables
-from pipelines.defs.ingest import raw_articles
+from pipelines.defs.ingest import fetched_feed_items, raw_articles
 from pipelines.defs.resources import EventwireSettings, build_resources
 from pipelines.defs.warehouse import duckdb_warehouse
 
-ASSETS = [raw_articles, extracted_tables, duckdb_warehouse]
+ASSETS = [fetched_feed_items, raw_articles, extracted_tables, duckdb_warehouse]
 
 
 def build_definitions(settings: EventwireSettings | None = None) -> dg.Definitions:

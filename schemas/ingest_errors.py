@@ -1,11 +1,16 @@
 import pandera.polars as pa
 import polars as pl
 
+# Stable codes: users filter on them, so add new ones but never rename or reuse one.
 REASONS = [
     "empty",
     "not_text",
     "bad_encoding",
     "bad_json",
+    "bad_feed",
+    "unsafe_xml",
+    "truncated_archive",
+    "corrupt_archive",
     "no_article_text",
     "unsupported_format",
     "too_large",
@@ -18,7 +23,9 @@ class IngestErrors(pa.DataFrameModel):
 
     source_path: str = pa.Field(description="Path of the raw file, relative to the raw folder.")
     source_record: int | None = pa.Field(
-        nullable=True, ge=0, description="Record index inside a JSON/JSONL file; null otherwise."
+        nullable=True,
+        ge=0,
+        description="Record index inside a JSON/JSONL file, feed or WARC archive; null otherwise.",
     )
     reason: str = pa.Field(isin=REASONS, description="Stable reason code.")
     message: str = pa.Field(description="What went wrong and what to do about it.")

@@ -1,13 +1,60 @@
-"""Assets of the ingest stage: raw/ -> articles and ingest_errors."""
+"""Assets of the ingest stage: feeds -> raw/ (optional), raw/ -> articles and ingest_errors,
+with a check that every input file is accounted for."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
 
 from pipelines.defs.reporting import ProgressLog, definition_metadata, table_metadata, validated
 from pipelines.defs.resources import EventwireSettings
-from pipelines.ingest import read_raw_folder
+from pipelines.ingest import account_for_files, read_raw_folder
+from pipelines.ingest.fetch import FetchLimits, SourcesError, fetch_feeds, load_sources
 from schemas import Articles, IngestErrors
+
+FILES_ACCOUNTED_FOR = "every_file_accounted_for"
+
+
+class FeedFetchConfig(dg.Config):
+    """Off unless a sources file is given here or in EVENTWIRE_SOURCES."""
+
+    sources_file: str = ""
+    timeout_s: float = 20.0
+    max_bytes: int = 5 * 1024 * 1024
+    per_host_delay_s: float = 2.0
+
+
+@dg.asset(group_name="ingest", kinds={"http"})
+def fetched_feed_items(
+    context: dg.AssetExecutionContext, config: FeedFetchConfig, settings: EventwireSettings
+) -> dg.MaterializeResult:
+    """New items of the feeds listed in sources.yaml, landed in raw/fetched/ as JSON files."""
+    sources_file = config.sources_file or os.environ.get("EVENTWIRE_SOURCES", "")
+    if not sources_file:
+        context.log.info("no sources file configured (EVENTWIRE_SOURCES): nothing fetched")
+        return dg.MaterializeResult(metadata={"configured": False, "items_new": 0})
+    try:
+        sources = load_sources(sources_file)
+    except SourcesError as err:
+        raise dg.Failure(description=str(err)) from None
+    limits = FetchLimits(
+        timeout_s=config.timeout_s,
+        max_bytes=config.max_bytes,
+        per_host_delay_s=config.per_host_delay_s,
+    )
+    reports = fetch_feeds(sources, Path(settings.raw_dir), limits=limits, log=context.log.info)
+    failed = [r for r in reports if r.status == "error"]
+    for report in failed:
+        context.log.warning(f"{report.source} ({report.url}): {report.message}")
+    return dg.MaterializeResult(
+        metadata={
+            "configured": True,
+            "feeds": len(reports),
+            "feeds_failed": len(failed),
+            "feeds_not_modified": sum(r.status == "not_modified" for r in reports),
+            "items_new": sum(r.items_new for r in reports),
+        }
+    )
 
 
 @dg.multi_asset(
@@ -23,6 +70,16 @@ from schemas import Articles, IngestErrors
             kinds={"polars", "parquet"},
         ),
     },
+    check_specs=[
+        dg.AssetCheckSpec(
+            FILES_ACCOUNTED_FOR,
+            asset="articles",
+            additional_deps=["ingest_errors"],
+            description="Every file below raw/ was read into articles, folded into an article "
+            "it duplicates, or has a row in ingest_errors.",
+        )
+    ],
+    deps=[fetched_feed_items],
     group_name="ingest",
 )
 def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings):
@@ -32,17 +89,34 @@ def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings)
     )
     articles = validated("articles", Articles, result.articles)
     errors = validated("ingest_errors", IngestErrors, result.errors)
+    # Recounted from the validated tables, not taken from the reader's own tally.
+    accounting = account_for_files(result.files, articles, errors)
     context.log.info(
-        f"read {result.files_seen} files: {articles.height} articles, "
-        f"{result.duplicates} duplicates, {errors.height} errors, "
-        f"{result.non_english} not in English"
+        f"read {accounting.summary()}. {articles.height} articles "
+        f"({result.near_duplicates} near-duplicates of another), {result.duplicates} exact "
+        f"duplicates dropped, {errors.height} error rows, {result.non_english} not in English"
     )
-    accounting = {
-        "files_seen": result.files_seen,
+    counts = {
+        **accounting.as_metadata(),
         "duplicates": result.duplicates,
+        "near_duplicates": result.near_duplicates,
         "non_english": result.non_english,
+        "ingest_errors": errors.height,
     }
     yield dg.Output(
-        articles, output_name="articles", metadata={**table_metadata(articles), **accounting}
+        articles, output_name="articles", metadata={**table_metadata(articles), **counts}
     )
     yield dg.Output(errors, output_name="ingest_errors", metadata=table_metadata(errors))
+    yield dg.AssetCheckResult(
+        check_name=FILES_ACCOUNTED_FOR,
+        asset_key="articles",
+        passed=accounting.adds_up,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=accounting.summary(),
+        metadata={
+            **accounting.as_metadata(),
+            "unaccounted": dg.MetadataValue.md(
+                "\n".join(f"- `{p}`" for p in accounting.unaccounted) or "none"
+            ),
+        },
+    )

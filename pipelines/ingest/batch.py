@@ -1,9 +1,11 @@
-"""Read a whole raw folder: every file ends as article rows or as ingest_errors rows."""
+"""Read a whole raw folder: every file ends as article rows, as a duplicate of one, or as
+ingest_errors rows; the accounting says which, per file."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,13 +13,44 @@ import dateparser
 import polars as pl
 
 from pipelines.ingest import clean
+from pipelines.ingest.accounting import FileAccounting, account_for_files
+from pipelines.ingest.decode import gunzip_capped, sniff_binary
+from pipelines.ingest.dedup import group_near_duplicates
+from pipelines.ingest.detect import (
+    HEAD_BYTES,
+    detect_format,
+    is_gzip,
+    is_tar,
+    split_gzip_name,
+)
 from pipelines.ingest.errors import IngestError
-from pipelines.ingest.readers import READERS, RawDoc, RecordError
+from pipelines.ingest.feeds import read_feed
+from pipelines.ingest.language import choose_language
+from pipelines.ingest.readers import (
+    SIDECAR_SUFFIX,
+    Item,
+    RawDoc,
+    Reader,
+    RecordError,
+    read_html,
+    read_json,
+    read_jsonl,
+    read_txt,
+)
+from pipelines.ingest.warc import read_warc
 from schemas import Articles, IngestErrors, frame_from_rows
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-SIDECAR_SUFFIX = ".meta.json"
 MIN_ARTICLE_WORDS = 5  # fewer is a caption, a menu or an empty page, not something to code
+
+READERS: dict[str, Reader] = {
+    "txt": read_txt,
+    "html": read_html,
+    "json": read_json,
+    "jsonl": read_jsonl,
+    "feed": read_feed,
+}
+ACCEPTED = ".txt, .html, .htm, .json, .jsonl, .rss, .atom, .xml (feeds), .warc, and any of them .gz"
 
 Progress = Callable[[int, int], None]  # (files done, files total)
 
@@ -26,10 +59,16 @@ Progress = Callable[[int, int], None]  # (files done, files total)
 class IngestResult:
     articles: pl.DataFrame
     errors: pl.DataFrame
-    files_seen: int = 0
-    duplicates: int = 0
+    files: list[str] = field(default_factory=list)  # every input file, relative to raw/
+    accounting: FileAccounting | None = None
+    duplicates: int = 0  # records dropped because an identical text was already stored
+    near_duplicates: int = 0  # rows kept but marked duplicate_of an earlier copy
     non_english: int = 0
     duplicate_of: dict[str, str] = field(default_factory=dict)  # dropped source -> kept source
+
+    @property
+    def files_seen(self) -> int:
+        return len(self.files)
 
 
 def list_raw_files(raw_dir: Path) -> list[Path]:
@@ -59,7 +98,8 @@ def read_raw_folder(
     files = list_raw_files(raw_dir)
     articles: dict[str, dict] = {}
     errors: list[dict] = []
-    result = IngestResult(articles=pl.DataFrame(), errors=pl.DataFrame(), files_seen=len(files))
+    result = IngestResult(articles=pl.DataFrame(), errors=pl.DataFrame())
+    result.files = [p.relative_to(raw_dir).as_posix() for p in files]
 
     def error(rel: str, err: IngestError, record: int | None = None) -> None:
         errors.append(
@@ -72,13 +112,15 @@ def read_raw_folder(
             }
         )
 
-    for n, path in enumerate(files, 1):
-        rel = path.relative_to(raw_dir).as_posix()
+    for n, (path, rel) in enumerate(zip(files, result.files, strict=True), 1):
+        outcomes = 0  # article rows, duplicates and error rows this file produced
         try:
-            for item in _read_file(path, max_bytes):
+            for item in iter_file(path, max_bytes):
+                outcomes += 1
                 if isinstance(item, RecordError):
                     where = item.path.relative_to(raw_dir).as_posix() if item.path else rel
                     error(where, item.error, item.record)
+                    outcomes -= where != rel  # a sidecar's error says nothing about this file
                     continue
                 try:
                     row = article_row(item, rel, now)
@@ -87,6 +129,7 @@ def read_raw_folder(
                     continue
                 kept = articles.get(row["article_id"])
                 if kept is not None:
+                    _fold_copy(kept, row)
                     result.duplicates += 1
                     result.duplicate_of[_where(rel, item.record)] = _where(
                         kept["source_path"], kept["source_record"]
@@ -94,36 +137,99 @@ def read_raw_folder(
                     continue
                 articles[row["article_id"]] = row
         except IngestError as err:
-            error(rel, err)
+            error(rel, err, err.record)
+            outcomes += 1
         except Exception as err:  # a reader bug must not cost the rest of the batch
             error(rel, IngestError("unreadable", f"{type(err).__name__}: {err}"))
+            outcomes += 1
+        if not outcomes:
+            error(rel, IngestError("no_article_text", "the file holds no records"))
         if progress:
             progress(n, len(files))
 
-    result.articles = frame_from_rows(Articles, list(articles.values()))
+    rows = list(articles.values())
+    result.near_duplicates = mark_near_duplicates(rows)
+    for row in rows:
+        row["metadata"] = json.dumps(
+            row["metadata"], ensure_ascii=False, sort_keys=True, default=str
+        )
+    result.articles = frame_from_rows(Articles, rows)
     result.errors = frame_from_rows(IngestErrors, errors)
-    result.non_english = sum(1 for a in articles.values() if a["language"] != "en")
+    result.non_english = sum(1 for a in rows if a["language"] != "en")
+    result.accounting = account_for_files(result.files, result.articles, result.errors)
     return result
+
+
+def iter_file(path: Path, max_bytes: int) -> Iterator[Item]:
+    """Pick the reader by name and content (unpacking gzip on the way) and run it."""
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError("empty", "the file is empty (0 bytes)")
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    name = path.name
+    if is_gzip(head):
+        name = split_gzip_name(name)
+        if name.lower().endswith(".warc"):
+            return read_warc(path, max_bytes)  # gzipped per record: streamed, never unpacked
+        _check_size(size, max_bytes, "compressed ")
+        data = gunzip_capped(path.read_bytes(), max_bytes)
+        if is_tar(data):
+            raise IngestError(
+                "unsupported_format", "a tar archive: unpack it into raw/ so each file is read"
+            )
+        head = data[:HEAD_BYTES]
+    else:
+        data = None
+    fmt = detect_format(name, head)
+    if fmt == "warc":
+        return read_warc(path, max_bytes)
+    if fmt is None:
+        kind = sniff_binary(head)
+        what = f"this is {kind}" if kind else f"files ending {path.suffix or '(none)'} are not read"
+        raise IngestError("unsupported_format", f"{what}; eventwire reads {ACCEPTED}")
+    if data is None:
+        _check_size(size, max_bytes)
+        data = path.read_bytes()
+    return READERS[fmt](path, data)
+
+
+def _check_size(size: int, max_bytes: int, what: str = "") -> None:
+    if size > max_bytes:
+        raise IngestError(
+            "too_large",
+            f"{size:,} {what}bytes is over the {max_bytes:,}-byte limit for one file; "
+            "split it or raise the limit",
+        )
 
 
 def _where(path: str, record: int | None) -> str:
     return path if record is None else f"{path}#{record}"
 
 
-def _read_file(path: Path, max_bytes: int):
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(READERS))
-        raise IngestError(
-            "unsupported_format",
-            f"files ending {path.suffix or '(none)'} are not read; use {known}",
-        )
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise IngestError(
-            "too_large", f"{size:,} bytes is over the {max_bytes:,}-byte limit for one file"
-        )
-    return reader(path, path.read_bytes())
+def _fold_copy(kept: dict, copy: dict) -> None:
+    """An identical text arrived again: remember where, and who else carried it."""
+    kept["duplicate_sources"].append(_where(copy["source_path"], copy["source_record"]))
+    for outlet in copy["outlets"]:
+        if outlet not in kept["outlets"]:
+            kept["outlets"].append(outlet)
+
+
+def mark_near_duplicates(rows: list[dict]) -> int:
+    """Set duplicate_of on every near-duplicate (pointing at its group's earliest copy) and
+    give the earliest copy every outlet of the group. Returns how many rows were marked."""
+    order = [
+        (r["published_date"] is None, r["published_date"] or dt.date.max, i)
+        for i, r in enumerate(rows)
+    ]
+    earliest_of = group_near_duplicates([r["text"] for r in rows], order)
+    for i in sorted(earliest_of):
+        first = rows[earliest_of[i]]
+        rows[i]["duplicate_of"] = first["article_id"]
+        for outlet in rows[i]["outlets"]:
+            if outlet not in first["outlets"]:
+                first["outlets"].append(outlet)
+    return len(earliest_of)
 
 
 def article_row(doc: RawDoc, source_path: str, now: dt.datetime) -> dict:
@@ -147,14 +253,17 @@ def article_row(doc: RawDoc, source_path: str, now: dt.datetime) -> dict:
         published = clean.dateline_date(dateline.date_text, now.date())
         published_source = "dateline" if published else "none"
 
-    language = (doc.language or "").split("-")[0].lower() or clean.guess_language(body)
+    language, notes = choose_language(body, doc.language)
+    outlet = doc.outlet or (dateline.outlet if dateline else None)
     return {
         "article_id": clean.article_id(body),
         "source_path": source_path,
         "source_record": doc.record,
         "source_format": doc.source_format,
         "url": doc.url,
-        "outlet": doc.outlet or (dateline.outlet if dateline else None),
+        "outlet": outlet,
+        "outlets": [outlet] if outlet else [],
+        "author": doc.author,
         "title": title,
         "dateline": dateline.place if dateline else None,
         "published_date": published,
@@ -163,6 +272,9 @@ def article_row(doc: RawDoc, source_path: str, now: dt.datetime) -> dict:
         "language": language,
         "text": body,
         "word_count": words,
+        "duplicate_of": None,
+        "duplicate_sources": [],
+        "metadata": {**doc.extra, **notes},
         "ingested_at": now,
     }
 
@@ -174,5 +286,12 @@ def _parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         pass
-    parsed = dateparser.parse(value, settings={"PREFER_DAY_OF_MONTH": "first"})
+    # Absolute dates only: "2 hours ago" in a dump would resolve against today's clock.
+    parsed = dateparser.parse(
+        value,
+        settings={
+            "PREFER_DAY_OF_MONTH": "first",
+            "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+        },
+    )
     return parsed.date() if parsed else None

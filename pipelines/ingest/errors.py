@@ -8,9 +8,10 @@ from schemas.ingest_errors import REASONS
 class IngestError(Exception):
     """A raw file or record that cannot become an article. Recorded, never fatal to the batch."""
 
-    def __init__(self, reason: str, message: str):
+    def __init__(self, reason: str, message: str, record: int | None = None):
         if reason not in REASONS:
             raise ValueError(f"unknown ingest reason code {reason!r}; known: {REASONS}")
         self.reason = reason
         self.message = message
+        self.record = record  # the record inside the file, when the error is about one
         super().__init__(f"{reason}: {message}")

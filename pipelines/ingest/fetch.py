@@ -1,0 +1,269 @@
+"""Fetch RSS/Atom feeds listed in a sources.yaml and land each new item in raw/ as a JSON file
+with its metadata, for the ordinary readers to pick up.
+
+Polite and bounded: conditional requests (ETag / Last-Modified) so an unchanged feed costs a
+304, a total time limit and a size cap per request, http and https only (redirects included),
+and a pause between two requests to the same host. A feed that fails is reported and the
+others are still fetched. Existing files in raw/ are never touched: items already landed are
+recognised by name and skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pipelines.ingest.errors import IngestError
+from pipelines.ingest.feeds import read_feed
+from pipelines.ingest.readers import RawDoc
+
+FETCHED_DIR = "fetched"
+STATE_FILE = ".fetch-state.json"  # hidden: not an input for the readers
+ALLOWED_SCHEMES = ("http", "https")
+USER_AGENT = "eventwire/0.1 (news feed reader; polite, conditional requests)"
+
+
+class SourcesError(ValueError):
+    """sources.yaml is missing, unreadable or has an invalid entry."""
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    timeout_s: float = 20.0  # whole request, connect to last byte
+    max_bytes: int = 5 * 1024 * 1024
+    per_host_delay_s: float = 2.0
+    max_redirects: int = 5
+
+
+@dataclass
+class FetchReport:
+    source: str
+    url: str
+    status: str  # new_items | not_modified | error
+    items_seen: int = 0
+    items_new: int = 0
+    message: str = ""
+    landed: list[str] = field(default_factory=list)  # paths relative to raw/
+
+
+def load_sources(path: Path | str) -> list[FeedSource]:
+    """Read and validate sources.yaml: `feeds: [{name: ..., url: https://...}, ...]`."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourcesError(f"{path}: sources file not found") from None
+    except yaml.YAMLError as err:
+        raise SourcesError(f"{path}: not valid YAML: {err}") from None
+    feeds = data.get("feeds") if isinstance(data, dict) else None
+    if not isinstance(feeds, list) or not feeds:
+        raise SourcesError(f"{path}: expected a non-empty list under 'feeds'")
+    sources = []
+    for i, entry in enumerate(feeds):
+        where = f"{path}: feeds[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            raise SourcesError(f"{where}: expected a mapping with a 'url'")
+        url = entry["url"].strip()
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.scheme.lower() not in ALLOWED_SCHEMES or not parsed.hostname:
+            raise SourcesError(f"{where}: {url!r} is not an http or https URL")
+        sources.append(FeedSource(name=str(entry.get("name") or parsed.hostname), url=url))
+    return sources
+
+
+def fetch_feeds(
+    sources: list[FeedSource],
+    raw_dir: Path | str,
+    *,
+    limits: FetchLimits | None = None,
+    now: dt.datetime | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[FetchReport]:
+    limits = limits or FetchLimits()
+    raw_dir = Path(raw_dir)
+    now = now or dt.datetime.now(dt.UTC)
+    state_path = raw_dir / FETCHED_DIR / STATE_FILE
+    state = _load_state(state_path)
+    last_request: dict[str, float] = {}
+    reports = []
+    for source in sources:
+        host = urllib.parse.urlsplit(source.url).hostname or ""
+        wait = limits.per_host_delay_s - (time.monotonic() - last_request.get(host, -1e9))
+        if wait > 0:
+            time.sleep(wait)
+        last_request[host] = time.monotonic()
+        report = _fetch_one(source, raw_dir, state, limits, now)
+        last_request[host] = time.monotonic()
+        reports.append(report)
+        if log:
+            log(f"{source.name}: {report.status} ({report.items_new} new) {report.message}")
+        _save_state(state_path, state)
+    return reports
+
+
+def _fetch_one(
+    source: FeedSource, raw_dir: Path, state: dict, limits: FetchLimits, now: dt.datetime
+) -> FetchReport:
+    report = FetchReport(source=source.name, url=source.url, status="error")
+    known = state.get(source.url, {})
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
+    }
+    if known.get("etag"):
+        headers["If-None-Match"] = known["etag"]
+    if known.get("last_modified"):
+        headers["If-Modified-Since"] = known["last_modified"]
+    try:
+        status, response_headers, body = _get(source.url, headers, limits)
+    except FetchError as err:
+        report.message = str(err)
+        return report
+    if status == 304:
+        report.status = "not_modified"
+        return report
+    try:
+        items = list(read_feed(Path(source.url), body))
+    except IngestError as err:
+        report.message = f"{err.reason}: {err.message}"
+        return report
+    host = urllib.parse.urlsplit(source.url).hostname or "unknown-host"
+    folder = raw_dir / FETCHED_DIR / _safe_name(host)
+    for item in items:
+        if not isinstance(item, RawDoc):
+            continue  # an item without text: the feed is fine, that item has nothing to land
+        report.items_seen += 1
+        key = item.extra.get("guid") or item.extra.get("id") or item.url or item.text
+        name = hashlib.sha256(f"{source.url}\n{key}".encode()).hexdigest()[:20] + ".json"
+        path = folder / name
+        if path.exists():
+            continue
+        _write_new(path, _item_record(item, source, now))
+        report.items_new += 1
+        report.landed.append(path.relative_to(raw_dir).as_posix())
+    report.status = "new_items" if report.items_new else "not_modified"
+    state[source.url] = {
+        "etag": response_headers.get("ETag"),
+        "last_modified": response_headers.get("Last-Modified"),
+        "fetched_at": now.isoformat(),
+    }
+    return report
+
+
+class FetchError(Exception):
+    pass
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    def __init__(self, max_redirects: int):
+        self.max_redirections = max_redirects
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in ALLOWED_SCHEMES:
+            raise FetchError(f"refused a redirect to {newurl!r}: only http and https are fetched")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _get(url: str, headers: dict[str, str], limits: FetchLimits) -> tuple[int, dict, bytes]:
+    opener = urllib.request.build_opener(_HttpOnlyRedirects(limits.max_redirects))
+    request = urllib.request.Request(url, headers=headers)
+    deadline = time.monotonic() + limits.timeout_s
+    try:
+        with opener.open(request, timeout=limits.timeout_s) as response:
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+                raise FetchError(
+                    f"the feed is {int(declared):,} bytes, over the {limits.max_bytes:,}-byte cap"
+                )
+            body = bytearray()
+            while chunk := response.read(64 * 1024):
+                body += chunk
+                if len(body) > limits.max_bytes:
+                    raise FetchError(f"the feed is over the {limits.max_bytes:,}-byte cap")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"the feed took longer than {limits.timeout_s:g} s")
+            return response.status, dict(response.headers), bytes(body)
+    except urllib.error.HTTPError as err:
+        if err.code == 304:
+            return 304, dict(err.headers or {}), b""
+        location = (err.headers or {}).get("Location")
+        if 300 <= err.code < 400 and location:
+            raise FetchError(
+                f"refused a redirect to {location!r}: only http and https are fetched"
+            ) from None
+        raise FetchError(f"HTTP {err.code} {err.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as err:
+        reason = getattr(err, "reason", err)
+        if isinstance(reason, FetchError):
+            raise reason from None
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            raise FetchError(f"no answer within {limits.timeout_s:g} s") from None
+        raise FetchError(f"could not fetch: {reason}") from None
+
+
+def _item_record(item: RawDoc, source: FeedSource, now: dt.datetime) -> dict:
+    record = {
+        "title": item.title,
+        "text": item.text,
+        "url": item.url,
+        "published": item.published,
+        "outlet": item.outlet or source.name,
+        "author": item.author,
+        "language": item.language,
+        "feed_url": source.url,
+        "fetched_at": now.isoformat(),
+    }
+    record.update({k: v for k, v in item.extra.items() if k not in record})
+    return {k: v for k, v in record.items() if v not in (None, "", [])}
+
+
+def _write_new(path: Path, record: dict) -> None:
+    """Write a new file whole or not at all (a crash never leaves half an item in raw/)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(record, fh, ensure_ascii=False, indent=1)
+        os.link(tmp, path)  # fails if the name exists: never overwrites
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
+
+
+def _safe_name(host: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in host)
+
+
+def _load_state(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _save_state(path: Path, state: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)

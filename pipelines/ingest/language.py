@@ -1,0 +1,48 @@
+"""Language identification with py3langid: its model ships inside the wheel (no download),
+and it is a naive Bayes classifier, so the same text always gets the same answer.
+
+Measured on tests/fixtures/ingest/language-samples.tsv (75 one-sentence texts and headlines of
+our own in 9 languages): 75/75 correct; the lowest confidence of a correct answer was 0.61.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+# Below this normalized probability the answer is a guess (two- and three-word strings land
+# at 0.05-0.4 across 140 languages): the declared language, or 'und', is used instead.
+MIN_CONFIDENCE = 0.5
+SAMPLE_CHARS = 4000  # the first paragraphs decide; a whole long article adds time, not accuracy
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    code: str
+    confidence: float
+
+
+@functools.cache
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def identify(text: str) -> LanguageGuess:
+    code, prob = _identifier().classify(text[:SAMPLE_CHARS])
+    return LanguageGuess(str(code), round(float(prob), 4))
+
+
+def choose_language(text: str, declared: str | None) -> tuple[str, dict[str, object]]:
+    """The article's language and notes for its metadata. A confident identification wins
+    over a declared language (dumps often stamp a whole site's default on every item)."""
+    declared = (declared or "").replace("_", "-").split("-")[0].lower() or None
+    guess = identify(text)
+    notes: dict[str, object] = {}
+    if guess.confidence >= MIN_CONFIDENCE:
+        if declared and declared != guess.code:
+            notes["declared_language"] = declared
+        return guess.code, notes
+    notes["language_confidence"] = guess.confidence
+    return declared or "und", notes
