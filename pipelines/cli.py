@@ -105,10 +105,15 @@ def print_summary(warehouse_dir: str, accounting: dict) -> None:
     print(f"Warehouse: {Path(warehouse_dir) / 'eventwire.duckdb'}")
     if accounting:
         print(
-            f"Files read: {accounting.get('files_seen', '?')}; "
-            f"articles: {accounting.get('dagster/row_count', '?')}; "
-            f"duplicates: {accounting.get('duplicates', '?')}; "
-            f"not in English (not extracted): {accounting.get('non_english', '?')}"
+            f"Files: {accounting.get('files_seen', '?')} seen = "
+            f"{accounting.get('files_read', '?')} read + "
+            f"{accounting.get('files_duplicate', '?')} duplicates + "
+            f"{accounting.get('files_failed', '?')} in ingest_errors"
+        )
+        print(
+            f"Articles: {accounting.get('dagster/row_count', '?')}, of which "
+            f"{accounting.get('near_duplicates', '?')} near-duplicates and "
+            f"{accounting.get('non_english', '?')} not in English (neither extracted)"
         )
     _print_frame("Rows per table", counts)
     _print_frame("Most frequent event types", top)

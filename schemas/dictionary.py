@@ -38,16 +38,20 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str]) -> int:
-    text = render()
+def write_generated(out: Path, text: str, argv: list[str], command: str) -> int:
+    """Write a generated document, or with --check report (exit 1) when it is out of date."""
     if "--check" in argv:
-        if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is out of date: run python -m schemas.dictionary", file=sys.stderr)
+        if not out.is_file() or out.read_text(encoding="utf-8") != text:
+            print(f"{out} is out of date: run {command}", file=sys.stderr)
             return 1
         return 0
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return write_generated(OUT, render(), argv, "python -m schemas.dictionary")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ def test_run_prints_summary_and_sql_reads_it(small_run, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Rows per table" in out
     assert "Most frequent event types" in out
-    assert "Files read: 2; articles: 1; duplicates: 0" in out
+    assert "Files: 2 seen = 1 read + 0 duplicates + 1 in ingest_errors" in out
+    assert "Articles: 1, of which 0 near-duplicates and 0 not in English" in out
     assert out.count("eventwire sql") == 2
     assert (warehouse / "eventwire.duckdb").is_file()
     for table in ("articles", "events", "claims", "quantities", "actors", "ingest_errors"):

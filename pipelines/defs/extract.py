@@ -28,11 +28,18 @@ _OUTS = {
 def extracted_tables(
     context: dg.AssetExecutionContext, settings: EventwireSettings, articles: pl.DataFrame
 ):
-    """Parse each English article once and run the event, claim and quantity rules on it."""
+    """Parse each English article once and run the event, claim and quantity rules on it.
+    A near-duplicate (a republished wire story) is extracted once, from its earliest copy."""
     english = articles.filter(pl.col("language") == "en")
     skipped = articles.height - english.height
     if skipped:
         context.log.info(f"skipping {skipped} articles not in English")
+    originals = english.filter(pl.col("duplicate_of").is_null())
+    if originals.height < english.height:
+        context.log.info(
+            f"skipping {english.height - originals.height} near-duplicates of earlier copies"
+        )
+    english = originals
     inputs = [
         ArticleInput(
             article_id=row["article_id"],

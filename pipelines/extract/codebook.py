@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipelines.extract.rules import modality_cues, trigger_lexicon
 from pipelines.lexicons import data_file
+from schemas.dictionary import write_generated
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "codebook.md"
 QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
@@ -104,6 +105,10 @@ def render() -> str:
                 conds.append("governed by " + "/".join(sorted(t.governor_any)))
             if t.prep_any:
                 conds.append("with " + "/".join(sorted(t.prep_any)))
+            if t.modifier_any:
+                conds.append("modified by " + "/".join(sorted(t.modifier_any)))
+            if t.modality:
+                conds.append(f"{t.modality} unless the sentence says otherwise")
             pos = ", ".join(p.lower() for p in sorted(t.pos))
             lines.append(f"| {t.lemma} | {pos} | {t.mode or ''} | {'; '.join(conds)} |")
         lines.append("")
@@ -111,16 +116,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--check" in argv:
-        if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
-            print(
-                f"{OUT} is out of date: run python -m pipelines.extract.codebook", file=sys.stderr
-            )
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    return 0
+    return write_generated(OUT, render(), argv, "python -m pipelines.extract.codebook")
 
 
 if __name__ == "__main__":
