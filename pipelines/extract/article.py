@@ -25,6 +25,23 @@ from schemas import Actors, Claims, Events, Quantities, frame_from_rows
 
 Progress = Callable[[int, int], None]  # (articles done, articles total)
 _FORWARD = {"planned", "expected", "possible"}
+_ROLE_HEADS = {
+    "lawyer",
+    "leader",
+    "chief",
+    "president",
+    "secretary",
+    "director",
+    "head",
+    "governor",
+    "mayor",
+    "ambassador",
+    "envoy",
+    "chairman",
+    "chairwoman",
+    "general",
+}
+_ANONYMITY_VERBS = {"speak", "request", "ask", "decline", "talk", "insist", "be"}
 _GOVERNMENT_HEADS = {
     "partner",
     "ally",
@@ -135,12 +152,17 @@ def extract_doc(article: ArticleInput, doc: Doc, rows: _Rows) -> None:
     aid = article.article_id
     article_claims: list[dict] = []
     told_outlets: dict[str, str] = {}  # speaker head lemma -> outlet they talked to
+    # "The people, who asked not to be named, ..." anywhere in the article makes every claim by
+    # unnamed "people" anonymous, before or after that sentence.
+    unnamed = _anonymity_heads(doc, cues)
 
     for s_idx, sent in enumerate(doc.sents):
         # Claims first: an event inside a claim's content is reported under it.
         sent_claims = []
         for cm in claim_rules.find_claims(sent, cues):
-            row = _claim_row(aid, s_idx, cm, text, resolver, cues, told_outlets)
+            row = _claim_row(aid, s_idx, cm, text, resolver, cues, told_outlets, unnamed)
+            if row["speaker_kind"] == "outlet" and row["reported_via"] is None:
+                row["reported_via"] = row["speaker_text"]  # "Reuters reported"
             sent_claims.append(row)
         article_claims.extend(sent_claims)
 
@@ -294,7 +316,20 @@ def _enclosing_claim(start: int, claims: list[dict]) -> str | None:
     return min(inside, key=lambda c: c["content_end"] - c["content_start"])["claim_id"]
 
 
-def _claim_row(aid, s_idx, cm, text, resolver, cues, told_outlets) -> dict:
+def _anonymity_heads(doc: Doc, cues) -> set[str]:
+    heads: set[str] = set()
+    for sent in doc.sents:
+        low = sent.text.lower()
+        if not any(cue in low for cue in cues.anonymity_cues):
+            continue
+        for tok in sent:
+            # "The officials spoke on condition of anonymity": the subject of that very verb
+            if tok.pos_ == "NOUN" and tok.dep_ == "nsubj" and tok.head.lemma_ in _ANONYMITY_VERBS:
+                heads.add(tok.lemma_.lower())
+    return heads
+
+
+def _claim_row(aid, s_idx, cm, text, resolver, cues, told_outlets, unnamed) -> dict:
     speaker_text = cm.speaker_span.text if cm.speaker_span is not None else None
     head = cm.speaker
     actor = None
@@ -303,7 +338,7 @@ def _claim_row(aid, s_idx, cm, text, resolver, cues, told_outlets) -> dict:
             actor = resolver.resolve_pronoun(head.text)
         elif speaker_text:
             actor = resolver.resolve(speaker_text, head.lemma_, head.ent_type_ or None)
-    kind, anonymous = _speaker_kind(cm, actor, cues)
+    kind, anonymous = _speaker_kind(cm, actor, cues, unnamed)
     count = None
     if head is not None:
         num = next((c for c in head.children if c.dep_ == "nummod"), None)
@@ -348,22 +383,42 @@ def _claim_row(aid, s_idx, cm, text, resolver, cues, told_outlets) -> dict:
     }
 
 
-def _speaker_kind(cm, actor: Actor | None, cues) -> tuple[str, bool]:
+def _anonymity_scope(cm) -> str:
+    """The words that can make this speaker anonymous: the speaker's own phrase ("officials,
+    who requested anonymity") and the cue's modifiers ("said, speaking on condition of
+    anonymity"), not another claim in the same sentence."""
+    head = cm.speaker
+    ids = {t.i for t in head.subtree}
+    cue = next((t for t in head.sent if t.idx == cm.cue_start), None)
+    if cue is not None:
+        for c in cue.children:
+            if c.dep_ in ("advcl", "prep", "npadvmod", "advmod", "parataxis", "conj"):
+                ids.update(t.i for t in c.subtree)
+    return " ".join(head.doc[i].lower_ for i in sorted(ids))
+
+
+def _speaker_kind(cm, actor: Actor | None, cues, unnamed: set[str]) -> tuple[str, bool]:
     head = cm.speaker
     if head is None:
         return "other", False
     span = cm.speaker_span
     lemma = head.lemma_.lower()
     has_name = any(t.ent_type_ == "PERSON" for t in span) if span is not None else False
-    after = head.doc[head.i : head.sent.end].text.lower()
-    anonymity = any(cue in after for cue in cues.anonymity_cues)
+    # "The group's commander, Wilmer Quinones,": a role with a proper name beside it, whatever
+    # the entity recogniser called the name.
+    roles = cues.anonymous_nouns | _ROLE_HEADS
+    has_name = has_name or (
+        lemma in roles and any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in head.children)
+    )
+    scope = _anonymity_scope(cm)
+    anonymity = any(cue in scope for cue in cues.anonymity_cues)
     if actor is not None and actor.kind == "person" and actor.in_dictionary:
         return "named_person", False
-    if has_name and head.pos_ == "PROPN":
+    if has_name:  # "the group's commander, Wilmer Quinones,"
         return "named_person", False
     if span is not None and any(span.text.strip().lower() == o.lower() for o in cues.outlets):
         return "outlet", False
-    if lemma in cues.anonymous_nouns or anonymity:
+    if lemma in cues.anonymous_nouns or anonymity or lemma in unnamed:
         return "anonymous_official", True
     if actor is not None and actor.in_dictionary:
         if actor.kind == "country" or actor.sector in ("GOV", "MIL", "COP"):

@@ -51,7 +51,8 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ != "VERB" or lemma not in cues.verbs:
         return None
-    speaker = syntax.subject_of(tok)
+    outer = _outer_cue(tok, cues)
+    speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
     ccomp = syntax.child(tok, "ccomp")
@@ -66,6 +67,8 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             cue_end_tok = doc[syntax.phrase_bounds(obj)[1] - 1]
     if ccomp is not None:
         start, end = ccomp.left_edge.i, ccomp.right_edge.i + 1
+        for inner in _inner_cues(ccomp, cues):
+            end = min(end, _clause_start(inner))  # "... and insists ...": a claim of its own
         content = doc[start:end]
     else:
         content = _object_content(tok)
@@ -87,6 +90,38 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         reported_via=reported_via,
         confidence=0.85 if ccomp is not None else 0.7,
     )
+
+
+def _outer_cue(tok: Token, cues: AttributionCues) -> Token | None:
+    """'X claimed that A seeks B and insists C', 'X suggested A, while hinting at B': the parser
+    hangs the second cue inside the first one's clause; the speaker is still X."""
+    if syntax.child(tok, *syntax.SUBJECTS) is not None or tok.dep_ not in ("conj", "advcl"):
+        return None
+    head = tok.head
+    if head.dep_ == "ccomp" and head.head.lemma_.lower() in cues.verbs:
+        return head.head
+    return None
+
+
+def _inner_cues(ccomp: Token, cues: AttributionCues) -> list[Token]:
+    return [
+        c
+        for c in ccomp.children
+        if c.dep_ in ("conj", "advcl")
+        and c.pos_ == "VERB"
+        and c.lemma_.lower() in cues.verbs
+        and syntax.child(c, *syntax.SUBJECTS) is None
+    ]
+
+
+def _clause_start(verb: Token) -> int:
+    """Where a coordinated clause starts, with its 'and', comma or 'while'."""
+    start = verb.left_edge.i
+    prev = verb.doc[start - 1] if start > 0 else None
+    while prev is not None and (prev.dep_ in ("cc", "punct") or prev.lower_ in ("and", "while")):
+        start -= 1
+        prev = verb.doc[start - 1] if start > 0 else None
+    return start
 
 
 def _object_content(tok: Token) -> Span | None:
@@ -253,26 +288,57 @@ def _trim(span: Span) -> tuple[int, int]:
 
 
 def extend_open_quote(text: str, start: int, end: int) -> tuple[int, int]:
-    """A content that begins inside a quotation opened earlier in the paragraph (a quote that
-    runs over several sentences) starts at the opening mark."""
-    para_start = text.rfind("\n\n", 0, start) + 1
+    """Stretch a content that sits inside a quotation to the whole quotation: back to the
+    opening mark earlier in the paragraph, forward to the closing mark, and across paragraphs
+    in the wire convention where a quote running on opens each paragraph with a mark and
+    closes only at its end."""
+    para_start = _para_start(text, start)
     segment = text[para_start:start]
-    opened = max(segment.rfind(q) for q in _QUOTES_OPEN)
-    closed = max(segment.rfind(q) for q in _QUOTES_CLOSE if q != '"')
-    if opened > closed and opened >= 0 and '"' not in segment:
+    opened = max(segment.rfind(q) for q in _OPENERS)
+    closed = max(segment.rfind(q) for q in _CLOSERS)
+    if opened > closed:
         start = para_start + opened
-        # ... and ends at the closing mark: “We will not back down,” he said.
-        after = re.match(r"[,.!?]?[”»]", text[end : end + 3])
-        if after:
-            end += after.end()
-    return start, end
+    elif not text[start:end].lstrip().startswith(_OPENERS):
+        return start, end  # not a quotation
+    # Earlier paragraphs of the same quotation: they open with a mark and never close.
+    while start == _para_start(text, start) and start >= 2:
+        prev = _para_start(text, start - 2)
+        para = text[prev : start - 2]
+        if not para.startswith(_OPENERS) or any(q in para for q in _CLOSERS):
+            break
+        start = prev
+    return start, _quote_end(text, start, end)
+
+
+_OPENERS = ("“", "«")
+_CLOSERS = ("”", "»")
+
+
+def _para_start(text: str, pos: int) -> int:
+    i = text.rfind("\n\n", 0, pos)
+    return 0 if i < 0 else i + 2
+
+
+def _quote_end(text: str, start: int, end: int) -> int:
+    pos = start + 1
+    for _ in range(8):  # paragraphs a quotation may run over
+        para_end = text.find("\n\n", pos)
+        para_end = len(text) if para_end < 0 else para_end
+        closes = [i for i in (text.find(q, pos, para_end) for q in _CLOSERS) if i >= 0]
+        if closes:
+            return max(end, min(closes) + 1)
+        nxt = para_end + 2
+        if nxt >= len(text) or not text.startswith(_OPENERS, nxt):
+            return max(end, para_end)  # unclosed at the paragraph's end: the quote ends there
+        pos = nxt + 1
+    return end
 
 
 def is_direct_quote(content: str) -> bool:
-    s = content.strip().rstrip(".,")
-    if len(s) < 2 or s[0] not in _QUOTES_OPEN:
+    """True when the content is quotation from its first word to its last: nothing but
+    punctuation and white space outside the marks."""
+    s = content.strip()
+    if len(s) < 2 or not s.startswith(_OPENERS):
         return False
-    inner = s[1:]
-    close = max(inner.rfind(q) for q in _QUOTES_CLOSE)
-    # Quoted from the first word to (nearly) the last: nothing but punctuation outside.
-    return close >= len(inner) - 2 and not any(q in inner[:close] for q in _QUOTES_OPEN[:1])
+    outside = re.sub(r"[“«][^”»]*(?:[”»]|$)", "", s, flags=re.MULTILINE)
+    return not any(ch.isalnum() for ch in outside)
