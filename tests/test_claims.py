@@ -1,0 +1,149 @@
+"""Attribution constructions, one test each, on sentences of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extract import ArticleInput, extract_articles
+
+
+def claims_of(text: str) -> list[dict]:
+    result = extract_articles([ArticleInput("c" * 16, text)], n_process=1)
+    return result.claims.to_dicts()
+
+
+def one(text: str) -> dict:
+    claims = claims_of(text)
+    assert len(claims) == 1, claims
+    return claims[0]
+
+
+def test_indirect_speech_with_a_counted_unnamed_source():
+    c = one("Two diplomats said the talks were likely to resume next week.")
+    assert c["speaker_text"] == "Two diplomats"
+    assert (c["speaker_kind"], c["anonymous"], c["speaker_count"]) == (
+        "anonymous_official",
+        True,
+        2,
+    )
+    assert (c["cue"], c["cue_lemma"], c["stance"]) == ("said", "say", "assert")
+    assert c["content"] == "the talks were likely to resume next week"
+    assert c["direct_quote"] is False
+
+
+def test_inverted_order():
+    c = one("The army will withdraw from the town by Friday, two officials said.")
+    assert c["speaker_text"] == "two officials"
+    assert c["content"] == "The army will withdraw from the town by Friday"
+
+
+def test_anonymity_stated_later_in_the_article():
+    claims = claims_of(
+        "Two people said the army would withdraw from the town.\n\n"
+        "The people asked not to be named because the talks are confidential."
+    )
+    (c,) = [c for c in claims if c["cue_lemma"] == "say"]
+    assert c["speaker_text"] == "Two people"
+    assert c["anonymous"] is True
+
+
+def test_direct_quote_over_two_sentences():
+    c = one("“We will not back down. The strike goes on,” said union leader Mary Wanjiku.")
+    assert c["speaker_kind"] == "named_person"
+    assert c["direct_quote"] is True
+    assert c["content"] == "“We will not back down. The strike goes on,”"
+
+
+def test_direct_quote_over_two_paragraphs():
+    text = (
+        "The minister said: “We will not back down. The strike goes on.\n\n"
+        "“We have waited two years for this.”\n\nTalks are due next week."
+    )
+    c = one(text)
+    assert c["direct_quote"] is True
+    assert c["content"].startswith("“We will not back down.")
+    assert c["content"].endswith("“We have waited two years for this.”")
+
+
+def test_mixed_quote_is_not_direct():
+    c = one("The minister said the plan was “a betrayal of the people”.")
+    assert c["content"] == "the plan was “a betrayal of the people”"
+    assert c["direct_quote"] is False
+
+
+def test_told_outlet_is_reported_via():
+    c = one("A senior official told Harbor Post the ship would leave on Monday.")
+    assert c["reported_via"] == "Harbor Post"
+    assert c["cue"] == "told Harbor Post"
+    assert c["anonymous"] is True
+
+
+def test_outlet_reporting():
+    c = one("Reuters reported that the convoy reached the city on Sunday.")
+    assert c["speaker_kind"] == "outlet"
+    assert c["reported_via"] == "Reuters"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        ("The ministry declined to comment.", "declined to comment", "The ministry"),
+        ("The embassy did not respond to requests for comment.", "respond", "The embassy"),
+        (
+            "The Pentagon referred questions to the White House.",
+            "referred questions",
+            "The Pentagon",
+        ),
+    ],
+)
+def test_refusals_are_claims(text, cue, speaker):
+    c = one(text)
+    assert (c["stance"], c["speaker_text"], c["content"]) == ("decline_comment", speaker, None)
+    assert c["cue"] == cue
+
+
+@pytest.mark.parametrize(
+    ("text", "stance", "content"),
+    [
+        ("The opposition accused the government of rigging the vote.", "accuse",
+         "the government of rigging the vote"),
+        ("The ministry denied that soldiers had fired on protesters.", "deny",
+         "that soldiers had fired on protesters"),
+        ("The UN warned that fighting could displace thousands of people.", "warn",
+         "that fighting could displace thousands of people"),
+        ("Greece urged Turkey to withdraw the survey ship.", "request", "Turkey to withdraw the survey ship"),
+    ],
+)  # fmt: skip
+def test_stances(text, stance, content):
+    c = one(text)
+    assert (c["stance"], c["content"]) == (stance, content)
+
+
+def test_speakers_resolve_to_actors():
+    c = one("The Kremlin said the talks had been constructive.")
+    assert (c["speaker_actor_id"], c["speaker_kind"], c["anonymous"]) == (
+        "RUSGOV",
+        "government",
+        False,
+    )
+
+
+def test_second_cue_inside_the_first_claim_keeps_its_speaker():
+    claims = claims_of(
+        "The president has long claimed that rebels seek to topple him and insists the army "
+        "would resist any such attempt."
+    )
+    by_cue = {c["cue_lemma"]: c for c in claims}
+    assert by_cue["claim"]["content"] == "that rebels seek to topple him"
+    assert by_cue["insist"]["speaker_text"] == "The president"
+    assert by_cue["insist"]["content"] == "the army would resist any such attempt"
+
+
+def test_events_inside_a_claim_carry_its_id_and_denial():
+    result = extract_articles(
+        [ArticleInput("d" * 16, "The ministry denied that soldiers had fired on protesters.")]
+    )
+    (claim,) = result.claims.to_dicts()
+    events = {e["trigger"]: e for e in result.events.to_dicts()}
+    assert events["fired"]["claim_id"] == claim["claim_id"]
+    assert events["fired"]["modality"] == "denied"
