@@ -5,7 +5,9 @@ Validation, Dagster column metadata and the data dictionary all read these model
 
 from schemas.actors import Actors
 from schemas.articles import Articles
+from schemas.claim_clusters import ClaimClusters
 from schemas.claims import Claims
+from schemas.event_clusters import EventClusters
 from schemas.events import Events
 from schemas.ingest_errors import IngestErrors
 from schemas.quantities import Quantities
@@ -25,13 +27,17 @@ TABLES = {
     "claims": Claims,
     "quantities": Quantities,
     "actors": Actors,
+    "event_clusters": EventClusters,
+    "claim_clusters": ClaimClusters,
 }
 
 __all__ = [
     "TABLES",
     "Actors",
     "Articles",
+    "ClaimClusters",
     "Claims",
+    "EventClusters",
     "Events",
     "IngestErrors",
     "Quantities",

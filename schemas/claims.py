@@ -38,6 +38,9 @@ class Claims(pa.DataFrameModel):
     reported_via: str | None = pa.Field(
         nullable=True, description="Outlet the speaker talked to ('told Reuters')."
     )
+    claim_cluster_id: str = pa.Field(
+        description="The repeated statement this claim belongs to (claim_clusters)."
+    )
     confidence: float = pa.Field(ge=0, le=1, description="Rule confidence in [0, 1].")
     extractor_version: str = pa.Field(description="eventwire extractor version that made the row.")
 

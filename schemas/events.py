@@ -73,6 +73,10 @@ class Events(pa.DataFrameModel):
         "capital's point) or a sea.",
     )
     modality: str = pa.Field(isin=MODALITIES, description="Whether the text says it happened.")
+    cluster_id: str = pa.Field(
+        description="The real-world event this mention belongs to (event_clusters.cluster_id); "
+        "a mention no other article reports is a cluster of one."
+    )
     claim_id: str | None = pa.Field(
         nullable=True, description="Claim under which the event is reported (claims.claim_id)."
     )

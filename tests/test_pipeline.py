@@ -103,7 +103,7 @@ def test_every_row_points_at_its_text(tables):
 def test_all_formats_read_and_titles_found(tables):
     articles = tables["articles"]
     assert sorted(set(articles["source_format"])) == ["html", "jsonl", "txt"]
-    assert articles.height == 7
+    assert articles.height == 8
     assert tables["ingest_errors"].height == 0
     seed_article = articles.filter(pl.col("source_path") == "realist-us-venezuela.txt")
     row = seed_article.row(0, named=True)
@@ -160,4 +160,54 @@ def test_asset_metadata_reports_counts_and_previews(shipped_run, tables):
     assert mats[("events",)]["dagster/row_count"].value == tables["events"].height
     assert "| event_id |" in mats[("events",)]["preview"].value
     assert mats[("warehouse", "claims")]["dagster/row_count"].value == tables["claims"].height
-    assert mats[("articles",)]["files_seen"].value == 6
+    assert mats[("articles",)]["files_seen"].value == 7
+
+
+def test_the_same_event_reported_by_two_outlets_is_one_cluster(tables):
+    events, clusters = tables["events"], tables["event_clusters"]
+    arrived = events.filter(
+        (pl.col("event_type") == "MOBILIZE") & (pl.col("event_date") == dt.date(2025, 11, 16))
+    )
+    assert arrived.height == 2  # the seed article and our Northline Press story
+    assert arrived["cluster_id"].n_unique() == 1
+    cluster = clusters.filter(pl.col("cluster_id") == arrived["cluster_id"][0]).row(0, named=True)
+    assert (cluster["mentions"], cluster["articles"], cluster["outlets"]) == (2, 2, 2)
+    assert cluster["outlet_names"] == ["Northline Press", "Realist"]
+    assert cluster["first_seen"] == dt.date(2025, 11, 17)
+    assert cluster["last_seen"] == dt.date(2025, 11, 22)
+    assert cluster["on_record"] is True  # the Pentagon said it, and the seed states it
+    # Every event belongs to exactly one cluster, and every cluster has its events.
+    assert set(events["cluster_id"]) == set(clusters["cluster_id"])
+    assert clusters["mentions"].sum() == events.height
+
+
+def test_a_statement_repeated_by_two_outlets_is_one_claim_cluster(tables):
+    claims, clusters = tables["claims"], tables["claim_clusters"]
+    officials = claims.filter(pl.col("content").str.starts_with("The United States is preparing"))
+    assert officials.height == 2
+    assert officials["claim_cluster_id"].n_unique() == 1
+    row = clusters.filter(pl.col("claim_cluster_id") == officials["claim_cluster_id"][0])
+    row = row.row(0, named=True)
+    assert (row["articles"], row["outlets"], row["anonymous"]) == (2, 2, True)
+    assert row["speaker_actor_id"] == "USAGOV"
+    assert clusters["claims"].sum() == claims.height
+
+
+def test_events_resting_only_on_anonymous_sources_by_day(shipped_run):
+    """The query the claims issue promises: events whose only sources are anonymous officials."""
+    _, warehouse = shipped_run
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT coalesce(e.event_date, a.published_date) AS day, e.event_type, e.trigger
+            FROM events e JOIN claims c USING (claim_id) JOIN articles a ON a.article_id = e.article_id
+            JOIN event_clusters k ON k.cluster_id = e.cluster_id
+            WHERE k.anonymous_only ORDER BY day, e.trigger
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    triggers = {r[2] for r in rows}
+    assert "covert action" in triggers  # two officials said covert action is likely
+    assert "strikes" not in triggers  # stated by the article itself and by a named tally

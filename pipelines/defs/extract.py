@@ -6,13 +6,16 @@ import polars as pl
 from pipelines.defs.reporting import ProgressLog, definition_metadata, table_metadata, validated
 from pipelines.defs.resources import EventwireSettings
 from pipelines.extract import ArticleInput, extract_articles
-from schemas import Actors, Claims, Events, Quantities
+from pipelines.link import cluster_claims, cluster_events
+from schemas import Actors, ClaimClusters, Claims, EventClusters, Events, Quantities
 
 _OUTS = {
     "events": (Events, "Event mentions coded to PLOVER types, with actors, date, place."),
     "claims": (Claims, "Attributed statements: speaker, cue, content, outlet."),
     "quantities": (Quantities, "Casualties, counts and money, tied to their event."),
     "actors": (Actors, "Every actor an event or claim refers to."),
+    "event_clusters": (EventClusters, "Real-world events: mentions grouped across articles."),
+    "claim_clusters": (ClaimClusters, "Statements repeated across articles."),
 }
 
 
@@ -62,11 +65,19 @@ def extracted_tables(
         f"{result.events.height} events, {result.claims.height} claims, "
         f"{result.quantities.height} quantities, {result.actors.height} actors"
     )
+    claims, claim_clusters = cluster_claims(result.claims, articles)
+    events, event_clusters = cluster_events(result.events, claims, articles)
+    context.log.info(
+        f"linked {events.height} event mentions into {event_clusters.height} events and "
+        f"{claims.height} claims into {claim_clusters.height} statements across articles"
+    )
     frames = {
-        "events": result.events,
-        "claims": result.claims,
+        "events": events,
+        "claims": claims,
         "quantities": result.quantities,
         "actors": result.actors,
+        "event_clusters": event_clusters,
+        "claim_clusters": claim_clusters,
     }
     for name, (model, _) in _OUTS.items():
         df = validated(name, model, frames[name])
