@@ -22,7 +22,7 @@ $(DAGSTER_HOME):
 run: setup | $(DAGSTER_HOME)
 	$(VENV)/bin/eventwire run
 
-test: setup
+test: setup | $(DAGSTER_HOME)
 	$(VENV)/bin/pytest -q
 
 ui: setup | $(DAGSTER_HOME)

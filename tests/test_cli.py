@@ -68,7 +68,8 @@ def test_environment_variables_set_the_folders(small_run, tmp_path, monkeypatch,
     assert "1" in capsys.readouterr().out
 
 
-def test_dagster_code_location_validates():
+def test_dagster_code_location_validates(tmp_path):
+    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -80,6 +81,7 @@ def test_dagster_code_location_validates():
         text=True,
         timeout=120,
         cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
         check=False,
     )
     assert out.returncode == 0, out.stderr[-2000:]
