@@ -144,6 +144,9 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             end_token = tok.head.i + 1
         if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
             anchors.append(tok.head)
+    if actor2 is None and actor1 is not None and rule.event_type in lex.symmetric_types:
+        # "Colombia and the CNEB agreed", "talks between ...": the second party is actor2
+        actor2 = next(iter(actor1.conjuncts), None)
     if rule.subject_any and not _head_in(actor1, rule.subject_any):
         subj = syntax.subject_of(tok)
         if not _head_in(subj, rule.subject_any):
@@ -207,10 +210,18 @@ def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
             return c
     if noun.pos_ == "ADJ":
         return None
-    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in lex.light_verbs:
-        return syntax.subject_of(noun.head)  # "U.S. forces conducted strikes"
-    if noun.dep_ == "pobj" and noun.head.head.lemma_.lower() in lex.light_verbs:
-        return syntax.subject_of(noun.head.head)  # "stepped up pressure on ..."
+    by = syntax.prep_object(noun, {"by"})
+    if by is not None:
+        return by  # "air strikes by the military"
+    verb = None
+    if noun.dep_ == "dobj":
+        verb = noun.head  # "U.S. forces conducted strikes"
+    elif noun.dep_ == "pobj" and noun.head.lower_ in ("to", "on", "in", "into"):
+        verb = noun.head.head  # "the two sides agreed to a ceasefire", "stepped up pressure on"
+    if verb is not None and verb.pos_ == "VERB":
+        lemma = verb.lemma_.lower()
+        if lemma in lex.light_verbs or lex.lookup(lemma, "VERB"):
+            return syntax.subject_of(verb)
     return None
 
 
@@ -336,6 +347,10 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
                 taken = {parent.trigger.i} | {a.i for a in (parent.actor1, parent.actor2) if a}
                 if getattr(parent, attr) is None and value is not None and value.i not in taken:
                     setattr(parent, attr, value)
+            if in_pp and ev.actor2 is not None and ev.actor2.head.lower_ in ("on", "against"):
+                # "killed 27 people in an attack on a village": the attack names the target;
+                # the people are its victims, counted in quantities.
+                parent.actor2 = ev.actor2
             merged[id(ev)] = parent
             continue
         kept.append(ev)

@@ -33,6 +33,7 @@ class TriggerLexicon:
     quad_class: dict[str, int]
     light_verbs: frozenset[str]
     theme_object_types: dict[str, frozenset[str]]  # type -> prepositions that name a target
+    symmetric_types: frozenset[str]  # two-party types: coordinated subjects are actor1, actor2
     by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
     examples: dict[str, str]  # type -> an example sentence (docs/codebook.md, tested)
 
@@ -146,6 +147,9 @@ def trigger_lexicon() -> TriggerLexicon:
         where = f"theme_object_types.{etype}"
         require(etype in PLOVER_TYPES, path, where, "not a PLOVER type")
         themes[etype] = frozenset(p.lower() for p in str_list(preps, path, where))
+    symmetric = str_list(data.get("symmetric_types"), path, "symmetric_types")
+    for etype in symmetric:
+        require(etype in PLOVER_TYPES, path, "symmetric_types", f"{etype} is not a PLOVER type")
     examples = data.get("examples") or {}
     require(isinstance(examples, dict), path, "examples", "expected a mapping type -> sentence")
     for etype, sentence in examples.items():
@@ -160,6 +164,7 @@ def trigger_lexicon() -> TriggerLexicon:
         quad_class={k: int(v) for k, v in quad.items()},
         light_verbs=light,
         theme_object_types=themes,
+        symmetric_types=frozenset(symmetric),
         examples=dict(examples),
         # Conditional entries first: "pledged $25 million" is AID before it is AGREE.
         by_lemma={k: tuple(sorted(v, key=_specificity)) for k, v in by_lemma.items()},
