@@ -16,9 +16,10 @@ EXAMPLE_QUERIES = [
         "FROM event_timeline WHERE modality = 'asserted' LIMIT 20",
     ),
     (
-        "Events reported only through anonymous sources",
-        "SELECT e.event_type, e.trigger, c.speaker_text, c.reported_via FROM events e "
-        "JOIN claims c USING (claim_id) WHERE c.anonymous",
+        "Events that rest only on anonymous sources, in every outlet that carried them",
+        "SELECT e.event_type, e.trigger, c.speaker_text, c.reported_via, k.outlets "
+        "FROM events e JOIN claims c USING (claim_id) JOIN event_clusters k USING (cluster_id) "
+        "WHERE k.anonymous_only",
     ),
 ]
 
