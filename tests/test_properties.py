@@ -140,3 +140,20 @@ def test_extraction_spans_always_point_at_their_text(words):
     ):
         for row in table.iter_rows(named=True):
             assert text[row["start_char"] : row["end_char"]] == row[column]
+
+
+def test_pathological_punctuation_runs_are_capped_before_parsing(tmp_path):
+    # spaCy's tokenizer is quadratic in an unbroken run of punctuation; ingestion caps runs.
+    (tmp_path / "quotes.txt").write_text("“" * 10_000 + " said the minister. " + "!" * 5_000)
+    (article,) = read_raw_folder(tmp_path).articles.to_dicts()
+    assert "“" * 20 in article["text"] and "“" * 21 not in article["text"]
+    assert len(article["text"]) < 100
+
+
+def test_one_enormous_sentence_is_extracted_with_exact_spans():
+    clause = "police arrested twelve protesters and officials said the army would deploy troops "
+    text = (clause * 300).strip() + "."  # one sentence of ~25,000 characters
+    result = extract_articles([ArticleInput("f" * 16, text)], n_process=1)
+    assert result.events.height >= 600 and result.claims.height >= 290
+    for row in result.events.iter_rows(named=True):
+        assert text[row["start_char"] : row["end_char"]] == row["trigger"]

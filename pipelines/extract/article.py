@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -24,6 +25,7 @@ from pipelines.extract.rules import attribution_cues, modality_cues, trigger_lex
 from schemas import Actors, Claims, Events, Quantities, frame_from_rows
 
 Progress = Callable[[int, int], None]  # (articles done, articles total)
+_NESTED_CLAIMS = 50
 _FORWARD = {"planned", "expected", "possible"}
 _ROLE_HEADS = {
     "lawyer",
@@ -166,12 +168,13 @@ def extract_doc(article: ArticleInput, doc: Doc, rows: _Rows) -> None:
             sent_claims.append(row)
         article_claims.extend(sent_claims)
 
+        claim_index = _ClaimIndex(sent_claims)
         mentions = event_rules.find_events(sent, lex, modal, cue_lemmas)
         anchor_map: dict[int, dict] = {}
         sent_events = []
         for ev in mentions:
             row = _event_row(aid, s_idx, ev, article, resolver, sent)
-            row["claim_id"] = _enclosing_claim(row["start_char"], sent_claims)
+            row["claim_id"] = claim_index.enclosing(row["start_char"])
             sent_events.append(row)
             for a in ev.anchors:
                 anchor_map.setdefault(a.i, row)
@@ -305,15 +308,25 @@ def _event_for(counted: Token, anchor_map: dict[int, dict], sent_events: list[di
     return min(sent_events, key=lambda r: abs(r["start_char"] - counted.idx))
 
 
-def _enclosing_claim(start: int, claims: list[dict]) -> str | None:
-    inside = [
-        c
-        for c in claims
-        if c["content_start"] is not None and c["content_start"] <= start < c["content_end"]
-    ]
-    if not inside:
-        return None
-    return min(inside, key=lambda c: c["content_end"] - c["content_start"])["claim_id"]
+class _ClaimIndex:
+    """The innermost claim whose content holds an offset. Only claims starting before the
+    offset are looked at, nearest first, and a bounded number of them: a pathological sentence
+    with thousands of claims stays linear."""
+
+    def __init__(self, claims: list[dict]):
+        self.spans = sorted(
+            (c for c in claims if c["content_start"] is not None), key=lambda c: c["content_start"]
+        )
+        self.starts = [c["content_start"] for c in self.spans]
+
+    def enclosing(self, pos: int) -> str | None:
+        best = None
+        upto = bisect.bisect_right(self.starts, pos)
+        for c in reversed(self.spans[max(0, upto - _NESTED_CLAIMS) : upto]):
+            size = c["content_end"] - c["content_start"]
+            if pos < c["content_end"] and (best is None or size < best[0]):
+                best = (size, c["claim_id"])
+        return best[1] if best else None
 
 
 def _anonymity_heads(doc: Doc, cues) -> set[str]:
@@ -389,8 +402,8 @@ def _anonymity_scope(cm) -> str:
     anonymity"), not another claim in the same sentence."""
     head = cm.speaker
     ids = {t.i for t in head.subtree}
-    cue = next((t for t in head.sent if t.idx == cm.cue_start), None)
-    if cue is not None:
+    cue = head.doc[cm.cue_i]
+    if cue.idx == cm.cue_start:
         for c in cue.children:
             if c.dep_ in ("advcl", "prep", "npadvmod", "advmod", "parataxis", "conj"):
                 ids.update(t.i for t in c.subtree)

@@ -17,6 +17,7 @@ _QUOTES_CLOSE = '”"»'
 
 @dataclass
 class ClaimMention:
+    cue_i: int  # token index of the cue word
     cue_start: int  # character offsets of the cue
     cue_end: int
     cue_lemma: str
@@ -79,6 +80,7 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         return None
     c_start, c_end = _trim(content)
     return ClaimMention(
+        cue_i=tok.i,
         cue_start=tok.idx,
         cue_end=cue_end_tok.idx + len(cue_end_tok.text),
         cue_lemma=lemma,
@@ -163,6 +165,7 @@ def _according_to(tok: Token, sent: Span, cues: AttributionCues) -> ClaimMention
     c_start, c_end = _trim(content)
     stance = next((s for words, s in cues.phrases if words == ("according", "to")), "assert")
     return ClaimMention(
+        cue_i=tok.i,
         cue_start=tok.idx,
         cue_end=to.idx + len(to.text),
         cue_lemma="according to",
@@ -199,6 +202,7 @@ def _refusal(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             continue
         end_tok = comp if comp is not None and comp.i > tok.i else tok
         return ClaimMention(
+            cue_i=tok.i,
             cue_start=tok.idx,
             cue_end=end_tok.idx + len(end_tok.text),
             cue_lemma=f"{verb} {next(iter(sorted(complements)), '')}".strip()
@@ -245,6 +249,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             content = doc[about.left_edge.i : about.right_edge.i + 1] if about is not None else None
         c_start, c_end = _trim(content) if content is not None else (None, None)
         return ClaimMention(
+            cue_i=tok.i,
             cue_start=tok.idx,
             cue_end=obj.idx + len(obj.text),
             cue_lemma=" ".join(words),

@@ -100,8 +100,9 @@ def find_events(
                 events.append(mention)
                 break
     events = _merge_consequences(events)
+    places = [e for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]  # once per sentence
     for ev in events:
-        ev.location = _location(ev, sent)
+        ev.location = _location(ev, places)
     return events
 
 
@@ -308,9 +309,12 @@ def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
 def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
     """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
     by_anchor = {}
+    by_target = {}
     for ev in events:
         for a in ev.anchors:
             by_anchor.setdefault(a.i, ev)
+        if ev.actor2 is not None:
+            by_target.setdefault(ev.actor2.i, ev)
     kept = []
     merged: dict[int, EventMention] = {}
     for ev in events:
@@ -318,9 +322,7 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
         parent = by_anchor.get(trig.head.i)
         if parent is None and trig.dep_ == "relcl":
             # "an attack on a convoy that killed four": the clause hangs off the target
-            parent = next(
-                (e for e in events if e.actor2 is not None and e.actor2.i == trig.head.i), None
-            )
+            parent = by_target.get(trig.head.i)
         outcome = (trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG") or trig.dep_ in (
             "relcl",
             "acl",
@@ -357,12 +359,10 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
     return kept
 
 
-def _location(ev: EventMention, sent: Span) -> Span | None:
+def _location(ev: EventMention, places: list[Span]) -> Span | None:
     anchor_ids = {a.i for a in ev.anchors}
-    doc = sent.doc
-    for ent in sent.ents:
-        if ent.label_ not in ("GPE", "LOC", "FAC"):
-            continue
+    doc = ev.trigger.doc
+    for ent in places:
         root = ent.root
         if root.dep_ != "pobj" or root.head.lower_ not in _LOCATIVE_PREPS:
             continue

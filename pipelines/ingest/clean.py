@@ -17,6 +17,8 @@ from pipelines.lexicons import load_data_file, require, str_list
 
 # Zero-width and control characters break tokenization and offsets; tabs and newlines stay.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_PUNCT_RUN = 20
+_PUNCT_RUN = re.compile(rf"[^\w\s]{{{MAX_PUNCT_RUN + 1},}}")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -42,6 +44,9 @@ def normalize_text(text: str) -> str:
     """NFC, no invisible characters, single spaces, paragraphs separated by one blank line."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _INVISIBLE.sub("", text)
+    # spaCy's tokenizer is quadratic in a run of punctuation with no space in it (10,000
+    # quotation marks take 20 s); no article needs more than a few in a row.
+    text = _PUNCT_RUN.sub(lambda m: m.group(0)[:MAX_PUNCT_RUN], text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return _BLANK_LINES.sub("\n\n", text).strip()
