@@ -42,7 +42,11 @@ _MODAL_CHILD_DEPS = {
     "prep",
 }
 # Verbs that take a reported event as their object: judging it, not doing it again.
-_REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"}
+# RETREAT too: "stopped attacks", "lifted the sanctions" end an event, they do not start one.
+_REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "RETREAT"}
+# "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
+# reported elsewhere, as background.
+_BACKGROUND_PREPS = {"under", "despite"}
 _INSTRUMENT_TARGET_PREPS = {"at", "on", "against", "with"}
 _TARGET_PREPS = {"on", "against", "with", "at", "to", "toward", "towards", "into"}
 _NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to"}
@@ -183,6 +187,8 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     """'condemned the attack', 'rejected the sanctions': the object of an event verb names an
     event already reported; the verb is the new event."""
     head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in _BACKGROUND_PREPS:
+        return True
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
     return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(head.lemma_, "VERB"))
@@ -323,9 +329,8 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
         if parent is None and trig.dep_ == "relcl":
             # "an attack on a convoy that killed four": the clause hangs off the target
             parent = by_target.get(trig.head.i)
-        outcome = (trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG") or trig.dep_ in (
-            "relcl",
-            "acl",
+        outcome = trig.dep_ in ("relcl", "acl") or (
+            trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG"
         )
         # "killed 27 people in an attack on ...", "pledged $25 million in aid": a noun inside
         # a same-type verb's clause names that verb's event.
