@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines.defs.reporting import definition_metadata, markdown_preview
 from pipelines.defs.resources import EventwireSettings
-from pipelines.store import build_warehouse, query
+from pipelines.store import build_warehouse, previews
 from schemas import TABLES
 
 WAREHOUSE_TABLES = list(TABLES)
@@ -28,17 +28,22 @@ WAREHOUSE_TABLES = list(TABLES)
 def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSettings):
     """Build eventwire.duckdb beside the old one from the Parquet tables, then swap it in."""
     build = build_warehouse(Path(settings.warehouse_dir), WAREHOUSE_TABLES)
-    context.log.info(
-        f"stored {sum(build.row_counts.values())} rows in {build.path} "
-        f"({len(build.views)} views: {', '.join(build.views)})"
-    )
+    if build.rebuilt:
+        context.log.info(
+            f"stored {sum(build.row_counts.values())} rows in {build.path} "
+            f"({len(build.views)} views: {', '.join(build.views)})"
+        )
+    else:
+        context.log.info(f"{build.path} is up to date with the Parquet tables: not rebuilt")
+    heads = previews(settings.warehouse_dir, WAREHOUSE_TABLES)
     for table in WAREHOUSE_TABLES:
-        preview = query(settings.warehouse_dir, f'SELECT * FROM "{table}" LIMIT 5')
+        preview = heads[table]
         yield dg.MaterializeResult(
             asset_key=["warehouse", table],
             metadata={
                 "dagster/row_count": build.row_counts[table],
                 "preview": dg.MetadataValue.md(markdown_preview(preview)),
                 "duckdb_path": dg.MetadataValue.path(str(build.path)),
+                "rebuilt": build.rebuilt,
             },
         )
