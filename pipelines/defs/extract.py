@@ -5,23 +5,25 @@ import polars as pl
 
 from pipelines.defs.reporting import ProgressLog, definition_metadata, table_metadata, validated
 from pipelines.defs.resources import EventwireSettings
-from pipelines.extract import ArticleInput, extract_articles
-from schemas import Actors, Claims, Events, Quantities
+from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
+from pipelines.store import state_dir
 
-_OUTS = {
-    "events": (Events, "Event mentions coded to PLOVER types, with actors, date, place."),
-    "claims": (Claims, "Attributed statements: speaker, cue, content, outlet."),
-    "quantities": (Quantities, "Casualties, counts and money, tied to their event."),
-    "actors": (Actors, "Every actor an event or claim refers to."),
+_DESCRIPTIONS = {
+    "events": "Event mentions coded to PLOVER types, with actors, date, place.",
+    "claims": "Attributed statements: speaker, cue, content, outlet.",
+    "quantities": "Casualties, counts and money, tied to their event.",
+    "actors": "Every actor an event or claim refers to.",
 }
 
 
 @dg.multi_asset(
     outs={
         name: dg.AssetOut(
-            description=desc, metadata=definition_metadata(model), kinds={"spacy", "parquet"}
+            description=_DESCRIPTIONS.get(name, model.__doc__),
+            metadata=definition_metadata(model),
+            kinds={"spacy", "parquet"},
         )
-        for name, (model, desc) in _OUTS.items()
+        for name, model in EXTRACTED_TABLES.items()
     },
     group_name="extract",
 )
@@ -29,45 +31,30 @@ def extracted_tables(
     context: dg.AssetExecutionContext, settings: EventwireSettings, articles: pl.DataFrame
 ):
     """Parse each English article once and run the event, claim and quantity rules on it.
-    A near-duplicate (a republished wire story) is extracted once, from its earliest copy."""
-    english = articles.filter(pl.col("language") == "en")
-    skipped = articles.height - english.height
-    if skipped:
-        context.log.info(f"skipping {skipped} articles not in English")
-    originals = english.filter(pl.col("duplicate_of").is_null())
-    if originals.height < english.height:
-        context.log.info(
-            f"skipping {english.height - originals.height} near-duplicates of earlier copies"
-        )
-    english = originals
-    inputs = [
-        ArticleInput(
-            article_id=row["article_id"],
-            text=row["text"],
-            published_date=row["published_date"],
-            outlet=row["outlet"],
-            body_start=row["body_start"],
-        )
-        for row in english.iter_rows(named=True)
-    ]
-    result = extract_articles(
-        inputs,
+    A near-duplicate (a republished wire story) is extracted once, from its earliest copy.
+    Articles already extracted with the same text and extractor are not parsed again."""
+    result = extract_incremental(
+        articles,
+        state_dir(settings.warehouse_dir),
         model=settings.spacy_model,
         n_process=settings.workers,
         batch_size=settings.batch_size,
         progress=ProgressLog(context.log, "parse+extract", "articles"),
+        checkpoint_articles=settings.checkpoint_articles,
     )
+    skipped = result.skipped
     context.log.info(
-        f"extracted from {result.articles_parsed} articles ({result.words_parsed} words): "
-        f"{result.events.height} events, {result.claims.height} claims, "
-        f"{result.quantities.height} quantities, {result.actors.height} actors"
+        f"{result.articles_total} articles to extract from ({skipped['not_english']} not in "
+        f"English and {skipped['near_duplicates']} near-duplicates skipped): "
+        f"{result.articles_parsed} parsed ({result.words_parsed} words), "
+        f"{result.articles_reused} unchanged since they were extracted, "
+        f"{result.articles_dropped} dropped"
     )
-    frames = {
-        "events": result.events,
-        "claims": result.claims,
-        "quantities": result.quantities,
-        "actors": result.actors,
+    run_counts = {
+        "articles_parsed": result.articles_parsed,
+        "articles_reused": result.articles_reused,
+        "articles_dropped": result.articles_dropped,
     }
-    for name, (model, _) in _OUTS.items():
-        df = validated(name, model, frames[name])
-        yield dg.Output(df, output_name=name, metadata=table_metadata(df))
+    for name, model in EXTRACTED_TABLES.items():
+        df = validated(name, model, result.tables[name])
+        yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **run_counts})

@@ -8,8 +8,10 @@ import dagster as dg
 
 from pipelines.defs.reporting import ProgressLog, definition_metadata, table_metadata, validated
 from pipelines.defs.resources import EventwireSettings
-from pipelines.ingest import account_for_files, read_raw_folder
+from pipelines.ingest import account_for_files
 from pipelines.ingest.fetch import FetchLimits, SourcesError, fetch_feeds, load_sources
+from pipelines.ingest.incremental import read_raw_incremental
+from pipelines.store import state_dir
 from schemas import Articles, IngestErrors
 
 FILES_ACCOUNTED_FOR = "every_file_accounted_for"
@@ -83,9 +85,17 @@ def fetched_feed_items(
     group_name="ingest",
 )
 def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings):
-    """Read every file below the raw folder; bad files become ingest_errors rows."""
-    result = read_raw_folder(
-        Path(settings.raw_dir), progress=ProgressLog(context.log, "read", "files")
+    """Read every new or changed file below the raw folder (the others' rows are kept from
+    earlier runs); bad files become ingest_errors rows."""
+    incremental = read_raw_incremental(
+        Path(settings.raw_dir),
+        state_dir(settings.warehouse_dir),
+        progress=ProgressLog(context.log, "read", "files"),
+    )
+    result = incremental.result
+    context.log.info(
+        f"{incremental.files_read} files read, {incremental.files_reused} unchanged since "
+        "they were last read"
     )
     articles = validated("articles", Articles, result.articles)
     errors = validated("ingest_errors", IngestErrors, result.errors)
@@ -102,6 +112,8 @@ def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings)
         "near_duplicates": result.near_duplicates,
         "non_english": result.non_english,
         "ingest_errors": errors.height,
+        "files_read_this_run": incremental.files_read,
+        "files_unchanged": incremental.files_reused,
     }
     yield dg.Output(
         articles, output_name="articles", metadata={**table_metadata(articles), **counts}

@@ -20,6 +20,7 @@ class EventwireSettings(dg.ConfigurableResource):
     spacy_model: str = DEFAULT_MODEL
     workers: int = 0  # 0: automatic (all cores for large batches)
     batch_size: int = 32
+    checkpoint_articles: int = 200  # extraction results saved every this many articles
 
     @classmethod
     def from_env(
@@ -34,6 +35,7 @@ class EventwireSettings(dg.ConfigurableResource):
             spacy_model=env.get("EVENTWIRE_SPACY_MODEL", DEFAULT_MODEL),
             workers=int(env.get("EVENTWIRE_WORKERS", "0")),
             batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", "32")),
+            checkpoint_articles=int(env.get("EVENTWIRE_CHECKPOINT_ARTICLES", "200")),
         )
 
 
