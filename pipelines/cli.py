@@ -54,7 +54,7 @@ def run(raw: str | None, warehouse: str | None) -> int:
         print(f"eventwire: raw folder {settings.raw_dir} does not exist", file=sys.stderr)
         return 2
     defs = build_definitions(settings)
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def("eventwire_job")
     home = os.environ.get("DAGSTER_HOME")
     if home:
         Path(home).mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,15 @@
 import dagster as dg
 import polars as pl
 
-from pipelines.defs.reporting import ProgressLog, definition_metadata, table_metadata, validated
-from pipelines.defs.resources import EventwireSettings
+from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
+from pipelines.defs.reporting import (
+    ProgressLog,
+    definition_metadata,
+    schema_check_spec,
+    table_metadata,
+    validate_outputs,
+)
+from pipelines.defs.resources import EventwireSettings, retried_when_busy
 from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
 from pipelines.store import state_dir
 
@@ -25,7 +32,10 @@ _DESCRIPTIONS = {
         )
         for name, model in EXTRACTED_TABLES.items()
     },
+    check_specs=[schema_check_spec(name, model) for name, model in EXTRACTED_TABLES.items()],
     group_name="extract",
+    retry_policy=TRANSIENT_RETRIES,
+    pool=WAREHOUSE_POOL,
 )
 def extracted_tables(
     context: dg.AssetExecutionContext, settings: EventwireSettings, articles: pl.DataFrame
@@ -33,15 +43,17 @@ def extracted_tables(
     """Parse each English article once and run the event, claim and quantity rules on it.
     A near-duplicate (a republished wire story) is extracted once, from its earliest copy.
     Articles already extracted with the same text and extractor are not parsed again."""
-    result = extract_incremental(
-        articles,
-        state_dir(settings.warehouse_dir),
-        model=settings.spacy_model,
-        n_process=settings.workers,
-        batch_size=settings.batch_size,
-        progress=ProgressLog(context.log, "parse+extract", "articles"),
-        checkpoint_articles=settings.checkpoint_articles,
-    )
+    with retried_when_busy(settings):
+        result = extract_incremental(
+            articles,
+            state_dir(settings.warehouse_dir),
+            model=settings.spacy_model,
+            n_process=settings.workers,
+            batch_size=settings.batch_size,
+            progress=ProgressLog(context.log, "parse+extract", "articles"),
+            checkpoint_articles=settings.checkpoint_articles,
+            lock_timeout_s=settings.lock_timeout_s,
+        )
     skipped = result.skipped
     context.log.info(
         f"{result.articles_total} articles to extract from ({skipped['not_english']} not in "
@@ -55,6 +67,13 @@ def extracted_tables(
         "articles_reused": result.articles_reused,
         "articles_dropped": result.articles_dropped,
     }
-    for name, model in EXTRACTED_TABLES.items():
-        df = validated(name, model, result.tables[name])
+    checks, failure = validate_outputs(
+        {name: (model, result.tables[name]) for name, model in EXTRACTED_TABLES.items()}
+    )
+    if failure:
+        yield from checks
+        raise failure
+    for name in EXTRACTED_TABLES:
+        df = result.tables[name]
         yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **run_counts})
+    yield from checks

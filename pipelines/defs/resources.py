@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +12,7 @@ import polars as pl
 
 from pipelines.extract.nlp import DEFAULT_MODEL
 from pipelines.store import read_table, write_table
+from pipelines.store.locks import WarehouseBusy
 
 
 class EventwireSettings(dg.ConfigurableResource):
@@ -21,6 +24,11 @@ class EventwireSettings(dg.ConfigurableResource):
     workers: int = 0  # 0: automatic (all cores for large batches)
     batch_size: int = 32
     checkpoint_articles: int = 200  # extraction results saved every this many articles
+    # Waiting for another run that writes the same warehouse: how long, then how often to
+    # retry the step, and how long to wait between tries.
+    lock_timeout_s: float = 6 * 3600.0
+    busy_retries: int = 3
+    busy_retry_wait_s: float = 60.0
 
     @classmethod
     def from_env(
@@ -36,7 +44,19 @@ class EventwireSettings(dg.ConfigurableResource):
             workers=int(env.get("EVENTWIRE_WORKERS", "0")),
             batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", "32")),
             checkpoint_articles=int(env.get("EVENTWIRE_CHECKPOINT_ARTICLES", "200")),
+            lock_timeout_s=float(env.get("EVENTWIRE_LOCK_TIMEOUT", 6 * 3600.0)),
         )
+
+
+@contextmanager
+def retried_when_busy(settings: EventwireSettings) -> Iterator[None]:
+    """Another run holding the warehouse past the lock timeout is transient: retry the step."""
+    try:
+        yield
+    except WarehouseBusy as err:
+        raise dg.RetryRequested(
+            max_retries=settings.busy_retries, seconds_to_wait=settings.busy_retry_wait_s
+        ) from err
 
 
 class ParquetIOManager(dg.ConfigurableIOManager):

@@ -106,13 +106,14 @@ def extract_incremental(
     batch_size: int = 32,
     progress: Progress | None = None,
     checkpoint_articles: int = CHECKPOINT_ARTICLES,
+    lock_timeout_s: float | None = None,
 ) -> IncrementalExtraction:
     selected = to_extract(articles)
     inputs = article_inputs(selected)
     keys = {a.article_id: input_key(a) for a in inputs}
     fp = extractor_fingerprint(model)
     store = extract_store(state_dir)
-    with store.locked():
+    with store.locked(lock_timeout_s):
         stored = store.load()
         done = {
             key

@@ -113,6 +113,7 @@ def read_raw_incremental(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
     checkpoint_files: int = CHECKPOINT_FILES,
+    lock_timeout_s: float | None = None,
 ) -> IncrementalIngest:
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -120,7 +121,7 @@ def read_raw_incremental(
     now = now or dt.datetime.now(dt.UTC)
     fp = reader_fingerprint(max_bytes)
     store = ingest_store(state_dir)
-    with store.locked():
+    with store.locked(lock_timeout_s):
         stored = store.load()
         previous = {row[KEY]: row for row in stored.index.iter_rows(named=True)}
         first_seen = _first_seen(stored.tables["records"])
@@ -220,3 +221,52 @@ def _frame(rows: list[dict], schema: pl.Schema) -> pl.DataFrame:
     if not rows:
         return pl.DataFrame(schema=schema)
     return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema, orient="row")
+
+
+@dataclass
+class PendingFiles:
+    """How raw/ differs from what the last run read (by size and modification time)."""
+
+    new: list[str]
+    changed: list[str]
+    removed: list[str]
+    newest_mtime_ns: int  # of the new and changed files (0 when there are none)
+    signature: str  # the same raw/ gives the same signature
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.new)} new, {len(self.changed)} changed, {len(self.removed)} removed "
+            "since the last run"
+        )
+
+
+def pending_files(raw_dir: Path | str, state_dir: Path | str) -> PendingFiles:
+    """A cheap look (stat only, no file read) at what the next run would have to read."""
+    raw_dir = Path(raw_dir)
+    index = ingest_store(state_dir).load_index()
+    known = {row[KEY]: row for row in index.iter_rows(named=True)}
+    new, changed, seen = [], [], set()
+    newest = 0
+    h = hashlib.sha256()
+    for path in list_raw_files(raw_dir) if raw_dir.is_dir() else []:
+        rel = path.relative_to(raw_dir).as_posix()
+        stat = FileStat.of(path)
+        h.update(f"{rel}\x00{stat}\x00".encode())
+        seen.add(rel)
+        kept = known.get(rel)
+        stored = (
+            None
+            if kept is None
+            else (kept["size"], kept["mtime_ns"], kept["sidecar_size"], kept["sidecar_mtime_ns"])
+        )
+        current = (stat.size, stat.mtime_ns, stat.sidecar_size, stat.sidecar_mtime_ns)
+        if stored == current:
+            continue
+        (new if kept is None else changed).append(rel)
+        newest = max(newest, stat.mtime_ns, stat.sidecar_mtime_ns or 0)
+    removed = sorted(set(known) - seen)
+    return PendingFiles(new, changed, removed, newest, h.hexdigest()[:32])

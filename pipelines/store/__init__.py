@@ -12,7 +12,7 @@ Layout of a warehouse folder:
 from pathlib import Path
 
 from pipelines.store.parquet import read_table, table_path, write_table
-from pipelines.store.warehouse import DUCKDB_FILE, build_warehouse, previews, query
+from pipelines.store.warehouse import DUCKDB_FILE, build_warehouse, inspect_warehouse, query
 
 
 def state_dir(warehouse_dir: Path | str) -> Path:
@@ -22,7 +22,7 @@ def state_dir(warehouse_dir: Path | str) -> Path:
 __all__ = [
     "DUCKDB_FILE",
     "build_warehouse",
-    "previews",
+    "inspect_warehouse",
     "query",
     "read_table",
     "state_dir",

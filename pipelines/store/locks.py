@@ -3,23 +3,18 @@ writing and released by the kernel if that process dies (no stale lock after a k
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-# Long enough for another run's extraction to finish; EVENTWIRE_LOCK_TIMEOUT overrides it.
+# Long enough for another run's extraction to finish (settings.lock_timeout_s overrides it).
 DEFAULT_TIMEOUT_S = 6 * 3600.0
 
 
 class WarehouseBusy(RuntimeError):
     """Another run kept the lock longer than the timeout."""
-
-
-def lock_timeout() -> float:
-    return float(os.environ.get("EVENTWIRE_LOCK_TIMEOUT", DEFAULT_TIMEOUT_S))
 
 
 def lock_path(warehouse_dir: Path | str, name: str) -> Path:
@@ -33,7 +28,7 @@ def warehouse_lock(warehouse_dir: Path | str, name: str, timeout_s: float | None
 @contextmanager
 def file_lock(path: Path, timeout_s: float | None = None) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    timeout = lock_timeout() if timeout_s is None else timeout_s
+    timeout = DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s
     lock = FileLock(path, timeout=timeout, thread_local=False)
     try:
         lock.acquire()

@@ -80,19 +80,22 @@ class ResultStore:
         self._loaded = self._load(segments)
         return self._loaded
 
+    def load_index(self) -> pl.DataFrame:
+        """Only the newest index row per key, no tables: a cheap look (for sensors)."""
+        found = self._segment_dirs()
+        index, _ = self._index([s for s in found if (s / _MARKER).is_file() and self._usable(s)])
+        return index
+
     def current(self) -> StoredResults:
         """What the last load or compact found (reloaded if segments were appended since)."""
         if self._loaded is None or self._appended:
             return self.load()
         return self._loaded
 
-    def _load(self, segments: list[Path]) -> StoredResults:
+    def _index(self, segments: list[Path]) -> tuple[pl.DataFrame, dict[str, int]]:
+        """The newest index row per key, and which segment (by position) it comes from."""
         if not segments:
-            return StoredResults(
-                pl.DataFrame(schema=self.index_schema),
-                {n: pl.DataFrame(schema=s) for n, s in self.table_schemas.items()},
-                0,
-            )
+            return pl.DataFrame(schema=self.index_schema), {}
         indexes = [
             pl.read_parquet(s / f"{INDEX}.parquet").with_columns(pl.lit(i).alias("_seg"))
             for i, s in enumerate(segments)
@@ -101,6 +104,16 @@ class ResultStore:
         newest = index.group_by(KEY).agg(pl.col("_seg").max())
         winner = dict(newest.iter_rows())
         index = index.filter(pl.col("_seg") == pl.col(KEY).replace_strict(winner))
+        return index.drop("_seg"), winner
+
+    def _load(self, segments: list[Path]) -> StoredResults:
+        if not segments:
+            return StoredResults(
+                pl.DataFrame(schema=self.index_schema),
+                {n: pl.DataFrame(schema=s) for n, s in self.table_schemas.items()},
+                0,
+            )
+        index, winner = self._index(segments)
         tables = {}
         for name, schema in self.table_schemas.items():
             parts = [
@@ -115,7 +128,7 @@ class ResultStore:
             else:
                 df = pl.DataFrame(schema=schema)
             tables[name] = df
-        return StoredResults(index.drop("_seg"), tables, len(segments))
+        return StoredResults(index, tables, len(segments))
 
     def _segment_dirs(self) -> list[Path]:
         """Segment folders, complete or not, oldest first."""

@@ -8,15 +8,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandera.polars as pa
 import polars as pl
 
 from pipelines.store.atomic import write_bytes_atomic
+from pipelines.store.integrity import CheckOutcome, check_warehouse
 from pipelines.store.locks import warehouse_lock
 from pipelines.store.parquet import table_path
+from schemas.relations import Reference
 
 DUCKDB_FILE = "eventwire.duckdb"
 BUILD_RECORD = Path("state") / "duckdb-build.json"  # what the current file was built from
@@ -35,13 +39,18 @@ class WarehouseBuild:
 
 
 def build_warehouse(
-    warehouse_dir: Path | str, tables: list[str], *, force: bool = False
+    warehouse_dir: Path | str,
+    tables: list[str],
+    *,
+    force: bool = False,
+    lock_timeout_s: float | None = None,
 ) -> WarehouseBuild:
     """Rebuild eventwire.duckdb from the Parquet tables unless it was built from exactly
-    these files already (force: rebuild anyway)."""
+    these files already (force: rebuild anyway). Raises WarehouseBusy when another build
+    holds the lock longer than lock_timeout_s."""
     warehouse_dir = Path(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
-    with warehouse_lock(warehouse_dir, "duckdb"):
+    with warehouse_lock(warehouse_dir, "duckdb", lock_timeout_s):
         signature = inputs_signature(warehouse_dir, tables)
         kept = None if force else _current_build(warehouse_dir, signature)
         if kept is not None:
@@ -135,13 +144,23 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def previews(
-    warehouse_dir: Path | str, tables: list[str], rows: int = 5
-) -> dict[str, pl.DataFrame]:
-    """The first rows of each table, through one read-only connection."""
+@dataclass
+class WarehouseReport:
+    previews: dict[str, pl.DataFrame]  # first rows of each table
+    checks: list[CheckOutcome]  # unique keys, references
+
+
+def inspect_warehouse(
+    warehouse_dir: Path | str,
+    models: Mapping[str, type[pa.DataFrameModel]],
+    references: Sequence[Reference],
+    rows: int = 5,
+) -> WarehouseReport:
+    """Previews and integrity checks of the current file, through one read-only connection."""
     con = duckdb.connect(str(Path(warehouse_dir) / DUCKDB_FILE), read_only=True)
     try:
-        return {t: con.sql(f'SELECT * FROM "{t}" LIMIT {int(rows)}').pl() for t in tables}
+        heads = {t: con.sql(f'SELECT * FROM "{t}" LIMIT {int(rows)}').pl() for t in models}
+        return WarehouseReport(heads, check_warehouse(con, models, references))
     finally:
         con.close()
 
