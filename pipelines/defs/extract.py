@@ -11,7 +11,7 @@ from pipelines.defs.reporting import (
     table_metadata,
     validate_outputs,
 )
-from pipelines.defs.resources import EventwireSettings, retried_when_busy
+from pipelines.defs.resources import EventwireSettings
 from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
 from pipelines.store import state_dir
 
@@ -43,7 +43,7 @@ def extracted_tables(
     """Parse each English article once and run the event, claim and quantity rules on it.
     A near-duplicate (a republished wire story) is extracted once, from its earliest copy.
     Articles already extracted with the same text and extractor are not parsed again."""
-    with retried_when_busy(settings):
+    with settings.failures_classified():
         result = extract_incremental(
             articles,
             state_dir(settings.warehouse_dir),

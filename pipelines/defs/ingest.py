@@ -14,7 +14,7 @@ from pipelines.defs.reporting import (
     table_metadata,
     validate_outputs,
 )
-from pipelines.defs.resources import EventwireSettings, retried_when_busy
+from pipelines.defs.resources import EventwireSettings
 from pipelines.ingest import account_for_files
 from pipelines.ingest.fetch import FetchLimits, SourcesError, fetch_feeds, load_sources
 from pipelines.ingest.incremental import read_raw_incremental
@@ -98,7 +98,7 @@ def fetched_feed_items(
 def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings):
     """Read every new or changed file below the raw folder (the others' rows are kept from
     earlier runs); bad files become ingest_errors rows."""
-    with retried_when_busy(settings):
+    with settings.failures_classified():
         incremental = read_raw_incremental(
             Path(settings.raw_dir),
             state_dir(settings.warehouse_dir),

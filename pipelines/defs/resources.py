@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
+from pipelines.defs.policies import classified_failures
 from pipelines.extract.nlp import DEFAULT_MODEL
 from pipelines.store import read_table, write_table
-from pipelines.store.locks import WarehouseBusy
 
 
 class EventwireSettings(dg.ConfigurableResource):
@@ -30,6 +28,10 @@ class EventwireSettings(dg.ConfigurableResource):
     busy_retries: int = 3
     busy_retry_wait_s: float = 60.0
 
+    def failures_classified(self):
+        """Wrap a step's work: a busy warehouse is retried, a deterministic error is not."""
+        return classified_failures(self.busy_retries, self.busy_retry_wait_s)
+
     @classmethod
     def from_env(
         cls, raw_dir: str | None = None, warehouse_dir: str | None = None
@@ -46,17 +48,6 @@ class EventwireSettings(dg.ConfigurableResource):
             checkpoint_articles=int(env.get("EVENTWIRE_CHECKPOINT_ARTICLES", "200")),
             lock_timeout_s=float(env.get("EVENTWIRE_LOCK_TIMEOUT", 6 * 3600.0)),
         )
-
-
-@contextmanager
-def retried_when_busy(settings: EventwireSettings) -> Iterator[None]:
-    """Another run holding the warehouse past the lock timeout is transient: retry the step."""
-    try:
-        yield
-    except WarehouseBusy as err:
-        raise dg.RetryRequested(
-            max_retries=settings.busy_retries, seconds_to_wait=settings.busy_retry_wait_s
-        ) from err
 
 
 class ParquetIOManager(dg.ConfigurableIOManager):

@@ -7,7 +7,7 @@ import dagster as dg
 
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import definition_metadata, markdown_preview
-from pipelines.defs.resources import EventwireSettings, retried_when_busy
+from pipelines.defs.resources import EventwireSettings
 from pipelines.store import build_warehouse, inspect_warehouse
 from pipelines.store.integrity import (
     NO_DUPLICATE_KEYS,
@@ -61,7 +61,7 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
 def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSettings):
     """Build eventwire.duckdb beside the old one from the Parquet tables, then swap it in
     (skipped when the Parquet tables have not changed since the current file was built)."""
-    with retried_when_busy(settings):
+    with settings.failures_classified():
         build = build_warehouse(
             Path(settings.warehouse_dir), WAREHOUSE_TABLES, lock_timeout_s=settings.lock_timeout_s
         )
