@@ -1,11 +1,14 @@
 """The analyst layer on the shipped raw/ folder: every view answers its question (checked
-against the Parquet tables with polars), opens in the DuckDB 1.x CLI, and the exports carry
-every event in the formats other tools read."""
+against the Parquet tables with polars), opens in the DuckDB 1.x CLI; the exports carry
+every event in the formats other tools read; the timeline picture reaches the UI."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
+import shutil
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -14,6 +17,7 @@ import pytest
 from pipelines.cli import main
 from pipelines.store import DUCKDB_FILE
 from pipelines.store.export import ACLED_COLUMNS, ACLED_TYPES
+from pipelines.store.timeline_chart import CHART_FILE, render_timeline
 from pipelines.store.warehouse import VIEWS_DIR
 from schemas.events import PLOVER_TYPES
 from tests.test_clients import cli_json
@@ -155,3 +159,42 @@ def test_acled_export_keeps_asserted_events_of_the_types_acled_codes(
 def test_export_needs_a_warehouse(tmp_path, capsys):
     assert main(["export", "--format", "plover", "--warehouse", str(tmp_path)]) == 2
     assert "run `eventwire run` first" in capsys.readouterr().err
+
+
+def test_the_timeline_picture_is_in_the_events_metadata(shipped_run, tables):
+    result, warehouse = shipped_run
+    [mat] = [
+        m
+        for m in result.asset_materializations_for_node("duckdb_warehouse")
+        if m.asset_key.path == ["warehouse", "events"]
+    ]
+    markdown = mat.metadata["event_timeline"].value
+    prefix = "![events per day for the most active actor pairs](data:image/png;base64,"
+    assert markdown.startswith(prefix) and markdown.endswith(")")
+    png = base64.b64decode(markdown[len(prefix) : -1])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    path = Path(mat.metadata["event_timeline_png"].value)
+    assert path == warehouse / CHART_FILE and path.read_bytes() == png
+
+
+def test_the_timeline_draws_the_most_active_pairs_of_known_actors(shipped_run, tables, tmp_path):
+    _, warehouse = shipped_run
+    work = tmp_path / "wh"
+    shutil.copytree(warehouse, work)
+    chart = render_timeline(work, top_pairs=3)
+    known = set(tables["actors"].filter(pl.col("kind") != "other")["actor_id"])
+    events = tables["events"].join(
+        tables["articles"].select("article_id", "published_date"), on="article_id"
+    )
+    pairs = (
+        events.filter(pl.col("actor1_id").is_in(known) & pl.col("actor2_id").is_in(known))
+        .filter(pl.coalesce("event_date", "published_date").is_not_null())
+        .group_by("actor1_id", "actor2_id")
+        .len()
+        .sort(["len", "actor1_id", "actor2_id"], descending=[True, False, False])
+        .head(3)
+    )
+    assert chart.pairs == [(a, b) for a, b, _ in pairs.rows()]
+    assert chart.events == pairs["len"].sum()
+    assert ("USAGOV", "person:nicolas-maduro") in chart.pairs
+    assert chart.path.read_bytes().startswith(b"\x89PNG")

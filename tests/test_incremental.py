@@ -13,6 +13,7 @@ import pytest
 
 from pipelines.extract.incremental import EXTRACT_LEXICONS
 from pipelines.store import DUCKDB_FILE, table_path
+from pipelines.store.timeline_chart import CHART_FILE
 from schemas import TABLES
 from tests.conftest import RAW, materialize_all
 
@@ -47,8 +48,9 @@ def assert_same_tables(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -
 
 def file_identities(warehouse: Path) -> dict[str, tuple]:
     paths = [table_path(warehouse, t) for t in TABLES] + [warehouse / DUCKDB_FILE]
+    paths.append(warehouse / CHART_FILE)
     return {
-        p.name if p.suffix == ".duckdb" else p.parent.name: (
+        p.name if p.suffix in (".duckdb", ".png") else p.parent.name: (
             p.stat().st_ino,
             p.stat().st_mtime_ns,
             hashlib.sha256(p.read_bytes()).hexdigest(),

@@ -15,6 +15,7 @@ from pipelines.store.integrity import (
     key_check_tables,
     reference_check_tables,
 )
+from pipelines.store.timeline_chart import CHART_FILE, chart_markdown, render_timeline
 from schemas import TABLES
 from schemas.relations import REFERENCES, unique_columns
 
@@ -73,16 +74,21 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
     else:
         context.log.info(f"{build.path} is up to date with the Parquet tables: not rebuilt")
     report = inspect_warehouse(settings.warehouse_dir, TABLES, REFERENCES)
+    chart = Path(settings.warehouse_dir) / CHART_FILE
+    if build.rebuilt or not chart.is_file():
+        drawn = render_timeline(settings.warehouse_dir)
+        context.log.info(f"drew {drawn.events} events of {len(drawn.pairs)} actor pairs: {chart}")
     for table in WAREHOUSE_TABLES:
-        yield dg.MaterializeResult(
-            asset_key=["warehouse", table],
-            metadata={
-                "dagster/row_count": build.row_counts[table],
-                "preview": dg.MetadataValue.md(markdown_preview(report.previews[table])),
-                "duckdb_path": dg.MetadataValue.path(str(build.path)),
-                "rebuilt": build.rebuilt,
-            },
-        )
+        metadata = {
+            "dagster/row_count": build.row_counts[table],
+            "preview": dg.MetadataValue.md(markdown_preview(report.previews[table])),
+            "duckdb_path": dg.MetadataValue.path(str(build.path)),
+            "rebuilt": build.rebuilt,
+        }
+        if table == "events":
+            metadata["event_timeline"] = dg.MetadataValue.md(chart_markdown(chart))
+            metadata["event_timeline_png"] = dg.MetadataValue.path(str(chart))
+        yield dg.MaterializeResult(asset_key=["warehouse", table], metadata=metadata)
     for outcome in report.checks:
         yield dg.AssetCheckResult(
             asset_key=["warehouse", outcome.table],
