@@ -16,16 +16,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-$(DAGSTER_HOME):
-	mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
+# The instance settings (run queue and pool limits) are copied once; later edits are yours.
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	cp deploy/dagster.yaml $@
 
-run: setup | $(DAGSTER_HOME)
+run: setup | $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/eventwire run
 
-test: setup | $(DAGSTER_HOME)
+test: setup | $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/pytest -q
 
-ui: setup | $(DAGSTER_HOME)
+ui: setup | $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
 
 lint: setup

@@ -1,4 +1,4 @@
-"""The `eventwire` command: run the pipeline through Dagster, query the warehouse."""
+"""The `eventwire` command: run the pipeline through Dagster, query the warehouse, export."""
 
 from __future__ import annotations
 
@@ -37,9 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     sql_p = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")
     sql_p.add_argument("query", help='e.g. "SELECT event_type, count(*) FROM events GROUP BY 1"')
     sql_p.add_argument("--warehouse", help="warehouse folder (default ./warehouse)")
+    exp_p = sub.add_parser("export", help="write events for other tools (PLOVER JSONL, ACLED CSV)")
+    exp_p.add_argument("--format", required=True, choices=["plover", "acled"])
+    exp_p.add_argument(
+        "--out", help="output file, or - for stdout (default <warehouse>/exports/events-<format>.*)"
+    )
+    exp_p.add_argument("--warehouse", help="warehouse folder (default ./warehouse)")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args.raw, args.warehouse)
+    if args.command == "export":
+        return export(args.format, args.out, args.warehouse)
     return sql(args.query, args.warehouse)
 
 
@@ -55,7 +63,7 @@ def run(raw: str | None, warehouse: str | None) -> int:
         print(f"eventwire: raw folder {settings.raw_dir} does not exist", file=sys.stderr)
         return 2
     defs = build_definitions(settings)
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def("eventwire_job")
     home = os.environ.get("DAGSTER_HOME")
     if home:
         Path(home).mkdir(parents=True, exist_ok=True)
@@ -150,6 +158,23 @@ def sql(query_text: str, warehouse: str | None) -> int:
         return 1
     with pl.Config(tbl_rows=200, fmt_str_lengths=80, tbl_width_chars=200):
         print(df)
+    return 0
+
+
+def export(fmt: str, out: str | None, warehouse: str | None) -> int:
+    from pipelines.store.export import export_events
+
+    warehouse_dir = warehouse or os.environ.get("EVENTWIRE_WAREHOUSE_DIR", "warehouse")
+    try:
+        result = export_events(warehouse_dir, fmt, out)
+    except FileNotFoundError as err:
+        print(f"eventwire: {err}", file=sys.stderr)
+        return 2
+    where = result.path or "stdout"
+    skipped = ""
+    if result.skipped:
+        skipped = f"; {result.skipped} left out (not asserted, or a type ACLED does not code)"
+    print(f"eventwire: {result.rows} events written to {where}{skipped}", file=sys.stderr)
     return 0
 
 

@@ -6,7 +6,14 @@ import dagster as dg
 
 from pipelines.defs.extract import extracted_tables
 from pipelines.defs.ingest import fetched_feed_items, raw_articles
+from pipelines.defs.jobs import eventwire_job, raw_files_job
 from pipelines.defs.resources import EventwireSettings, build_resources
+from pipelines.defs.schedules import nightly_schedule
+from pipelines.defs.sensors import (
+    freshness_checks_sensor,
+    raw_files_sensor,
+    warehouse_freshness_checks,
+)
 from pipelines.defs.warehouse import duckdb_warehouse
 
 ASSETS = [fetched_feed_items, raw_articles, extracted_tables, duckdb_warehouse]
@@ -14,7 +21,14 @@ ASSETS = [fetched_feed_items, raw_articles, extracted_tables, duckdb_warehouse]
 
 def build_definitions(settings: EventwireSettings | None = None) -> dg.Definitions:
     settings = settings or EventwireSettings.from_env()
-    return dg.Definitions(assets=ASSETS, resources=build_resources(settings))
+    return dg.Definitions(
+        assets=ASSETS,
+        asset_checks=warehouse_freshness_checks,
+        jobs=[eventwire_job, raw_files_job],
+        schedules=[nightly_schedule],
+        sensors=[raw_files_sensor, freshness_checks_sensor],
+        resources=build_resources(settings),
+    )
 
 
 defs = build_definitions()

@@ -52,9 +52,15 @@ def test_accounting_in_metadata_and_check_passes(mixed_run):
     assert meta["near_duplicates"] == 2
     assert meta["non_english"] == 1
     assert meta["ingest_errors"] == tables["ingest_errors"].height
-    [check] = result.get_asset_check_evaluations()
-    assert (check.check_name, check.passed) == (FILES_ACCOUNTED_FOR, True)
+    checks = {
+        (c.asset_key.to_user_string(), c.check_name): c
+        for c in result.get_asset_check_evaluations()
+    }
+    check = checks[("articles", FILES_ACCOUNTED_FOR)]
+    assert check.passed
     assert check.metadata["files_unaccounted"].value == 0
+    for table in ("articles", "ingest_errors", "events", "claims", "quantities", "actors"):
+        assert checks[(table, "matches_model")].passed, table
 
 
 def test_extraction_skips_non_english_and_reads_every_new_format(mixed_run):

@@ -1,84 +1,104 @@
-"""Assets of the extract stage: articles -> events, claims, quantities, actors (one parse)."""
+"""Assets of the extract stage: articles -> events, claims, quantities, actors (one parse),
+then the link stage: the same event and statement across articles (clusters)."""
 
 import dagster as dg
 import polars as pl
 
-from pipelines.defs.reporting import ProgressLog, definition_metadata, table_metadata, validated
+from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
+from pipelines.defs.reporting import (
+    ProgressLog,
+    definition_metadata,
+    schema_check_spec,
+    table_metadata,
+    validate_outputs,
+)
 from pipelines.defs.resources import EventwireSettings
-from pipelines.extract import ArticleInput, extract_articles
+from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
 from pipelines.link import cluster_claims, cluster_events
-from schemas import Actors, ClaimClusters, Claims, EventClusters, Events, Quantities
+from pipelines.store import state_dir
+from schemas import ClaimClusters, EventClusters
 
-_OUTS = {
-    "events": (Events, "Event mentions coded to PLOVER types, with actors, date, place."),
-    "claims": (Claims, "Attributed statements: speaker, cue, content, outlet."),
-    "quantities": (Quantities, "Casualties, counts and money, tied to their event."),
-    "actors": (Actors, "Every actor an event or claim refers to."),
-    "event_clusters": (EventClusters, "Real-world events: mentions grouped across articles."),
-    "claim_clusters": (ClaimClusters, "Statements repeated across articles."),
+_DESCRIPTIONS = {
+    "events": "Event mentions coded to PLOVER types, with actors, date, place.",
+    "claims": "Attributed statements: speaker, cue, content, outlet.",
+    "quantities": "Casualties, counts and money, tied to their event.",
+    "actors": "Every actor an event or claim refers to.",
+    "event_clusters": "Real-world events: mentions grouped across articles.",
+    "claim_clusters": "Statements repeated across articles.",
+}
+# Clusters are recomputed over all articles at every run: they are cheap, and a new article
+# can join mentions that were each alone before.
+OUTPUT_TABLES = {
+    **EXTRACTED_TABLES,
+    "event_clusters": EventClusters,
+    "claim_clusters": ClaimClusters,
 }
 
 
 @dg.multi_asset(
     outs={
         name: dg.AssetOut(
-            description=desc, metadata=definition_metadata(model), kinds={"spacy", "parquet"}
+            description=_DESCRIPTIONS.get(name, model.__doc__),
+            metadata=definition_metadata(model),
+            kinds={"spacy", "parquet"},
         )
-        for name, (model, desc) in _OUTS.items()
+        for name, model in OUTPUT_TABLES.items()
     },
+    check_specs=[schema_check_spec(name, model) for name, model in OUTPUT_TABLES.items()],
     group_name="extract",
+    retry_policy=TRANSIENT_RETRIES,
+    pool=WAREHOUSE_POOL,
 )
 def extracted_tables(
     context: dg.AssetExecutionContext, settings: EventwireSettings, articles: pl.DataFrame
 ):
     """Parse each English article once and run the event, claim and quantity rules on it.
-    A near-duplicate (a republished wire story) is extracted once, from its earliest copy."""
-    english = articles.filter(pl.col("language") == "en")
-    skipped = articles.height - english.height
-    if skipped:
-        context.log.info(f"skipping {skipped} articles not in English")
-    originals = english.filter(pl.col("duplicate_of").is_null())
-    if originals.height < english.height:
-        context.log.info(
-            f"skipping {english.height - originals.height} near-duplicates of earlier copies"
+    A near-duplicate (a republished wire story) is extracted once, from its earliest copy.
+    Articles already extracted with the same text and extractor are not parsed again."""
+    with settings.failures_classified():
+        result = extract_incremental(
+            articles,
+            state_dir(settings.warehouse_dir),
+            model=settings.spacy_model,
+            n_process=settings.workers,
+            batch_size=settings.batch_size,
+            progress=ProgressLog(context.log, "parse+extract", "articles"),
+            checkpoint_articles=settings.checkpoint_articles,
+            lock_timeout_s=settings.lock_timeout_s,
         )
-    english = originals
-    inputs = [
-        ArticleInput(
-            article_id=row["article_id"],
-            text=row["text"],
-            published_date=row["published_date"],
-            outlet=row["outlet"],
-            body_start=row["body_start"],
-        )
-        for row in english.iter_rows(named=True)
-    ]
-    result = extract_articles(
-        inputs,
-        model=settings.spacy_model,
-        n_process=settings.workers,
-        batch_size=settings.batch_size,
-        progress=ProgressLog(context.log, "parse+extract", "articles"),
-    )
+    skipped = result.skipped
     context.log.info(
-        f"extracted from {result.articles_parsed} articles ({result.words_parsed} words): "
-        f"{result.events.height} events, {result.claims.height} claims, "
-        f"{result.quantities.height} quantities, {result.actors.height} actors"
+        f"{result.articles_total} articles to extract from ({skipped['not_english']} not in "
+        f"English and {skipped['near_duplicates']} near-duplicates skipped): "
+        f"{result.articles_parsed} parsed ({result.words_parsed} words), "
+        f"{result.articles_reused} unchanged since they were extracted, "
+        f"{result.articles_dropped} dropped"
     )
-    claims, claim_clusters = cluster_claims(result.claims, articles)
-    events, event_clusters = cluster_events(result.events, claims, articles)
+    claims, claim_clusters = cluster_claims(result.tables["claims"], articles)
+    events, event_clusters = cluster_events(result.tables["events"], claims, articles)
     context.log.info(
         f"linked {events.height} event mentions into {event_clusters.height} events and "
         f"{claims.height} claims into {claim_clusters.height} statements across articles"
     )
-    frames = {
+    tables = {
+        **result.tables,
         "events": events,
         "claims": claims,
-        "quantities": result.quantities,
-        "actors": result.actors,
         "event_clusters": event_clusters,
         "claim_clusters": claim_clusters,
     }
-    for name, (model, _) in _OUTS.items():
-        df = validated(name, model, frames[name])
-        yield dg.Output(df, output_name=name, metadata=table_metadata(df))
+    run_counts = {
+        "articles_parsed": result.articles_parsed,
+        "articles_reused": result.articles_reused,
+        "articles_dropped": result.articles_dropped,
+    }
+    checks, failure = validate_outputs(
+        {name: (model, tables[name]) for name, model in OUTPUT_TABLES.items()}
+    )
+    if failure:
+        yield from checks
+        raise failure
+    for name in OUTPUT_TABLES:
+        df = tables[name]
+        yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **run_counts})
+    yield from checks

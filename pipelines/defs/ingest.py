@@ -6,10 +6,19 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.defs.reporting import ProgressLog, definition_metadata, table_metadata, validated
+from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
+from pipelines.defs.reporting import (
+    ProgressLog,
+    definition_metadata,
+    schema_check_spec,
+    table_metadata,
+    validate_outputs,
+)
 from pipelines.defs.resources import EventwireSettings
-from pipelines.ingest import account_for_files, read_raw_folder
+from pipelines.ingest import account_for_files
 from pipelines.ingest.fetch import FetchLimits, SourcesError, fetch_feeds, load_sources
+from pipelines.ingest.incremental import read_raw_incremental
+from pipelines.store import state_dir
 from schemas import Articles, IngestErrors
 
 FILES_ACCOUNTED_FOR = "every_file_accounted_for"
@@ -24,7 +33,7 @@ class FeedFetchConfig(dg.Config):
     per_host_delay_s: float = 2.0
 
 
-@dg.asset(group_name="ingest", kinds={"http"})
+@dg.asset(group_name="ingest", kinds={"http"}, retry_policy=TRANSIENT_RETRIES)
 def fetched_feed_items(
     context: dg.AssetExecutionContext, config: FeedFetchConfig, settings: EventwireSettings
 ) -> dg.MaterializeResult:
@@ -77,18 +86,37 @@ def fetched_feed_items(
             additional_deps=["ingest_errors"],
             description="Every file below raw/ was read into articles, folded into an article "
             "it duplicates, or has a row in ingest_errors.",
-        )
+        ),
+        schema_check_spec("articles", Articles),
+        schema_check_spec("ingest_errors", IngestErrors),
     ],
     deps=[fetched_feed_items],
     group_name="ingest",
+    retry_policy=TRANSIENT_RETRIES,
+    pool=WAREHOUSE_POOL,
 )
 def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings):
-    """Read every file below the raw folder; bad files become ingest_errors rows."""
-    result = read_raw_folder(
-        Path(settings.raw_dir), progress=ProgressLog(context.log, "read", "files")
+    """Read every new or changed file below the raw folder (the others' rows are kept from
+    earlier runs); bad files become ingest_errors rows."""
+    with settings.failures_classified():
+        incremental = read_raw_incremental(
+            Path(settings.raw_dir),
+            state_dir(settings.warehouse_dir),
+            progress=ProgressLog(context.log, "read", "files"),
+            lock_timeout_s=settings.lock_timeout_s,
+        )
+    result = incremental.result
+    context.log.info(
+        f"{incremental.files_read} files read, {incremental.files_reused} unchanged since "
+        "they were last read"
     )
-    articles = validated("articles", Articles, result.articles)
-    errors = validated("ingest_errors", IngestErrors, result.errors)
+    checks, failure = validate_outputs(
+        {"articles": (Articles, result.articles), "ingest_errors": (IngestErrors, result.errors)}
+    )
+    if failure:
+        yield from checks
+        raise failure
+    articles, errors = result.articles, result.errors
     # Recounted from the validated tables, not taken from the reader's own tally.
     accounting = account_for_files(result.files, articles, errors)
     context.log.info(
@@ -102,11 +130,14 @@ def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings)
         "near_duplicates": result.near_duplicates,
         "non_english": result.non_english,
         "ingest_errors": errors.height,
+        "files_read_this_run": incremental.files_read,
+        "files_unchanged": incremental.files_reused,
     }
     yield dg.Output(
         articles, output_name="articles", metadata={**table_metadata(articles), **counts}
     )
     yield dg.Output(errors, output_name="ingest_errors", metadata=table_metadata(errors))
+    yield from checks
     yield dg.AssetCheckResult(
         check_name=FILES_ACCOUNTED_FOR,
         asset_key="articles",

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from pipelines.defs.policies import classified_failures
 from pipelines.extract.nlp import DEFAULT_MODEL
 from pipelines.store import read_table, write_table
 
@@ -20,6 +21,16 @@ class EventwireSettings(dg.ConfigurableResource):
     spacy_model: str = DEFAULT_MODEL
     workers: int = 0  # 0: automatic (all cores for large batches)
     batch_size: int = 32
+    checkpoint_articles: int = 200  # extraction results saved every this many articles
+    # Waiting for another run that writes the same warehouse: how long, then how often to
+    # retry the step, and how long to wait between tries.
+    lock_timeout_s: float = 6 * 3600.0
+    busy_retries: int = 3
+    busy_retry_wait_s: float = 60.0
+
+    def failures_classified(self):
+        """Wrap a step's work: a busy warehouse is retried, a deterministic error is not."""
+        return classified_failures(self.busy_retries, self.busy_retry_wait_s)
 
     @classmethod
     def from_env(
@@ -34,6 +45,8 @@ class EventwireSettings(dg.ConfigurableResource):
             spacy_model=env.get("EVENTWIRE_SPACY_MODEL", DEFAULT_MODEL),
             workers=int(env.get("EVENTWIRE_WORKERS", "0")),
             batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", "32")),
+            checkpoint_articles=int(env.get("EVENTWIRE_CHECKPOINT_ARTICLES", "200")),
+            lock_timeout_s=float(env.get("EVENTWIRE_LOCK_TIMEOUT", 6 * 3600.0)),
         )
 
 

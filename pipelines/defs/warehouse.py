@@ -1,15 +1,46 @@
-"""Assets of the store stage: the DuckDB warehouse tables, rebuilt from Parquet and swapped in."""
+"""Assets of the store stage: the DuckDB warehouse tables, rebuilt from Parquet and swapped in,
+with checks that keys are unique and references resolve."""
 
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import definition_metadata, markdown_preview
 from pipelines.defs.resources import EventwireSettings
-from pipelines.store import build_warehouse, query
+from pipelines.store import build_warehouse, inspect_warehouse
+from pipelines.store.integrity import (
+    NO_DUPLICATE_KEYS,
+    REFERENCES_EXIST,
+    key_check_tables,
+    reference_check_tables,
+)
+from pipelines.store.timeline_chart import CHART_FILE, chart_markdown, render_timeline
 from schemas import TABLES
+from schemas.relations import REFERENCES, unique_columns
 
 WAREHOUSE_TABLES = list(TABLES)
+
+
+def _check_specs() -> list[dg.AssetCheckSpec]:
+    specs = [
+        dg.AssetCheckSpec(
+            NO_DUPLICATE_KEYS,
+            asset=["warehouse", table],
+            description=f"{', '.join(unique_columns(TABLES[table]))}: no duplicates, no nulls.",
+        )
+        for table in key_check_tables(TABLES)
+    ]
+    for table in reference_check_tables(TABLES, REFERENCES):
+        refs = [str(r) for r in REFERENCES if r.table == table]
+        specs.append(
+            dg.AssetCheckSpec(
+                REFERENCES_EXIST,
+                asset=["warehouse", table],
+                description="Every reference resolves: " + "; ".join(refs) + ".",
+            )
+        )
+    return specs
 
 
 @dg.multi_asset(
@@ -24,21 +55,46 @@ WAREHOUSE_TABLES = list(TABLES)
         )
         for table, model in TABLES.items()
     ],
+    check_specs=_check_specs(),
+    retry_policy=TRANSIENT_RETRIES,
+    pool=WAREHOUSE_POOL,
 )
 def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSettings):
-    """Build eventwire.duckdb beside the old one from the Parquet tables, then swap it in."""
-    build = build_warehouse(Path(settings.warehouse_dir), WAREHOUSE_TABLES)
-    context.log.info(
-        f"stored {sum(build.row_counts.values())} rows in {build.path} "
-        f"({len(build.views)} views: {', '.join(build.views)})"
-    )
+    """Build eventwire.duckdb beside the old one from the Parquet tables, then swap it in
+    (skipped when the Parquet tables have not changed since the current file was built)."""
+    with settings.failures_classified():
+        build = build_warehouse(
+            Path(settings.warehouse_dir), WAREHOUSE_TABLES, lock_timeout_s=settings.lock_timeout_s
+        )
+    if build.rebuilt:
+        context.log.info(
+            f"stored {sum(build.row_counts.values())} rows in {build.path} "
+            f"({len(build.views)} views: {', '.join(build.views)})"
+        )
+    else:
+        context.log.info(f"{build.path} is up to date with the Parquet tables: not rebuilt")
+    report = inspect_warehouse(settings.warehouse_dir, TABLES, REFERENCES)
+    chart = Path(settings.warehouse_dir) / CHART_FILE
+    if build.rebuilt or not chart.is_file():
+        drawn = render_timeline(settings.warehouse_dir)
+        context.log.info(f"drew {drawn.events} events of {len(drawn.pairs)} actor pairs: {chart}")
     for table in WAREHOUSE_TABLES:
-        preview = query(settings.warehouse_dir, f'SELECT * FROM "{table}" LIMIT 5')
-        yield dg.MaterializeResult(
-            asset_key=["warehouse", table],
-            metadata={
-                "dagster/row_count": build.row_counts[table],
-                "preview": dg.MetadataValue.md(markdown_preview(preview)),
-                "duckdb_path": dg.MetadataValue.path(str(build.path)),
-            },
+        metadata = {
+            "dagster/row_count": build.row_counts[table],
+            "preview": dg.MetadataValue.md(markdown_preview(report.previews[table])),
+            "duckdb_path": dg.MetadataValue.path(str(build.path)),
+            "rebuilt": build.rebuilt,
+        }
+        if table == "events":
+            metadata["event_timeline"] = dg.MetadataValue.md(chart_markdown(chart))
+            metadata["event_timeline_png"] = dg.MetadataValue.path(str(chart))
+        yield dg.MaterializeResult(asset_key=["warehouse", table], metadata=metadata)
+    for outcome in report.checks:
+        yield dg.AssetCheckResult(
+            asset_key=["warehouse", outcome.table],
+            check_name=outcome.check,
+            passed=outcome.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=outcome.description,
+            metadata=outcome.metadata,
         )

@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -113,18 +113,53 @@ def extract_articles(
     progress: Progress | None = None,
 ) -> ExtractionResult:
     articles = list(articles)
+    rows = _Rows()
+    for _, one in extract_each(
+        articles, model=model, n_process=n_process, batch_size=batch_size, progress=progress
+    ):
+        rows.events.extend(one.events)
+        rows.claims.extend(one.claims)
+        rows.quantities.extend(one.quantities)
+        for actor_id, (actor, texts) in one.actors.items():
+            rows.actors.setdefault(actor_id, (actor, set()))[1].update(texts)
+    return ExtractionResult(
+        events=frame_from_rows(Events, rows.events),
+        claims=frame_from_rows(Claims, rows.claims),
+        quantities=frame_from_rows(Quantities, rows.quantities),
+        actors=frame_from_rows(Actors, actor_rows(rows)),
+        articles_parsed=len(articles),
+        words_parsed=sum(len(a.text.split()) for a in articles),
+    )
+
+
+def extract_each(
+    articles: Iterable[ArticleInput],
+    *,
+    model: str = DEFAULT_MODEL,
+    n_process: int = 0,
+    batch_size: int = 32,
+    progress: Progress | None = None,
+) -> Iterator[tuple[ArticleInput, _Rows]]:
+    """Parse the articles in batches and yield each one's rows as soon as it is done: every
+    article is extracted on its own, so its rows can be stored and reused per article."""
+    articles = list(articles)
     words = sum(len(a.text.split()) for a in articles)
     workers = resolve_workers(n_process, words)
-    rows = _Rows()
     # The dateline is blanked with spaces for the parser: offsets stay those of articles.text,
     # and "MORELIA, Mexico, Nov 11 (Northline Press) -" is never read as a subject.
     texts = (" " * a.body_start + a.text[a.body_start :] for a in articles)
     docs = parse(texts, model=model, n_process=workers, batch_size=batch_size)
     for n, (article, doc) in enumerate(zip(articles, docs, strict=True), 1):
+        rows = _Rows()
         extract_doc(article, doc, rows)
         if progress:
             progress(n, len(articles))
-    actor_rows = [
+        yield article, rows
+
+
+def actor_rows(rows: _Rows) -> list[dict]:
+    """Actors table rows, by actor_id: each with every name it was written as."""
+    return [
         {
             "actor_id": a.actor_id,
             "name": a.name,
@@ -136,14 +171,6 @@ def extract_articles(
         }
         for a, texts in sorted(rows.actors.values(), key=lambda x: x[0].actor_id)
     ]
-    return ExtractionResult(
-        events=frame_from_rows(Events, rows.events),
-        claims=frame_from_rows(Claims, rows.claims),
-        quantities=frame_from_rows(Quantities, rows.quantities),
-        actors=frame_from_rows(Actors, actor_rows),
-        articles_parsed=len(articles),
-        words_parsed=words,
-    )
 
 
 def extract_doc(article: ArticleInput, doc: Doc, rows: _Rows) -> None:

@@ -96,15 +96,33 @@ def read_raw_folder(
         raise FileNotFoundError(f"raw folder {raw_dir} does not exist or is not a folder")
     now = now or dt.datetime.now(dt.UTC)
     files = list_raw_files(raw_dir)
-    articles: dict[str, dict] = {}
-    errors: list[dict] = []
-    result = IngestResult(articles=pl.DataFrame(), errors=pl.DataFrame())
-    result.files = [p.relative_to(raw_dir).as_posix() for p in files]
+    reads = []
+    for n, path in enumerate(files, 1):
+        reads.append(read_file(raw_dir, path, now, max_bytes))
+        if progress:
+            progress(n, len(files))
+    return combine(reads)
 
-    def error(rel: str, err: IngestError, record: int | None = None) -> None:
-        errors.append(
+
+@dataclass
+class FileRead:
+    """What one input file gave, before duplicates across files are folded: article rows
+    (metadata already JSON) and error rows. Kept between runs for files that do not change."""
+
+    path: str  # relative to raw/
+    records: list[dict]
+    errors: list[dict]
+
+
+def read_file(raw_dir: Path, path: Path, now: dt.datetime, max_bytes: int) -> FileRead:
+    """Read one input file into article rows and error rows; never raises for bad input."""
+    rel = path.relative_to(raw_dir).as_posix()
+    out = FileRead(rel, [], [])
+
+    def error(where: str, err: IngestError, record: int | None = None) -> None:
+        out.errors.append(
             {
-                "source_path": rel,
+                "source_path": where,
                 "source_record": record,
                 "reason": err.reason,
                 "message": err.message,
@@ -112,47 +130,61 @@ def read_raw_folder(
             }
         )
 
-    for n, (path, rel) in enumerate(zip(files, result.files, strict=True), 1):
-        outcomes = 0  # article rows, duplicates and error rows this file produced
-        try:
-            for item in iter_file(path, max_bytes):
-                outcomes += 1
-                if isinstance(item, RecordError):
-                    where = item.path.relative_to(raw_dir).as_posix() if item.path else rel
-                    error(where, item.error, item.record)
-                    outcomes -= where != rel  # a sidecar's error says nothing about this file
-                    continue
-                try:
-                    row = article_row(item, rel, now)
-                except IngestError as err:
-                    error(rel, err, item.record)
-                    continue
-                kept = articles.get(row["article_id"])
-                if kept is not None:
-                    _fold_copy(kept, row)
-                    result.duplicates += 1
-                    result.duplicate_of[_where(rel, item.record)] = _where(
-                        kept["source_path"], kept["source_record"]
-                    )
-                    continue
-                articles[row["article_id"]] = row
-        except IngestError as err:
-            error(rel, err, err.record)
+    outcomes = 0  # article rows and error rows this file produced
+    try:
+        for item in iter_file(path, max_bytes):
             outcomes += 1
-        except Exception as err:  # a reader bug must not cost the rest of the batch
-            error(rel, IngestError("unreadable", f"{type(err).__name__}: {err}"))
-            outcomes += 1
-        if not outcomes:
-            error(rel, IngestError("no_article_text", "the file holds no records"))
-        if progress:
-            progress(n, len(files))
+            if isinstance(item, RecordError):
+                where = item.path.relative_to(raw_dir).as_posix() if item.path else rel
+                error(where, item.error, item.record)
+                outcomes -= where != rel  # a sidecar's error says nothing about this file
+                continue
+            try:
+                row = article_row(item, rel, now)
+            except IngestError as err:
+                error(rel, err, item.record)
+                continue
+            row["metadata"] = json.dumps(
+                row["metadata"], ensure_ascii=False, sort_keys=True, default=str
+            )
+            out.records.append(row)
+    except IngestError as err:
+        error(rel, err, err.record)
+        outcomes += 1
+    except Exception as err:  # a reader bug must not cost the rest of the batch
+        error(rel, IngestError("unreadable", f"{type(err).__name__}: {err}"))
+        outcomes += 1
+    if not outcomes:
+        error(rel, IngestError("no_article_text", "the file holds no records"))
+    return out
 
+
+def combine(reads: list[FileRead]) -> IngestResult:
+    """Fold exact duplicates into their first copy and mark near-duplicates, over every
+    file's rows in raw/ order: the same reads always give the same tables."""
+    articles: dict[str, dict] = {}
+    errors: list[dict] = []
+    result = IngestResult(articles=pl.DataFrame(), errors=pl.DataFrame())
+    result.files = [r.path for r in reads]
+    for read in reads:
+        errors.extend(read.errors)
+        for record in read.records:
+            row = {
+                **record,
+                "outlets": list(record["outlets"]),
+                "duplicate_sources": list(record["duplicate_sources"]),
+            }
+            kept = articles.get(row["article_id"])
+            if kept is not None:
+                _fold_copy(kept, row)
+                result.duplicates += 1
+                result.duplicate_of[_where(read.path, row["source_record"])] = _where(
+                    kept["source_path"], kept["source_record"]
+                )
+                continue
+            articles[row["article_id"]] = row
     rows = list(articles.values())
     result.near_duplicates = mark_near_duplicates(rows)
-    for row in rows:
-        row["metadata"] = json.dumps(
-            row["metadata"], ensure_ascii=False, sort_keys=True, default=str
-        )
     result.articles = frame_from_rows(Articles, rows)
     result.errors = frame_from_rows(IngestErrors, errors)
     result.non_english = sum(1 for a in rows if a["language"] != "en")

@@ -1,7 +1,31 @@
 """Storage: Parquet files are the source of truth; the DuckDB file is rebuilt from them and
-swapped in atomically, so a reader never sees a half-written warehouse."""
+swapped in atomically, so a reader never sees a half-written warehouse. The state folder keeps
+per-file and per-article results between runs, so a run only does new work.
+
+Layout of a warehouse folder:
+  parquet/<table>/part-0.parquet   the tables (source of truth)
+  eventwire.duckdb                 the serving copy, rebuilt from Parquet and swapped in
+  state/ingest/, state/extract/    results kept between runs (see state.py)
+  state/locks/                     one lock per writing stage
+"""
+
+from pathlib import Path
 
 from pipelines.store.parquet import read_table, table_path, write_table
-from pipelines.store.warehouse import DUCKDB_FILE, build_warehouse, query
+from pipelines.store.warehouse import DUCKDB_FILE, build_warehouse, inspect_warehouse, query
 
-__all__ = ["DUCKDB_FILE", "build_warehouse", "query", "read_table", "table_path", "write_table"]
+
+def state_dir(warehouse_dir: Path | str) -> Path:
+    return Path(warehouse_dir) / "state"
+
+
+__all__ = [
+    "DUCKDB_FILE",
+    "build_warehouse",
+    "inspect_warehouse",
+    "query",
+    "read_table",
+    "state_dir",
+    "table_path",
+    "write_table",
+]

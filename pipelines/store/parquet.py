@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import polars as pl
+
+from pipelines.store.atomic import replace_atomically
 
 PART_NAME = "part-0.parquet"
 
@@ -18,20 +18,15 @@ def table_path(warehouse_dir: Path | str, table: str) -> Path:
 
 
 def write_table(warehouse_dir: Path | str, table: str, df: pl.DataFrame) -> Path:
-    """Write to a temporary file beside the target, fsync, then rename over it: readers see
-    the old file or the new one, never a partial one."""
+    """Write beside the target, fsync, then rename over it: readers see the old file or the
+    new one, never a partial one. Identical content leaves the old file untouched, so an
+    unchanged table keeps its modification time and the DuckDB build can be skipped."""
     path = table_path(warehouse_dir, table)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{table}-", suffix=".parquet.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        df.write_parquet(tmp, compression="zstd", statistics=True)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomically(
+        path,
+        lambda tmp: df.write_parquet(tmp, compression="zstd", statistics=True),
+        keep_if_same=True,
+    )
     return path
 
 

@@ -1,18 +1,29 @@
 """The DuckDB warehouse: built beside the old file from the Parquet tables, then renamed over
-it. An analyst holding the old file open keeps a consistent view and never blocks the build."""
+it. An analyst holding the old file open keeps a consistent view and never blocks the build.
+Builds take turns (a file lock), and a build whose inputs (Parquet files, views, this code)
+are those of the current file is skipped."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandera.polars as pa
 import polars as pl
 
+from pipelines.store.atomic import write_bytes_atomic
+from pipelines.store.integrity import CheckOutcome, check_warehouse
+from pipelines.store.locks import warehouse_lock
 from pipelines.store.parquet import table_path
+from schemas.relations import Reference
 
 DUCKDB_FILE = "eventwire.duckdb"
+BUILD_RECORD = Path("state") / "duckdb-build.json"  # what the current file was built from
 VIEWS_DIR = Path(__file__).parent / "views"
 # Written in the 1.0 storage format so DuckDB 1.x clients (the PyPI CLI, DBeaver) can open it.
 STORAGE_VERSION = "v1.0.0"
@@ -23,11 +34,81 @@ class WarehouseBuild:
     path: Path
     row_counts: dict[str, int]
     views: list[str]
+    rebuilt: bool = True  # False: the inputs had not changed, the file was kept
+    signature: str = field(default="", repr=False)
 
 
-def build_warehouse(warehouse_dir: Path | str, tables: list[str]) -> WarehouseBuild:
+def build_warehouse(
+    warehouse_dir: Path | str,
+    tables: list[str],
+    *,
+    force: bool = False,
+    lock_timeout_s: float | None = None,
+) -> WarehouseBuild:
+    """Rebuild eventwire.duckdb from the Parquet tables unless it was built from exactly
+    these files already (force: rebuild anyway). Raises WarehouseBusy when another build
+    holds the lock longer than lock_timeout_s."""
     warehouse_dir = Path(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with warehouse_lock(warehouse_dir, "duckdb", lock_timeout_s):
+        signature = inputs_signature(warehouse_dir, tables)
+        kept = None if force else _current_build(warehouse_dir, signature)
+        if kept is not None:
+            return kept
+        build = _build(warehouse_dir, tables)
+        build.signature = signature
+        _record_build(warehouse_dir, build)
+        return build
+
+
+def inputs_signature(warehouse_dir: Path, tables: list[str]) -> str:
+    """Identity of everything a build reads. write_table leaves identical content untouched,
+    so an unchanged table keeps its size and modification time (to the nanosecond)."""
+    parts: dict[str, object] = {"storage": STORAGE_VERSION}
+    for table in tables:
+        src = table_path(warehouse_dir, table)
+        st = src.stat() if src.is_file() else None
+        parts[f"table:{table}"] = [st.st_size, st.st_mtime_ns] if st else None
+    for view in sorted(VIEWS_DIR.glob("*.sql")):
+        parts[f"view:{view.name}"] = hashlib.sha256(view.read_bytes()).hexdigest()
+    parts["code"] = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _file_identity(path: Path) -> list[int] | None:
+    if not path.is_file():
+        return None
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _current_build(warehouse_dir: Path, signature: str) -> WarehouseBuild | None:
+    record_path = warehouse_dir / BUILD_RECORD
+    final = warehouse_dir / DUCKDB_FILE
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("signature") != signature or record.get("duckdb") != _file_identity(final):
+        return None
+    return WarehouseBuild(final, record["row_counts"], record["views"], False, signature)
+
+
+def _record_build(warehouse_dir: Path, build: WarehouseBuild) -> None:
+    # Written after the swap: a run killed in between leaves an old record, and the next
+    # run simply builds again.
+    record = {
+        "signature": build.signature,
+        "duckdb": _file_identity(build.path),
+        "row_counts": build.row_counts,
+        "views": build.views,
+    }
+    path = warehouse_dir / BUILD_RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, json.dumps(record, indent=1, sort_keys=True).encode())
+
+
+def _build(warehouse_dir: Path, tables: list[str]) -> WarehouseBuild:
     final = warehouse_dir / DUCKDB_FILE
     tmp = warehouse_dir / f".{DUCKDB_FILE}.building"
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -61,6 +142,27 @@ def build_warehouse(warehouse_dir: Path | str, tables: list[str]) -> WarehouseBu
 def _sql_path(path: Path) -> str:
     # Paths are ours (warehouse folder + fixed name), but quote defensively all the same.
     return str(path).replace("'", "''")
+
+
+@dataclass
+class WarehouseReport:
+    previews: dict[str, pl.DataFrame]  # first rows of each table
+    checks: list[CheckOutcome]  # unique keys, references
+
+
+def inspect_warehouse(
+    warehouse_dir: Path | str,
+    models: Mapping[str, type[pa.DataFrameModel]],
+    references: Sequence[Reference],
+    rows: int = 5,
+) -> WarehouseReport:
+    """Previews and integrity checks of the current file, through one read-only connection."""
+    con = duckdb.connect(str(Path(warehouse_dir) / DUCKDB_FILE), read_only=True)
+    try:
+        heads = {t: con.sql(f'SELECT * FROM "{t}" LIMIT {int(rows)}').pl() for t in models}
+        return WarehouseReport(heads, check_warehouse(con, models, references))
+    finally:
+        con.close()
 
 
 def query(warehouse_dir: Path | str, sql: str) -> pl.DataFrame:

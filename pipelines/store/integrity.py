@@ -1,0 +1,91 @@
+"""Checks on the built warehouse, in SQL: keys are unique and every reference resolves.
+Plain results; the Dagster shell turns them into asset checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pandera.polars as pa
+
+from schemas.relations import Reference, unique_columns
+
+NO_DUPLICATE_KEYS = "no_duplicate_keys"
+REFERENCES_EXIST = "references_exist"
+_EXAMPLES = 5
+
+
+@dataclass
+class CheckOutcome:
+    table: str
+    check: str
+    passed: bool
+    description: str
+    metadata: dict[str, object] = field(default_factory=dict)
+
+
+def check_warehouse(
+    con: duckdb.DuckDBPyConnection,
+    models: Mapping[str, type[pa.DataFrameModel]],
+    references: Sequence[Reference],
+) -> list[CheckOutcome]:
+    outcomes = [_keys(con, table, model) for table, model in models.items()]
+    by_table: dict[str, list[Reference]] = {}
+    for ref in references:
+        if ref.table in models and ref.target in models:
+            by_table.setdefault(ref.table, []).append(ref)
+    outcomes += [_references(con, table, refs) for table, refs in by_table.items()]
+    return [o for o in outcomes if o is not None]
+
+
+def key_check_tables(models: Mapping[str, type[pa.DataFrameModel]]) -> list[str]:
+    return [t for t, m in models.items() if unique_columns(m)]
+
+
+def reference_check_tables(
+    models: Mapping[str, type[pa.DataFrameModel]], references: Sequence[Reference]
+) -> list[str]:
+    return sorted({r.table for r in references if r.table in models and r.target in models})
+
+
+def _keys(con, table: str, model) -> CheckOutcome | None:
+    keys = unique_columns(model)
+    if not keys:
+        return None
+    meta: dict[str, object] = {}
+    problems = []
+    for key in keys:
+        dupes, nulls = con.execute(
+            f'SELECT count(*) - count(DISTINCT "{key}"), count(*) - count("{key}") FROM "{table}"'
+        ).fetchone()
+        meta[f"{key}_duplicates"] = dupes
+        meta[f"{key}_nulls"] = nulls
+        if dupes or nulls:
+            examples = [
+                r[0]
+                for r in con.execute(
+                    f'SELECT "{key}" FROM "{table}" GROUP BY 1 HAVING count(*) > 1 LIMIT {_EXAMPLES}'
+                ).fetchall()
+            ]
+            problems.append(f"{key}: {dupes} duplicates, {nulls} nulls (e.g. {examples})")
+    desc = "; ".join(problems) or f"{', '.join(keys)} unique and present in every row"
+    return CheckOutcome(table, NO_DUPLICATE_KEYS, not problems, desc, meta)
+
+
+def _references(con, table: str, refs: list[Reference]) -> CheckOutcome:
+    meta: dict[str, object] = {}
+    problems = []
+    for ref in refs:
+        missing_sql = (
+            f'SELECT DISTINCT c."{ref.column}" FROM "{ref.table}" c '
+            f'WHERE c."{ref.column}" IS NOT NULL AND NOT EXISTS '
+            f'(SELECT 1 FROM "{ref.target}" p WHERE p."{ref.target_column}" = c."{ref.column}")'
+        )
+        n = con.execute(f"SELECT count(*) FROM ({missing_sql})").fetchone()[0]
+        meta[f"{ref.column}_missing"] = n
+        if n:
+            examples = [r[0] for r in con.execute(f"{missing_sql} LIMIT {_EXAMPLES}").fetchall()]
+            problems.append(f"{ref}: {n} values not found (e.g. {examples})")
+    desc = "; ".join(problems) or "every reference resolves: " + ", ".join(map(str, refs))
+    return CheckOutcome(table, REFERENCES_EXIST, not problems, desc, meta)

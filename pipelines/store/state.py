@@ -1,0 +1,211 @@
+"""Results kept between runs, per key (a raw file, an article), so a run only does new work.
+
+A store is a folder of segments under <warehouse>/state/<name>/. A segment holds an index
+(one row per key, with whatever the caller needs to decide whether the result is still good)
+and one Parquet file per table (rows tagged with their key). A segment counts only once its
+COMPLETE marker exists, and the marker is written last: a run killed while writing leaves a
+segment that is ignored and removed later, never a half-read one. Segments are numbered; for
+a key, the newest segment wins. `compact` writes the live results into one new segment and
+deletes the rest, so the folder does not grow run after run.
+
+Callers hold the store's lock (`with store.locked():`) from `load` to `compact`: a second run
+waits instead of writing segments under a compaction.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.store.atomic import fsync_dir, write_bytes_atomic
+from pipelines.store.locks import file_lock
+
+KEY = "_key"
+INDEX = "index"
+_MARKER = "COMPLETE"
+_SEGMENT = re.compile(r"^seg-(\d{10})-[0-9a-f]{8}$")
+
+
+@dataclass
+class StoredResults:
+    """The newest result per key: `index` has one row per key, `tables` the rows of each."""
+
+    index: pl.DataFrame
+    tables: dict[str, pl.DataFrame]
+    segments: int  # complete segments on disk (more than one: worth compacting)
+
+    def keys(self) -> set[str]:
+        return set(self.index[KEY].to_list())
+
+
+class ResultStore:
+    """Append-only segments of per-key results; see the module docstring."""
+
+    def __init__(
+        self,
+        root: Path | str,
+        index_schema: Mapping[str, pl.DataType],
+        table_schemas: Mapping[str, Mapping[str, pl.DataType]],
+    ):
+        self.root = Path(root)
+        self.index_schema = pl.Schema({KEY: pl.String(), **index_schema})
+        self.table_schemas = {
+            name: pl.Schema({KEY: pl.String(), **schema}) for name, schema in table_schemas.items()
+        }
+
+        self._loaded: StoredResults | None = None
+        self._appended = False
+        self._tidy = False
+
+    def locked(self, timeout_s: float | None = None):
+        """The lock every writer of this store holds, next to the store's folder."""
+        return file_lock(self.root.parent / "locks" / f"{self.root.name}.lock", timeout_s)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load(self) -> StoredResults:
+        """The newest complete result per key. A segment written with other columns (the
+        models changed since) is skipped as a whole: its keys count as never done."""
+        found = self._segment_dirs()
+        segments = [s for s in found if (s / _MARKER).is_file() and self._usable(s)]
+        self._tidy = len(segments) == len(found)
+        self._appended = False
+        self._loaded = self._load(segments)
+        return self._loaded
+
+    def load_index(self) -> pl.DataFrame:
+        """Only the newest index row per key, no tables: a cheap look (for sensors)."""
+        found = self._segment_dirs()
+        index, _ = self._index([s for s in found if (s / _MARKER).is_file() and self._usable(s)])
+        return index
+
+    def current(self) -> StoredResults:
+        """What the last load or compact found (reloaded if segments were appended since)."""
+        if self._loaded is None or self._appended:
+            return self.load()
+        return self._loaded
+
+    def _index(self, segments: list[Path]) -> tuple[pl.DataFrame, dict[str, int]]:
+        """The newest index row per key, and which segment (by position) it comes from."""
+        if not segments:
+            return pl.DataFrame(schema=self.index_schema), {}
+        indexes = [
+            pl.read_parquet(s / f"{INDEX}.parquet").with_columns(pl.lit(i).alias("_seg"))
+            for i, s in enumerate(segments)
+        ]
+        index = pl.concat(indexes)
+        newest = index.group_by(KEY).agg(pl.col("_seg").max())
+        winner = dict(newest.iter_rows())
+        index = index.filter(pl.col("_seg") == pl.col(KEY).replace_strict(winner))
+        return index.drop("_seg"), winner
+
+    def _load(self, segments: list[Path]) -> StoredResults:
+        if not segments:
+            return StoredResults(
+                pl.DataFrame(schema=self.index_schema),
+                {n: pl.DataFrame(schema=s) for n, s in self.table_schemas.items()},
+                0,
+            )
+        index, winner = self._index(segments)
+        tables = {}
+        for name, schema in self.table_schemas.items():
+            parts = [
+                pl.read_parquet(s / f"{name}.parquet").with_columns(pl.lit(i).alias("_seg"))
+                for i, s in enumerate(segments)
+            ]
+            df = pl.concat(parts)
+            if df.height:
+                df = df.filter(
+                    pl.col("_seg") == pl.col(KEY).replace_strict(winner, default=-1)
+                ).drop("_seg")
+            else:
+                df = pl.DataFrame(schema=schema)
+            tables[name] = df
+        return StoredResults(index, tables, len(segments))
+
+    def _segment_dirs(self) -> list[Path]:
+        """Segment folders, complete or not, oldest first."""
+        if not self.root.is_dir():
+            return []
+        return sorted((p for p in self.root.iterdir() if _SEGMENT.match(p.name)), key=_seq)
+
+    def _usable(self, segment: Path) -> bool:
+        try:
+            if pl.read_parquet_schema(segment / f"{INDEX}.parquet") != self.index_schema:
+                return False
+            return all(
+                pl.read_parquet_schema(segment / f"{name}.parquet") == schema
+                for name, schema in self.table_schemas.items()
+            )
+        except (OSError, pl.exceptions.ComputeError):
+            return False
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def append(self, index: pl.DataFrame, tables: Mapping[str, pl.DataFrame]) -> Path:
+        """Write one segment: the given results replace older ones for the same keys."""
+        self._appended = True
+        return self._write_segment(self._next_seq(), index, tables)
+
+    def compact(self, keep: Iterable[str] | None = None) -> bool:
+        """Rewrite the newest result of each key in `keep` (all keys when None) into one
+        segment, then delete every other segment and anything a killed run left behind.
+        Returns False when there was nothing to do (one tidy segment of exactly those keys)."""
+        loaded = self._loaded
+        unchanged = loaded is not None and not self._appended and self._tidy
+        if unchanged and loaded.segments <= 1 and (keep is None or set(keep) == loaded.keys()):
+            return False
+        current = self.load()
+        keep_set = current.keys() if keep is None else set(keep)
+        if current.segments == 1 and self._tidy and keep_set == current.keys():
+            return False
+        index = current.index.filter(pl.col(KEY).is_in(keep_set))
+        tables = {n: df.filter(pl.col(KEY).is_in(keep_set)) for n, df in current.tables.items()}
+        newest = self._write_segment(self._next_seq(), index, tables)
+        for path in self._segment_dirs():
+            if path != newest:
+                shutil.rmtree(path, ignore_errors=True)
+        fsync_dir(self.root)
+        self._loaded = StoredResults(index, tables, 1)
+        self._appended, self._tidy = False, True
+        return True
+
+    def _next_seq(self) -> int:
+        return max((_seq(p) for p in self._segment_dirs()), default=0) + 1
+
+    def _write_segment(
+        self, seq: int, index: pl.DataFrame, tables: Mapping[str, pl.DataFrame]
+    ) -> Path:
+        path = self.root / f"seg-{seq:010d}-{uuid.uuid4().hex[:8]}"
+        path.mkdir(parents=True)
+        _write(
+            path / f"{INDEX}.parquet", index.select(self.index_schema.names()), self.index_schema
+        )
+        for name, schema in self.table_schemas.items():
+            df = tables.get(name)
+            df = pl.DataFrame(schema=schema) if df is None else df.select(schema.names())
+            _write(path / f"{name}.parquet", df, schema)
+        fsync_dir(path)
+        write_bytes_atomic(path / _MARKER, b"")
+        fsync_dir(self.root)
+        return path
+
+
+def _seq(path: Path) -> int:
+    match = _SEGMENT.match(path.name)
+    return int(match.group(1)) if match else 0
+
+
+def _write(path: Path, df: pl.DataFrame, schema: pl.Schema) -> None:
+    if df.schema != schema:
+        raise ValueError(f"{path.name}: columns {dict(df.schema)} are not {dict(schema)}")
+    df.write_parquet(path, compression="zstd", statistics=False)
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())

@@ -1,0 +1,225 @@
+"""Incremental and idempotent runs: an unchanged raw/ does no work, a changed file or lexicon
+re-processes what it affects, and every result equals a cold run over the same raw/."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.extract.incremental import EXTRACT_LEXICONS
+from pipelines.ingest.batch import list_raw_files
+from pipelines.store import DUCKDB_FILE, table_path
+from pipelines.store.timeline_chart import CHART_FILE
+from schemas import TABLES
+from tests.conftest import RAW, materialize_all
+
+# The shipped raw/ folder: every file is read into an article, and every article extracted.
+N_FILES = len(list_raw_files(RAW))
+N_ARTICLES = N_FILES + 1  # the JSONL dump holds two
+
+# Columns that record when a run happened, not what it found.
+RUN_TIME_COLUMNS = {"articles": ["ingested_at"], "ingest_errors": ["seen_at"]}
+
+
+def run_meta(result) -> dict[str, dict]:
+    """Materialization metadata by asset name (last path part; warehouse/x as x@warehouse)."""
+    out = {}
+    for node in ("raw_articles", "extracted_tables", "duckdb_warehouse"):
+        for mat in result.asset_materializations_for_node(node):
+            path = mat.asset_key.path
+            name = path[-1] if len(path) == 1 else f"{path[-1]}@{path[0]}"
+            out[name] = {k: v.value for k, v in mat.metadata.items()}
+    return out
+
+
+def read_tables(warehouse: Path) -> dict[str, pl.DataFrame]:
+    return {t: pl.read_parquet(table_path(warehouse, t)) for t in TABLES}
+
+
+def without_run_times(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    return {t: df.drop(RUN_TIME_COLUMNS.get(t, [])) for t, df in tables.items()}
+
+
+def assert_same_tables(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -> None:
+    a, b = without_run_times(a), without_run_times(b)
+    for table in TABLES:
+        assert a[table].equals(b[table]), table
+
+
+def file_identities(warehouse: Path) -> dict[str, tuple]:
+    paths = [table_path(warehouse, t) for t in TABLES] + [warehouse / DUCKDB_FILE]
+    paths.append(warehouse / CHART_FILE)
+    return {
+        p.name if p.suffix in (".duckdb", ".png") else p.parent.name: (
+            p.stat().st_ino,
+            p.stat().st_mtime_ns,
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in paths
+    }
+
+
+def copy_raw(dest: Path) -> Path:
+    shutil.copytree(RAW, dest)  # copy2 keeps the old modification times
+    return dest
+
+
+@pytest.fixture(scope="module")
+def twice(tmp_path_factory):
+    """raw/ materialized twice into the same warehouse."""
+    raw = copy_raw(tmp_path_factory.mktemp("inc") / "raw")
+    warehouse = tmp_path_factory.mktemp("inc-wh")
+    first = materialize_all(raw, warehouse)
+    assert first.success
+    before = file_identities(warehouse)
+    tables_before = read_tables(warehouse)
+    second = materialize_all(raw, warehouse)
+    assert second.success
+    return raw, warehouse, first, second, before, tables_before
+
+
+def test_unchanged_raw_reads_and_parses_nothing_and_keeps_every_file(twice):
+    _, warehouse, first, second, before, tables_before = twice
+    m1, m2 = run_meta(first), run_meta(second)
+    assert m1["articles"]["files_read_this_run"] == N_FILES
+    assert m1["events"]["articles_parsed"] == N_ARTICLES
+    assert m2["articles"]["files_read_this_run"] == 0
+    assert m2["articles"]["files_unchanged"] == N_FILES
+    assert m2["events"]["articles_parsed"] == 0
+    assert m2["events"]["articles_reused"] == N_ARTICLES
+    assert m1["events@warehouse"]["rebuilt"] is True
+    assert m2["events@warehouse"]["rebuilt"] is False
+    # Not one byte rewritten: same inode, same mtime, same content for every file.
+    assert file_identities(warehouse) == before
+    # Identical tables, ingested_at included (it is the first time an article was read).
+    after = read_tables(warehouse)
+    for table in TABLES:
+        assert after[table].equals(tables_before[table]), table
+
+
+def test_rerunning_never_duplicates_rows(twice):
+    _, warehouse, *_ = twice
+    tables = read_tables(warehouse)
+    keys = {
+        "articles": "article_id",
+        "events": "event_id",
+        "claims": "claim_id",
+        "quantities": "quantity_id",
+        "actors": "actor_id",
+    }
+    for table, key in keys.items():
+        assert tables[table].height > 0
+        assert tables[table][key].n_unique() == tables[table].height, table
+
+
+def test_changed_added_and_removed_files_are_all_that_is_redone(twice, tmp_path):
+    raw, warehouse, *_ = twice
+    work = tmp_path / "raw"
+    shutil.copytree(raw, work)
+    shutil.copytree(warehouse, tmp_path / "wh")
+    wh = tmp_path / "wh"
+    edited = work / "wire" / "santiago-pension-protest.txt"
+    edited.write_text(
+        edited.read_text(encoding="utf-8")
+        + "\nPolice arrested 12 protesters in Valparaíso on Friday, officials said.\n",
+        encoding="utf-8",
+    )
+    (work / "wire" / "greece-turkey-naval-standoff.txt").unlink()
+    (work / "wire" / "greece-turkey-naval-standoff.meta.json").unlink()
+    gold = RAW.parent / "tests" / "gold" / "texts"
+    shutil.copy(gold / "india-pakistan-loc-clash-poonch.txt", work / "new.txt")
+    shutil.copy(gold / "india-pakistan-loc-clash-poonch.meta.json", work / "new.meta.json")
+
+    result = materialize_all(work, wh)
+    assert result.success
+    meta = run_meta(result)
+    assert meta["articles"]["files_read_this_run"] == 2  # the edited file and the new one
+    assert meta["articles"]["files_unchanged"] == N_FILES - 2  # one edited, one removed
+    assert meta["events"]["articles_parsed"] == 2
+    assert meta["events"]["articles_reused"] == N_ARTICLES - 2
+    assert meta["events"]["articles_dropped"] == 2  # the removed one, the edit's old text
+    assert meta["events@warehouse"]["rebuilt"] is True
+
+    cold = materialize_all(work, tmp_path / "cold")
+    assert cold.success
+    assert_same_tables(read_tables(wh), read_tables(tmp_path / "cold"))
+    articles = read_tables(wh)["articles"]
+    assert any("Valparaíso on Friday" in t for t in articles["text"])
+    assert "wire/greece-turkey-naval-standoff.txt" not in articles["source_path"].to_list()
+    assert "new.txt" in articles["source_path"].to_list()
+
+
+def test_an_extraction_lexicon_change_reparses_without_rereading(twice, tmp_path, monkeypatch):
+    raw, warehouse, *_ = twice
+    shutil.copytree(warehouse, tmp_path / "wh")
+    lexicons = tmp_path / "lexicons"
+    lexicons.mkdir()
+    src = Path(__file__).resolve().parent.parent / "pipelines" / "lexicons" / "triggers.yaml"
+    (lexicons / "triggers.yaml").write_text(
+        src.read_text(encoding="utf-8") + "\n# an analyst's edit\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("EVENTWIRE_LEXICON_DIR", str(lexicons))
+    result = materialize_all(raw, tmp_path / "wh")
+    assert result.success
+    meta = run_meta(result)
+    assert meta["articles"]["files_read_this_run"] == 0
+    assert meta["events"]["articles_parsed"] == N_ARTICLES
+
+
+def test_a_reader_change_rereads_without_reparsing(twice, tmp_path, monkeypatch):
+    raw, warehouse, *_ = twice
+    shutil.copytree(warehouse, tmp_path / "wh")
+    lexicons = tmp_path / "lexicons"
+    lexicons.mkdir()
+    src = Path(__file__).resolve().parent.parent / "pipelines" / "lexicons" / "boilerplate.yaml"
+    (lexicons / "boilerplate.yaml").write_text(
+        src.read_text(encoding="utf-8") + "\n# an analyst's edit\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("EVENTWIRE_LEXICON_DIR", str(lexicons))
+    result = materialize_all(raw, tmp_path / "wh")
+    assert result.success
+    meta = run_meta(result)
+    assert meta["articles"]["files_read_this_run"] == N_FILES
+    assert meta["events"]["articles_parsed"] == 0  # same texts: nothing to parse again
+    assert meta["events@warehouse"]["rebuilt"] is False
+
+
+def test_every_lexicon_the_rules_load_is_in_the_fingerprint():
+    root = Path(__file__).resolve().parent.parent / "pipelines"
+    for package, listed in (("extract", set(EXTRACT_LEXICONS)), ("ingest", {"boilerplate.yaml"})):
+        loaded = set()
+        for source in (root / package).glob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            loaded |= set(_quoted_after(text, 'load_data_file("'))
+        assert loaded, package
+        assert loaded <= listed, (package, loaded - listed)
+
+
+def _quoted_after(text: str, prefix: str) -> list[str]:
+    names = []
+    start = text.find(prefix)
+    while start != -1:
+        start += len(prefix)
+        names.append(text[start : text.index('"', start)])
+        start = text.find(prefix, start)
+    return names
+
+
+def test_touched_but_unchanged_files_are_not_read_again(twice, tmp_path):
+    raw, warehouse, *_ = twice
+    work = tmp_path / "raw"
+    shutil.copytree(raw, work)
+    shutil.copytree(warehouse, tmp_path / "wh")
+    for path in work.rglob("*"):
+        if path.is_file():
+            os.utime(path)  # new modification time, same bytes
+    result = materialize_all(work, tmp_path / "wh")
+    assert result.success
+    meta = run_meta(result)
+    assert meta["articles"]["files_read_this_run"] == 0
+    assert meta["events"]["articles_parsed"] == 0
