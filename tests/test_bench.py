@@ -29,6 +29,7 @@ KEYS = [
 def smoke(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bench")
     argv = ["--n", "20", "--sizes", "10,20", "--workers", "1", "--workdir", str(tmp / "work")]
+    argv += ["--quiet-wait", "0"]  # a test never waits for the machine
     argv += ["--out", str(tmp / "bench.json"), "--markdown", str(tmp / "bench.md")]
     printed = []
     code = main(argv, print_=printed.append)

@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None, print_: Callable[[str], None] = print) -
     p.add_argument("--model", help="spaCy model ($EVENTWIRE_SPACY_MODEL)")
     p.add_argument("--seed", type=int, help="corpus seed (the default keeps figures comparable)")
     p.add_argument("--repeat", type=int, help="alternate bare parse and extraction this many times")
+    p.add_argument(
+        "--quiet-wait",
+        type=float,
+        help="before each measurement, wait up to this many seconds for other processes to go "
+        "quiet (default 300; 0 = never wait)",
+    )
     p.add_argument("--out", type=Path, help="write the JSON report here")
     p.add_argument("--markdown", type=Path, help="also write the report as Markdown here")
     p.add_argument("--workdir", type=Path, help="work here instead of a temporary folder")
@@ -57,6 +63,7 @@ def main(argv: list[str] | None = None, print_: Callable[[str], None] = print) -
         model=args.model,
         seed=args.seed,
         repeat=args.repeat,
+        quiet_wait=args.quiet_wait,
         workdir=args.workdir,
         keep=args.keep or None,
     )

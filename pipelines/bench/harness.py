@@ -29,7 +29,7 @@ from typing import Any
 import polars as pl
 
 from pipelines.bench.corpus import DEFAULT_SEED, write_corpus
-from pipelines.bench.measure import ChildRun, CpuClock, Span, run_child
+from pipelines.bench.measure import ChildRun, CpuClock, Span, run_child, wait_for_quiet
 
 REPO = Path(__file__).resolve().parents[2]
 Log = Callable[[str], None]
@@ -59,6 +59,9 @@ class BenchConfig:
     model: str = ""  # empty: the pipeline's default model
     seed: int = DEFAULT_SEED
     repeat: int = 1  # bare parse and extraction alternate this many times; the best counts
+    # Before each measurement, wait up to this many seconds for other processes to go quiet:
+    # on a shared machine, someone else's test run halves what we can measure.
+    quiet_wait: float = 300.0
     workdir: Path | None = None  # default: a new temporary folder, removed afterwards
     keep: bool = False
 
@@ -112,11 +115,15 @@ def _run(cfg: BenchConfig, sizes: list[int], work: Path, log: Log) -> dict[str, 
     workers = resolve_workers(cfg.workers, corpus.words)
     log(f"{corpus.words:,} words in {corpus.files} files ({gen_s:.1f} s); {workers} worker(s)")
 
-    inproc = _in_process(cfg, raw, work / "warehouse-inprocess", workers, corpus.articles, log)
+    waits: list[float] = []
+    inproc = _in_process(
+        cfg, raw, work / "warehouse-inprocess", workers, corpus.articles, log, waits
+    )
     words = inproc["words"]
 
     env = _child_env(cfg, workers)
     log("timing Python and Dagster start-up (import pipelines.definitions)")
+    _quiet(cfg, log, waits)
     startup = run_child(
         [sys.executable, "-c", "import pipelines.definitions"],
         env=env | {"DAGSTER_HOME": str(work / "dagster-startup")},
@@ -129,14 +136,17 @@ def _run(cfg: BenchConfig, sizes: list[int], work: Path, log: Log) -> dict[str, 
     home = work / "dagster-home"
     warehouse = work / "warehouse"
     log(f"3/6 cold run: eventwire run over {cfg.n} articles")
+    _quiet(cfg, log, waits)
     cold = _eventwire_run(raw, warehouse, home, env, work, "cold")
     log(f"    {_describe_run(cold)}")
     log("4/6 no-op run: the same again, nothing new")
+    _quiet(cfg, log, waits)
     noop = _eventwire_run(raw, warehouse, home, env, work, "noop")
     log(f"    {_describe_run(noop)}")
     added = max(1, round(cfg.n / 100))
     write_corpus(raw, added, start=cfg.n, seed=cfg.seed, batch="added")
     log(f"5/6 incremental run: {added} new articles (1%)")
+    _quiet(cfg, log, waits)
     incr = _eventwire_run(raw, warehouse, home, env, work, "incremental")
     log(f"    {_describe_run(incr)}")
 
@@ -149,6 +159,7 @@ def _run(cfg: BenchConfig, sizes: list[int], work: Path, log: Log) -> dict[str, 
             log(f"6/6 memory: cold run over {size} articles")
             size_raw = work / f"raw-{size}"
             write_corpus(size_raw, size, seed=cfg.seed)
+            _quiet(cfg, log, waits)
             run = _eventwire_run(
                 size_raw,
                 work / f"warehouse-{size}",
@@ -170,12 +181,19 @@ def _run(cfg: BenchConfig, sizes: list[int], work: Path, log: Log) -> dict[str, 
         "generate_seconds": round(gen_s, 2),
         "added_articles": added,
         "rows": inproc["rows"],
+        "quiet_waits_seconds": waits,
     }
     return _report(cfg, sizes, workers, corpus_info, inproc, runs, memory)
 
 
 def _in_process(
-    cfg: BenchConfig, raw: Path, warehouse: Path, workers: int, expected: int, log: Log
+    cfg: BenchConfig,
+    raw: Path,
+    warehouse: Path,
+    workers: int,
+    expected: int,
+    log: Log,
+    waits: list[float],
 ) -> dict[str, Any]:
     """Stages 1 and 2, and the stage breakdown, on the plain-Python functions the assets call."""
     from pipelines.extract import ArticleInput, extract_articles
@@ -226,12 +244,14 @@ def _in_process(
     for round_ in range(cfg.repeat):
         suffix = f" (round {round_ + 1} of {cfg.repeat})" if cfg.repeat > 1 else ""
         log(f"1/6 bare nlp.pipe over {len(texts)} texts{suffix}")
+        _quiet(cfg, log, waits)
         clock = CpuClock.now()
         for _doc in parse(texts, model=cfg.model, n_process=workers, batch_size=cfg.batch_size):
             pass
         bare.append(CpuClock.now().since(clock))
         log(f"    {_describe(bare[-1], words)}")
         log(f"2/6 extraction over the same texts{suffix}")
+        _quiet(cfg, log, waits)
         result = None
         gc.collect()
         clock = CpuClock.now()
@@ -279,6 +299,15 @@ def _in_process(
         "model_load": t["model_load"],
         "rows": rows,
     }
+
+
+def _quiet(cfg: BenchConfig, log: Log, waits: list[float]) -> None:
+    waited, quiet = wait_for_quiet(cfg.quiet_wait)
+    waits.append(round(waited, 1))
+    if cfg.quiet_wait > 0 and not quiet:
+        log(f"    other processes still busy after {waited:.0f} s; measuring anyway")
+    elif waited > 10:
+        log(f"    waited {waited:.0f} s for other processes to go quiet")
 
 
 def _describe(span: Span, words: int) -> str:
@@ -339,6 +368,7 @@ def _child_figures(run: ChildRun) -> dict[str, Any]:
         "largest_process_rss_mb": round(run.largest_process_rss_mb),
         "peak_processes": run.peak_processes,
         "others_busy": _r(run.others_busy, 2),
+        "at_peak": run.at_peak,
     }
 
 
@@ -435,6 +465,11 @@ def _report(
     key["peak_rss_growth"] = round(last / first, 3) if first and last and len(memory) > 1 else None
     key["workers"] = workers
     key["cores_busy_extract"] = round(extract.busy, 2)
+    # The same ratios in CPU seconds: much steadier when other work shares the machine, but
+    # blind to lost parallelism (a worker idling while the main process runs the rules).
+    bare_cpu, extract_cpu = bare.busy * bare.wall, extract.busy * extract.wall
+    key["ratio_extract_cpu"] = round(bare_cpu / extract_cpu, 3) if extract_cpu else None
+    key["ratio_e2e_cpu"] = round(bare_cpu / cold.cpu_seconds, 3) if cold.cpu_seconds else None
 
     cores = os.cpu_count() or 1
     values = dict(key, peak_rss_mb_largest=last)
@@ -461,6 +496,7 @@ def _report(
             "model": cfg.model,
             "seed": cfg.seed,
             "repeat": cfg.repeat,
+            "quiet_wait": cfg.quiet_wait,
         },
         "machine": machine(),
         "corpus": corpus,
@@ -468,12 +504,14 @@ def _report(
             "bare_parse": stage(
                 bare_s,
                 cores_busy=round(bare.busy, 2),
+                cpu_seconds=round(bare.busy * bare.wall, 2),
                 others_busy=_r(bare.others, 2),
                 all_seconds=[round(x, 2) for x in inproc["bare_all"]],
             ),
             "extract": stage(
                 extract_s,
                 cores_busy=round(extract.busy, 2),
+                cpu_seconds=round(extract.busy * extract.wall, 2),
                 others_busy=_r(extract.others, 2),
                 all_seconds=[round(x, 2) for x in inproc["extract_all"]],
             ),

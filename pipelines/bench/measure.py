@@ -35,6 +35,7 @@ class ChildRun:
     peak_pss_mb: float | None  # peak of the tree's summed PSS (None without smaps_rollup)
     largest_process_rss_mb: float  # exact peak RSS of the largest single process (wait4)
     peak_processes: int  # most processes seen in the tree at once
+    at_peak: list[dict[str, object]]  # each process's RSS (and PSS) when the sum peaked
     others_busy: float | None  # cores other processes on the machine kept busy meanwhile
     stdout: Path
     stderr: Path
@@ -130,6 +131,7 @@ class TreeSampler(threading.Thread):
         self.peak_rss_kb = 0
         self.peak_pss_kb = 0
         self.peak_processes = 0
+        self.at_peak: list[dict[str, object]] = []  # per process, in the sample with peak RSS
         self.has_pss = (PROC / "self" / "smaps_rollup").is_file()
         self._stop_event = threading.Event()
 
@@ -140,14 +142,36 @@ class TreeSampler(threading.Thread):
 
     def sample(self) -> None:
         pids = process_tree(self.root)
-        rss = pss = 0
+        per_pid = {}
         for pid in pids:
-            rss += _kb(PROC / str(pid) / "status", "VmRSS:") or 0
-            if self.has_pss:
-                pss += _kb(PROC / str(pid) / "smaps_rollup", "Pss:") or 0
+            rss = _kb(PROC / str(pid) / "status", "VmRSS:") or 0
+            pss = (_kb(PROC / str(pid) / "smaps_rollup", "Pss:") or 0) if self.has_pss else 0
+            per_pid[pid] = (rss, pss)
+        rss = sum(r for r, _ in per_pid.values())
+        if rss > self.peak_rss_kb:
+            self.at_peak = [self._describe(pid, r, p) for pid, (r, p) in per_pid.items()]
         self.peak_rss_kb = max(self.peak_rss_kb, rss)
-        self.peak_pss_kb = max(self.peak_pss_kb, pss)
+        self.peak_pss_kb = max(self.peak_pss_kb, sum(p for _, p in per_pid.values()))
         self.peak_processes = max(self.peak_processes, len(pids))
+
+    def _describe(self, pid: int, rss_kb: int, pss_kb: int) -> dict[str, object]:
+        if pid == self.root:
+            what = "main"
+        else:
+            try:
+                argv = (PROC / str(pid) / "cmdline").read_bytes().split(b"\0")
+                root_argv = (PROC / str(self.root) / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                argv, root_argv = [], None
+            # A forked worker keeps its parent's command line; helpers have their own.
+            if argv == root_argv:
+                what = "worker"
+            else:
+                what = " ".join(Path(a.decode(errors="replace")).name for a in argv[:2] if a)
+        out: dict[str, object] = {"process": what or "?", "rss_mb": round(rss_kb / 1024)}
+        if self.has_pss:
+            out["pss_mb"] = round(pss_kb / 1024)
+        return out
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -191,6 +215,7 @@ def run_child(
         peak_pss_mb=sampler.peak_pss_kb / 1024 if sampler and sampler.has_pss else None,
         largest_process_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
         peak_processes=sampler.peak_processes if sampler else 1,
+        at_peak=sampler.at_peak if sampler else [],
         others_busy=(
             max(0.0, machine_end - machine_start - cpu) / seconds
             if machine_start is not None and machine_end is not None
@@ -199,3 +224,23 @@ def run_child(
         stdout=out_path,
         stderr=err_path,
     )
+
+
+def wait_for_quiet(
+    max_wait: float, *, threshold: float = 0.25, window: float = 2.0, calm_windows: int = 3
+) -> tuple[float, bool]:
+    """Wait until the machine has been quiet (under `threshold` cores busy) for `calm_windows`
+    windows in a row, or `max_wait` seconds have passed. Call it while we are idle ourselves:
+    whatever runs then is other people's work. Returns (seconds waited, whether it is quiet)."""
+    start = time.perf_counter()
+    if max_wait <= 0 or machine_cpu_seconds() is None:
+        return 0.0, False
+    calm = 0
+    while calm < calm_windows and time.perf_counter() - start < max_wait:
+        before = machine_cpu_seconds()
+        time.sleep(window)
+        after = machine_cpu_seconds()
+        if before is None or after is None:
+            break
+        calm = calm + 1 if (after - before) / window < threshold else 0
+    return time.perf_counter() - start, calm >= calm_windows

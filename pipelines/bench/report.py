@@ -30,6 +30,7 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
         return [
             label,
             _f(st["seconds"], ",.1f"),
+            _f(st.get("cpu_seconds"), ",.1f"),
             _f(st.get("words_per_s")),
             versus,
             _f(st["cores_busy"], ".2f"),
@@ -43,6 +44,7 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
         [
             "1 bare nlp.pipe (the floor)",
             _f(s["bare_parse"]["seconds"], ",.1f"),
+            _f(s["bare_parse"].get("cpu_seconds"), ",.1f"),
             _f(s["bare_parse"]["words_per_s"]),
             "1.00 of bare",
             _f(s["bare_parse"]["cores_busy"], ".2f"),
@@ -53,6 +55,7 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
         [
             "2 extraction (parse + rules)",
             _f(s["extract"]["seconds"], ",.1f"),
+            _f(s["extract"].get("cpu_seconds"), ",.1f"),
             _f(s["extract"]["words_per_s"]),
             f"{k['ratio_extract']:.2f} of bare",
             _f(s["extract"]["cores_busy"], ".2f"),
@@ -82,6 +85,7 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
 _HEADER = [
     "measure",
     "seconds",
+    "CPU seconds",
     "words/s",
     "relative",
     "cores busy",
@@ -110,6 +114,21 @@ def _disturbance_note(report: dict[str, Any]) -> str | None:
     )
 
 
+def peak_processes_line(m: dict[str, Any]) -> str:
+    """'main 700/520, worker 610/430, worker 300/140, 4 helpers 60/20' (RSS/PSS MB at peak)."""
+    parts, helpers = [], {"n": 0, "rss_mb": 0, "pss_mb": 0}
+    for proc in sorted(m.get("at_peak", []), key=lambda p: (p["process"] != "main", -p["rss_mb"])):
+        if proc["process"] in ("main", "worker"):
+            parts.append(f"{proc['process']} {proc['rss_mb']}/{proc.get('pss_mb', '-')}")
+        else:
+            helpers["n"] += 1
+            helpers["rss_mb"] += proc["rss_mb"]
+            helpers["pss_mb"] += proc.get("pss_mb", 0)
+    if helpers["n"]:
+        parts.append(f"{helpers['n']} helpers {helpers['rss_mb']}/{helpers['pss_mb']}")
+    return ", ".join(parts)
+
+
 def render_text(report: dict[str, Any]) -> str:
     c, m, corpus = report["config"], report["machine"], report["corpus"]
     out = [
@@ -128,6 +147,8 @@ def render_text(report: dict[str, Any]) -> str:
                 for i, cell in enumerate(r)
             )
         )
+    out += ["", "processes at the peak of each cold run, RSS/PSS MB:"]
+    out += [f"  {m['articles']:>7,} articles: {peak_processes_line(m)}" for m in report["memory"]]
     out += ["", f"stage breakdown ({corpus['articles']:,} articles, in-process):"]
     b = report["breakdown"]
     cold = b["cold_run"]
@@ -166,6 +187,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         "|" + "---|" + "---:|" * (len(_HEADER) - 1),
     ]
     out += ["| " + " | ".join(r) + " |" for r in _rows(report)]
+    out += ["", "Processes at the peak of each cold run, RSS/PSS MB:", ""]
+    out += [f"- {m['articles']:,} articles: {peak_processes_line(m)}" for m in report["memory"]]
     b = report["breakdown"]
     cold = b["cold_run"]
     out += ["", "| stage | seconds | share of the cold run |", "|---|---:|---:|"]
