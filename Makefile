@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: setup run test ui lint lock clean eval
+.PHONY: setup run test ui lint lock clean eval bench
 
 setup: $(STAMP)
 
@@ -48,3 +48,12 @@ clean:
 # Score extraction against the hand annotations in tests/gold (train, test and seed splits).
 eval: setup
 	$(VENV)/bin/python -m pipelines.evaluate --gold tests/gold --out warehouse/eval.json
+
+# Benchmark (docs/benchmarks.md): N generated articles, then memory at SIZES (default N, 2N, 4N).
+# Not a test, and long: about 40 minutes at N=1000 on 2 cores, hours at the default N=5000.
+N ?= 5000
+SIZES ?=
+BENCH_OUT ?= warehouse/bench.json
+bench: setup
+	$(PY) -m pipelines.bench --n $(N) $(if $(SIZES),--sizes $(SIZES)) \
+	  --out $(BENCH_OUT) --markdown $(basename $(BENCH_OUT)).md
