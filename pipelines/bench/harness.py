@@ -7,7 +7,7 @@ One run measures, on the same generated corpus and with the same worker count:
   4. the same run again with nothing new (the no-op);
   5. a run after adding 1% new articles;
   6. peak memory of a cold run at several corpus sizes;
-and a stage breakdown (ingest, parse, rules, validation, Parquet, DuckDB) timed in-process on
+and a stage breakdown (ingest, parse, rules, link, validation, Parquet, DuckDB) timed in-process on
 the plain-Python functions the Dagster assets call.
 """
 
@@ -199,6 +199,7 @@ def _in_process(
     from pipelines.extract import ArticleInput, extract_articles
     from pipelines.extract.nlp import load_nlp, parse
     from pipelines.ingest import read_raw_folder
+    from pipelines.link import cluster_claims, cluster_events
     from pipelines.store import build_warehouse, write_table
     from schemas import TABLES, Articles, IngestErrors, validate_table
 
@@ -273,7 +274,13 @@ def _in_process(
         "actors": result.actors,
     }
     clock = CpuClock.now()
-    for name in ("events", "claims", "quantities", "actors"):
+    tables["claims"], tables["claim_clusters"] = cluster_claims(result.claims, articles)
+    tables["events"], tables["event_clusters"] = cluster_events(
+        result.events, tables["claims"], articles
+    )
+    t["link"] = CpuClock.now().since(clock).wall
+    clock = CpuClock.now()
+    for name in ("events", "claims", "quantities", "actors", "event_clusters", "claim_clusters"):
         tables[name] = validate_table(name, TABLES[name], tables[name])
     validation += CpuClock.now().since(clock).wall
     clock = CpuClock.now()
@@ -294,6 +301,7 @@ def _in_process(
         "extract_all": [sp.wall for sp in extract],
         "ingest": t["ingest"],
         "validation": validation,
+        "link": t["link"],
         "parquet": t["parquet"],
         "duckdb": t["duckdb"],
         "model_load": t["model_load"],
@@ -443,6 +451,7 @@ def _report(
         "validation": inproc["validation"],
         "parse": bare_s,
         "rules": extract_s - bare_s,
+        "link": inproc["link"],
         "parquet": inproc["parquet"],
         "duckdb": inproc["duckdb"],
     }
