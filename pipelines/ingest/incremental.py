@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,11 +26,13 @@ from pipelines.ingest.batch import (
     DEFAULT_MAX_BYTES,
     FileRead,
     IngestResult,
+    NearDuplicateMemo,
     combine,
     list_raw_files,
     read_file,
 )
 from pipelines.ingest.readers import sidecar_path
+from pipelines.store.atomic import write_bytes_atomic
 from pipelines.store.state import KEY, ResultStore
 from schemas import Articles, IngestErrors, polars_schema
 
@@ -38,6 +41,7 @@ Progress = Callable[[int, int], None]
 # tick (coarse mtimes on some file systems): its stat is not trusted, its bytes are hashed.
 RACY_NS = 2_000_000_000
 CHECKPOINT_FILES = 200  # files read between two saves of the state
+NEAR_DUPLICATE_MEMO = Path("ingest") / "near-duplicates.json"  # inside the state folder
 
 INDEX_SCHEMA = {
     "size": pl.Int64(),
@@ -163,7 +167,26 @@ def read_raw_incremental(
         if fresh:
             _save(store, fresh, fp)
         store.compact(keep=[r.path for r in reads])
-    return IncrementalIngest(combine(reads), files_read=len(files) - reused, files_reused=reused)
+        memo_path = Path(state_dir) / NEAR_DUPLICATE_MEMO
+        memo = _load_memo(memo_path)
+        before = memo.key
+        result = combine(reads, memo)
+        if memo.key != before:
+            write_bytes_atomic(
+                memo_path,
+                json.dumps(
+                    {"key": memo.key, "earliest_of": sorted(memo.earliest_of.items())}
+                ).encode(),
+            )
+    return IncrementalIngest(result, files_read=len(files) - reused, files_reused=reused)
+
+
+def _load_memo(path: Path) -> NearDuplicateMemo:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return NearDuplicateMemo(data["key"], {int(i): int(j) for i, j in data["earliest_of"]})
+    except (OSError, ValueError, KeyError, TypeError):
+        return NearDuplicateMemo()
 
 
 def _same_stat(kept: dict, stat: FileStat) -> bool:

@@ -3,7 +3,7 @@ swapped in atomically, so a reader never sees a half-written warehouse. The stat
 per-file and per-article results between runs, so a run only does new work.
 
 Layout of a warehouse folder:
-  parquet/<table>/part-0.parquet   the tables (source of truth)
+  parquet/<table>/part-0.parquet   the tables (source of truth; or at an object-store URL)
   eventwire.duckdb                 the serving copy, rebuilt from Parquet and swapped in
   state/ingest/, state/extract/    results kept between runs (see state.py)
   state/locks/                     one lock per writing stage
@@ -11,7 +11,7 @@ Layout of a warehouse folder:
 
 from pathlib import Path
 
-from pipelines.store.parquet import read_table, table_path, write_table
+from pipelines.store.parquet import TableFiles, read_table, table_path, write_table
 from pipelines.store.warehouse import DUCKDB_FILE, build_warehouse, inspect_warehouse, query
 
 
@@ -21,6 +21,7 @@ def state_dir(warehouse_dir: Path | str) -> Path:
 
 __all__ = [
     "DUCKDB_FILE",
+    "TableFiles",
     "build_warehouse",
     "inspect_warehouse",
     "query",

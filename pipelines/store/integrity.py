@@ -58,7 +58,7 @@ def _keys(con, table: str, model) -> CheckOutcome | None:
     for key in keys:
         dupes, nulls = con.execute(
             f'SELECT count(*) - count(DISTINCT "{key}"), count(*) - count("{key}") FROM "{table}"'
-        ).fetchone()
+        ).fetchall()[0]
         meta[f"{key}_duplicates"] = dupes
         meta[f"{key}_nulls"] = nulls
         if dupes or nulls:
@@ -82,7 +82,7 @@ def _references(con, table: str, refs: list[Reference]) -> CheckOutcome:
             f'WHERE c."{ref.column}" IS NOT NULL AND NOT EXISTS '
             f'(SELECT 1 FROM "{ref.target}" p WHERE p."{ref.target_column}" = c."{ref.column}")'
         )
-        n = con.execute(f"SELECT count(*) FROM ({missing_sql})").fetchone()[0]
+        n = con.execute(f"SELECT count(*) FROM ({missing_sql})").fetchall()[0][0]
         meta[f"{ref.column}_missing"] = n
         if n:
             examples = [r[0] for r in con.execute(f"{missing_sql} LIMIT {_EXAMPLES}").fetchall()]

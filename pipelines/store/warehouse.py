@@ -19,7 +19,7 @@ import polars as pl
 from pipelines.store.atomic import write_bytes_atomic
 from pipelines.store.integrity import CheckOutcome, check_warehouse
 from pipelines.store.locks import warehouse_lock
-from pipelines.store.parquet import table_path
+from pipelines.store.parquet import TableFiles
 from schemas.relations import Reference
 
 DUCKDB_FILE = "eventwire.duckdb"
@@ -44,31 +44,32 @@ def build_warehouse(
     *,
     force: bool = False,
     lock_timeout_s: float | None = None,
+    files: TableFiles | None = None,
 ) -> WarehouseBuild:
-    """Rebuild eventwire.duckdb from the Parquet tables unless it was built from exactly
-    these files already (force: rebuild anyway). Raises WarehouseBusy when another build
-    holds the lock longer than lock_timeout_s."""
+    """Rebuild eventwire.duckdb from the Parquet tables (in `files`: <warehouse>/parquet/ by
+    default, or an object store) unless it was built from exactly these already (force:
+    rebuild anyway). Raises WarehouseBusy when another build holds the lock longer than
+    lock_timeout_s. The DuckDB file itself is always local: it is the serving copy."""
     warehouse_dir = Path(warehouse_dir)
     warehouse_dir.mkdir(parents=True, exist_ok=True)
+    files = files or TableFiles(warehouse_dir)
     with warehouse_lock(warehouse_dir, "duckdb", lock_timeout_s):
-        signature = inputs_signature(warehouse_dir, tables)
+        signature = inputs_signature(files, tables)
         kept = None if force else _current_build(warehouse_dir, signature)
         if kept is not None:
             return kept
-        build = _build(warehouse_dir, tables)
+        build = _build(warehouse_dir, tables, files)
         build.signature = signature
         _record_build(warehouse_dir, build)
         return build
 
 
-def inputs_signature(warehouse_dir: Path, tables: list[str]) -> str:
-    """Identity of everything a build reads. write_table leaves identical content untouched,
-    so an unchanged table keeps its size and modification time (to the nanosecond)."""
-    parts: dict[str, object] = {"storage": STORAGE_VERSION}
+def inputs_signature(files: TableFiles, tables: list[str]) -> str:
+    """Identity of everything a build reads. Writes leave identical content untouched, so an
+    unchanged table keeps its size and modification time (to the nanosecond)."""
+    parts: dict[str, object] = {"storage": STORAGE_VERSION, "tables_at": files.url}
     for table in tables:
-        src = table_path(warehouse_dir, table)
-        st = src.stat() if src.is_file() else None
-        parts[f"table:{table}"] = [st.st_size, st.st_mtime_ns] if st else None
+        parts[f"table:{table}"] = files.identity(table)
     for view in sorted(VIEWS_DIR.glob("*.sql")):
         parts[f"view:{view.name}"] = hashlib.sha256(view.read_bytes()).hexdigest()
     parts["code"] = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -108,7 +109,7 @@ def _record_build(warehouse_dir: Path, build: WarehouseBuild) -> None:
     write_bytes_atomic(path, json.dumps(record, indent=1, sort_keys=True).encode())
 
 
-def _build(warehouse_dir: Path, tables: list[str]) -> WarehouseBuild:
+def _build(warehouse_dir: Path, tables: list[str], files: TableFiles) -> WarehouseBuild:
     final = warehouse_dir / DUCKDB_FILE
     tmp = warehouse_dir / f".{DUCKDB_FILE}.building"
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -120,11 +121,19 @@ def _build(warehouse_dir: Path, tables: list[str]) -> WarehouseBuild:
         con.execute(f"ATTACH '{_sql_path(tmp)}' AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
         con.execute("USE wh")
         for table in tables:
-            src = table_path(warehouse_dir, table)
-            if not src.is_file():
-                raise FileNotFoundError(f"cannot build the warehouse: {src} is missing")
-            con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(src)])
-            counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            if not files.exists(table):
+                raise FileNotFoundError(
+                    f"cannot build the warehouse: {files.uri(table)} is missing"
+                )
+            if files.remote:  # streamed through pyarrow: DuckDB has no object-store access here
+                con.register("_source", files.arrow_reader(table))
+                con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM _source')
+                con.unregister("_source")
+            else:
+                con.execute(
+                    f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [files.uri(table)]
+                )
+            counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
         for view_file in sorted(VIEWS_DIR.glob("*.sql")):
             con.execute(view_file.read_text(encoding="utf-8"))
             views.append(view_file.stem)

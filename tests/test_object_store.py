@@ -1,0 +1,100 @@
+"""Parquet tables in an object store: the same code location with EVENTWIRE_PARQUET_URL set
+to an s3:// URL, against a local S3 server (moto) on 127.0.0.1. The DuckDB serving copy,
+the state and the locks stay in the local warehouse folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pyarrow.fs
+import pytest
+
+from pipelines.definitions import ASSETS
+from pipelines.defs.resources import EventwireSettings, build_resources
+from pipelines.store import DUCKDB_FILE, TableFiles
+from schemas import TABLES
+from tests.conftest import RAW
+from tests.test_incremental import run_meta
+
+BUCKET = "eventwire-test"
+
+
+@pytest.fixture(scope="module")
+def s3_url():
+    from moto.server import ThreadedMotoServer
+
+    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        options = f"endpoint_override=127.0.0.1:{port}&scheme=http&region=us-east-1"
+        fs, _ = pyarrow.fs.FileSystem.from_uri(
+            f"s3://{BUCKET}?{options}&allow_bucket_creation=true"
+        )
+        fs.create_dir(BUCKET)
+        yield f"s3://{BUCKET}/tables?{options}"
+    finally:
+        server.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_tables_live_in_the_object_store_and_duckdb_is_built_from_them(s3_url, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("realist-us-venezuela.txt", "realist-us-venezuela.meta.json"):
+        shutil.copy2(RAW / name, raw)
+    (raw / "broken.json").write_text('{"title": ', encoding="utf-8")
+    warehouse = tmp_path / "wh"
+    settings = EventwireSettings(raw_dir=str(raw), warehouse_dir=str(warehouse), parquet_url=s3_url)
+    first = dg.materialize(ASSETS, resources=build_resources(settings), raise_on_error=False)
+    assert first.success
+
+    assert not (warehouse / "parquet").exists()  # nothing written locally
+    files = TableFiles(warehouse, s3_url)
+    fs, _ = pyarrow.fs.FileSystem.from_uri(s3_url)
+    listed = {
+        info.path
+        for info in fs.get_file_info(pyarrow.fs.FileSelector(f"{BUCKET}/tables", recursive=True))
+        if info.type == pyarrow.fs.FileType.File
+    }
+    assert listed == {f"{BUCKET}/tables/{t}/part-0.parquet" for t in TABLES}
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
+    try:
+        for table in TABLES:
+            stored = files.read(table)
+            assert stored.height == con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+        reasons = con.execute("SELECT reason FROM ingest_errors").fetchall()
+    finally:
+        con.close()
+    assert reasons == [("bad_json",)]
+    assert files.read("events").schema == pl.Schema(
+        {n: c.dtype.type for n, c in TABLES["events"].to_schema().columns.items()}
+    )
+
+    # Unchanged raw/: nothing re-parsed, no object rewritten, DuckDB not rebuilt.
+    second = dg.materialize(ASSETS, resources=build_resources(settings), raise_on_error=False)
+    assert second.success
+    meta = run_meta(second)
+    assert meta["events"]["articles_parsed"] == 0
+    assert meta["events@warehouse"]["rebuilt"] is False
+    rewritten = [
+        m.metadata["rewritten"].value
+        for node in ("raw_articles", "extracted_tables")
+        for m in second.asset_materializations_for_node(node)
+    ]
+    assert rewritten and not any(rewritten)
+    assert meta["events"]["path"].startswith(f"s3://{BUCKET}/tables/events/")
