@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,14 +38,14 @@ def map_in_workers(
     """(chunk, fn(chunk, model, batch_size)) for every chunk, in order, computed in `workers`
     processes that each load `model` once. A worker that dies (killed, out of memory) raises
     BrokenProcessPool here rather than hanging the run."""
-    # fork, as spaCy's own n_process uses on Linux: workers start in milliseconds and share
-    # what this process already loaded (lexicons, and the model when it is loaded here).
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    context = _context()
     pending: deque[tuple[list[T], Future[list[R]]]] = deque()
     chunks = iter(chunks)
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_load_model, initargs=(model,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(model, _settings()),
     ) as pool:
 
         def submit() -> None:
@@ -65,7 +66,29 @@ def map_in_workers(
                 future.cancel()
 
 
-def _load_model(model: str) -> None:
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a small server process that has imported only the extraction code,
+    not from this one: a child forked from a large parent (a Dagster run holding the articles)
+    soon owns a private copy of most of it, since Python's reference counts and garbage
+    collector write to every object they touch. Where there is no forkserver (not POSIX),
+    spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipelines.extract.article"])
+    return context
+
+
+def _settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith("EVENTWIRE_")}
+
+
+def _start_worker(model: str, settings: dict[str, str]) -> None:
+    # The fork server keeps the environment it started with; the workers take this run's
+    # settings (EVENTWIRE_LEXICON_DIR above all) before anything loads a lexicon.
+    for key in [k for k in os.environ if k.startswith("EVENTWIRE_")]:
+        del os.environ[key]
+    os.environ.update(settings)
     from pipelines.extract.nlp import load_nlp
 
     load_nlp(model)
