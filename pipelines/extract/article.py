@@ -18,7 +18,7 @@ from pipelines.extract import events as event_rules
 from pipelines.extract import syntax
 from pipelines.extract.actors import Actor, ActorResolver
 from pipelines.extract.dates import resolve_date
-from pipelines.extract.nlp import DEFAULT_MODEL, parse, resolve_workers
+from pipelines.extract.nlp import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, parse, resolve_workers
 from pipelines.extract.places import gazetteer
 from pipelines.extract.quantities import find_quantities
 from pipelines.extract.rules import attribution_cues, modality_cues, trigger_lexicon
@@ -110,7 +110,7 @@ def extract_articles(
     *,
     model: str = DEFAULT_MODEL,
     n_process: int = 0,
-    batch_size: int = 32,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> ExtractionResult:
     articles = list(articles)
@@ -138,7 +138,7 @@ def extract_each(
     *,
     model: str = DEFAULT_MODEL,
     n_process: int = 0,
-    batch_size: int = 32,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> Iterator[tuple[ArticleInput, _Rows]]:
     """Parse the articles in batches and yield each one's rows as soon as it is done, in input

@@ -67,15 +67,15 @@ def map_in_workers(
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a small server process that has imported only the extraction code,
-    not from this one: a child forked from a large parent (a Dagster run holding the articles)
-    soon owns a private copy of most of it, since Python's reference counts and garbage
-    collector write to every object they touch. Where there is no forkserver (not POSIX),
-    spawn."""
+    """Workers forked from a bare server process, not from this one: a child forked from a
+    large parent (a Dagster run holding the articles) soon owns a private copy of most of it,
+    since Python's reference counts and garbage collector write to every object they touch.
+    The server preloads nothing, so it stays at a few MB for the whole run; each worker imports
+    the extraction code itself. Where there is no forkserver (not POSIX), spawn."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipelines.extract.article"])
+    context.set_forkserver_preload([])
     return context
 
 
