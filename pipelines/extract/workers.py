@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,14 +37,20 @@ def map_in_workers(
     """(chunk, fn(chunk, model, batch_size)) for every chunk, in order, computed in `workers`
     processes that each load `model` once. A worker that dies (killed, out of memory) raises
     BrokenProcessPool here rather than hanging the run."""
-    context = _context()
+    # spawn: each worker is a fresh interpreter that imports only the extraction code. A child
+    # forked from a large parent (a Dagster run holding the articles) soon owns a private copy
+    # of most of it, since Python's reference counts and garbage collector write to every
+    # object they touch; a fork server's workers are not this process's children, so their
+    # CPU time never shows in its resource usage. Workers take this process's environment
+    # (EVENTWIRE_LEXICON_DIR and the rest) as it is when the pool starts.
+    context = multiprocessing.get_context("spawn")
     pending: deque[tuple[list[T], Future[list[R]]]] = deque()
     chunks = iter(chunks)
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_start_worker,
-        initargs=(model, _settings()),
+        initializer=_load_model,
+        initargs=(model,),
     ) as pool:
 
         def submit() -> None:
@@ -66,29 +71,7 @@ def map_in_workers(
                 future.cancel()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a bare server process, not from this one: a child forked from a
-    large parent (a Dagster run holding the articles) soon owns a private copy of most of it,
-    since Python's reference counts and garbage collector write to every object they touch.
-    The server preloads nothing, so it stays at a few MB for the whole run; each worker imports
-    the extraction code itself. Where there is no forkserver (not POSIX), spawn."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([])
-    return context
-
-
-def _settings() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k.startswith("EVENTWIRE_")}
-
-
-def _start_worker(model: str, settings: dict[str, str]) -> None:
-    # The fork server keeps the environment it started with; the workers take this run's
-    # settings (EVENTWIRE_LEXICON_DIR above all) before anything loads a lexicon.
-    for key in [k for k in os.environ if k.startswith("EVENTWIRE_")]:
-        del os.environ[key]
-    os.environ.update(settings)
+def _load_model(model: str) -> None:
     from pipelines.extract.nlp import load_nlp
 
     load_nlp(model)
