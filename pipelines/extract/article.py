@@ -205,7 +205,7 @@ def extract_doc(article: ArticleInput, doc: Doc, rows: _Rows) -> None:
             sent_events.append(row)
             for a in ev.anchors:
                 anchor_map.setdefault(a.i, row)
-        _attach_dates(sent, mentions, sent_events, article.published_date)
+        _attach_dates(sent, mentions, sent_events, article.published_date, cue_lemmas)
         speakers = {c["_speaker_i"] for c in sent_claims}
         for q in find_quantities(sent):
             if q.counted.i in speakers:
@@ -292,7 +292,9 @@ def _actor(
     return span.text, resolver.resolve(span.text, tok.lemma_, ner)
 
 
-def _attach_dates(sent: Span, mentions, rows: list[dict], published: dt.date | None) -> None:
+def _attach_dates(
+    sent: Span, mentions, rows: list[dict], published: dt.date | None, cue_lemmas: set[str]
+) -> None:
     """A date belongs to the event whose clause it hangs off (first anchor up its heads)."""
     anchor_rows: dict[int, list[tuple[object, dict]]] = {}
     for ev, row in zip(mentions, rows, strict=True):
@@ -303,6 +305,8 @@ def _attach_dates(sent: Span, mentions, rows: list[dict], published: dt.date | N
             continue
         for anc in syntax.ancestors_in_sentence(ent.root):
             if anc.i not in anchor_rows:
+                if anc.pos_ == "VERB" and anc.lemma_.lower() in cue_lemmas:
+                    break  # "..., officials said on Friday": the date of the saying
                 continue
             for ev, row in anchor_rows[anc.i]:
                 if row["date_text"] is not None:

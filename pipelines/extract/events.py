@@ -146,7 +146,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             actor2 = None
         if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
             anchors.append(tok.head)
-            end_token = tok.head.i + 1
+            if tok.head.i > tok.i:  # not "assets ... are frozen", where the head comes first
+                end_token = tok.head.i + 1
         if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
             anchors.append(tok.head)
     if actor2 is None and actor1 is not None and rule.event_type in lex.symmetric_types:
@@ -189,6 +190,11 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ in _BACKGROUND_PREPS:
         return True
+    if noun.dep_ == "pobj" and head.lower_ == "as" and head.head.pos_ == "VERB":
+        # "condemned the attack as a reckless assault", "denounced the actions as killings":
+        # the noun is the judgement of an event already named, not another event
+        verb = head.head
+        return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(verb.lemma_, "VERB"))
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
     return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(head.lemma_, "VERB"))

@@ -80,6 +80,8 @@ def prep_object(tok: Token, preps: set[str] | frozenset[str]) -> Token | None:
                 continue
             if c.lower_ in _PLACE_PREPS and obj.ent_type_ in _PLACE_ENTS:
                 continue  # "talks in Caracas", "marched to the county offices"
+            if obj.ent_type_ in ("DATE", "TIME"):
+                continue  # "imposed sanctions on Thursday on nine officials": a time, not a party
             return obj
     return None
 
