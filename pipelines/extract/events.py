@@ -47,9 +47,17 @@ _REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "RETREAT"}
 # "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
 # reported elsewhere, as background.
 _BACKGROUND_PREPS = {"under", "despite"}
+# Types whose object-restricted verbs name a kind of target ("targeted the field", "removing
+# Maduro"); elsewhere a required object completes the trigger ("send delegates", "leave the
+# area", "drop demands") and is no party.
+_ACTED_ON_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
+# Types that judge an event named as their object: their actor2 is who did it, not its target.
+_JUDGING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"}
 _INSTRUMENT_TARGET_PREPS = {"at", "on", "against", "with"}
 _TARGET_PREPS = {"on", "against", "with", "at", "to", "toward", "towards", "into"}
 _NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to"}
+# Two-party types name the other party with "with": "talks with", "met with", "signed with".
+_SYMMETRIC_PREPS = {"with"}
 _LOCATIVE_PREPS = {
     "in",
     "into",
@@ -123,18 +131,42 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         elif rule.object_is_instrument:
             obj = None  # "fired tear gas at protesters": the object is the instrument
             preps = _INSTRUMENT_TARGET_PREPS
+        if rule.event_type in lex.symmetric_types and preps is _TARGET_PREPS:
+            preps = _SYMMETRIC_PREPS  # "met at the bridge": a place, not the other party
+        if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
+            if rule.event_type in _JUDGING_TYPES:
+                # "condemned the attack by X": the one judged is who did it
+                obj = _noun_owner(obj)
+            else:
+                # "stop attacks on security forces": the object is an event; its target is ours
+                obj = syntax.prep_object(obj, _NOUN_TARGET_PREPS - {"of"})
+        elif (
+            rule.object_any
+            and rule.event_type not in _ACTED_ON_TYPES
+            and obj is not None
+            and _object_matches(tok, rule.object_any)
+        ):
+            obj = None  # "send delegates", "leave the area": the object completes the trigger
         agent = syntax.passive_agent(tok)
         passive_subj = syntax.child(tok, "nsubjpass")
         if passive_subj is not None:
             actor1, actor2 = agent, passive_subj
+            if rule.object_is_instrument or rule.event_type in lex.theme_object_types:
+                actor2 = syntax.prep_object(tok, preps)  # "drones were launched": a weapon
+        elif agent is not None and tok.tag_ == "VBN":
+            # "if attacked by the army", "escorted by three corvettes": a passive participle
+            # whose undergoer is the subject it borrows
+            actor1, actor2 = agent, syntax.subject_of(tok)
         else:
             actor1 = syntax.subject_of(tok)
             actor2 = obj or syntax.prep_object(tok, preps)
+            if actor2 is None and preps is not _TARGET_PREPS and obj is None:
+                actor2 = _theme_recipient(tok, preps)
         particle = syntax.child(tok, "prt")
         if particle is not None and particle.i == tok.i + 1:
             end_token = particle.i + 1
     else:
-        actor1 = _noun_actor1(tok, lex)
+        actor1 = _noun_actor1(tok, lex, rule.governor_any or frozenset())
         actor2 = syntax.prep_object(tok, _NOUN_TARGET_PREPS)
         between = syntax.prep_object(tok, {"between"})
         if between is not None:  # "clashes between farmers and armed groups"
@@ -184,17 +216,33 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     )
 
 
+def _theme_recipient(verb: Token, preps) -> Token | None:
+    """'pledged $25 million in drones and training for the coordination centres', 'provide
+    food and shelter to displaced residents': the recipient's preposition the parser hung
+    inside the object phrase."""
+    obj = syntax.child(verb, "dobj")
+    if obj is None:
+        return None
+    for t in obj.subtree:
+        if t.dep_ == "prep" and t.lower_ in preps and t.i > obj.i:
+            found = syntax.prep_object(t.head, {t.lower_})
+            if found is not None:
+                return found
+    return None
+
+
 def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     """'condemned the attack', 'rejected the sanctions': the object of an event verb names an
     event already reported; the verb is the new event."""
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ in _BACKGROUND_PREPS:
         return True
-    if noun.dep_ == "pobj" and head.lower_ == "as" and head.head.pos_ == "VERB":
+    if noun.dep_ == "pobj" and head.lower_ == "as":
         # "condemned the attack as a reckless assault", "denounced the actions as killings":
         # the noun is the judgement of an event already named, not another event
-        verb = head.head
-        return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(verb.lemma_, "VERB"))
+        verb = head.head.head if head.head.dep_ == "dobj" else head.head
+        if verb.pos_ == "VERB":
+            return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(verb.lemma_, "VERB"))
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
     return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(head.lemma_, "VERB"))
@@ -215,7 +263,12 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
     return False
 
 
-def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
+def _noun_actor1(
+    noun: Token, lex: TriggerLexicon, governors: frozenset[str] = frozenset()
+) -> Token | None:
+    """Who does a noun event: its possessor or national modifier, its 'by' phrase, or the
+    subject of the verb that carries it ("conducted strikes", "expressed concern", where the
+    rule names the governing verb)."""
     for c in noun.children:
         if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
             return c
@@ -233,9 +286,20 @@ def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
         verb = noun.head.head  # "the two sides agreed to a ceasefire", "stepped up pressure on"
     if verb is not None and verb.pos_ == "VERB":
         lemma = verb.lemma_.lower()
-        if lemma in lex.light_verbs or lex.lookup(lemma, "VERB"):
+        if lemma in lex.light_verbs or lemma in governors or lex.lookup(lemma, "VERB"):
             return syntax.subject_of(verb)
     return None
+
+
+def _noun_owner(noun: Token) -> Token | None:
+    """'Washington's sanctions', 'U.S. strikes', 'strikes by the military': who did the act a
+    noun names, from the noun phrase alone."""
+    for c in noun.children:
+        if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
+            return c
+        if c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE"):
+            return c
+    return syntax.prep_object(noun, {"by"})
 
 
 def _modified_by(noun: Token, words: frozenset[str]) -> bool:
