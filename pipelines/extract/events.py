@@ -160,6 +160,9 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         else:
             actor1 = syntax.subject_of(tok)
             actor2 = obj or syntax.prep_object(tok, preps)
+            speaker = _misattached_speaker(tok, lex, rule, cue_lemmas)
+            if speaker is not None:
+                actor1 = speaker
             if actor2 is None and preps is not _TARGET_PREPS and obj is None:
                 actor2 = _theme_recipient(tok, preps)
         particle = syntax.child(tok, "prt")
@@ -214,6 +217,20 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         anchors=anchors,
         confidence=rule.confidence,
     )
+
+
+def _misattached_speaker(tok: Token, lex, rule, cue_lemmas: set[str]) -> Token | None:
+    """'The ministry said the area lay within its shelf and denied that ...', 'the spokesperson
+    said the alliance was following developments and urged both allies ...': a verbal act
+    coordinated, by the parse, with the reported clause belongs to the reporting verb's subject."""
+    if lex.quad_class[rule.event_type] not in (1, 3) or tok.dep_ != "conj":
+        return None
+    if syntax.child(tok, *syntax.SUBJECTS) is not None:
+        return None
+    clause = tok.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in cue_lemmas:
+        return None
+    return syntax.subject_of(clause.head)
 
 
 def _theme_recipient(verb: Token, preps) -> Token | None:

@@ -25,6 +25,9 @@ def pronoun_antecedent(pron: Token) -> Token | None:
         node = node.head
         for c in node.children:
             if c.dep_ in SUBJECTS and c.i != pron.i and c.pos_ in ("NOUN", "PROPN"):
+                if c.left_edge.i <= pron.i <= c.right_edge.i:
+                    continue  # "their shelling has killed": not the phrase holding 'their'
+
                 if c.ent_type_ == "PERSON":
                     return None  # 'it' is never a person
                 return c
