@@ -399,8 +399,29 @@ def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
     return None
 
 
+def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:
+    """'Air strikes by the military have killed 1,200 civilians', 'their shelling has killed
+    hundreds': a verb whose subject is an event noun of its own type reports that event's
+    outcome; the noun keeps the event, the verb gives it its target and its clause."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    kept = []
+    for ev in events:
+        subj = syntax.child(ev.trigger, "nsubj") if ev.trigger.pos_ == "VERB" else None
+        noun = by_trigger.get(subj.i) if subj is not None else None
+        if noun is None or noun is ev or noun.event_type != ev.event_type:
+            kept.append(ev)
+            continue
+        noun.anchors.extend(a for a in ev.anchors if a not in noun.anchors)
+        if noun.actor2 is None:
+            noun.actor2 = ev.actor2
+        if noun.modality == "asserted":
+            noun.modality = ev.modality
+    return kept
+
+
 def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
     """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
+    events = _merge_subject_events(events)
     by_anchor = {}
     by_target = {}
     for ev in events:
