@@ -112,6 +112,7 @@ def find_events(
                 events.append(mention)
                 break
     events = _merge_consequences(events)
+    _inherit_pronoun_targets(events)
     places = [e for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]  # once per sentence
     for ev in events:
         ev.location = _location(ev, places)
@@ -185,9 +186,16 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
                 end_token = tok.head.i + 1
         if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
             anchors.append(tok.head)
+    if actor2 is None and pos == "VERB":
+        actor2 = _complement_party(tok, rule, lex)
     if actor2 is None and actor1 is not None and rule.event_type in lex.symmetric_types:
-        # "Colombia and the CNEB agreed", "talks between ...": the second party is actor2
-        actor2 = next(iter(actor1.conjuncts), None)
+        # "Colombia and the CNEB agreed", "talks between ...": the second party is actor2,
+        # also when the parser hung it off the first party's name ("Minister Andrés Felipe
+        # Rueda and his counterpart", with "Rueda" an apposition)
+        conjuncts = list(actor1.conjuncts) or [
+            c for a in actor1.children if a.dep_ == "appos" for c in a.conjuncts
+        ]
+        actor2 = conjuncts[0] if conjuncts else None
     if rule.subject_any and not _head_in(actor1, rule.subject_any):
         subj = syntax.subject_of(tok)
         if not _head_in(subj, rule.subject_any):
@@ -217,6 +225,25 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         anchors=anchors,
         confidence=rule.confidence,
     )
+
+
+def _complement_party(tok: Token, rule: Trigger, lex: TriggerLexicon) -> Token | None:
+    """Who a request or threat is aimed at when the verb's own object is missing: 'demanded
+    that the government withdraw the bill' (the subject of what is demanded), 'threatened to
+    dismiss teachers' (the object of what is threatened)."""
+    if rule.event_type == "REQUEST":
+        clause = syntax.child(tok, "ccomp")
+        subj = syntax.child(clause, "nsubj") if clause is not None else None
+        if subj is not None and subj.pos_ in ("NOUN", "PROPN"):
+            return subj
+    if rule.event_type == "THREATEN":
+        clause = syntax.child(tok, "xcomp")
+        obj = syntax.child(clause, "dobj") if clause is not None else None
+        if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
+            return syntax.prep_object(obj, {"on", "against"})  # "to impose sanctions on X"
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+            return obj
+    return None
 
 
 def _misattached_speaker(tok: Token, lex, rule, cue_lemmas: set[str]) -> Token | None:
@@ -397,6 +424,31 @@ def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
     if any(c.lemma_.lower() in cues.possible for c in kids if c.dep_ in ("nsubj", "mark")):
         return "possible"
     return None
+
+
+def _inherit_pronoun_targets(events: list[EventMention]) -> None:
+    """'imposed sanctions on nine officials, accusing them of ...': 'them' in a clause hung off
+    another event's verb is that event's target."""
+    by_anchor: dict[int, EventMention] = {}
+    for ev in events:
+        for a in ev.anchors:
+            by_anchor.setdefault(a.i, ev)
+    for ev in events:
+        pron = ev.actor2
+        if (
+            pron is None
+            or pron.lower_ not in ("them", "it")
+            or ev.trigger.dep_
+            not in (
+                "advcl",
+                "conj",
+                "xcomp",
+            )
+        ):
+            continue
+        parent = by_anchor.get(ev.trigger.head.i)
+        if parent is not None and parent is not ev and parent.actor2 is not None:
+            ev.actor2 = parent.actor2 if parent.actor2.pos_ != "PRON" else ev.actor2
 
 
 def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:

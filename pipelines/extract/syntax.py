@@ -13,6 +13,10 @@ _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _CUT_PREPS = {"as", "near", "outside", "inside", "around", "along", "across", "during", "after"}
 
 
+# Prepositions that link a gerund clause to the clause whose subject does it: "before signing".
+_CLAUSE_PREPS = {"before", "after", "while", "without", "upon", "since", "despite"}
+
+
 def pronoun_antecedent(pron: Token) -> Token | None:
     """'it' / 'they' as the subject of a clause inside another clause refer to that clause's
     subject: 'The army said it had deployed', 'the cartel, which it accuses ...'."""
@@ -48,6 +52,14 @@ def subject_of(verb: Token, max_hops: int = 4) -> Token | None:
                 return child
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
             return tok.head
+        if (
+            tok.dep_ == "prep"
+            and tok.lower_ in _CLAUSE_PREPS
+            and tok.head.pos_ in ("VERB", "AUX")
+            and all(c.dep_ != "nsubjpass" for c in tok.head.children)
+        ):
+            tok = tok.head  # "met ... before signing the document": through the preposition
+            continue
         if tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acomp") and tok.head.i != tok.i:
             tok = tok.head
             continue
@@ -113,6 +125,16 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
             continue  # "his lawyer, Veronica Esquivel": the name belongs to the phrase
         cut = (
             c.dep_ in ("relcl", "punct", "advcl", "parataxis")
+            # "the government of rewarding armed groups": a gerund clause is what they did
+            or (c.dep_ == "prep" and child(c, "pcomp") is not None and c.i > head.i)
+            # "armed groups on government forces": a target, not part of a common noun's phrase
+            # (a name keeps it: "the Committee on Foreign Relations")
+            or (
+                c.dep_ == "prep"
+                and c.lower_ in ("on", "against")
+                and c.i > head.i
+                and head.pos_ != "PROPN"
+            )
             or (c.dep_ == "prep" and (is_place_pp(c) or c.lower_ in _CUT_PREPS))
             or (c.dep_ == "appos" and c.i > 0 and doc[c.left_edge.i - 1].text in ("—", "–", "("))
             or (c.dep_ == "appos" and not _named_appos(c))
