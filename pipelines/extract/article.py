@@ -295,31 +295,41 @@ def _actor(
 def _attach_dates(
     sent: Span, mentions, rows: list[dict], published: dt.date | None, cue_lemmas: set[str]
 ) -> None:
-    """A date belongs to the event whose clause it hangs off (first anchor up its heads)."""
+    """A date belongs to the event whose clause it hangs off (first anchor up its heads).
+    Dates hung off an event's own trigger are placed first: in "agreed on Sunday to a ceasefire
+    starting on November 1" the ceasefire takes November 1, not the Sunday of the agreeing
+    clause it also hangs off."""
+    dates = [ent for ent in sent.ents if ent.label_ == "DATE"]
+    own = {ev.trigger.i: [(ev, row)] for ev, row in zip(mentions, rows, strict=True)}
     anchor_rows: dict[int, list[tuple[object, dict]]] = {}
     for ev, row in zip(mentions, rows, strict=True):
         for a in ev.anchors:
             anchor_rows.setdefault(a.i, []).append((ev, row))
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
-            continue
-        for anc in syntax.ancestors_in_sentence(ent.root):
-            if anc.i not in anchor_rows:
-                if anc.pos_ == "VERB" and anc.lemma_.lower() in cue_lemmas:
-                    break  # "..., officials said on Friday": the date of the saying
+    taken: set[int] = set()
+    for anchors in (own, anchor_rows):
+        for ent in dates:
+            if ent.start in taken and anchors is anchor_rows:
                 continue
-            for ev, row in anchor_rows[anc.i]:
-                if row["date_text"] is not None:
+            for anc in syntax.ancestors_in_sentence(ent.root):
+                if anc.i not in anchors:
+                    if anc.pos_ == "VERB" and anc.lemma_.lower() in cue_lemmas:
+                        break  # "..., officials said on Friday": the date of the saying
+                    if anchors is own and anc.i in anchor_rows:
+                        break  # another clause's date; the second pass decides
                     continue
-                date_text = _date_phrase(ent)
-                resolved = resolve_date(date_text, published, future=ev.modality in _FORWARD)
-                if resolved is None:
-                    continue
-                row["event_date"] = resolved.start
-                row["date_end"] = resolved.end
-                row["date_precision"] = resolved.precision
-                row["date_text"] = date_text
-            break
+                for ev, row in anchors[anc.i]:
+                    if row["date_text"] is not None:
+                        continue
+                    date_text = _date_phrase(ent)
+                    resolved = resolve_date(date_text, published, future=ev.modality in _FORWARD)
+                    if resolved is None:
+                        continue
+                    row["event_date"] = resolved.start
+                    row["date_end"] = resolved.end
+                    row["date_precision"] = resolved.precision
+                    row["date_text"] = date_text
+                    taken.add(ent.start)
+                break
 
 
 def _date_phrase(ent: Span) -> str:
