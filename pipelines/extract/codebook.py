@@ -32,7 +32,9 @@ CONVENTIONS = """\
 3. **Actors.** actor1 is the subject (the agent of a passive, "were killed *by gunmen*"; the
    subject of the governing clause for "is preparing *to launch*"; a light verb's subject for a
    noun, "U.S. forces *conducted* strikes"; a possessive or national modifier, "Russia's attack",
-   "a U.S. intervention"). actor2 is the object or the object of *on, against, with, at, to,
+   "a U.S. intervention"); a weapon is no actor ("killed *by gunfire*"; "explosive-laden
+   drones struck") unless its owner is named ("army drones"; "a device *planted by the group*"
+   gives the group). actor2 is the object or the object of *on, against, with, at, to,
    into*; for theme types (below) and instrument objects only the listed prepositions name a
    target. Phrases stop before places, dates, relative clauses and asides. Pronouns: "he/she"
    is the last person named; "it/they" the subject of the governing clause; "who/which" the
@@ -84,7 +86,8 @@ def render() -> str:
         ),
         f"Theme types, whose object is what is moved or given, with the prepositions that name a "
         f"target: {themes}. Light verbs, which lend their subject to a noun trigger: "
-        f"{', '.join(sorted(lex.light_verbs))}.",
+        f"{', '.join(sorted(lex.light_verbs))}. Weapons and means, never actors on their own: "
+        f"{', '.join(sorted(lex.instruments))}.",
         "",
         "## Event types and their words",
         "",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from pipelines.extract import syntax
+from pipelines.extract.actors import actor_dictionary
 from pipelines.extract.rules import ModalityCues, Trigger, TriggerLexicon
 
 # Clause heads climbed when looking for modality cues; stops at attribution verbs.
@@ -188,6 +189,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             anchors.append(tok.head)
     if actor2 is None and pos == "VERB":
         actor2 = _complement_party(tok, rule, lex)
+    if actor1 is not None and actor1.lemma_.lower() in lex.instruments:
+        actor1 = _wielder(actor1)
     if actor2 is None and actor1 is not None and rule.event_type in lex.symmetric_types:
         # "Colombia and the CNEB agreed", "talks between ...": the second party is actor2,
         # also when the parser hung it off the first party's name ("Minister Andrés Felipe
@@ -225,6 +228,26 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         anchors=anchors,
         confidence=rule.confidence,
     )
+
+
+def _wielder(weapon: Token) -> Token | None:
+    """Who used a weapon named as the doer: 'a device planted by the group' (the group), 'army
+    drones' (the army's, so the phrase stands); 'killed by gunfire' names nobody."""
+    for c in weapon.children:
+        if c.dep_ == "acl":
+            agent = syntax.passive_agent(c)
+            if agent is not None:
+                return agent
+        owner = c.dep_ == "poss" or (
+            c.dep_ in ("compound", "amod", "nmod")
+            and (
+                c.ent_type_ in ("NORP", "GPE", "ORG")
+                or c.lemma_.lower() in actor_dictionary().sector_nouns
+            )
+        )
+        if owner:
+            return weapon  # "army drones", "Russian missiles", "the group's mines"
+    return None
 
 
 def _complement_party(tok: Token, rule: Trigger, lex: TriggerLexicon) -> Token | None:

@@ -36,6 +36,7 @@ class TriggerLexicon:
     symmetric_types: frozenset[str]  # two-party types: coordinated subjects are actor1, actor2
     by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
     examples: dict[str, str]  # type -> an example sentence (docs/codebook.md, tested)
+    instruments: frozenset[str] = frozenset()  # weapons and means: never an actor on their own
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -160,7 +161,11 @@ def trigger_lexicon() -> TriggerLexicon:
             f"examples.{etype}",
             "expected a sentence",
         )
+    instruments = frozenset(
+        s.lower() for s in str_list(data.get("instruments"), path, "instruments")
+    )
     return TriggerLexicon(
+        instruments=instruments,
         quad_class={k: int(v) for k, v in quad.items()},
         light_verbs=light,
         theme_object_types=themes,
