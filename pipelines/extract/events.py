@@ -114,6 +114,7 @@ def find_events(
                 break
     events = _merge_consequences(events)
     _inherit_pronoun_targets(events)
+    _rejected_accusers(events)
     places = [e for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]  # once per sentence
     for ev in events:
         ev.location = _location(ev, places)
@@ -447,6 +448,28 @@ def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
     if any(c.lemma_.lower() in cues.possible for c in kids if c.dep_ in ("nsubj", "mark")):
         return "possible"
     return None
+
+
+def _rejected_accusers(events: list[EventMention]) -> None:
+    """'Washington accuses Maduro of trafficking — allegations he rejects', 'prosecutors accuse
+    Zavala of kidnapping — charges his lawyer denied': a rejection in a relative clause on the
+    accusation's own words rejects the accuser."""
+    for ev in events:
+        if ev.event_type != "REJECT" or ev.actor2 is not None or ev.trigger.dep_ != "relcl":
+            continue
+        accusation = next(
+            (
+                a
+                for a in reversed(events)
+                if a.event_type == "ACCUSE"
+                and a.trigger.i < ev.trigger.i
+                and a.actor1 is not None
+                and ev.trigger.head.i in {t.i for t in a.trigger.subtree}
+            ),
+            None,
+        )
+        if accusation is not None:
+            ev.actor2 = accusation.actor1
 
 
 def _inherit_pronoun_targets(events: list[EventMention]) -> None:
