@@ -115,6 +115,7 @@ def find_events(
     events = _merge_consequences(events)
     _inherit_pronoun_targets(events)
     _rejected_accusers(events)
+    _shared_parties(events, lex)
     places = [e for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]  # once per sentence
     for ev in events:
         ev.location = _location(ev, places)
@@ -448,6 +449,28 @@ def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
     if any(c.lemma_.lower() in cues.possible for c in kids if c.dep_ in ("nsubj", "mark")):
         return "possible"
     return None
+
+
+def _shared_parties(events: list[EventMention], lex: TriggerLexicon) -> None:
+    """'The government and the rebels agreed to a ceasefire after four days of talks': a
+    two-party noun event with no party of its own, inside a two-party verb's clause, is between
+    that verb's parties."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    for ev in events:
+        tok = ev.trigger
+        if tok.pos_ != "NOUN" or ev.actor1 is not None or ev.actor2 is not None:
+            continue
+        if ev.event_type not in lex.symmetric_types:
+            continue
+        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        owner = by_trigger.get(verb.i) if verb is not None else None
+        if (
+            owner is not None
+            and owner.event_type in lex.symmetric_types
+            and owner.actor1 is not None
+            and owner.actor2 is not None
+        ):
+            ev.actor1, ev.actor2 = owner.actor1, owner.actor2
 
 
 def _rejected_accusers(events: list[EventMention]) -> None:
