@@ -48,6 +48,8 @@ _REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "RETREAT"}
 # "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
 # reported elsewhere, as background.
 _BACKGROUND_PREPS = {"under", "despite"}
+# Links inside a requested clause: its verbs, coordinated verbs, objects and prepositions.
+_REQUESTED_DEPS = ("ccomp", "xcomp", "dobj", "conj", "pobj", "prep")
 # Types whose object-restricted verbs name a kind of target ("targeted the field", "removing
 # Maduro"); elsewhere a required object completes the trigger ("send delegates", "leave the
 # area", "drop demands") and is no party.
@@ -321,13 +323,17 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
     """'demanded that the government withdraw the bill', 'urged Ankara to withdraw': the
     requested action is the content of a REQUEST, not an event of its own."""
     node = tok
-    for _ in range(3):
-        if node.dep_ not in ("ccomp", "xcomp", "dobj") or node.head.i == node.i:
+    for _ in range(5):
+        # Through the requested clause's own parts too: "called on Ankara to withdraw the vessel
+        # and resume talks", "urged both allies to resolve their differences through dialogue".
+        deps = ("ccomp", "xcomp", "dobj") if node is tok else _REQUESTED_DEPS
+        if node.dep_ not in deps or node.head.i == node.i:
             return False
+        came_by = node.dep_
         node = node.head
         if any(r.event_type == "REQUEST" for r in lex.lookup(node.lemma_, "VERB")):
-            return tok.i != node.i
-        if node.pos_ == "VERB":
+            return tok.i != node.i and came_by in ("ccomp", "xcomp", "dobj")
+        if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "ccomp", "conj"):
             return False
     return False
 
