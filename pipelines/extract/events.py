@@ -137,6 +137,9 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         elif rule.object_is_instrument:
             obj = None  # "fired tear gas at protesters": the object is the instrument
             preps = _INSTRUMENT_TARGET_PREPS
+        elif rule.object_is_topic:
+            obj = None  # "discussed the border", "debate the veto": the object is the subject
+            preps = _SYMMETRIC_PREPS  # matter; the other party is "with"
         if rule.event_type in lex.symmetric_types and preps is _TARGET_PREPS:
             preps = _SYMMETRIC_PREPS  # "met at the bridge": a place, not the other party
         if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
@@ -166,6 +169,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         else:
             actor1 = syntax.subject_of(tok)
             actor2 = obj or syntax.prep_object(tok, preps)
+            if actor2 is None and obj is None and _relative_object(tok):
+                actor2 = tok.head  # "five officers it accused of plotting": the officers
             speaker = _misattached_speaker(tok, lex, rule, cue_lemmas)
             if speaker is not None:
                 actor1 = speaker
@@ -232,6 +237,19 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         anchors=anchors,
         confidence=rule.confidence,
     )
+
+
+def _relative_object(verb: Token) -> bool:
+    """'the officers (whom) it accused': a relative clause with its own subject and no object
+    has the noun it modifies as its object."""
+    if verb.dep_ != "relcl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    kids = list(verb.children)
+    has_subject = any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") for c in kids
+    )
+    has_object = any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in kids)
+    return has_subject and not has_object and syntax.child(verb, "nsubjpass") is None
 
 
 def _wielder(weapon: Token) -> Token | None:
@@ -484,8 +502,10 @@ def _rejected_accusers(events: list[EventMention]) -> None:
     Zavala of kidnapping — charges his lawyer denied': a rejection in a relative clause on the
     accusation's own words rejects the accuser."""
     for ev in events:
-        if ev.event_type != "REJECT" or ev.actor2 is not None or ev.trigger.dep_ != "relcl":
+        if ev.event_type != "REJECT" or ev.trigger.dep_ != "relcl":
             continue
+        if ev.actor2 is not None and ev.actor2.i != ev.trigger.head.i:
+            continue  # a target of its own; "allegations he rejects" has only the allegations
         accusation = next(
             (
                 a

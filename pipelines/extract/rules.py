@@ -23,6 +23,7 @@ class Trigger:
     governor_any: frozenset[str] = frozenset()
     prep_any: frozenset[str] = frozenset()
     object_is_instrument: bool = False
+    object_is_topic: bool = False  # "discussed the border": what is talked about, no party
     modifier_any: frozenset[str] = frozenset()
     modality: str | None = None
     confidence: float = 0.8
@@ -102,10 +103,10 @@ def trigger_lexicon() -> TriggerLexicon:
             pos = frozenset(str_list(entry.get("pos", ["VERB"]), path, f"{where}.pos"))
             require(pos <= _POS, path, where, f"pos must be among {sorted(_POS)}")
             require(
-                entry.get("object", "target") in ("target", "instrument"),
+                entry.get("object", "target") in ("target", "instrument", "topic"),
                 path,
                 where,
-                "object must be target or instrument",
+                "object must be target, instrument or topic",
             )
             require(
                 entry.get("modality") in (None, *MODALITIES),
@@ -133,6 +134,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 ),
                 prep_any=frozenset(s.lower() for s in str_list(entry.get("prep_any"), path, where)),
                 object_is_instrument=entry.get("object", "target") == "instrument",
+                object_is_topic=entry.get("object", "target") == "topic",
                 modality=entry.get("modality"),
                 modifier_any=frozenset(
                     s.lower() for s in str_list(entry.get("modifier_any"), path, where)

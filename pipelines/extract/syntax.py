@@ -14,7 +14,7 @@ _CUT_PREPS = {"as", "near", "outside", "inside", "around", "along", "across", "d
 
 
 # Prepositions that link a gerund clause to the clause whose subject does it: "before signing".
-_CLAUSE_PREPS = {"before", "after", "while", "without", "upon", "since", "despite"}
+_CLAUSE_PREPS = {"before", "after", "while", "without", "upon", "since", "despite", "by"}
 
 
 def pronoun_antecedent(pron: Token) -> Token | None:
@@ -127,6 +127,14 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
             c.dep_ in ("relcl", "punct", "advcl", "parataxis")
             # "the government of rewarding armed groups": a gerund clause is what they did
             or (c.dep_ == "prep" and child(c, "pcomp") is not None and c.i > head.i)
+            # "police at the airport", "the leader of a militia in the western state": where a
+            # common noun is, not who it is
+            or (
+                c.dep_ == "prep"
+                and c.lower_ in ("in", "at")
+                and c.i > head.i
+                and head.pos_ == "NOUN"
+            )
             # "armed groups on government forces": a target, not part of a common noun's phrase
             # (a name keeps it: "the Committee on Foreign Relations")
             or (
