@@ -310,6 +310,13 @@ def _attach_dates(
         for ent in dates:
             if ent.start in taken and anchors is anchor_rows:
                 continue
+            root = ent.root
+            if (
+                root.dep_ in ("compound", "nmod", "amod", "nummod")
+                and root.head.i not in anchors
+                and root.head.ent_type_ not in ("DATE", "TIME")  # "Thursday morning"
+            ):
+                continue  # "the 2023 agreement": the noun's own date, not its clause's
             for anc in syntax.ancestors_in_sentence(ent.root):
                 if anc.i not in anchors:
                     if anc.pos_ == "VERB" and anc.lemma_.lower() in cue_lemmas:

@@ -48,6 +48,8 @@ _REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "RETREAT"}
 # "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
 # reported elsewhere, as background.
 _BACKGROUND_PREPS = {"under", "despite"}
+# Two-party types (as in triggers.yaml's symmetric_types): their "on" names a topic.
+_TWO_PARTY = {"AGREE", "CONSULT", "COOPERATE", "RETREAT"}
 # Links inside a requested clause: its verbs, coordinated verbs, objects and prepositions.
 _REQUESTED_DEPS = ("ccomp", "xcomp", "dobj", "conj", "pobj", "prep")
 # Types whose object-restricted verbs name a kind of target ("targeted the field", "removing
@@ -107,7 +109,7 @@ def find_events(
             continue  # "strike group", "protest leader": modifiers, not events
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
-        if _requested(tok, lex):
+        if _requested(tok, lex) or _accused_of(tok, lex):
             continue
         for rule in lex.lookup(tok.lemma_, pos):
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
@@ -174,6 +176,9 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             speaker = _misattached_speaker(tok, lex, rule, cue_lemmas)
             if speaker is not None:
                 actor1 = speaker
+            clause = syntax.child(tok, "ccomp")
+            if clause is not None and _charge_denied(tok, clause):
+                actor1 = _named_appos(actor1)  # "a charge New Delhi denied": New Delhi
             if actor2 is None and preps is not _TARGET_PREPS and obj is None:
                 actor2 = _theme_recipient(tok, preps)
         particle = syntax.child(tok, "prt")
@@ -181,7 +186,9 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             end_token = particle.i + 1
     else:
         actor1 = _noun_actor1(tok, lex, rule.governor_any or frozenset())
-        actor2 = syntax.prep_object(tok, _NOUN_TARGET_PREPS)
+        two_party = rule.event_type in lex.symmetric_types
+        # "talks with the rebels" names a party; "talks on the nuclear programme" a topic
+        actor2 = syntax.prep_object(tok, {"with", "against"} if two_party else _NOUN_TARGET_PREPS)
         between = syntax.prep_object(tok, {"between"})
         if between is not None:  # "clashes between farmers and armed groups"
             actor1 = between
@@ -236,6 +243,23 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         modality=modality,
         anchors=anchors,
         confidence=rule.confidence,
+    )
+
+
+def _named_appos(noun: Token) -> Token:
+    return next((c for c in noun.children if c.dep_ == "appos"), noun)
+
+
+def _charge_denied(verb: Token, clause: Token) -> bool:
+    """'Pakistan accused India of violating the ceasefire, a charge New Delhi denied': the
+    parser makes the accusation the complement of 'denied' and 'a charge New Delhi' its
+    subject. The clause comes first and the subject is a common noun with a name beside it."""
+    subj = syntax.child(verb, "nsubj")
+    return (
+        subj is not None
+        and clause.i < subj.i < verb.i
+        and subj.pos_ == "NOUN"
+        and any(c.dep_ == "appos" for c in subj.children)
     )
 
 
@@ -356,6 +380,27 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
     return False
 
 
+def _accused_of(tok: Token, lex: TriggerLexicon) -> bool:
+    """'accused India of violating the ceasefire', 'accusing them of orchestrating the
+    detention of activists': what someone is accused of is the accusation's content, not an
+    event the text reports."""
+    node = tok
+    for _ in range(6):
+        if node.dep_ not in ("dobj", "pobj", "pcomp", "conj", "xcomp", "compound", "prep"):
+            return False
+        if node.tag_ in ("VBD", "VBZ", "VBP"):
+            return False  # a finite verb is a new clause ("... and called for his resignation")
+        if node.head.i == node.i:
+            return False
+        if node.dep_ == "prep" and node.lower_ == "of":
+            verb = node.head
+            return verb.pos_ == "VERB" and any(
+                r.event_type == "ACCUSE" for r in lex.lookup(verb.lemma_, "VERB")
+            )
+        node = node.head
+    return False
+
+
 def _noun_actor1(
     noun: Token, lex: TriggerLexicon, governors: frozenset[str] = frozenset()
 ) -> Token | None:
@@ -442,6 +487,8 @@ def _modality(tok: Token, cues: ModalityCues, cue_lemmas: set[str]) -> tuple[str
         parent = node.head
         if parent.lemma_.lower() in cue_lemmas and parent.pos_ == "VERB":
             if parent.lemma_.lower() in cues.denied and node.dep_ == "ccomp":
+                if _charge_denied(parent, node):
+                    break  # "Pakistan accused India ..., a charge New Delhi denied": asserted
                 return "denied", governors  # "officials denied that troops attacked"
             break
         node = parent
@@ -502,6 +549,14 @@ def _rejected_accusers(events: list[EventMention]) -> None:
     Zavala of kidnapping — charges his lawyer denied': a rejection in a relative clause on the
     accusation's own words rejects the accuser."""
     for ev in events:
+        clause = syntax.child(ev.trigger, "ccomp")
+        if ev.event_type == "REJECT" and clause is not None and _charge_denied(ev.trigger, clause):
+            accusation = next(
+                (a for a in events if a.event_type == "ACCUSE" and a.trigger.i == clause.i), None
+            )
+            if accusation is not None and accusation.actor1 is not None:
+                ev.actor2 = accusation.actor1
+            continue
         if ev.event_type != "REJECT" or ev.trigger.dep_ != "relcl":
             continue
         if ev.actor2 is not None and ev.actor2.i != ev.trigger.head.i:
@@ -609,7 +664,12 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
                 taken = {parent.trigger.i} | {a.i for a in (parent.actor1, parent.actor2) if a}
                 if getattr(parent, attr) is None and value is not None and value.i not in taken:
                     setattr(parent, attr, value)
-            if in_pp and ev.actor2 is not None and ev.actor2.head.lower_ in ("on", "against"):
+            if (
+                in_pp
+                and ev.actor2 is not None
+                and ev.actor2.head.lower_ in ("on", "against")
+                and ev.event_type not in _TWO_PARTY
+            ):
                 # "killed 27 people in an attack on a village": the attack names the target;
                 # the people are its victims, counted in quantities.
                 parent.actor2 = ev.actor2
