@@ -317,6 +317,8 @@ def _attach_dates(
                 and root.head.ent_type_ not in ("DATE", "TIME")  # "Thursday morning"
             ):
                 continue  # "the 2023 agreement": the noun's own date, not its clause's
+            if _said_on(ent, cue_lemmas):
+                continue
             for anc in syntax.ancestors_in_sentence(ent.root):
                 if anc.i not in anchors:
                     if anc.pos_ == "VERB" and anc.lemma_.lower() in cue_lemmas:
@@ -328,7 +330,13 @@ def _attach_dates(
                     if row["date_text"] is not None:
                         continue
                     date_text = _date_phrase(ent)
-                    resolved = resolve_date(date_text, published, future=ev.modality in _FORWARD)
+                    future = ev.modality in _FORWARD
+                    resolved = resolve_date(date_text, published, future=future)
+                    cut = next((t.i for t in ent[1:] if t.pos_ in ("ADP", "SCONJ")), None)
+                    if resolved is None and cut is not None:
+                        # "Wednesday after months of talks" read as one DATE: its first part
+                        date_text = ent.doc[ent.start : cut].text
+                        resolved = resolve_date(date_text, published, future=future)
                     if resolved is None:
                         continue
                     row["event_date"] = resolved.start
@@ -337,6 +345,17 @@ def _attach_dates(
                     row["date_text"] = date_text
                     taken.add(ent.start)
                 break
+
+
+def _said_on(ent: Span, cue_lemmas: set[str]) -> bool:
+    """'The army said on Saturday it had arrested ...': the parser hangs the date on the
+    reported verb, but it sits between the reporting verb and the reported clause's subject,
+    so it dates the saying."""
+    verb = next((a for a in ent.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in cue_lemmas:
+        return False
+    subj = next((c for c in verb.children if c.dep_ in syntax.SUBJECTS), None)
+    return subj is not None and verb.head.i < ent.start and ent.end <= subj.i
 
 
 def _date_phrase(ent: Span) -> str:

@@ -67,6 +67,12 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
         last_of_prev = published.replace(day=1) - dt.timedelta(days=1)
         return ResolvedDate(last_of_prev.replace(day=1), last_of_prev, "range", raw)
 
+    this = re.fullmatch(r"(?:earlier|later|late|early) this (month|year)", low)
+    if this and published:  # "earlier this month": the publication's month
+        if this.group(1) == "month":
+            return ResolvedDate(published.replace(day=1), None, "month", raw)
+        return ResolvedDate(dt.date(published.year, 1, 1), None, "year", raw)
+
     if _VAGUE.search(low):
         return None
 
