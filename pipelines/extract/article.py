@@ -239,7 +239,7 @@ def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
     start = ev.trigger.idx
     last = doc[ev.end_token - 1]
     end = last.idx + len(last.text)
-    a1_text, a1 = _actor(ev.actor1, resolver, article.body_start)
+    a1_text, a1 = _actor(ev.actor1, resolver, article.body_start, alone=ev.actor1_alone)
     a2_text, a2 = _actor(ev.actor2, resolver, article.body_start)
     location_text = ev.location.text if ev.location is not None else None
     place = gazetteer().lookup(location_text) if location_text else None
@@ -274,7 +274,7 @@ def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
 
 
 def _actor(
-    tok: Token | None, resolver: ActorResolver, body_start: int
+    tok: Token | None, resolver: ActorResolver, body_start: int, alone: bool = False
 ) -> tuple[str | None, Actor | None]:
     if tok is None or tok.idx < body_start or tok.ent_type_ in ("DATE", "TIME"):
         return None, None
@@ -287,7 +287,7 @@ def _actor(
         tok = antecedent  # "the army said it had deployed": the army
     if tok.pos_ == "NOUN" and trigger_lexicon().lookup(tok.lemma_, "NOUN"):
         return None, None  # "condemned the attack": an event is not an actor
-    span = syntax.phrase(tok)
+    span = syntax.phrase(tok, alone)
     ner = tok.ent_type_ or None
     return span.text, resolver.resolve(span.text, tok.lemma_, ner)
 

@@ -93,6 +93,7 @@ class EventMention:
     anchors: list[Token] = field(default_factory=list)  # tokens dates/numbers attach through
     location: Span | None = None
     confidence: float = 0.8
+    actor1_alone: bool = False  # actor2 is actor1's conjunct: actor1's phrase stops before it
 
     @property
     def event_type(self) -> str:
@@ -128,6 +129,7 @@ def find_events(
 
 def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     actor1 = actor2 = None
+    alone = False
     anchors = [tok]
     end_token = tok.i + 1
     if pos == "VERB":
@@ -193,6 +195,7 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         if between is not None:  # "clashes between farmers and armed groups"
             actor1 = between
             actor2 = next(iter(between.conjuncts), actor2)
+            alone = actor2 is not None and actor2.i != actor1.i
         if actor2 is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs:
             actor2 = syntax.prep_object(tok.head, {"on", "against"})  # "imposed sanctions on X"
         if actor2 is not None and actor2.ent_type_ in ("DATE", "TIME"):
@@ -215,6 +218,7 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             c for a in actor1.children if a.dep_ == "appos" for c in a.conjuncts
         ]
         actor2 = conjuncts[0] if conjuncts else None
+        alone = actor2 is not None
     if rule.subject_any and not _head_in(actor1, rule.subject_any):
         subj = syntax.subject_of(tok)
         if not _head_in(subj, rule.subject_any):
@@ -243,6 +247,7 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         modality=modality,
         anchors=anchors,
         confidence=rule.confidence,
+        actor1_alone=alone,
     )
 
 
@@ -307,9 +312,12 @@ def _complement_party(tok: Token, rule: Trigger, lex: TriggerLexicon) -> Token |
             return subj
     if rule.event_type == "THREATEN":
         clause = syntax.child(tok, "xcomp")
-        obj = syntax.child(clause, "dobj") if clause is not None else None
-        if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
-            return syntax.prep_object(obj, {"on", "against"})  # "to impose sanctions on X"
+        if clause is None:
+            return None
+        for t in clause.subtree:  # "to impose sanctions on X", "to trigger the return of
+            if t.pos_ == "NOUN" and lex.lookup(t.lemma_, "NOUN"):  # U.N. sanctions on Iran"
+                return syntax.prep_object(t, {"on", "against"})
+        obj = syntax.child(clause, "dobj")
         if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
             return obj
     return None
@@ -393,9 +401,10 @@ def _accused_of(tok: Token, lex: TriggerLexicon) -> bool:
         if node.head.i == node.i:
             return False
         if node.dep_ == "prep" and node.lower_ == "of":
-            verb = node.head
-            return verb.pos_ == "VERB" and any(
-                r.event_type == "ACCUSE" for r in lex.lookup(verb.lemma_, "VERB")
+            verb = node.head  # "accused of", and "suspected of plotting to overthrow"
+            return verb.pos_ == "VERB" and (
+                verb.lemma_.lower() == "suspect"
+                or any(r.event_type == "ACCUSE" for r in lex.lookup(verb.lemma_, "VERB"))
             )
         node = node.head
     return False

@@ -112,9 +112,11 @@ def is_place_pp(prep: Token) -> bool:
     )
 
 
-def phrase_bounds(head: Token) -> tuple[int, int]:
+def phrase_bounds(head: Token, alone: bool = False) -> tuple[int, int]:
     """Token range [start, end) of the noun phrase headed by head, without trailing places,
-    dates, relative clauses and asides set off by dashes or commas."""
+    dates, relative clauses and asides set off by dashes or commas. alone: without its
+    coordinated phrases too ("Tehran" of "Tehran and Berlin agreed", where Berlin is the
+    other party)."""
     doc = head.doc
     start = head.left_edge.i
     end = head.right_edge.i + 1
@@ -125,6 +127,7 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
             continue  # "his lawyer, Veronica Esquivel": the name belongs to the phrase
         cut = (
             c.dep_ in ("relcl", "punct", "advcl", "parataxis")
+            or (alone and c.dep_ in ("cc", "conj"))
             # "the government of rewarding armed groups": a gerund clause is what they did
             or (c.dep_ == "prep" and child(c, "pcomp") is not None and c.i > head.i)
             # "police at the airport", "the leader of a militia in the western state": where a
@@ -166,8 +169,8 @@ def _named_appos(tok: Token) -> bool:
     return tok.dep_ == "appos" and (tok.ent_type_ in ("PERSON", "ORG") or tok.pos_ == "PROPN")
 
 
-def phrase(head: Token) -> Span:
-    start, end = phrase_bounds(head)
+def phrase(head: Token, alone: bool = False) -> Span:
+    start, end = phrase_bounds(head, alone)
     return head.doc[start:end]
 
 
