@@ -264,3 +264,116 @@ def test_inverted_attribution_without_a_clause_in_the_parse(extract):
     (ev,) = events_of(r)
     assert ev["claim_id"] == c["claim_id"]
     assert ev["actor2_text"] is None  # frigates are what moves, not a target
+
+
+def _by_type(result) -> dict[str, dict]:
+    return {ev["event_type"]: ev for ev in events_of(result)}
+
+
+def test_passive_participle_takes_agent_and_borrowed_subject(extract):
+    r = extract("The fighters said they would withdraw if attacked by the navy.")
+    ev = _by_type(r)["ASSAULT"]
+    assert ev["actor1_text"] == "the navy"
+    assert ev["actor2_text"] == "they" or ev["actor2_text"] == "The fighters"
+
+
+def test_event_noun_object_passes_on_its_target(extract):
+    r = extract("Under the deal, the militia will halt attacks on police stations.")
+    ev = _by_type(r)["RETREAT"]
+    assert ev["actor1_text"] == "the militia"
+    assert ev["actor2_text"] == "police stations"
+
+
+def test_two_party_verb_takes_other_party_from_with_not_a_place(extract):
+    r = extract("The two envoys met at the old customs house before signing the accord.")
+    met = _by_type(r)["CONSULT"]
+    assert met["actor2_text"] is None  # the customs house is where, not whom
+    sign = _by_type(r)["AGREE"]
+    assert sign["actor1_text"] == "The two envoys"  # borrowed through "before signing"
+
+
+def test_speech_act_coordinated_into_reported_clause_belongs_to_speaker(extract):
+    r = extract(
+        "The interior ministry said the border post lay inside its territory and denied "
+        "that its guards had fired on the convoy."
+    )
+    rej = _by_type(r)["REJECT"]
+    assert rej["actor1_text"] == "The interior ministry"
+
+
+def test_event_noun_subject_of_same_type_verb_is_one_event(extract):
+    r = extract("The rebels' shelling has killed 40 civilians in the town since May.")
+    (ev,) = events_of(r)
+    assert (ev["trigger"], ev["event_type"]) == ("shelling", "ASSAULT")
+    assert ev["actor1_text"] == "The rebels"
+    assert "civilians" in ev["actor2_text"]
+    (q,) = r.quantities.to_dicts()
+    assert (q["kind"], q["value"], q["event_id"]) == ("killed", 40, ev["event_id"])
+
+
+def test_weapon_is_no_actor_unless_owned(extract):
+    r = extract("Two traders were killed by shrapnel in the market on Monday.")
+    assert _by_type(r)["ASSAULT"]["actor1_text"] is None
+    r = extract("Army drones struck a rebel depot on Monday.")
+    assert _by_type(r)["ASSAULT"]["actor1_text"] == "Army drones"
+
+
+def test_rejection_of_an_accusation_rejects_the_accuser(extract):
+    r = extract("Kenya accuses Somalia of harbouring militants, a charge Mogadishu denied.")
+    acc, rej = _by_type(r)["ACCUSE"], _by_type(r)["REJECT"]
+    assert acc["modality"] == "asserted"
+    assert (acc["actor1_text"], acc["actor2_text"]) == ("Kenya", "Somalia")
+    assert rej["actor1_text"] == "Mogadishu"
+    assert rej["actor2_text"] == "Kenya"
+    r = extract("Prosecutors accuse the mayor of bribery — allegations he rejects.")
+    assert _by_type(r)["REJECT"]["actor2_text"] == "Prosecutors"
+
+
+def test_accusation_content_is_no_event(extract):
+    r = extract("The opposition accused the police of torturing detainees.")
+    assert [ev["event_type"] for ev in events_of(r)] == ["ACCUSE"]
+
+
+def test_date_of_the_report_does_not_date_the_event(extract):
+    r = extract("The navy has deployed three frigates to the strait, officials said on Monday.")
+    assert _by_type(r)["MOBILIZE"]["event_date"] is None
+    r = extract("The army said on Monday it had arrested nine officers.")
+    assert _by_type(r)["COERCE"]["event_date"] is None
+
+
+def test_own_date_before_governing_clause_date(extract):
+    r = extract("The rebels and the government agreed on Sunday to a truce starting on December 1.")
+    assert _by_type(r)["AGREE"]["event_date"] == dt.date(2025, 11, 16)
+    assert _by_type(r)["RETREAT"]["event_date"] == dt.date(2025, 12, 1)  # ahead, not 2024
+
+
+def test_two_parties_resolve_separately(extract):
+    r = extract("Tehran and Berlin agreed to a prisoner exchange on Tuesday.")
+    agree = _by_type(r)["AGREE"]
+    assert (agree["actor1_text"], agree["actor1_id"]) == ("Tehran", "IRNGOV")
+    assert (agree["actor2_text"], agree["actor2_id"]) == ("Berlin", "DEUGOV")
+
+
+def test_topic_object_is_no_party(extract):
+    r = extract("The ministers will discuss the pipeline with Turkish officials next week.")
+    ev = _by_type(r)["CONSULT"]
+    assert ev["actor2_text"] == "Turkish officials"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("four days", None),
+        ("November 25", dt.date(2025, 11, 25)),  # a few days ahead of publication
+        ("December 1", dt.date(2025, 12, 1)),
+        ("November 2", dt.date(2025, 11, 2)),
+    ],
+)
+def test_month_day_nearest_publication_and_durations(text, expected):
+    resolved = resolve_date(text, PUBLISHED, future=False)
+    assert (resolved.start if resolved else None) == expected
+
+
+def test_earlier_this_month_is_the_publication_month():
+    resolved = resolve_date("earlier this month", PUBLISHED, future=False)
+    assert (resolved.start, resolved.precision) == (dt.date(2025, 11, 1), "month")
