@@ -377,3 +377,14 @@ def test_month_day_nearest_publication_and_durations(text, expected):
 def test_earlier_this_month_is_the_publication_month():
     resolved = resolve_date("earlier this month", PUBLISHED, future=False)
     assert (resolved.start, resolved.precision) == (dt.date(2025, 11, 1), "month")
+
+
+def test_coordinated_casualty_verbs_are_one_attack(extract):
+    r = extract(
+        "Militants killed 12 soldiers and wounded 30 more in an attack on an army base on Sunday."
+    )
+    (ev,) = events_of(r)
+    assert ev["actor2_text"] == "an army base"
+    assert ev["event_date"] == dt.date(2025, 11, 16)
+    kinds = {(q["kind"], q["value"]) for q in r.quantities.to_dicts() if q["event_id"]}
+    assert kinds == {("killed", 12), ("injured", 30)}

@@ -610,6 +610,30 @@ def _inherit_pronoun_targets(events: list[EventMention]) -> None:
             ev.actor2 = parent.actor2 if parent.actor2.pos_ != "PRON" else ev.actor2
 
 
+def _merge_casualty_conjuncts(events: list[EventMention]) -> list[EventMention]:
+    """'Gunmen killed at least 27 people and wounded dozens more in an attack': coordinated
+    ASSAULT verbs sharing one subject count the casualties of one attack, not two attacks."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    kept = []
+    for ev in events:
+        tok = ev.trigger
+        head = by_trigger.get(tok.head.i) if tok.dep_ == "conj" and tok.pos_ == "VERB" else None
+        if (
+            head is None
+            or head is ev
+            or ev.event_type != "ASSAULT"
+            or head.event_type != "ASSAULT"
+            or syntax.child(tok, *syntax.SUBJECTS) is not None
+            or ev.modality != head.modality
+        ):
+            kept.append(ev)
+            continue
+        head.anchors.extend(a for a in ev.anchors if a not in head.anchors)
+        if head.actor2 is None:
+            head.actor2 = ev.actor2
+    return kept
+
+
 def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:
     """'Air strikes by the military have killed 1,200 civilians', 'their shelling has killed
     hundreds': a verb whose subject is an event noun of its own type reports that event's
@@ -633,6 +657,7 @@ def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:
 def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
     """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
     events = _merge_subject_events(events)
+    events = _merge_casualty_conjuncts(events)
     by_anchor = {}
     by_target = {}
     for ev in events:
