@@ -388,3 +388,18 @@ def test_coordinated_casualty_verbs_are_one_attack(extract):
     assert ev["event_date"] == dt.date(2025, 11, 16)
     kinds = {(q["kind"], q["value"]) for q in r.quantities.to_dicts() if q["event_id"]}
     assert kinds == {("killed", 12), ("injured", 30)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "types"),
+    [
+        ("The ministry said it would suspend its cooperation with Kyiv.", ["SANCTION"]),
+        ("Britain dropped its demands for an arms embargo on Friday.", ["CONCEDE"]),
+        (
+            "Two officials, who were not authorised to talk to the media, confirmed the raid.",
+            ["COERCE"],
+        ),
+    ],
+)
+def test_nouns_and_verbs_that_complete_another_act_are_no_events(extract, sentence, types):
+    assert sorted(ev["event_type"] for ev in events_of(extract(sentence))) == types

@@ -110,7 +110,7 @@ def find_events(
             continue  # "strike group", "protest leader": modifiers, not events
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
-        if _requested(tok, lex) or _accused_of(tok, lex):
+        if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok):
             continue
         for rule in lex.lookup(tok.lemma_, pos):
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
@@ -364,9 +364,20 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
         verb = head.head.head if head.head.dep_ == "dobj" else head.head
         if verb.pos_ == "VERB":
             return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(verb.lemma_, "VERB"))
+    # "demands for an arms embargo", "calls for a ceasefire": what is asked for
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ == "for"
+        and head.head.pos_ == "NOUN"
+        and any(r.event_type == "REQUEST" for r in lex.lookup(head.head.lemma_, "NOUN"))
+    ):
+        return True
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
-    return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(head.lemma_, "VERB"))
+    rules = lex.lookup(head.lemma_, "VERB")
+    if any(noun.lemma_.lower() in r.object_any for r in rules):
+        return True  # "suspend its cooperation", "halt attacks": the noun completes the verb
+    return any(r.event_type in _REFERRING_TYPES for r in rules)
 
 
 def _requested(tok: Token, lex: TriggerLexicon) -> bool:
@@ -386,6 +397,27 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
         if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "ccomp", "conj"):
             return False
     return False
+
+
+def _not_authorised(tok: Token) -> bool:
+    """'officials who were not authorised to talk to the media': what someone may not do is no
+    event (the anonymity formula of wire copy)."""
+    head = tok.head
+    return (
+        tok.dep_ == "xcomp"
+        and head.lemma_.lower()
+        in (
+            "authorise",
+            "authorize",
+            "authorised",
+            "authorized",
+            "allow",
+            "permit",
+            "allowed",
+            "permitted",
+        )
+        and any(c.dep_ == "neg" for c in head.children)
+    )
 
 
 def _accused_of(tok: Token, lex: TriggerLexicon) -> bool:
