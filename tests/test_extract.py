@@ -403,3 +403,14 @@ def test_coordinated_casualty_verbs_are_one_attack(extract):
 )
 def test_nouns_and_verbs_that_complete_another_act_are_no_events(extract, sentence, types):
     assert sorted(ev["event_type"] for ev in events_of(extract(sentence))) == types
+
+
+def test_threatened_action_is_the_threats_content(extract):
+    r = extract("The president threatened to retaliate against any attack on the capital.")
+    assert [ev["event_type"] for ev in events_of(r)] == ["THREATEN"]
+
+
+def test_counterpart_resolves_to_the_named_government(extract):
+    r = extract("Tehran's foreign minister met his German counterpart in Doha on Monday.")
+    ev = _by_type(r)["CONSULT"]
+    assert (ev["actor1_id"], ev["actor2_id"]) == ("IRNGOV", "DEUGOV")

@@ -26,8 +26,9 @@ CONVENTIONS = """\
    never triggers.
 2. **One event per action.** A noun that an event verb judges ("condemned *the attack*",
    "rejected *the sanctions*") refers back to an event already reported: the verb is the event.
-   An action requested by a REQUEST ("urged Ankara *to withdraw*") is the request's content, not
-   an event. "killed 27 people *in an attack*", "an attack *that killed* four", "conducted
+   An action requested by a REQUEST ("urged Ankara *to withdraw*") or threatened by a THREATEN
+   ("threatened *to retaliate* against any attack") is its content, not an event; so is what
+   someone is accused or suspected of ("accused India *of violating the ceasefire*"). "killed 27 people *in an attack*", "an attack *that killed* four", "conducted
    strikes, *killing* 83" are one event each, with the numbers of both.
 3. **Actors.** actor1 is the subject (the agent of a passive, "were killed *by gunmen*"; the
    subject of the governing clause for "is preparing *to launch*"; a light verb's subject for a

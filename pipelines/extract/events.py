@@ -50,6 +50,9 @@ _REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "RETREAT"}
 _BACKGROUND_PREPS = {"under", "despite"}
 # Two-party types (as in triggers.yaml's symmetric_types): their "on" names a topic.
 _TWO_PARTY = {"AGREE", "CONSULT", "COOPERATE", "RETREAT"}
+# Verbs whose complement is their content, not an event of its own: a request ("urged Ankara
+# to withdraw") and a threat ("threatened to retaliate against any attack").
+_CONTENT_TYPES = {"REQUEST", "THREATEN"}
 # Links inside a requested clause: its verbs, coordinated verbs, objects and prepositions.
 _REQUESTED_DEPS = ("ccomp", "xcomp", "dobj", "conj", "pobj", "prep")
 # Types whose object-restricted verbs name a kind of target ("targeted the field", "removing
@@ -392,7 +395,7 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
             return False
         came_by = node.dep_
         node = node.head
-        if any(r.event_type == "REQUEST" for r in lex.lookup(node.lemma_, "VERB")):
+        if any(r.event_type in _CONTENT_TYPES for r in lex.lookup(node.lemma_, "VERB")):
             return tok.i != node.i and came_by in ("ccomp", "xcomp", "dobj")
         if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "ccomp", "conj"):
             return False
