@@ -390,13 +390,16 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
     for _ in range(5):
         # Through the requested clause's own parts too: "called on Ankara to withdraw the vessel
         # and resume talks", "urged both allies to resolve their differences through dialogue".
-        deps = ("ccomp", "xcomp", "dobj") if node is tok else _REQUESTED_DEPS
+        deps = ("ccomp", "xcomp", "dobj", "pobj") if node is tok else _REQUESTED_DEPS
         if node.dep_ not in deps or node.head.i == node.i:
             return False
         came_by = node.dep_
         node = node.head
         if any(r.event_type in _CONTENT_TYPES for r in lex.lookup(node.lemma_, "VERB")):
-            return tok.i != node.i and came_by in ("ccomp", "xcomp", "dobj")
+            # a noun inside the asked-for object names its own event ("demanding the
+            # implementation of a 2023 pay deal"); inside an asked-for action it does not
+            ways = ("ccomp", "xcomp") if tok.dep_ == "pobj" else ("ccomp", "xcomp", "dobj")
+            return tok.i != node.i and came_by in ways
         if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "ccomp", "conj"):
             return False
     return False
