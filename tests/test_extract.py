@@ -414,3 +414,9 @@ def test_counterpart_resolves_to_the_named_government(extract):
     r = extract("Tehran's foreign minister met his German counterpart in Doha on Monday.")
     ev = _by_type(r)["CONSULT"]
     assert (ev["actor1_id"], ev["actor2_id"]) == ("IRNGOV", "DEUGOV")
+
+
+def test_attack_noun_subject_names_what_it_hit(extract):
+    r = extract("Rocket attacks have hit two fuel depots near the port since August.")
+    (ev,) = events_of(r)
+    assert ev["actor2_text"] == "two fuel depots"

@@ -347,11 +347,14 @@ def _theme_recipient(verb: Token, preps) -> Token | None:
     obj = syntax.child(verb, "dobj")
     if obj is None:
         return None
-    for t in obj.subtree:
-        if t.dep_ == "prep" and t.lower_ in preps and t.i > obj.i:
-            found = syntax.prep_object(t.head, {t.lower_})
-            if found is not None:
-                return found
+    # "provide food and shelter to ...": also a second object the parser coordinated with the verb
+    objects = [obj, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "NOUN")]
+    for o in objects:
+        for t in o.subtree:
+            if t.dep_ == "prep" and t.lower_ in preps and t.i > obj.i:
+                found = syntax.prep_object(t.head, {t.lower_})
+                if found is not None:
+                    return found
     return None
 
 
@@ -689,6 +692,21 @@ def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:
             noun.actor2 = ev.actor2
         if noun.modality == "asserted":
             noun.modality = ev.modality
+    for ev in kept:
+        # "drone attacks have hit oil and gas fields": an attack noun as the subject of a verb
+        # the lexicon does not know still names what it hit
+        tok = ev.trigger
+        if (
+            ev.event_type == "ASSAULT"
+            and tok.pos_ == "NOUN"
+            and tok.dep_ == "nsubj"
+            and ev.actor2 is None
+            and tok.head.pos_ == "VERB"
+            and tok.head.i not in by_trigger
+        ):
+            ev.actor2 = syntax.child(tok.head, "dobj")
+            if ev.actor2 is not None and tok.head not in ev.anchors:
+                ev.anchors.append(tok.head)
     return kept
 
 
