@@ -420,3 +420,12 @@ def test_attack_noun_subject_names_what_it_hit(extract):
     r = extract("Rocket attacks have hit two fuel depots near the port since August.")
     (ev,) = events_of(r)
     assert ev["actor2_text"] == "two fuel depots"
+
+
+def test_reduced_passive_relative_names_the_undergoer(extract):
+    r = extract("Rights groups named 30 activists detained by police in the capital last week.")
+    ev = _by_type(r)["COERCE"]
+    assert (ev["actor1_text"], ev["actor2_text"]) == ("police", "30 activists")
+    r = extract("Relatives mourned the 11 civilians killed in the air strike.")
+    ev = _by_type(r)["ASSAULT"]
+    assert (ev["actor1_text"], ev["actor2_text"]) == (None, "the 11 civilians")

@@ -239,8 +239,10 @@ def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
     start = ev.trigger.idx
     last = doc[ev.end_token - 1]
     end = last.idx + len(last.text)
-    a1_text, a1 = _actor(ev.actor1, resolver, article.body_start, alone=ev.actor1_alone)
-    a2_text, a2 = _actor(ev.actor2, resolver, article.body_start)
+    a1_text, a1 = _actor(
+        ev.actor1, resolver, article.body_start, alone=ev.actor1_alone, trigger=ev.trigger
+    )
+    a2_text, a2 = _actor(ev.actor2, resolver, article.body_start, trigger=ev.trigger)
     location_text = ev.location.text if ev.location is not None else None
     place = gazetteer().lookup(location_text) if location_text else None
     return {
@@ -274,7 +276,11 @@ def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
 
 
 def _actor(
-    tok: Token | None, resolver: ActorResolver, body_start: int, alone: bool = False
+    tok: Token | None,
+    resolver: ActorResolver,
+    body_start: int,
+    alone: bool = False,
+    trigger: Token | None = None,
 ) -> tuple[str | None, Actor | None]:
     if tok is None or tok.idx < body_start or tok.ent_type_ in ("DATE", "TIME"):
         return None, None
@@ -288,6 +294,12 @@ def _actor(
     if tok.pos_ == "NOUN" and trigger_lexicon().lookup(tok.lemma_, "NOUN"):
         return None, None  # "condemned the attack": an event is not an actor
     span = syntax.phrase(tok, alone)
+    if trigger is not None and span.start <= tok.i < trigger.i < span.end:
+        # "11 civilians killed in the strike": an actor's phrase stops before its own event
+        end = trigger.i
+        while end > tok.i + 1 and tok.doc[end - 1].is_punct:
+            end -= 1
+        span = tok.doc[span.start : end]
     ner = tok.ent_type_ or None
     return span.text, resolver.resolve(span.text, tok.lemma_, ner)
 

@@ -169,10 +169,24 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             actor1, actor2 = agent, passive_subj
             if rule.object_is_instrument or rule.event_type in lex.theme_object_types:
                 actor2 = syntax.prep_object(tok, preps)  # "drones were launched": a weapon
+        elif (
+            agent is None
+            and tok.tag_ == "VBN"
+            and tok.dep_ in ("acl", "relcl")
+            and tok.head.pos_ in ("NOUN", "PROPN")
+            and syntax.child(tok, *syntax.SUBJECTS) is None
+        ):
+            # "civilians killed in the strike", "the forces deployed to the border": a reduced
+            # passive relative; the noun it modifies undergoes the act, the doer is unnamed
+            actor1 = None
+            theme = rule.object_is_instrument or rule.event_type in lex.theme_object_types
+            actor2 = syntax.prep_object(tok, preps) if theme else tok.head
         elif agent is not None and tok.tag_ == "VBN":
             # "if attacked by the army", "escorted by three corvettes": a passive participle
             # whose undergoer is the subject it borrows
             actor1, actor2 = agent, syntax.subject_of(tok)
+            if actor2 is None and tok.dep_ in ("acl", "relcl"):
+                actor2 = tok.head  # "the 30 activists detained by police"
         else:
             actor1 = syntax.subject_of(tok)
             actor2 = obj or syntax.prep_object(tok, preps)
