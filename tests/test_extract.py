@@ -429,3 +429,10 @@ def test_reduced_passive_relative_names_the_undergoer(extract):
     r = extract("Relatives mourned the 11 civilians killed in the air strike.")
     ev = _by_type(r)["ASSAULT"]
     assert (ev["actor1_text"], ev["actor2_text"]) == (None, "the 11 civilians")
+
+
+def test_a_threat_made_is_asserted_whatever_it_threatens(extract):
+    r = extract("The commander said his men would defend themselves if the army advanced.")
+    assert _by_type(r)["THREATEN"]["modality"] == "asserted"
+    r = extract("The minister could threaten sanctions against the company.")
+    assert _by_type(r)["THREATEN"]["modality"] == "possible"

@@ -46,7 +46,9 @@ CONVENTIONS = """\
    wins, stopping at a reporting verb ("said") and at relative clauses: `denied` (governed by
    deny, or "denied that ..."), `negated` (not, never), `planned` ({planned}),
    `expected` ({expected}; the auxiliary "will"), `possible` (could/may/might/would,
-   {possible}); otherwise `asserted`.
+   {possible}); otherwise `asserted`. A threat is a statement made: "would/will defend
+   themselves" is an asserted THREATEN; only a cue beyond those auxiliaries ("could threaten")
+   changes it.
 5. **Date.** A DATE expression belongs to the event whose clause it hangs off. It is resolved
    against the publication date: absolute dates; weekdays back in reports and forward in
    planned/expected/possible events (the publication weekday is the publication day);

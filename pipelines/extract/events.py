@@ -251,6 +251,11 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     ):
         return None
     modality, governors = _modality(tok, modal, cue_lemmas)
+    if rule.event_type == "THREATEN" and modality in ("expected", "possible"):
+        # "his fighters would defend themselves", "we will defend our rights": the future is
+        # what is threatened; the threat itself is made, unless a cue above the trigger's
+        # own auxiliaries says otherwise
+        modality, _ = _modality(tok, modal, cue_lemmas, skip_own_aux=True)
     if modality == "asserted" and rule.modality:
         modality = rule.modality  # "pledged $25 million": a pledge is of something to come
     anchors.extend(g for g in governors if g not in anchors)
@@ -537,13 +542,17 @@ def _object_matches(tok: Token, words: frozenset[str]) -> bool:
     return any(c.lemma_.lower() in words or c.lower_ in words for c in candidates)
 
 
-def _modality(tok: Token, cues: ModalityCues, cue_lemmas: set[str]) -> tuple[str, list[Token]]:
+def _modality(
+    tok: Token, cues: ModalityCues, cue_lemmas: set[str], skip_own_aux: bool = False
+) -> tuple[str, list[Token]]:
     """Nearest cue wins, walking from the trigger up through its governing clauses; the walk
     stops at an attribution verb, whose own tense says nothing about the reported event."""
     governors: list[Token] = []
     node = tok
     for _ in range(8):
-        verdict = _modal_cue(node, cues, is_trigger=node.i == tok.i)
+        verdict = _modal_cue(
+            node, cues, is_trigger=node.i == tok.i, skip_aux=skip_own_aux and node.i == tok.i
+        )
         if verdict:
             return verdict, governors
         if node.dep_ not in _CLIMB or node.head.i == node.i:
@@ -561,9 +570,14 @@ def _modality(tok: Token, cues: ModalityCues, cue_lemmas: set[str]) -> tuple[str
     return "asserted", governors
 
 
-def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
+def _modal_cue(
+    node: Token, cues: ModalityCues, is_trigger: bool, skip_aux: bool = False
+) -> str | None:
     lemma = node.lemma_.lower()
     kids = [c for c in node.children if c.dep_ in _MODAL_CHILD_DEPS]
+    if skip_aux:  # the future of what is threatened: will, shall, would
+        future = cues.expected_aux | {"would", "'d"}
+        kids = [c for c in kids if not (c.dep_ == "aux" and c.lower_ in future)]
     kid_lemmas = {c.lemma_.lower() for c in kids} | {c.lower_ for c in kids}
     if lemma in cues.denied and not is_trigger:
         return "denied"
