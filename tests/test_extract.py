@@ -436,3 +436,26 @@ def test_a_threat_made_is_asserted_whatever_it_threatens(extract):
     assert _by_type(r)["THREATEN"]["modality"] == "asserted"
     r = extract("The minister could threaten sanctions against the company.")
     assert _by_type(r)["THREATEN"]["modality"] == "possible"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype", "actor2"),
+    [
+        ("The ministry dismissed the allegations as propaganda.", "REJECT", None),
+        (
+            "A court sentenced the former mayor to ten years in prison.",
+            "COERCE",
+            "the former mayor",
+        ),
+        (
+            "Rioters stormed the parliament building on Tuesday.",
+            "ASSAULT",
+            "the parliament building",
+        ),
+        ("The rebels handed over 12 prisoners to the Red Cross.", "RETREAT", "12 prisoners"),
+        ("Iran freed two German citizens on Wednesday.", "RETREAT", "two German citizens"),
+    ],
+)
+def test_general_plover_verbs(extract, sentence, etype, actor2):
+    ev = _by_type(extract(sentence))[etype]
+    assert ev["actor2_text"] == actor2
