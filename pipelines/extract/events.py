@@ -48,8 +48,6 @@ _REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "RETREAT"}
 # "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
 # reported elsewhere, as background.
 _BACKGROUND_PREPS = {"under", "despite"}
-# Two-party types (as in triggers.yaml's symmetric_types): their "on" names a topic.
-_TWO_PARTY = {"AGREE", "CONSULT", "COOPERATE", "RETREAT"}
 # Verbs whose complement is their content, not an event of its own: a request ("urged Ankara
 # to withdraw") and a threat ("threatened to retaliate against any attack").
 _CONTENT_TYPES = {"REQUEST", "THREATEN"}
@@ -120,7 +118,7 @@ def find_events(
             if mention is not None:
                 events.append(mention)
                 break
-    events = _merge_consequences(events)
+    events = _merge_consequences(events, lex.symmetric_types)
     _inherit_pronoun_targets(events)
     _rejected_accusers(events)
     _shared_parties(events, lex)
@@ -738,7 +736,9 @@ def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:
     return kept
 
 
-def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
+def _merge_consequences(
+    events: list[EventMention], two_party: frozenset[str] = frozenset()
+) -> list[EventMention]:
     """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
     events = _merge_subject_events(events)
     events = _merge_casualty_conjuncts(events)
@@ -786,7 +786,7 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
                 in_pp
                 and ev.actor2 is not None
                 and ev.actor2.head.lower_ in ("on", "against")
-                and ev.event_type not in _TWO_PARTY
+                and ev.event_type not in two_party  # "talks on X": a topic
             ):
                 # "killed 27 people in an attack on a village": the attack names the target;
                 # the people are its victims, counted in quantities.
