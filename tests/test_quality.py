@@ -13,9 +13,15 @@ from tests.conftest import REPO
 
 FLOORS = {
     # split: (events F1, claims F1, claim speaker accuracy, anonymous accuracy)
-    "seed": (0.82, 0.87, 0.95, 0.95),
-    "train": (0.78, 0.93, 0.95, 0.97),
-    "test": (0.71, 0.92, 0.94, 0.97),
+    "seed": (0.87, 0.87, 0.95, 0.95),
+    "train": (0.86, 0.93, 0.95, 0.97),
+    "test": (0.78, 0.92, 0.94, 0.97),
+}
+# On matched events: (actor accuracy, date accuracy, modality accuracy, quantity accuracy)
+EVENT_FLOORS = {
+    "seed": (0.88, 0.97, 0.91, 0.97),
+    "train": (0.83, 0.96, 0.91, 0.88),
+    "test": (0.83, 0.88, 0.92, 0.87),
 }
 
 
@@ -32,6 +38,16 @@ def test_quality_floor(report, split):
     assert r["claims"]["f1"] >= claims_f1, r["claims"]
     assert r["claims"]["speaker_accuracy"] >= speaker, r["claims"]
     assert r["claims"]["anonymous_accuracy"] >= anonymous, r["claims"]
+
+
+@pytest.mark.parametrize("split", sorted(EVENT_FLOORS))
+def test_event_attribute_floor(report, split):
+    actor, date, modality, quantity = EVENT_FLOORS[split]
+    ev = report[split]["events"]
+    assert ev["actor_accuracy"] >= actor, ev
+    assert ev["date_accuracy"] >= date, ev
+    assert ev["modality_accuracy"] >= modality, ev
+    assert ev["quantity_accuracy"] >= quantity, ev
 
 
 def test_gold_set_size(report):

@@ -230,7 +230,7 @@ def extract_doc(article: ArticleInput, doc: Doc, rows: _Rows) -> None:
             sent_events.append(row)
             for a in ev.anchors:
                 anchor_map.setdefault(a.i, row)
-        _attach_dates(sent, mentions, sent_events, article.published_date)
+        _attach_dates(sent, mentions, sent_events, article.published_date, cue_lemmas)
         speakers = {c["_speaker_i"] for c in sent_claims}
         for q in find_quantities(sent):
             if q.counted.i in speakers:
@@ -264,8 +264,10 @@ def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
     start = ev.trigger.idx
     last = doc[ev.end_token - 1]
     end = last.idx + len(last.text)
-    a1_text, a1 = _actor(ev.actor1, resolver, article.body_start)
-    a2_text, a2 = _actor(ev.actor2, resolver, article.body_start)
+    a1_text, a1 = _actor(
+        ev.actor1, resolver, article.body_start, alone=ev.actor1_alone, trigger=ev.trigger
+    )
+    a2_text, a2 = _actor(ev.actor2, resolver, article.body_start, trigger=ev.trigger)
     location_text = ev.location.text if ev.location is not None else None
     place = gazetteer().lookup(location_text) if location_text else None
     return {
@@ -299,7 +301,11 @@ def _event_row(aid, s_idx, ev, article, resolver, sent) -> dict:
 
 
 def _actor(
-    tok: Token | None, resolver: ActorResolver, body_start: int
+    tok: Token | None,
+    resolver: ActorResolver,
+    body_start: int,
+    alone: bool = False,
+    trigger: Token | None = None,
 ) -> tuple[str | None, Actor | None]:
     if tok is None or tok.idx < body_start or tok.ent_type_ in ("DATE", "TIME"):
         return None, None
@@ -312,35 +318,81 @@ def _actor(
         tok = antecedent  # "the army said it had deployed": the army
     if tok.pos_ == "NOUN" and trigger_lexicon().lookup(tok.lemma_, "NOUN"):
         return None, None  # "condemned the attack": an event is not an actor
-    span = syntax.phrase(tok)
+    span = syntax.phrase(tok, alone)
+    if trigger is not None and span.start <= tok.i < trigger.i < span.end:
+        # "11 civilians killed in the strike": an actor's phrase stops before its own event
+        end = trigger.i
+        while end > tok.i + 1 and tok.doc[end - 1].is_punct:
+            end -= 1
+        span = tok.doc[span.start : end]
     ner = tok.ent_type_ or None
     return span.text, resolver.resolve(span.text, tok.lemma_, ner)
 
 
-def _attach_dates(sent: Span, mentions, rows: list[dict], published: dt.date | None) -> None:
-    """A date belongs to the event whose clause it hangs off (first anchor up its heads)."""
+def _attach_dates(
+    sent: Span, mentions, rows: list[dict], published: dt.date | None, cue_lemmas: set[str]
+) -> None:
+    """A date belongs to the event whose clause it hangs off (first anchor up its heads).
+    Dates hung off an event's own trigger are placed first: in "agreed on Sunday to a ceasefire
+    starting on November 1" the ceasefire takes November 1, not the Sunday of the agreeing
+    clause it also hangs off."""
+    dates = [ent for ent in sent.ents if ent.label_ == "DATE"]
+    own = {ev.trigger.i: [(ev, row)] for ev, row in zip(mentions, rows, strict=True)}
     anchor_rows: dict[int, list[tuple[object, dict]]] = {}
     for ev, row in zip(mentions, rows, strict=True):
         for a in ev.anchors:
             anchor_rows.setdefault(a.i, []).append((ev, row))
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
-            continue
-        for anc in syntax.ancestors_in_sentence(ent.root):
-            if anc.i not in anchor_rows:
+    taken: set[int] = set()
+    for anchors in (own, anchor_rows):
+        for ent in dates:
+            if ent.start in taken and anchors is anchor_rows:
                 continue
-            for ev, row in anchor_rows[anc.i]:
-                if row["date_text"] is not None:
+            root = ent.root
+            if (
+                root.dep_ in ("compound", "nmod", "amod", "nummod")
+                and root.head.i not in anchors
+                and root.head.ent_type_ not in ("DATE", "TIME")  # "Thursday morning"
+            ):
+                continue  # "the 2023 agreement": the noun's own date, not its clause's
+            if _said_on(ent, cue_lemmas):
+                continue
+            for anc in syntax.ancestors_in_sentence(ent.root):
+                if anc.i not in anchors:
+                    if anc.pos_ == "VERB" and anc.lemma_.lower() in cue_lemmas:
+                        break  # "..., officials said on Friday": the date of the saying
+                    if anchors is own and anc.i in anchor_rows:
+                        break  # another clause's date; the second pass decides
                     continue
-                date_text = _date_phrase(ent)
-                resolved = resolve_date(date_text, published, future=ev.modality in _FORWARD)
-                if resolved is None:
-                    continue
-                row["event_date"] = resolved.start
-                row["date_end"] = resolved.end
-                row["date_precision"] = resolved.precision
-                row["date_text"] = date_text
-            break
+                for ev, row in anchors[anc.i]:
+                    if row["date_text"] is not None:
+                        continue
+                    date_text = _date_phrase(ent)
+                    future = ev.modality in _FORWARD
+                    resolved = resolve_date(date_text, published, future=future)
+                    cut = next((t.i for t in ent[1:] if t.pos_ in ("ADP", "SCONJ")), None)
+                    if resolved is None and cut is not None:
+                        # "Wednesday after months of talks" read as one DATE: its first part
+                        date_text = ent.doc[ent.start : cut].text
+                        resolved = resolve_date(date_text, published, future=future)
+                    if resolved is None:
+                        continue
+                    row["event_date"] = resolved.start
+                    row["date_end"] = resolved.end
+                    row["date_precision"] = resolved.precision
+                    row["date_text"] = date_text
+                    taken.add(ent.start)
+                break
+
+
+def _said_on(ent: Span, cue_lemmas: set[str]) -> bool:
+    """'The army said on Saturday it had arrested ...': the parser hangs the date on the
+    reported verb, but it sits between the reporting verb and the reported clause's subject,
+    so it dates the saying."""
+    verb = next((a for a in ent.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in cue_lemmas:
+        return False
+    subj = next((c for c in verb.children if c.dep_ in syntax.SUBJECTS), None)
+    return subj is not None and verb.head.i < ent.start and ent.end <= subj.i
 
 
 def _date_phrase(ent: Span) -> str:

@@ -26,15 +26,28 @@ CONVENTIONS = """\
    never triggers.
 2. **One event per action.** A noun that an event verb judges ("condemned *the attack*",
    "rejected *the sanctions*") refers back to an event already reported: the verb is the event.
-   An action requested by a REQUEST ("urged Ankara *to withdraw*") is the request's content, not
-   an event. "killed 27 people *in an attack*", "an attack *that killed* four", "conducted
-   strikes, *killing* 83" are one event each, with the numbers of both.
+   An action requested by a REQUEST ("urged Ankara *to withdraw*") or threatened by a THREATEN
+   ("threatened *to retaliate* against any attack") is its content, not an event; so is what
+   someone is accused or suspected of ("accused India *of violating the ceasefire*"). "killed 27
+   people *in an attack*", "an attack *that killed* four", "conducted strikes, *killing* 83",
+   "killed 27 *and wounded* dozens", "*their shelling has killed* hundreds" are one event each,
+   with the numbers of both.
 3. **Actors.** actor1 is the subject (the agent of a passive, "were killed *by gunmen*"; the
    subject of the governing clause for "is preparing *to launch*"; a light verb's subject for a
    noun, "U.S. forces *conducted* strikes"; a possessive or national modifier, "Russia's attack",
-   "a U.S. intervention"). actor2 is the object or the object of *on, against, with, at, to,
-   into*; for theme types (below) and instrument objects only the listed prepositions name a
-   target. Phrases stop before places, dates, relative clauses and asides. Pronouns: "he/she"
+   "a U.S. intervention"); a weapon is no actor ("killed *by gunfire*"; "explosive-laden
+   drones struck") unless its owner is named ("army drones"; "a device *planted by the group*"
+   gives the group); a passive participle takes its agent ("*if attacked by* the army"). actor2
+   is the object or the object of *on, against, with, at, to, into*; for theme types (below),
+   instrument and topic objects only the listed prepositions name a target; two-party types
+   (AGREE, CONSULT, COOPERATE, RETREAT) take the other party from *with* ("met *at* the bridge"
+   names a place) or from actor1's conjunct ("Tehran and Berlin agreed"). An event noun as
+   object passes on its own target ("stop attacks *on security forces*"); for a judging verb
+   the one judged is the noun's doer; a rejection of an accusation's words rejects the accuser
+   ("accuses Maduro of trafficking — allegations he rejects"). Requests and threats without an
+   object aim at the subject or object of their content ("demanded that *the government*
+   withdraw"). Phrases stop before places, dates, relative clauses, asides, a gerund clause and
+   their own trigger. Pronouns: "he/she"
    is the last person named; "it/they" the subject of the governing clause; "who/which" the
    noun it modifies. Actors resolve through `pipelines/lexicons/actors.yaml`: aliases,
    metonyms ("Washington" -> USAGOV, "the Pentagon" -> USAMIL), demonym or country + sector noun
@@ -43,12 +56,19 @@ CONVENTIONS = """\
    wins, stopping at a reporting verb ("said") and at relative clauses: `denied` (governed by
    deny, or "denied that ..."), `negated` (not, never), `planned` ({planned}),
    `expected` ({expected}; the auxiliary "will"), `possible` (could/may/might/would,
-   {possible}); otherwise `asserted`.
-5. **Date.** A DATE expression belongs to the event whose clause it hangs off. It is resolved
+   {possible}); otherwise `asserted`. A threat is a statement made: "would/will defend
+   themselves" is an asserted THREATEN; only a cue beyond those auxiliaries ("could threaten")
+   changes it.
+5. **Date.** A DATE expression belongs to the event whose clause it hangs off, its own trigger's
+   first ("agreed on Sunday to a truce starting *on December 1*"); a date of the reporting verb
+   ("officials *said on Friday*") dates no event, nor does a date modifying a noun ("the 2023
+   agreement") date any event but that noun's. It is resolved
    against the publication date: absolute dates; weekdays back in reports and forward in
    planned/expected/possible events (the publication weekday is the publication day);
    "two days ago", "yesterday"; "last week"/"last month" and "since <month>" are ranges
-   (`date_end`); a month alone has month precision, a year alone year precision.
+   (`date_end`); a month alone has month precision, a year alone year precision; a month and
+   day without a year is the nearest such day to publication; durations ("four days") are no
+   dates.
 6. **Numbers.** Each number is tied to the event its noun hangs off. Qualifiers: "at least" ->
    at_least; "more than", "over" -> more_than; "about", "around", "some", "roughly" -> about;
    "up to", "nearly", "almost" -> up_to; "fewer/less than" -> less_than. Vague plurals are lower
@@ -84,7 +104,8 @@ def render() -> str:
         ),
         f"Theme types, whose object is what is moved or given, with the prepositions that name a "
         f"target: {themes}. Light verbs, which lend their subject to a noun trigger: "
-        f"{', '.join(sorted(lex.light_verbs))}.",
+        f"{', '.join(sorted(lex.light_verbs))}. Weapons and means, never actors on their own: "
+        f"{', '.join(sorted(lex.instruments))}.",
         "",
         "## Event types and their words",
         "",

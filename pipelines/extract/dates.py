@@ -24,6 +24,12 @@ _VAGUE = re.compile(
 )
 
 
+_DURATION = re.compile(
+    r"(?:about |some |nearly |more than |over )?(?:\d+|a|an|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|several|a few|few) (?:day|week|month|year|hour)s?"
+)
+
+
 @dataclass(frozen=True)
 class ResolvedDate:
     start: dt.date
@@ -60,6 +66,12 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
             return ResolvedDate(start, start + dt.timedelta(days=6), "range", raw)
         last_of_prev = published.replace(day=1) - dt.timedelta(days=1)
         return ResolvedDate(last_of_prev.replace(day=1), last_of_prev, "range", raw)
+
+    this = re.fullmatch(r"(?:earlier|later|late|early) this (month|year)", low)
+    if this and published:  # "earlier this month": the publication's month
+        if this.group(1) == "month":
+            return ResolvedDate(published.replace(day=1), None, "month", raw)
+        return ResolvedDate(dt.date(published.year, 1, 1), None, "year", raw)
 
     if _VAGUE.search(low):
         return None
@@ -106,6 +118,8 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
         year = int(low[-4:])
         return ResolvedDate(dt.date(year, 1, 1), None, "year", raw)
 
+    if _DURATION.fullmatch(low):
+        return None  # "four days of talks": how long, not when
     if published is None and not re.search(r"\d{4}", low):
         return None
     base = dt.datetime.combine(published or dt.date.today(), dt.time(12))
@@ -123,4 +137,14 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
     if parsed is None:
         return None
     day = parsed.date()
+    if published and not re.search(r"\d{4}", low) and not _RELATIVE_DAY.search(low):
+        # A month and day without a year is the nearest such day to publication: "a ceasefire
+        # starting on November 1" in a report of October 27 is days ahead, not a year back.
+        for shift in (-1, 1):
+            try:
+                other = day.replace(year=day.year + shift)
+            except ValueError:  # 29 February
+                continue
+            if abs((other - published).days) < abs((day - published).days) - 180:
+                day = other
     return ResolvedDate(day, None, "day", raw)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from pipelines.extract import syntax
+from pipelines.extract.actors import actor_dictionary
 from pipelines.extract.rules import ModalityCues, Trigger, TriggerLexicon
 
 # Clause heads climbed when looking for modality cues; stops at attribution verbs.
@@ -47,9 +48,22 @@ _REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "RETREAT"}
 # "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
 # reported elsewhere, as background.
 _BACKGROUND_PREPS = {"under", "despite"}
+# Verbs whose complement is their content, not an event of its own: a request ("urged Ankara
+# to withdraw") and a threat ("threatened to retaliate against any attack").
+_CONTENT_TYPES = {"REQUEST", "THREATEN"}
+# Links inside a requested clause: its verbs, coordinated verbs, objects and prepositions.
+_REQUESTED_DEPS = ("ccomp", "xcomp", "dobj", "conj", "pobj", "prep")
+# Types whose object-restricted verbs name a kind of target ("targeted the field", "removing
+# Maduro"); elsewhere a required object completes the trigger ("send delegates", "leave the
+# area", "drop demands") and is no party.
+_ACTED_ON_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
+# Types that judge an event named as their object: their actor2 is who did it, not its target.
+_JUDGING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"}
 _INSTRUMENT_TARGET_PREPS = {"at", "on", "against", "with"}
 _TARGET_PREPS = {"on", "against", "with", "at", "to", "toward", "towards", "into"}
 _NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to"}
+# Two-party types name the other party with "with": "talks with", "met with", "signed with".
+_SYMMETRIC_PREPS = {"with"}
 _LOCATIVE_PREPS = {
     "in",
     "into",
@@ -80,6 +94,7 @@ class EventMention:
     anchors: list[Token] = field(default_factory=list)  # tokens dates/numbers attach through
     location: Span | None = None
     confidence: float = 0.8
+    actor1_alone: bool = False  # actor2 is actor1's conjunct: actor1's phrase stops before it
 
     @property
     def event_type(self) -> str:
@@ -96,14 +111,17 @@ def find_events(
             continue  # "strike group", "protest leader": modifiers, not events
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
-        if _requested(tok, lex):
+        if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok):
             continue
         for rule in lex.lookup(tok.lemma_, pos):
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
             if mention is not None:
                 events.append(mention)
                 break
-    events = _merge_consequences(events)
+    events = _merge_consequences(events, lex.symmetric_types)
+    _inherit_pronoun_targets(events)
+    _rejected_accusers(events)
+    _shared_parties(events, lex)
     places = [e for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]  # once per sentence
     for ev in events:
         ev.location = _location(ev, places)
@@ -112,6 +130,7 @@ def find_events(
 
 def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     actor1 = actor2 = None
+    alone = False
     anchors = [tok]
     end_token = tok.i + 1
     if pos == "VERB":
@@ -123,35 +142,98 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         elif rule.object_is_instrument:
             obj = None  # "fired tear gas at protesters": the object is the instrument
             preps = _INSTRUMENT_TARGET_PREPS
+        elif rule.object_is_topic:
+            obj = None  # "discussed the border", "debate the veto": the object is the subject
+            preps = _SYMMETRIC_PREPS  # matter; the other party is "with"
+        if rule.event_type in lex.symmetric_types and preps is _TARGET_PREPS:
+            preps = _SYMMETRIC_PREPS  # "met at the bridge": a place, not the other party
+        if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
+            if rule.event_type in _JUDGING_TYPES:
+                # "condemned the attack by X": the one judged is who did it
+                obj = _noun_owner(obj)
+            else:
+                # "stop attacks on security forces": the object is an event; its target is ours
+                obj = syntax.prep_object(obj, _NOUN_TARGET_PREPS - {"of"})
+        elif (
+            rule.object_any
+            and rule.event_type not in _ACTED_ON_TYPES
+            and obj is not None
+            and _object_matches(tok, rule.object_any)
+        ):
+            obj = None  # "send delegates", "leave the area": the object completes the trigger
         agent = syntax.passive_agent(tok)
         passive_subj = syntax.child(tok, "nsubjpass")
         if passive_subj is not None:
             actor1, actor2 = agent, passive_subj
+            if rule.object_is_instrument or rule.event_type in lex.theme_object_types:
+                actor2 = syntax.prep_object(tok, preps)  # "drones were launched": a weapon
+        elif (
+            agent is None
+            and tok.tag_ == "VBN"
+            and tok.dep_ in ("acl", "relcl")
+            and tok.head.pos_ in ("NOUN", "PROPN")
+            and syntax.child(tok, *syntax.SUBJECTS) is None
+        ):
+            # "civilians killed in the strike", "the forces deployed to the border": a reduced
+            # passive relative; the noun it modifies undergoes the act, the doer is unnamed
+            actor1 = None
+            theme = rule.object_is_instrument or rule.event_type in lex.theme_object_types
+            actor2 = syntax.prep_object(tok, preps) if theme else tok.head
+        elif agent is not None and tok.tag_ == "VBN":
+            # "if attacked by the army", "escorted by three corvettes": a passive participle
+            # whose undergoer is the subject it borrows
+            actor1, actor2 = agent, syntax.subject_of(tok)
+            if actor2 is None and tok.dep_ in ("acl", "relcl"):
+                actor2 = tok.head  # "the 30 activists detained by police"
         else:
             actor1 = syntax.subject_of(tok)
             actor2 = obj or syntax.prep_object(tok, preps)
+            if actor2 is None and obj is None and _relative_object(tok):
+                actor2 = tok.head  # "five officers it accused of plotting": the officers
+            speaker = _misattached_speaker(tok, lex, rule, cue_lemmas)
+            if speaker is not None:
+                actor1 = speaker
+            clause = syntax.child(tok, "ccomp")
+            if clause is not None and _charge_denied(tok, clause):
+                actor1 = _named_appos(actor1)  # "a charge New Delhi denied": New Delhi
+            if actor2 is None and preps is not _TARGET_PREPS and obj is None:
+                actor2 = _theme_recipient(tok, preps)
         particle = syntax.child(tok, "prt")
         if particle is not None and particle.i == tok.i + 1:
             end_token = particle.i + 1
     else:
-        actor1 = _noun_actor1(tok, lex)
-        actor2 = syntax.prep_object(tok, _NOUN_TARGET_PREPS)
+        actor1 = _noun_actor1(tok, lex, rule.governor_any or frozenset())
+        two_party = rule.event_type in lex.symmetric_types
+        # "talks with the rebels" names a party; "talks on the nuclear programme" a topic
+        actor2 = syntax.prep_object(tok, {"with", "against"} if two_party else _NOUN_TARGET_PREPS)
         between = syntax.prep_object(tok, {"between"})
         if between is not None:  # "clashes between farmers and armed groups"
             actor1 = between
             actor2 = next(iter(between.conjuncts), actor2)
+            alone = actor2 is not None and actor2.i != actor1.i
         if actor2 is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs:
             actor2 = syntax.prep_object(tok.head, {"on", "against"})  # "imposed sanctions on X"
         if actor2 is not None and actor2.ent_type_ in ("DATE", "TIME"):
             actor2 = None
         if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
             anchors.append(tok.head)
-            end_token = tok.head.i + 1
+            if tok.head.i > tok.i:  # not "assets ... are frozen", where the head comes first
+                end_token = tok.head.i + 1
         if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
             anchors.append(tok.head)
+    if actor2 is None and pos == "VERB":
+        actor2 = _complement_party(tok, rule, lex)
+    if actor1 is not None and actor1.lemma_.lower() in lex.instruments:
+        actor1 = _wielder(actor1)
     if actor2 is None and actor1 is not None and rule.event_type in lex.symmetric_types:
-        # "Colombia and the CNEB agreed", "talks between ...": the second party is actor2
-        actor2 = next(iter(actor1.conjuncts), None)
+        # "Colombia and the CNEB agreed", "talks between ...": the second party is actor2,
+        # also when the parser hung it off the first party's name ("Minister Andrés Felipe
+        # Rueda and his counterpart", with "Rueda" an apposition)
+        conjuncts = list(actor1.conjuncts) or [
+            c for a in actor1.children if a.dep_ == "appos" for c in a.conjuncts
+        ]
+        actor2 = conjuncts[0] if conjuncts else None
+        alone = actor2 is not None
     if rule.subject_any and not _head_in(actor1, rule.subject_any):
         subj = syntax.subject_of(tok)
         if not _head_in(subj, rule.subject_any):
@@ -167,6 +249,11 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
     ):
         return None
     modality, governors = _modality(tok, modal, cue_lemmas)
+    if rule.event_type == "THREATEN" and modality in ("expected", "possible"):
+        # "his fighters would defend themselves", "we will defend our rights": the future is
+        # what is threatened; the threat itself is made, unless a cue above the trigger's
+        # own auxiliaries says otherwise
+        modality, _ = _modality(tok, modal, cue_lemmas, skip_own_aux=True)
     if modality == "asserted" and rule.modality:
         modality = rule.modality  # "pledged $25 million": a pledge is of something to come
     anchors.extend(g for g in governors if g not in anchors)
@@ -180,7 +267,112 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
         modality=modality,
         anchors=anchors,
         confidence=rule.confidence,
+        actor1_alone=alone,
     )
+
+
+def _named_appos(noun: Token) -> Token:
+    return next((c for c in noun.children if c.dep_ == "appos"), noun)
+
+
+def _charge_denied(verb: Token, clause: Token) -> bool:
+    """'Pakistan accused India of violating the ceasefire, a charge New Delhi denied': the
+    parser makes the accusation the complement of 'denied' and 'a charge New Delhi' its
+    subject. The clause comes first and the subject is a common noun with a name beside it."""
+    subj = syntax.child(verb, "nsubj")
+    return (
+        subj is not None
+        and clause.i < subj.i < verb.i
+        and subj.pos_ == "NOUN"
+        and any(c.dep_ == "appos" for c in subj.children)
+    )
+
+
+def _relative_object(verb: Token) -> bool:
+    """'the officers (whom) it accused': a relative clause with its own subject and no object
+    has the noun it modifies as its object."""
+    if verb.dep_ != "relcl" or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    kids = list(verb.children)
+    has_subject = any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") for c in kids
+    )
+    has_object = any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in kids)
+    return has_subject and not has_object and syntax.child(verb, "nsubjpass") is None
+
+
+def _wielder(weapon: Token) -> Token | None:
+    """Who used a weapon named as the doer: 'a device planted by the group' (the group), 'army
+    drones' (the army's, so the phrase stands); 'killed by gunfire' names nobody."""
+    for c in weapon.children:
+        if c.dep_ == "acl":
+            agent = syntax.passive_agent(c)
+            if agent is not None:
+                return agent
+        owner = c.dep_ == "poss" or (
+            c.dep_ in ("compound", "amod", "nmod")
+            and (
+                c.ent_type_ in ("NORP", "GPE", "ORG")
+                or c.lemma_.lower() in actor_dictionary().sector_nouns
+            )
+        )
+        if owner:
+            return weapon  # "army drones", "Russian missiles", "the group's mines"
+    return None
+
+
+def _complement_party(tok: Token, rule: Trigger, lex: TriggerLexicon) -> Token | None:
+    """Who a request or threat is aimed at when the verb's own object is missing: 'demanded
+    that the government withdraw the bill' (the subject of what is demanded), 'threatened to
+    dismiss teachers' (the object of what is threatened)."""
+    if rule.event_type == "REQUEST":
+        clause = syntax.child(tok, "ccomp")
+        subj = syntax.child(clause, "nsubj") if clause is not None else None
+        if subj is not None and subj.pos_ in ("NOUN", "PROPN"):
+            return subj
+    if rule.event_type == "THREATEN":
+        clause = syntax.child(tok, "xcomp")
+        if clause is None:
+            return None
+        for t in clause.subtree:  # "to impose sanctions on X", "to trigger the return of
+            if t.pos_ == "NOUN" and lex.lookup(t.lemma_, "NOUN"):  # U.N. sanctions on Iran"
+                return syntax.prep_object(t, {"on", "against"})
+        obj = syntax.child(clause, "dobj")
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+            return obj
+    return None
+
+
+def _misattached_speaker(tok: Token, lex, rule, cue_lemmas: set[str]) -> Token | None:
+    """'The ministry said the area lay within its shelf and denied that ...', 'the spokesperson
+    said the alliance was following developments and urged both allies ...': a verbal act
+    coordinated, by the parse, with the reported clause belongs to the reporting verb's subject."""
+    if lex.quad_class[rule.event_type] not in (1, 3) or tok.dep_ != "conj":
+        return None
+    if syntax.child(tok, *syntax.SUBJECTS) is not None:
+        return None
+    clause = tok.head
+    if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in cue_lemmas:
+        return None
+    return syntax.subject_of(clause.head)
+
+
+def _theme_recipient(verb: Token, preps) -> Token | None:
+    """'pledged $25 million in drones and training for the coordination centres', 'provide
+    food and shelter to displaced residents': the recipient's preposition the parser hung
+    inside the object phrase."""
+    obj = syntax.child(verb, "dobj")
+    if obj is None:
+        return None
+    # "provide food and shelter to ...": also a second object the parser coordinated with the verb
+    objects = [obj, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "NOUN")]
+    for o in objects:
+        for t in o.subtree:
+            if t.dep_ == "prep" and t.lower_ in preps and t.i > obj.i:
+                found = syntax.prep_object(t.head, {t.lower_})
+                if found is not None:
+                    return found
+    return None
 
 
 def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
@@ -189,27 +381,99 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ in _BACKGROUND_PREPS:
         return True
+    if noun.dep_ == "pobj" and head.lower_ == "as":
+        # "condemned the attack as a reckless assault", "denounced the actions as killings":
+        # the noun is the judgement of an event already named, not another event
+        verb = head.head.head if head.head.dep_ == "dobj" else head.head
+        if verb.pos_ == "VERB":
+            return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(verb.lemma_, "VERB"))
+    # "demands for an arms embargo", "calls for a ceasefire": what is asked for
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ == "for"
+        and head.head.pos_ == "NOUN"
+        and any(r.event_type == "REQUEST" for r in lex.lookup(head.head.lemma_, "NOUN"))
+    ):
+        return True
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
-    return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(head.lemma_, "VERB"))
+    rules = lex.lookup(head.lemma_, "VERB")
+    if any(noun.lemma_.lower() in r.object_any for r in rules):
+        return True  # "suspend its cooperation", "halt attacks": the noun completes the verb
+    return any(r.event_type in _REFERRING_TYPES for r in rules)
 
 
 def _requested(tok: Token, lex: TriggerLexicon) -> bool:
     """'demanded that the government withdraw the bill', 'urged Ankara to withdraw': the
     requested action is the content of a REQUEST, not an event of its own."""
     node = tok
-    for _ in range(3):
-        if node.dep_ not in ("ccomp", "xcomp", "dobj") or node.head.i == node.i:
+    for _ in range(5):
+        # Through the requested clause's own parts too: "called on Ankara to withdraw the vessel
+        # and resume talks", "urged both allies to resolve their differences through dialogue".
+        deps = ("ccomp", "xcomp", "dobj", "pobj") if node is tok else _REQUESTED_DEPS
+        if node.dep_ not in deps or node.head.i == node.i:
             return False
+        came_by = node.dep_
         node = node.head
-        if any(r.event_type == "REQUEST" for r in lex.lookup(node.lemma_, "VERB")):
-            return tok.i != node.i
-        if node.pos_ == "VERB":
+        if any(r.event_type in _CONTENT_TYPES for r in lex.lookup(node.lemma_, "VERB")):
+            # a noun inside the asked-for object names its own event ("demanding the
+            # implementation of a 2023 pay deal"); inside an asked-for action it does not
+            ways = ("ccomp", "xcomp") if tok.dep_ == "pobj" else ("ccomp", "xcomp", "dobj")
+            return tok.i != node.i and came_by in ways
+        if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "ccomp", "conj"):
             return False
     return False
 
 
-def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
+def _not_authorised(tok: Token) -> bool:
+    """'officials who were not authorised to talk to the media': what someone may not do is no
+    event (the anonymity formula of wire copy)."""
+    head = tok.head
+    return (
+        tok.dep_ == "xcomp"
+        and head.lemma_.lower()
+        in (
+            "authorise",
+            "authorize",
+            "authorised",
+            "authorized",
+            "allow",
+            "permit",
+            "allowed",
+            "permitted",
+        )
+        and any(c.dep_ == "neg" for c in head.children)
+    )
+
+
+def _accused_of(tok: Token, lex: TriggerLexicon) -> bool:
+    """'accused India of violating the ceasefire', 'accusing them of orchestrating the
+    detention of activists': what someone is accused of is the accusation's content, not an
+    event the text reports."""
+    node = tok
+    for _ in range(6):
+        if node.dep_ not in ("dobj", "pobj", "pcomp", "conj", "xcomp", "compound", "prep"):
+            return False
+        if node.tag_ in ("VBD", "VBZ", "VBP"):
+            return False  # a finite verb is a new clause ("... and called for his resignation")
+        if node.head.i == node.i:
+            return False
+        if node.dep_ == "prep" and node.lower_ == "of":
+            verb = node.head  # "accused of", and "suspected of plotting to overthrow"
+            return verb.pos_ == "VERB" and (
+                verb.lemma_.lower() == "suspect"
+                or any(r.event_type == "ACCUSE" for r in lex.lookup(verb.lemma_, "VERB"))
+            )
+        node = node.head
+    return False
+
+
+def _noun_actor1(
+    noun: Token, lex: TriggerLexicon, governors: frozenset[str] = frozenset()
+) -> Token | None:
+    """Who does a noun event: its possessor or national modifier, its 'by' phrase, or the
+    subject of the verb that carries it ("conducted strikes", "expressed concern", where the
+    rule names the governing verb)."""
     for c in noun.children:
         if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
             return c
@@ -227,9 +491,20 @@ def _noun_actor1(noun: Token, lex: TriggerLexicon) -> Token | None:
         verb = noun.head.head  # "the two sides agreed to a ceasefire", "stepped up pressure on"
     if verb is not None and verb.pos_ == "VERB":
         lemma = verb.lemma_.lower()
-        if lemma in lex.light_verbs or lex.lookup(lemma, "VERB"):
+        if lemma in lex.light_verbs or lemma in governors or lex.lookup(lemma, "VERB"):
             return syntax.subject_of(verb)
     return None
+
+
+def _noun_owner(noun: Token) -> Token | None:
+    """'Washington's sanctions', 'U.S. strikes', 'strikes by the military': who did the act a
+    noun names, from the noun phrase alone."""
+    for c in noun.children:
+        if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
+            return c
+        if c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE"):
+            return c
+    return syntax.prep_object(noun, {"by"})
 
 
 def _modified_by(noun: Token, words: frozenset[str]) -> bool:
@@ -265,13 +540,17 @@ def _object_matches(tok: Token, words: frozenset[str]) -> bool:
     return any(c.lemma_.lower() in words or c.lower_ in words for c in candidates)
 
 
-def _modality(tok: Token, cues: ModalityCues, cue_lemmas: set[str]) -> tuple[str, list[Token]]:
+def _modality(
+    tok: Token, cues: ModalityCues, cue_lemmas: set[str], skip_own_aux: bool = False
+) -> tuple[str, list[Token]]:
     """Nearest cue wins, walking from the trigger up through its governing clauses; the walk
     stops at an attribution verb, whose own tense says nothing about the reported event."""
     governors: list[Token] = []
     node = tok
     for _ in range(8):
-        verdict = _modal_cue(node, cues, is_trigger=node.i == tok.i)
+        verdict = _modal_cue(
+            node, cues, is_trigger=node.i == tok.i, skip_aux=skip_own_aux and node.i == tok.i
+        )
         if verdict:
             return verdict, governors
         if node.dep_ not in _CLIMB or node.head.i == node.i:
@@ -279,6 +558,8 @@ def _modality(tok: Token, cues: ModalityCues, cue_lemmas: set[str]) -> tuple[str
         parent = node.head
         if parent.lemma_.lower() in cue_lemmas and parent.pos_ == "VERB":
             if parent.lemma_.lower() in cues.denied and node.dep_ == "ccomp":
+                if _charge_denied(parent, node):
+                    break  # "Pakistan accused India ..., a charge New Delhi denied": asserted
                 return "denied", governors  # "officials denied that troops attacked"
             break
         node = parent
@@ -287,9 +568,14 @@ def _modality(tok: Token, cues: ModalityCues, cue_lemmas: set[str]) -> tuple[str
     return "asserted", governors
 
 
-def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
+def _modal_cue(
+    node: Token, cues: ModalityCues, is_trigger: bool, skip_aux: bool = False
+) -> str | None:
     lemma = node.lemma_.lower()
     kids = [c for c in node.children if c.dep_ in _MODAL_CHILD_DEPS]
+    if skip_aux:  # the future of what is threatened: will, shall, would
+        future = cues.expected_aux | {"would", "'d"}
+        kids = [c for c in kids if not (c.dep_ == "aux" and c.lower_ in future)]
     kid_lemmas = {c.lemma_.lower() for c in kids} | {c.lower_ for c in kids}
     if lemma in cues.denied and not is_trigger:
         return "denied"
@@ -312,8 +598,150 @@ def _modal_cue(node: Token, cues: ModalityCues, is_trigger: bool) -> str | None:
     return None
 
 
-def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
+def _shared_parties(events: list[EventMention], lex: TriggerLexicon) -> None:
+    """'The government and the rebels agreed to a ceasefire after four days of talks': a
+    two-party noun event with no party of its own, inside a two-party verb's clause, is between
+    that verb's parties."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    for ev in events:
+        tok = ev.trigger
+        if tok.pos_ != "NOUN" or ev.actor1 is not None or ev.actor2 is not None:
+            continue
+        if ev.event_type not in lex.symmetric_types:
+            continue
+        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        owner = by_trigger.get(verb.i) if verb is not None else None
+        if (
+            owner is not None
+            and owner.event_type in lex.symmetric_types
+            and owner.actor1 is not None
+            and owner.actor2 is not None
+        ):
+            ev.actor1, ev.actor2 = owner.actor1, owner.actor2
+
+
+def _rejected_accusers(events: list[EventMention]) -> None:
+    """'Washington accuses Maduro of trafficking — allegations he rejects', 'prosecutors accuse
+    Zavala of kidnapping — charges his lawyer denied': a rejection in a relative clause on the
+    accusation's own words rejects the accuser."""
+    for ev in events:
+        clause = syntax.child(ev.trigger, "ccomp")
+        if ev.event_type == "REJECT" and clause is not None and _charge_denied(ev.trigger, clause):
+            accusation = next(
+                (a for a in events if a.event_type == "ACCUSE" and a.trigger.i == clause.i), None
+            )
+            if accusation is not None and accusation.actor1 is not None:
+                ev.actor2 = accusation.actor1
+            continue
+        if ev.event_type != "REJECT" or ev.trigger.dep_ != "relcl":
+            continue
+        if ev.actor2 is not None and ev.actor2.i != ev.trigger.head.i:
+            continue  # a target of its own; "allegations he rejects" has only the allegations
+        accusation = next(
+            (
+                a
+                for a in reversed(events)
+                if a.event_type == "ACCUSE"
+                and a.trigger.i < ev.trigger.i
+                and a.actor1 is not None
+                and ev.trigger.head.i in {t.i for t in a.trigger.subtree}
+            ),
+            None,
+        )
+        if accusation is not None:
+            ev.actor2 = accusation.actor1
+
+
+def _inherit_pronoun_targets(events: list[EventMention]) -> None:
+    """'imposed sanctions on nine officials, accusing them of ...': 'them' in a clause hung off
+    another event's verb is that event's target."""
+    by_anchor: dict[int, EventMention] = {}
+    for ev in events:
+        for a in ev.anchors:
+            by_anchor.setdefault(a.i, ev)
+    for ev in events:
+        pron = ev.actor2
+        if (
+            pron is None
+            or pron.lower_ not in ("them", "it")
+            or ev.trigger.dep_
+            not in (
+                "advcl",
+                "conj",
+                "xcomp",
+            )
+        ):
+            continue
+        parent = by_anchor.get(ev.trigger.head.i)
+        if parent is not None and parent is not ev and parent.actor2 is not None:
+            ev.actor2 = parent.actor2 if parent.actor2.pos_ != "PRON" else ev.actor2
+
+
+def _merge_casualty_conjuncts(events: list[EventMention]) -> list[EventMention]:
+    """'Gunmen killed at least 27 people and wounded dozens more in an attack': coordinated
+    ASSAULT verbs sharing one subject count the casualties of one attack, not two attacks."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    kept = []
+    for ev in events:
+        tok = ev.trigger
+        head = by_trigger.get(tok.head.i) if tok.dep_ == "conj" and tok.pos_ == "VERB" else None
+        if (
+            head is None
+            or head is ev
+            or ev.event_type != "ASSAULT"
+            or head.event_type != "ASSAULT"
+            or syntax.child(tok, *syntax.SUBJECTS) is not None
+            or ev.modality != head.modality
+        ):
+            kept.append(ev)
+            continue
+        head.anchors.extend(a for a in ev.anchors if a not in head.anchors)
+        if head.actor2 is None:
+            head.actor2 = ev.actor2
+    return kept
+
+
+def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:
+    """'Air strikes by the military have killed 1,200 civilians', 'their shelling has killed
+    hundreds': a verb whose subject is an event noun of its own type reports that event's
+    outcome; the noun keeps the event, the verb gives it its target and its clause."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    kept = []
+    for ev in events:
+        subj = syntax.child(ev.trigger, "nsubj") if ev.trigger.pos_ == "VERB" else None
+        noun = by_trigger.get(subj.i) if subj is not None else None
+        if noun is None or noun is ev or noun.event_type != ev.event_type:
+            kept.append(ev)
+            continue
+        noun.anchors.extend(a for a in ev.anchors if a not in noun.anchors)
+        if noun.actor2 is None:
+            noun.actor2 = ev.actor2
+        if noun.modality == "asserted":
+            noun.modality = ev.modality
+    for ev in kept:
+        # "drone attacks have hit oil and gas fields": an attack noun as the subject of a verb
+        # the lexicon does not know still names what it hit
+        tok = ev.trigger
+        if (
+            ev.event_type == "ASSAULT"
+            and tok.pos_ == "NOUN"
+            and tok.dep_ == "nsubj"
+            and ev.actor2 is None
+            and tok.head.pos_ == "VERB"
+            and tok.head.i not in by_trigger
+        ):
+            ev.actor2 = syntax.child(tok.head, "dobj")
+            if ev.actor2 is not None and tok.head not in ev.anchors:
+                ev.anchors.append(tok.head)
+    return kept
+
+
+def _merge_consequences(
+    events: list[EventMention], two_party: frozenset[str] = frozenset()
+) -> list[EventMention]:
     """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
+    events = _merge_subject_events(events)
+    events = _merge_casualty_conjuncts(events)
     by_anchor = {}
     by_target = {}
     for ev in events:
@@ -354,7 +782,12 @@ def _merge_consequences(events: list[EventMention]) -> list[EventMention]:
                 taken = {parent.trigger.i} | {a.i for a in (parent.actor1, parent.actor2) if a}
                 if getattr(parent, attr) is None and value is not None and value.i not in taken:
                     setattr(parent, attr, value)
-            if in_pp and ev.actor2 is not None and ev.actor2.head.lower_ in ("on", "against"):
+            if (
+                in_pp
+                and ev.actor2 is not None
+                and ev.actor2.head.lower_ in ("on", "against")
+                and ev.event_type not in two_party  # "talks on X": a topic
+            ):
                 # "killed 27 people in an attack on a village": the attack names the target;
                 # the people are its victims, counted in quantities.
                 parent.actor2 = ev.actor2

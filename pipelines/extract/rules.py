@@ -23,6 +23,7 @@ class Trigger:
     governor_any: frozenset[str] = frozenset()
     prep_any: frozenset[str] = frozenset()
     object_is_instrument: bool = False
+    object_is_topic: bool = False  # "discussed the border": what is talked about, no party
     modifier_any: frozenset[str] = frozenset()
     modality: str | None = None
     confidence: float = 0.8
@@ -36,6 +37,7 @@ class TriggerLexicon:
     symmetric_types: frozenset[str]  # two-party types: coordinated subjects are actor1, actor2
     by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
     examples: dict[str, str]  # type -> an example sentence (docs/codebook.md, tested)
+    instruments: frozenset[str] = frozenset()  # weapons and means: never an actor on their own
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -101,10 +103,10 @@ def trigger_lexicon() -> TriggerLexicon:
             pos = frozenset(str_list(entry.get("pos", ["VERB"]), path, f"{where}.pos"))
             require(pos <= _POS, path, where, f"pos must be among {sorted(_POS)}")
             require(
-                entry.get("object", "target") in ("target", "instrument"),
+                entry.get("object", "target") in ("target", "instrument", "topic"),
                 path,
                 where,
-                "object must be target or instrument",
+                "object must be target, instrument or topic",
             )
             require(
                 entry.get("modality") in (None, *MODALITIES),
@@ -132,6 +134,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 ),
                 prep_any=frozenset(s.lower() for s in str_list(entry.get("prep_any"), path, where)),
                 object_is_instrument=entry.get("object", "target") == "instrument",
+                object_is_topic=entry.get("object", "target") == "topic",
                 modality=entry.get("modality"),
                 modifier_any=frozenset(
                     s.lower() for s in str_list(entry.get("modifier_any"), path, where)
@@ -160,7 +163,11 @@ def trigger_lexicon() -> TriggerLexicon:
             f"examples.{etype}",
             "expected a sentence",
         )
+    instruments = frozenset(
+        s.lower() for s in str_list(data.get("instruments"), path, "instruments")
+    )
     return TriggerLexicon(
+        instruments=instruments,
         quad_class={k: int(v) for k, v in quad.items()},
         light_verbs=light,
         theme_object_types=themes,

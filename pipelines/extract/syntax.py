@@ -13,6 +13,10 @@ _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _CUT_PREPS = {"as", "near", "outside", "inside", "around", "along", "across", "during", "after"}
 
 
+# Prepositions that link a gerund clause to the clause whose subject does it: "before signing".
+_CLAUSE_PREPS = {"before", "after", "while", "without", "upon", "since", "despite", "by"}
+
+
 def pronoun_antecedent(pron: Token) -> Token | None:
     """'it' / 'they' as the subject of a clause inside another clause refer to that clause's
     subject: 'The army said it had deployed', 'the cartel, which it accuses ...'."""
@@ -25,6 +29,9 @@ def pronoun_antecedent(pron: Token) -> Token | None:
         node = node.head
         for c in node.children:
             if c.dep_ in SUBJECTS and c.i != pron.i and c.pos_ in ("NOUN", "PROPN"):
+                if c.left_edge.i <= pron.i <= c.right_edge.i:
+                    continue  # "their shelling has killed": not the phrase holding 'their'
+
                 if c.ent_type_ == "PERSON":
                     return None  # 'it' is never a person
                 return c
@@ -45,6 +52,14 @@ def subject_of(verb: Token, max_hops: int = 4) -> Token | None:
                 return child
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
             return tok.head
+        if (
+            tok.dep_ == "prep"
+            and tok.lower_ in _CLAUSE_PREPS
+            and tok.head.pos_ in ("VERB", "AUX")
+            and all(c.dep_ != "nsubjpass" for c in tok.head.children)
+        ):
+            tok = tok.head  # "met ... before signing the document": through the preposition
+            continue
         if tok.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acomp") and tok.head.i != tok.i:
             tok = tok.head
             continue
@@ -80,6 +95,8 @@ def prep_object(tok: Token, preps: set[str] | frozenset[str]) -> Token | None:
                 continue
             if c.lower_ in _PLACE_PREPS and obj.ent_type_ in _PLACE_ENTS:
                 continue  # "talks in Caracas", "marched to the county offices"
+            if obj.ent_type_ in ("DATE", "TIME"):
+                continue  # "imposed sanctions on Thursday on nine officials": a time, not a party
             return obj
     return None
 
@@ -95,9 +112,11 @@ def is_place_pp(prep: Token) -> bool:
     )
 
 
-def phrase_bounds(head: Token) -> tuple[int, int]:
+def phrase_bounds(head: Token, alone: bool = False) -> tuple[int, int]:
     """Token range [start, end) of the noun phrase headed by head, without trailing places,
-    dates, relative clauses and asides set off by dashes or commas."""
+    dates, relative clauses and asides set off by dashes or commas. alone: without its
+    coordinated phrases too ("Tehran" of "Tehran and Berlin agreed", where Berlin is the
+    other party)."""
     doc = head.doc
     start = head.left_edge.i
     end = head.right_edge.i + 1
@@ -108,6 +127,25 @@ def phrase_bounds(head: Token) -> tuple[int, int]:
             continue  # "his lawyer, Veronica Esquivel": the name belongs to the phrase
         cut = (
             c.dep_ in ("relcl", "punct", "advcl", "parataxis")
+            or (alone and c.dep_ in ("cc", "conj"))
+            # "the government of rewarding armed groups": a gerund clause is what they did
+            or (c.dep_ == "prep" and child(c, "pcomp") is not None and c.i > head.i)
+            # "police at the airport", "the leader of a militia in the western state": where a
+            # common noun is, not who it is
+            or (
+                c.dep_ == "prep"
+                and c.lower_ in ("in", "at")
+                and c.i > head.i
+                and head.pos_ == "NOUN"
+            )
+            # "armed groups on government forces": a target, not part of a common noun's phrase
+            # (a name keeps it: "the Committee on Foreign Relations")
+            or (
+                c.dep_ == "prep"
+                and c.lower_ in ("on", "against")
+                and c.i > head.i
+                and head.pos_ != "PROPN"
+            )
             or (c.dep_ == "prep" and (is_place_pp(c) or c.lower_ in _CUT_PREPS))
             or (c.dep_ == "appos" and c.i > 0 and doc[c.left_edge.i - 1].text in ("—", "–", "("))
             or (c.dep_ == "appos" and not _named_appos(c))
@@ -131,8 +169,8 @@ def _named_appos(tok: Token) -> bool:
     return tok.dep_ == "appos" and (tok.ent_type_ in ("PERSON", "ORG") or tok.pos_ == "PROPN")
 
 
-def phrase(head: Token) -> Span:
-    start, end = phrase_bounds(head)
+def phrase(head: Token, alone: bool = False) -> Span:
+    start, end = phrase_bounds(head, alone)
     return head.doc[start:end]
 
 
