@@ -7,4 +7,7 @@ Layout, in the order an article flows:
   defs/     the thin Dagster shell over the three above
 """
 
-EXTRACTOR_VERSION = "0.1.0"
+# Written on every extracted row. Raised whenever the rules or lexicons change what is
+# extracted, so rows from different rule sets can be told apart (0.2.0: the actor, date and
+# event-rule work scored in docs/quality.md on 2026-11-30).
+EXTRACTOR_VERSION = "0.2.0"
