@@ -79,7 +79,8 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
     report = inspect_warehouse(settings.warehouse_dir, TABLES, REFERENCES)
     chart = Path(settings.warehouse_dir) / CHART_FILE
     if build.rebuilt or not chart.is_file():
-        drawn = render_timeline(settings.warehouse_dir)
+        with settings.failures_classified():
+            drawn = render_timeline(settings.warehouse_dir)
         context.log.info(f"drew {drawn.events} events of {len(drawn.pairs)} actor pairs: {chart}")
     for table in WAREHOUSE_TABLES:
         metadata = {
