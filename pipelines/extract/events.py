@@ -146,7 +146,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             actor2 = None
         if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
             anchors.append(tok.head)
-            end_token = tok.head.i + 1
+            # "are frozen": a head before the adjective does not end the trigger before it
+            end_token = max(end_token, tok.head.i + 1)
         if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
             anchors.append(tok.head)
     if actor2 is None and actor1 is not None and rule.event_type in lex.symmetric_types:
