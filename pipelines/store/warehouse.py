@@ -193,12 +193,19 @@ def inspect_warehouse(
         con.close()
 
 
+# What an ad-hoc query may not do: read or write any file but the warehouse (COPY ... TO could
+# overwrite the Parquet tables, read_csv could read any file on the machine), fetch URLs,
+# install extensions, or turn these settings back on.
+SANDBOXED = {"enable_external_access": False, "lock_configuration": True}
+
+
 def query(warehouse_dir: Path | str, sql: str) -> pl.DataFrame:
-    """Run one statement on the warehouse opened read-only."""
+    """Run one statement on the warehouse opened read-only, with no access to other files or
+    the network."""
     path = Path(warehouse_dir) / DUCKDB_FILE
     if not path.is_file():
         raise FileNotFoundError(f"no warehouse at {path}: run `eventwire run` first")
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path), read_only=True, config=SANDBOXED)
     try:
         return con.sql(sql).pl()
     finally:
