@@ -298,7 +298,7 @@ def _attach_dates(sent: Span, mentions, rows: list[dict], published: dt.date | N
     for ev, row in zip(mentions, rows, strict=True):
         for a in ev.anchors:
             anchor_rows.setdefault(a.i, []).append((ev, row))
-    for ent in sent.ents:
+    for ent in syntax.sentence_ents(sent):
         if ent.label_ != "DATE":
             continue
         for anc in syntax.ancestors_in_sentence(ent.root):

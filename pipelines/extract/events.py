@@ -104,7 +104,7 @@ def find_events(
                 events.append(mention)
                 break
     events = _merge_consequences(events)
-    places = [e for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]  # once per sentence
+    places = [e for e in syntax.sentence_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
     for ev in events:
         ev.location = _location(ev, places)
     return events
@@ -146,8 +146,8 @@ def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
             actor2 = None
         if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
             anchors.append(tok.head)
-            # "are frozen": a head before the adjective does not end the trigger before it
-            end_token = max(end_token, tok.head.i + 1)
+            if tok.head.i > tok.i:  # not "assets ... are frozen", where the head comes first
+                end_token = tok.head.i + 1
         if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
             anchors.append(tok.head)
     if actor2 is None and actor1 is not None and rule.event_type in lex.symmetric_types:
