@@ -264,3 +264,47 @@ def test_inverted_attribution_without_a_clause_in_the_parse(extract):
     (ev,) = events_of(r)
     assert ev["claim_id"] == c["claim_id"]
     assert ev["actor2_text"] is None  # frigates are what moves, not a target
+
+
+def test_worker_processes_give_exactly_the_rows_of_one_process():
+    # Two workers that each parse and run the rules must give the same rows, in the same
+    # order, as one process: the seed article and sentences of our own, several times over.
+    from pathlib import Path
+
+    seed = Path(__file__).parents[1] / "raw" / "realist-us-venezuela.txt"
+    texts = [
+        seed.read_text(encoding="utf-8"),
+        "Eleven villagers were killed by gunmen in Plateau state on Monday.",
+        "Russian forces launched an attack on a power station near Kharkiv on Tuesday.",
+        "Police arrested 40 protesters in Santiago, a spokesman told Reuters.",
+    ]
+    articles = [
+        ArticleInput(f"{i:016x}", texts[i % len(texts)], PUBLISHED) for i in range(4 * len(texts))
+    ]
+    one = extract_articles(articles, n_process=1, batch_size=3)
+    two = extract_articles(articles, n_process=2, batch_size=3)
+    assert one.events.height > 20
+    for table in ("events", "claims", "quantities", "actors"):
+        assert getattr(two, table).equals(getattr(one, table)), table
+
+
+def test_a_worker_that_dies_fails_the_extraction_instead_of_hanging():
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pipelines.extract.nlp import DEFAULT_MODEL
+    from pipelines.extract.workers import map_in_workers
+
+    # One worker, so the first chunk is surely answered before the second kills it.
+    chunks = [[1], ["die"], [3]]
+    results = map_in_workers(_die_on, chunks, workers=1, model=DEFAULT_MODEL, batch_size=1)
+    assert next(results) == ([1], [1])  # the worker started and loaded the model
+    with pytest.raises(BrokenProcessPool):
+        list(results)
+
+
+def _die_on(chunk, model, batch_size):
+    import os
+
+    if chunk == ["die"]:
+        os._exit(9)  # as the kernel's out-of-memory killer would end it
+    return chunk

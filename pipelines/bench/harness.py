@@ -30,6 +30,7 @@ import polars as pl
 
 from pipelines.bench.corpus import DEFAULT_SEED, write_corpus
 from pipelines.bench.measure import ChildRun, CpuClock, Span, run_child, wait_for_quiet
+from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
 Log = Callable[[str], None]
@@ -55,7 +56,7 @@ class BenchConfig:
     n: int = 5000
     sizes: list[int] = field(default_factory=list)  # empty: n, 2n and 4n
     workers: int = 0  # parser processes; 0 = automatic, as EVENTWIRE_WORKERS
-    batch_size: int = 32
+    batch_size: int = DEFAULT_BATCH_SIZE
     model: str = ""  # empty: the pipeline's default model
     seed: int = DEFAULT_SEED
     repeat: int = 1  # bare parse and extraction alternate this many times; the best counts
@@ -73,7 +74,7 @@ class BenchConfig:
         env = os.environ
         cfg = cls(
             workers=int(env.get("EVENTWIRE_WORKERS", "0")),
-            batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", "32")),
+            batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", DEFAULT_BATCH_SIZE)),
             model=env.get("EVENTWIRE_SPACY_MODEL", DEFAULT_MODEL),
         )
         for key, value in overrides.items():

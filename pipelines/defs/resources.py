@@ -9,7 +9,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.defs.policies import classified_failures
-from pipelines.extract.nlp import DEFAULT_MODEL
+from pipelines.extract.nlp import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
 from pipelines.store import TableFiles
 
 
@@ -23,7 +23,7 @@ class EventwireSettings(dg.ConfigurableResource):
     parquet_url: str = ""
     spacy_model: str = DEFAULT_MODEL
     workers: int = 0  # 0: automatic (all cores for large batches)
-    batch_size: int = 32
+    batch_size: int = DEFAULT_BATCH_SIZE
     checkpoint_articles: int = 200  # extraction results saved every this many articles
     # Waiting for another run that writes the same warehouse: how long, then how often to
     # retry the step, and how long to wait between tries.
@@ -48,7 +48,7 @@ class EventwireSettings(dg.ConfigurableResource):
             parquet_url=env.get("EVENTWIRE_PARQUET_URL", ""),
             spacy_model=env.get("EVENTWIRE_SPACY_MODEL", DEFAULT_MODEL),
             workers=int(env.get("EVENTWIRE_WORKERS", "0")),
-            batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", "32")),
+            batch_size=int(env.get("EVENTWIRE_BATCH_SIZE", DEFAULT_BATCH_SIZE)),
             checkpoint_articles=int(env.get("EVENTWIRE_CHECKPOINT_ARTICLES", "200")),
             lock_timeout_s=float(env.get("EVENTWIRE_LOCK_TIMEOUT", 6 * 3600.0)),
         )

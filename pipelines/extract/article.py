@@ -18,10 +18,11 @@ from pipelines.extract import events as event_rules
 from pipelines.extract import syntax
 from pipelines.extract.actors import Actor, ActorResolver
 from pipelines.extract.dates import resolve_date
-from pipelines.extract.nlp import DEFAULT_MODEL, parse, resolve_workers
+from pipelines.extract.nlp import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, parse, resolve_workers
 from pipelines.extract.places import gazetteer
 from pipelines.extract.quantities import find_quantities
 from pipelines.extract.rules import attribution_cues, modality_cues, trigger_lexicon
+from pipelines.extract.workers import chunk_size, map_in_workers
 from schemas import Actors, Claims, Events, Quantities, frame_from_rows
 
 Progress = Callable[[int, int], None]  # (articles done, articles total)
@@ -109,7 +110,7 @@ def extract_articles(
     *,
     model: str = DEFAULT_MODEL,
     n_process: int = 0,
-    batch_size: int = 32,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> ExtractionResult:
     articles = list(articles)
@@ -137,24 +138,48 @@ def extract_each(
     *,
     model: str = DEFAULT_MODEL,
     n_process: int = 0,
-    batch_size: int = 32,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> Iterator[tuple[ArticleInput, _Rows]]:
-    """Parse the articles in batches and yield each one's rows as soon as it is done: every
-    article is extracted on its own, so its rows can be stored and reused per article."""
+    """Parse the articles in batches and yield each one's rows as soon as it is done, in input
+    order: every article is extracted on its own, so its rows can be stored and reused per
+    article.
+
+    With more than one worker, each worker process parses *and* runs the rules on its own
+    share of articles and sends back only the rows. Parsing in workers and running the rules
+    here would leave this process deserializing every Doc and running the rules while the
+    workers wait for it: a third busy process on a two-core machine."""
     articles = list(articles)
     words = sum(len(a.text.split()) for a in articles)
     workers = resolve_workers(n_process, words)
-    # The dateline is blanked with spaces for the parser: offsets stay those of articles.text,
-    # and "MORELIA, Mexico, Nov 11 (Northline Press) -" is never read as a subject.
-    texts = (" " * a.body_start + a.text[a.body_start :] for a in articles)
-    docs = parse(texts, model=model, n_process=workers, batch_size=batch_size)
-    for n, (article, doc) in enumerate(zip(articles, docs, strict=True), 1):
-        rows = _Rows()
-        extract_doc(article, doc, rows)
+    if workers > 1:
+        chunks = _chunks(articles, chunk_size(len(articles), workers, batch_size))
+        results = map_in_workers(
+            _extract_chunk, chunks, workers=workers, model=model, batch_size=batch_size
+        )
+        pairs = ((a, rows) for chunk, done in results for a, rows in zip(chunk, done, strict=True))
+    else:
+        pairs = zip(articles, _extract_chunk(articles, model, batch_size), strict=True)
+    for n, (article, rows) in enumerate(pairs, 1):
         if progress:
             progress(n, len(articles))
         yield article, rows
+
+
+def _extract_chunk(articles: list[ArticleInput], model: str, batch_size: int) -> Iterator[_Rows]:
+    # The dateline is blanked with spaces for the parser: offsets stay those of articles.text,
+    # and "MORELIA, Mexico, Nov 11 (Northline Press) -" is never read as a subject.
+    texts = (" " * a.body_start + a.text[a.body_start :] for a in articles)
+    docs = parse(texts, model=model, n_process=1, batch_size=batch_size)
+    for article, doc in zip(articles, docs, strict=True):
+        rows = _Rows()
+        extract_doc(article, doc, rows)
+        yield rows
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def actor_rows(rows: _Rows) -> list[dict]:

@@ -22,6 +22,7 @@ import pandera.polars as pa
 import polars as pl
 
 from pipelines import EXTRACTOR_VERSION
+from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
 from pipelines.faults import fault_point
 from pipelines.fingerprint import fingerprint
 from pipelines.store.state import KEY, ResultStore
@@ -104,7 +105,7 @@ def extract_incremental(
     *,
     model: str,
     n_process: int = 0,
-    batch_size: int = 32,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     checkpoint_articles: int = CHECKPOINT_ARTICLES,
     lock_timeout_s: float | None = None,

@@ -29,6 +29,30 @@ DAY_WINDOW = 1  # event dates known on both sides
 PUBLISHED_WINDOW = 3  # when a side falls back to its publication date
 CONTENT_JACCARD = 0.5
 CLAIM_WINDOW = 7  # a statement is repeated over a news cycle longer than an event is reported
+_EVENT_FIELDS = (
+    "event_id",
+    "article_id",
+    "event_type",
+    "modality",
+    "event_date",
+    "date_precision",
+    "actor1_id",
+    "actor1_text",
+    "actor2_id",
+    "actor2_text",
+    "location_country",
+    "location_text",
+    "claim_id",
+)
+_CLAIM_FIELDS = (
+    "claim_id",
+    "article_id",
+    "content",
+    "speaker_text",
+    "speaker_actor_id",
+    "stance",
+    "anonymous",
+)
 _STOP = frozenset(
     "the a an of to in on and or for with at by from that this is was were be".split()
 )
@@ -101,7 +125,7 @@ def cluster_events(
         for r in articles.select("article_id", "outlet", "published_date").iter_rows(named=True)
     }
     anonymous = dict(claims.select("claim_id", "anonymous").iter_rows())
-    rows = events.to_dicts()
+    rows = events.select(_EVENT_FIELDS).to_dicts()  # only what pairing reads: rows are many
     for r in rows:
         published = meta.get(r["article_id"], {}).get("published_date")
         r["dated"] = r["event_date"] is not None and r["date_precision"] == "day"
@@ -169,7 +193,7 @@ def cluster_claims(
         r["article_id"]: r
         for r in articles.select("article_id", "outlet", "published_date").iter_rows(named=True)
     }
-    rows = claims.to_dicts()
+    rows = claims.select(_CLAIM_FIELDS).to_dicts()
     for r in rows:
         r["day"] = meta.get(r["article_id"], {}).get("published_date")
         r["words"] = _words(r["content"])
