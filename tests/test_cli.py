@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from pipelines.cli import main
+from pipelines.store import table_path
 from tests.conftest import RAW
 
 
@@ -48,6 +49,34 @@ def test_sql_is_read_only(small_run, capsys):
     assert main(["sql", "DROP TABLE events", "--warehouse", str(warehouse)]) == 1
     assert "read-only" in capsys.readouterr().err.lower()
     assert main(["sql", "SELECT count(*) FROM events", "--warehouse", str(warehouse)]) == 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY (SELECT 1 AS x) TO '{parquet}'",  # would overwrite a table's source of truth
+        "COPY (SELECT 1 AS x) TO '{outside}'",
+        "SELECT * FROM read_csv('{secret}')",
+        "ATTACH '{outside}.duckdb' AS other",
+        "SET enable_external_access = true",
+        "INSTALL httpfs",
+        "SELECT * FROM 'http://127.0.0.1:9/data.csv'",
+    ],
+)
+def test_sql_reaches_no_file_but_the_warehouse(small_run, capsys, tmp_path, statement):
+    _, warehouse = small_run
+    parquet = table_path(warehouse, "events")
+    before = parquet.read_bytes()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("token\nhunter2\n")
+    outside = tmp_path / "written.csv"
+    sql = statement.format(parquet=parquet, outside=outside, secret=secret)
+    assert main(["sql", sql, "--warehouse", str(warehouse)]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("eventwire: query failed:"), err
+    assert "hunter2" not in out + err
+    assert parquet.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [secret]
 
 
 def test_clear_errors(tmp_path, capsys):

@@ -161,6 +161,32 @@ def test_integrity_checks_find_dangling_references_and_duplicate_keys(shipped_ru
     assert not refs.passed and "NOSUCHACTOR" in refs.description
     assert refs.metadata["actor1_id_missing"] == 1
     assert checks[("claims", "references_exist")].passed
+    assert checks[("events", "spans_match_text")].passed
+
+
+def test_span_check_finds_a_span_that_is_not_its_text(shipped_run, tmp_path):
+    _, shipped = shipped_run
+    warehouse = tmp_path / "wh"
+    for table in TABLES:
+        write_table(warehouse, table, read_table(shipped, table))
+    claims = read_table(warehouse, "claims")
+    row = claims.filter(pl.col("content").is_not_null()).row(0, named=True)
+    moved = claims.with_columns(  # one claim's content shifted by one character
+        pl.when(pl.col("claim_id") == row["claim_id"])
+        .then(pl.col("content_start") + 1)
+        .otherwise(pl.col("content_start"))
+        .alias("content_start")
+    )
+    write_table(warehouse, "claims", moved)
+    build_warehouse(warehouse, list(TABLES))
+    checks = {
+        (c.table, c.check): c for c in inspect_warehouse(warehouse, TABLES, REFERENCES).checks
+    }
+    spans = checks[("claims", "spans_match_text")]
+    assert not spans.passed
+    assert spans.metadata == {"cue_mismatches": 0, "content_mismatches": 1}
+    assert checks[("events", "spans_match_text")].passed
+    assert checks[("quantities", "spans_match_text")].passed
 
 
 def test_every_check_the_issue_asks_for_is_defined():
@@ -174,6 +200,7 @@ def test_every_check_the_issue_asks_for_is_defined():
         assert (f"warehouse/{table}", "no_duplicate_keys") in checks
     for table in ("events", "claims", "quantities"):
         assert (f"warehouse/{table}", "references_exist") in checks
+        assert (f"warehouse/{table}", "spans_match_text") in checks
 
 
 def test_a_busy_warehouse_is_retried_not_failed(small, tmp_path):

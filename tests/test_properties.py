@@ -79,6 +79,8 @@ def _spans_hold(articles) -> None:
         (result.quantities, "text"),
     ):
         for row in table.iter_rows(named=True):
+            # Not empty: text[661:660] == "" would hide a span that ends before it starts.
+            assert row["start_char"] < row["end_char"], row
             assert texts[row["article_id"]][row["start_char"] : row["end_char"]] == row[column]
     for row in result.claims.drop_nulls("content").iter_rows(named=True):
         text = texts[row["article_id"]]

@@ -285,3 +285,53 @@ def test_a_killed_lock_holder_does_not_block_the_next_run(tmp_path):
     holder.wait(timeout=30)
     with warehouse_lock(tmp_path, "duckdb", timeout_s=30):
         pass
+
+
+def test_two_runs_started_at_once_take_turns(tmp_path):
+    from tests.test_faults import duckdb_rows
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    for text in GOLD_TEXTS.glob("*"):
+        shutil.copy(text, raw / text.name)
+    warehouse = tmp_path / "wh"
+    command = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw)]
+    runs = [
+        subprocess.Popen(
+            [*command, "--warehouse", str(warehouse)],
+            cwd=REPO,
+            env=cli_env(EVENTWIRE_WORKERS="1", EVENTWIRE_CHECKPOINT_ARTICLES="1"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    logs = []
+    try:
+        for run in runs:
+            _, err = run.communicate(timeout=600)
+            logs.append(err)
+    finally:
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+    assert [run.returncode for run in runs] == [0, 0], [log[-3000:] for log in logs]
+
+    # The second waited for the first at each stage instead of doing the work beside it: one
+    # run parsed every article, the other found them all done.
+    parsed = sorted(
+        int(line.split(" parsed (")[0].rsplit(": ", 1)[1])
+        for log in logs
+        for line in log.splitlines()
+        if " parsed (" in line and "articles to extract from" in line
+    )
+    cold = tmp_path / "cold"
+    single = materialize_all(raw, cold)
+    assert single.success
+    assert parsed == [0, run_meta(single)["events"]["articles_parsed"]], parsed
+
+    # One whole warehouse, equal to a single run's.
+    assert_same_tables(read_tables(warehouse), read_tables(cold))
+    assert duckdb_rows(warehouse) == duckdb_rows(cold)
+    assert not list(warehouse.rglob("*.tmp"))

@@ -165,6 +165,7 @@ def test_every_check_is_listed(repository):
         "every_file_accounted_for",
         "no_duplicate_keys",
         "references_exist",
+        "spans_match_text",
         "freshness_check",
     }
 

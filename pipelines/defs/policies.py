@@ -11,16 +11,20 @@ import duckdb
 
 from pipelines.extract.nlp import ModelNotInstalled
 from pipelines.lexicons import LexiconError
+from pipelines.store.atomic import StorageError
 from pipelines.store.locks import WarehouseBusy
 
-# Anything unexpected (a full disk being cleaned, a network share gone for a minute, a parser
+# Anything unexpected (a network share gone for a minute, a parser
 # worker killed for memory) is tried again, waiting longer each time; extraction resumes from
 # its last checkpoint, so a retry costs little.
 TRANSIENT_RETRIES = dg.RetryPolicy(
     max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
-# Failures that would only repeat: fix the named file, model or query, then run again.
+# Failures that would only repeat: fix the named file, model or query, then run again. A full
+# or read-only disk (StorageError) is one: retried a minute later it fails the same way, after
+# redoing the work, and the person who must free space learns of it later.
 DETERMINISTIC = (
+    StorageError,
     LexiconError,
     ModelNotInstalled,
     duckdb.BinderException,

@@ -64,7 +64,8 @@ class ParquetIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
         files = TableFiles(self.warehouse_dir, self.parquet_url)
         table = context.asset_key.path[-1]
-        written = files.write(table, obj)
+        with classified_failures(retries=0, wait_s=0.0):  # a full disk is not retried
+            written = files.write(table, obj)
         context.add_output_metadata(
             {"path": dg.MetadataValue.path(files.uri(table)), "rewritten": written}
         )

@@ -12,8 +12,11 @@ from pipelines.store import TableFiles, build_warehouse, inspect_warehouse
 from pipelines.store.integrity import (
     NO_DUPLICATE_KEYS,
     REFERENCES_EXIST,
+    SPANS,
+    SPANS_MATCH_TEXT,
     key_check_tables,
     reference_check_tables,
+    span_check_tables,
 )
 from pipelines.store.timeline_chart import CHART_FILE, chart_markdown, render_timeline
 from schemas import TABLES
@@ -38,6 +41,15 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
                 REFERENCES_EXIST,
                 asset=["warehouse", table],
                 description="Every reference resolves: " + "; ".join(refs) + ".",
+            )
+        )
+    for table in span_check_tables(TABLES):
+        spans = "; ".join(f"{c} = articles.text[{s}:{e}]" for s, e, c in SPANS[table])
+        specs.append(
+            dg.AssetCheckSpec(
+                SPANS_MATCH_TEXT,
+                asset=["warehouse", table],
+                description=f"Every span is exactly its text: {spans}.",
             )
         )
     return specs
@@ -79,7 +91,8 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
     report = inspect_warehouse(settings.warehouse_dir, TABLES, REFERENCES)
     chart = Path(settings.warehouse_dir) / CHART_FILE
     if build.rebuilt or not chart.is_file():
-        drawn = render_timeline(settings.warehouse_dir)
+        with settings.failures_classified():
+            drawn = render_timeline(settings.warehouse_dir)
         context.log.info(f"drew {drawn.events} events of {len(drawn.pairs)} actor pairs: {chart}")
     for table in WAREHOUSE_TABLES:
         metadata = {

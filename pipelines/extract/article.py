@@ -336,7 +336,7 @@ def _attach_dates(
     Dates hung off an event's own trigger are placed first: in "agreed on Sunday to a ceasefire
     starting on November 1" the ceasefire takes November 1, not the Sunday of the agreeing
     clause it also hangs off."""
-    dates = [ent for ent in sent.ents if ent.label_ == "DATE"]
+    dates = [ent for ent in syntax.sentence_ents(sent) if ent.label_ == "DATE"]
     own = {ev.trigger.i: [(ev, row)] for ev, row in zip(mentions, rows, strict=True)}
     anchor_rows: dict[int, list[tuple[object, dict]]] = {}
     for ev, row in zip(mentions, rows, strict=True):

@@ -122,7 +122,7 @@ def find_events(
     _inherit_pronoun_targets(events)
     _rejected_accusers(events)
     _shared_parties(events, lex)
-    places = [e for e in sent.ents if e.label_ in ("GPE", "LOC", "FAC")]  # once per sentence
+    places = [e for e in syntax.sentence_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
     for ev in events:
         ev.location = _location(ev, places)
     return events

@@ -23,6 +23,7 @@ import polars as pl
 
 from pipelines import EXTRACTOR_VERSION
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
+from pipelines.faults import fault_point
 from pipelines.fingerprint import fingerprint
 from pipelines.store.state import KEY, ResultStore
 from schemas import Actors, Claims, Events, Quantities, frame_from_rows, polars_schema
@@ -184,6 +185,7 @@ def _extract_into(store, todo, keys, fp, model, n_process, batch_size, progress,
         for name, table_rows in found.items():
             pending[name].extend({**r, KEY: key} for r in table_rows)
         done.append(key)
+        fault_point("extract.article", key)  # extracted, not yet saved
         if len(done) >= every:
             save()
     if done:

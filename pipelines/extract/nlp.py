@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from pipelines import MAX_ARTICLE_CHARS
+
 if TYPE_CHECKING:  # spaCy itself is imported when a model is loaded: a run with nothing to
     # parse never pays for it
     from spacy.language import Language
@@ -37,7 +39,7 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
             f"spaCy model {model!r} is not installed: run `make setup`, or set "
             f"EVENTWIRE_SPACY_MODEL to an installed model such as en_core_web_sm ({err})"
         ) from None
-    nlp.max_length = max(nlp.max_length, 2_000_000)
+    nlp.max_length = max(nlp.max_length, MAX_ARTICLE_CHARS)
     return nlp
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import dateparser
 import polars as pl
 
+from pipelines import MAX_ARTICLE_CHARS
 from pipelines.ingest import clean
 from pipelines.ingest.accounting import FileAccounting, account_for_files
 from pipelines.ingest.decode import gunzip_capped, sniff_binary
@@ -302,6 +303,12 @@ def article_row(doc: RawDoc, source_path: str, now: dt.datetime) -> dict:
             "no_article_text",
             f"only {words} words left after removing the headline and page chrome "
             f"(an article needs at least {MIN_ARTICLE_WORDS})",
+        )
+    if len(body) > MAX_ARTICLE_CHARS:
+        raise IngestError(
+            "too_large",
+            f"the article text is {len(body):,} characters, over the {MAX_ARTICLE_CHARS:,} "
+            "the parser takes in one article; split it into several files",
         )
     dateline = clean.parse_dateline(body)
 

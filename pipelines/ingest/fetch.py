@@ -251,7 +251,8 @@ def _write_new(path: Path, record: dict) -> None:
 
 
 def _safe_name(host: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in host)
+    name = "".join(ch if ch.isalnum() or ch in ".-" else "_" for ch in host)
+    return name if name.strip(".") else "unknown-host"  # never "." or "..": a folder above
 
 
 def _load_state(path: Path) -> dict:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.faults import fault_point
 from pipelines.fingerprint import fingerprint
 from pipelines.ingest.batch import (
     DEFAULT_MAX_BYTES,
@@ -158,6 +159,7 @@ def read_raw_incremental(
                 for row in read.records:
                     row["ingested_at"] = min(first_seen.get(row["article_id"], now), now)
                 fresh.append((read, stat, digest, seen_at))
+                fault_point("ingest.file-read", rel)  # read, not yet saved
             reads.append(read)
             if len(fresh) >= checkpoint_files:
                 _save(store, fresh, fp)

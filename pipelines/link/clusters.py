@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from pipelines.faults import fault_point
 from schemas import ClaimClusters, EventClusters, frame_from_rows
 
 DAY_WINDOW = 1  # event dates known on both sides
@@ -118,6 +119,7 @@ def cluster_events(
     events: pl.DataFrame, claims: pl.DataFrame, articles: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """events with cluster_id filled, and one event_clusters row per cluster."""
+    fault_point("link", "events")
     meta = {
         r["article_id"]: r
         for r in articles.select("article_id", "outlet", "published_date").iter_rows(named=True)
@@ -186,6 +188,7 @@ def cluster_claims(
     claims: pl.DataFrame, articles: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """claims with claim_cluster_id filled, and one claim_clusters row per cluster."""
+    fault_point("link", "claims")
     meta = {
         r["article_id"]: r
         for r in articles.select("article_id", "outlet", "published_date").iter_rows(named=True)

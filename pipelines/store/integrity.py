@@ -1,5 +1,5 @@
-"""Checks on the built warehouse, in SQL: keys are unique and every reference resolves.
-Plain results; the Dagster shell turns them into asset checks."""
+"""Checks on the built warehouse, in SQL: keys are unique, every reference resolves, and every
+span is its text. Plain results; the Dagster shell turns them into asset checks."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ from schemas.relations import Reference, unique_columns
 
 NO_DUPLICATE_KEYS = "no_duplicate_keys"
 REFERENCES_EXIST = "references_exist"
+SPANS_MATCH_TEXT = "spans_match_text"
+# Per table: (start column, end column, the column that must equal articles.text[start:end]).
+SPANS = {
+    "events": [("start_char", "end_char", "trigger")],
+    "claims": [("start_char", "end_char", "cue"), ("content_start", "content_end", "content")],
+    "quantities": [("start_char", "end_char", "text")],
+}
 _EXAMPLES = 5
 
 
@@ -36,7 +43,12 @@ def check_warehouse(
         if ref.table in models and ref.target in models:
             by_table.setdefault(ref.table, []).append(ref)
     outcomes += [_references(con, table, refs) for table, refs in by_table.items()]
+    outcomes += [_spans(con, table) for table in span_check_tables(models)]
     return [o for o in outcomes if o is not None]
+
+
+def span_check_tables(models: Mapping[str, type[pa.DataFrameModel]]) -> list[str]:
+    return [t for t in SPANS if t in models and "articles" in models]
 
 
 def key_check_tables(models: Mapping[str, type[pa.DataFrameModel]]) -> list[str]:
@@ -89,3 +101,26 @@ def _references(con, table: str, refs: list[Reference]) -> CheckOutcome:
             problems.append(f"{ref}: {n} values not found (e.g. {examples})")
     desc = "; ".join(problems) or "every reference resolves: " + ", ".join(map(str, refs))
     return CheckOutcome(table, REFERENCES_EXIST, not problems, desc, meta)
+
+
+def _spans(con, table: str) -> CheckOutcome:
+    """articles.text[start:end] (DuckDB's substring also counts code points, from 1) is
+    exactly the recorded text, for every row. A missing article, or an end before the start
+    (which Python slicing would quietly read as an empty string), counts as a mismatch."""
+    meta: dict[str, object] = {}
+    problems = []
+    for start, end, column in SPANS[table]:
+        mismatch_sql = (
+            f'SELECT t."{start}", t."{end}", t."{column}" FROM "{table}" t '
+            "LEFT JOIN articles a ON a.article_id = t.article_id "
+            f'WHERE t."{column}" IS NOT NULL AND (a.text IS NULL OR t."{end}" < t."{start}" OR '
+            f'substring(a.text, t."{start}" + 1, t."{end}" - t."{start}") <> t."{column}")'
+        )
+        n = con.execute(f"SELECT count(*) FROM ({mismatch_sql})").fetchall()[0][0]
+        meta[f"{column}_mismatches"] = n
+        if n:
+            examples = con.execute(f"{mismatch_sql} LIMIT {_EXAMPLES}").fetchall()
+            problems.append(f"{column}: {n} rows where the text differs (e.g. {examples})")
+    checked = ", ".join(f"{c} = text[{s}:{e}]" for s, e, c in SPANS[table])
+    desc = "; ".join(problems) or f"every row's {checked} in articles"
+    return CheckOutcome(table, SPANS_MATCH_TEXT, not problems, desc, meta)

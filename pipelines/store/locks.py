@@ -9,6 +9,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from pipelines.store.atomic import storage_errors
+
 # Long enough for another run's extraction to finish (settings.lock_timeout_s overrides it).
 DEFAULT_TIMEOUT_S = 6 * 3600.0
 
@@ -27,11 +29,12 @@ def warehouse_lock(warehouse_dir: Path | str, name: str, timeout_s: float | None
 
 @contextmanager
 def file_lock(path: Path, timeout_s: float | None = None) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
     timeout = DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s
     lock = FileLock(path, timeout=timeout, thread_local=False)
     try:
-        lock.acquire()
+        with storage_errors(path):  # a read-only folder fails here, at the run's first write
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
     except Timeout:
         raise WarehouseBusy(
             f"another eventwire run has held {path} for over {timeout:.0f}s; "

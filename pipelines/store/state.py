@@ -24,7 +24,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.store.atomic import fsync_dir, write_bytes_atomic
+from pipelines.faults import fault_point
+from pipelines.store.atomic import fsync_dir, storage_errors, write_bytes_atomic
 from pipelines.store.locks import file_lock
 
 KEY = "_key"
@@ -169,6 +170,7 @@ class ResultStore:
         index = current.index.filter(pl.col(KEY).is_in(keep_set))
         tables = {n: df.filter(pl.col(KEY).is_in(keep_set)) for n, df in current.tables.items()}
         newest = self._write_segment(self._next_seq(), index, tables)
+        fault_point("state.compacted", self.root.name)  # old segments not yet deleted
         for path in self._segment_dirs():
             if path != newest:
                 shutil.rmtree(path, ignore_errors=True)
@@ -184,6 +186,17 @@ class ResultStore:
         self, seq: int, index: pl.DataFrame, tables: Mapping[str, pl.DataFrame]
     ) -> Path:
         path = self.root / f"seg-{seq:010d}-{uuid.uuid4().hex[:8]}"
+        with storage_errors(path):
+            try:
+                self._write_segment_files(path, index, tables)
+            except Exception:
+                shutil.rmtree(path, ignore_errors=True)  # a full disk gets its space back
+                raise
+        return path
+
+    def _write_segment_files(
+        self, path: Path, index: pl.DataFrame, tables: Mapping[str, pl.DataFrame]
+    ) -> None:
         path.mkdir(parents=True)
         _write(
             path / f"{INDEX}.parquet", index.select(self.index_schema.names()), self.index_schema
@@ -193,9 +206,10 @@ class ResultStore:
             df = pl.DataFrame(schema=schema) if df is None else df.select(schema.names())
             _write(path / f"{name}.parquet", df, schema)
         fsync_dir(path)
+        fault_point("state.segment-written", self.root.name)
         write_bytes_atomic(path / _MARKER, b"")
         fsync_dir(self.root)
-        return path
+        fault_point("state.segment-complete", self.root.name)
 
 
 def _seq(path: Path) -> int:

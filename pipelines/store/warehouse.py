@@ -5,6 +5,7 @@ are those of the current file is skipped."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,7 +17,8 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.store.atomic import write_bytes_atomic
+from pipelines.faults import fault_point
+from pipelines.store.atomic import storage_errors, write_bytes_atomic
 from pipelines.store.integrity import CheckOutcome, check_warehouse
 from pipelines.store.locks import warehouse_lock
 from pipelines.store.parquet import TableFiles
@@ -110,10 +112,24 @@ def _record_build(warehouse_dir: Path, build: WarehouseBuild) -> None:
 
 
 def _build(warehouse_dir: Path, tables: list[str], files: TableFiles) -> WarehouseBuild:
-    final = warehouse_dir / DUCKDB_FILE
     tmp = warehouse_dir / f".{DUCKDB_FILE}.building"
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)  # an interrupted earlier build
+    leftovers = (tmp, tmp.with_name(tmp.name + ".wal"))
+    with storage_errors(tmp):
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)  # an interrupted earlier build
+        try:
+            return _build_beside(warehouse_dir, tmp, tables, files)
+        except Exception:
+            for leftover in leftovers:  # a full disk gets its space back
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            raise
+
+
+def _build_beside(
+    warehouse_dir: Path, tmp: Path, tables: list[str], files: TableFiles
+) -> WarehouseBuild:
+    final = warehouse_dir / DUCKDB_FILE
     counts: dict[str, int] = {}
     views: list[str] = []
     con = duckdb.connect(":memory:")
@@ -134,6 +150,7 @@ def _build(warehouse_dir: Path, tables: list[str], files: TableFiles) -> Warehou
                     f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [files.uri(table)]
                 )
             counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+            fault_point("duckdb.table", table)
         for view_file in sorted(VIEWS_DIR.glob("*.sql")):
             con.execute(view_file.read_text(encoding="utf-8"))
             views.append(view_file.stem)
@@ -144,7 +161,9 @@ def _build(warehouse_dir: Path, tables: list[str], files: TableFiles) -> Warehou
         con.close()
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
+    fault_point("duckdb.built")
     os.replace(tmp, final)
+    fault_point("duckdb.swapped")  # the build record (see _record_build) is written next
     return WarehouseBuild(final, counts, views)
 
 
@@ -174,12 +193,19 @@ def inspect_warehouse(
         con.close()
 
 
+# What an ad-hoc query may not do: read or write any file but the warehouse (COPY ... TO could
+# overwrite the Parquet tables, read_csv could read any file on the machine), fetch URLs,
+# install extensions, or turn these settings back on.
+SANDBOXED = {"enable_external_access": False, "lock_configuration": True}
+
+
 def query(warehouse_dir: Path | str, sql: str) -> pl.DataFrame:
-    """Run one statement on the warehouse opened read-only."""
+    """Run one statement on the warehouse opened read-only, with no access to other files or
+    the network."""
     path = Path(warehouse_dir) / DUCKDB_FILE
     if not path.is_file():
         raise FileNotFoundError(f"no warehouse at {path}: run `eventwire run` first")
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path), read_only=True, config=SANDBOXED)
     try:
         return con.sql(sql).pl()
     finally:

@@ -1,0 +1,164 @@
+"""A run killed (SIGKILL) at every stage: the previous warehouse stays whole and readable, and
+the next run ends with exactly the rows of an uninterrupted run. The kill comes from the
+process itself at a named point (pipelines/faults.py, EVENTWIRE_FAULT), so each case lands
+at the same place every time."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.store import DUCKDB_FILE, state_dir, table_path
+from schemas import TABLES
+from tests.conftest import RAW, REPO, materialize_all
+from tests.test_incremental import RUN_TIME_COLUMNS, assert_same_tables, read_tables
+from tests.test_run_safety import cli_env, digest
+
+GOLD_TEXTS = REPO / "tests" / "gold" / "texts"
+REMOVED, ADDED = (
+    "burkina-faso-coup-plot-arrests",
+    (
+        "colombia-cneb-ceasefire-caracas",
+        "india-pakistan-loc-clash-poonch",
+    ),
+)
+CHANGED = "wire/santiago-pension-protest.txt"
+
+# (point, what the DuckDB file holds right after the kill). In the order a run reaches them;
+# together they cover every stage: ingest, its state, extraction and its checkpoints, link,
+# validation, the Parquet writes, the DuckDB build and swap, and the build record.
+KILL_POINTS = [
+    ("ingest.file-read@1", "old"),  # a changed file read, nothing saved yet
+    ("state.segment-written:ingest", "old"),  # the ingest results written, not marked complete
+    ("state.compacted:ingest", "old"),  # a compacted segment beside the ones it replaces
+    ("validate:articles", "old"),
+    ("atomic.written:articles/part-0.parquet", "old"),  # written beside, not renamed over
+    ("atomic.replaced:articles/part-0.parquet", "old"),  # articles new, the rest still old
+    ("extract.article@2", "old"),  # the first article saved, the second parsed but not saved
+    ("state.segment-written:extract@2", "old"),
+    ("state.compacted:extract", "old"),
+    ("link:events", "old"),
+    ("validate:events", "old"),
+    ("atomic.replaced:events/part-0.parquet", "old"),  # events new, claims still old
+    ("duckdb.table:claims", "old"),  # the new DuckDB file half built
+    ("duckdb.built", "old"),  # built in full, not swapped in
+    ("duckdb.swapped", "new"),  # swapped in, its build record not written
+    ("atomic.written:state/duckdb-build.json", "new"),
+]
+
+
+def duckdb_rows(warehouse: Path) -> dict[str, list[str]]:
+    """Every table of the DuckDB file as a sorted list of rows, run-time columns left out."""
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
+    try:
+        out = {}
+        for table in TABLES:
+            df = con.sql(f'SELECT * FROM "{table}"').pl()
+            out[table] = sorted(map(repr, df.drop(RUN_TIME_COLUMNS.get(table, [])).rows()))
+        return out
+    finally:
+        con.close()
+
+
+def leftovers(warehouse: Path) -> list[str]:
+    """Anything a killed run left half done: temporaries, a half-built DuckDB file, state
+    segments without their COMPLETE marker, more than one segment per store."""
+    found = [str(p) for p in warehouse.rglob("*.tmp")]
+    found += [str(p) for p in warehouse.glob(f".{DUCKDB_FILE}.building*")]
+    for store in ("ingest", "extract"):
+        segments = list((state_dir(warehouse) / store).glob("seg-*"))
+        found += [str(s) for s in segments if not (s / "COMPLETE").is_file()]
+        if len(segments) != 1:
+            found.append(f"{store}: {len(segments)} segments")
+    return found
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The previous warehouse (a run over raw A) and an uninterrupted run over raw B, where B
+    is A with one file removed, one changed and two added."""
+    root = tmp_path_factory.mktemp("faults")
+    raw_a, raw_b = root / "raw-a", root / "raw-b"
+    shutil.copytree(RAW, raw_a)
+    for suffix in (".txt", ".meta.json"):
+        shutil.copy(GOLD_TEXTS / f"{REMOVED}{suffix}", raw_a)
+    shutil.copytree(raw_a, raw_b)
+    for suffix in (".txt", ".meta.json"):
+        (raw_b / f"{REMOVED}{suffix}").unlink()
+        for name in ADDED:
+            shutil.copy(GOLD_TEXTS / f"{name}{suffix}", raw_b)
+    changed = raw_b / CHANGED
+    changed.write_text(
+        changed.read_text() + "\nPolice said 40 people were detained near the ministry.\n"
+    )
+    previous, cold = root / "previous", root / "cold"
+    assert materialize_all(raw_a, previous).success
+    assert materialize_all(raw_b, cold).success
+    return {
+        "raw": raw_b,
+        "previous": previous,
+        "previous_db": digest(previous / DUCKDB_FILE),
+        "previous_rows": duckdb_rows(previous),
+        "cold": cold,
+        "cold_tables": read_tables(cold),
+        "cold_rows": duckdb_rows(cold),
+    }
+
+
+def test_the_kill_points_cover_every_stage():
+    names = [point for point, _ in KILL_POINTS]
+    assert len(set(names)) == len(names) >= 10
+    stages = {point.split(":")[0].split("@")[0].split(".")[0] for point in names}
+    assert stages >= {"ingest", "state", "validate", "atomic", "extract", "link", "duckdb"}
+
+
+@pytest.mark.parametrize(
+    ("point", "duckdb_after_kill"), KILL_POINTS, ids=[p for p, _ in KILL_POINTS]
+)
+def test_a_run_killed_at_any_point_loses_nothing(reference, tmp_path, point, duckdb_after_kill):
+    warehouse = tmp_path / "wh"
+    shutil.copytree(reference["previous"], warehouse)
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "run",
+            "--raw",
+            str(reference["raw"]),
+            "--warehouse",
+            str(warehouse),
+        ],
+        cwd=REPO,
+        env=cli_env(
+            EVENTWIRE_FAULT=point, EVENTWIRE_WORKERS="1", EVENTWIRE_CHECKPOINT_ARTICLES="1"
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=600,
+    )
+    # Killed, not finished: the run did reach the point.
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-3000:]
+
+    # What an analyst opens is whole: the previous file byte for byte, or (killed after the
+    # swap) the complete new one. Every Parquet table is a whole file, old or new.
+    if duckdb_after_kill == "old":
+        assert digest(warehouse / DUCKDB_FILE) == reference["previous_db"]
+        assert duckdb_rows(warehouse) == reference["previous_rows"]
+    else:
+        assert duckdb_rows(warehouse) == reference["cold_rows"]
+    for table in TABLES:
+        pl.read_parquet(table_path(warehouse, table))
+
+    # The next run ends exactly where an uninterrupted one does, and tidies up.
+    assert materialize_all(reference["raw"], warehouse).success
+    assert_same_tables(read_tables(warehouse), reference["cold_tables"])
+    assert duckdb_rows(warehouse) == reference["cold_rows"]
+    assert leftovers(warehouse) == []
