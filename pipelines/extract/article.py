@@ -533,7 +533,7 @@ def _speaker_kind(cm, actor: Actor | None, cues, unnamed: set[str]) -> tuple[str
         return "named_person", False
     if has_name:  # "the group's commander, Wilmer Quinones,"
         return "named_person", False
-    if span is not None and any(span.text.strip().lower() == o.lower() for o in cues.outlets):
+    if span is not None and span.text.strip().lower() in cues.outlet_names:
         return "outlet", False
     if lemma in cues.anonymous_nouns or anonymity or lemma in unnamed:
         return "anonymous_official", True

@@ -266,9 +266,10 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
 def _outlet_name(tok: Token, cues: AttributionCues) -> str | None:
     span = syntax.phrase(tok)
     text = span.text.strip()
-    for outlet in cues.outlets:
-        if text.lower() == outlet.lower() or text.lower() == f"the {outlet.lower()}":
-            return outlet
+    lower = text.lower()
+    outlet = cues.outlet_names.get(lower) or cues.outlet_names.get(lower.removeprefix("the "))
+    if outlet is not None:
+        return outlet
     if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN":
         return text
     return None

@@ -52,6 +52,11 @@ class AttributionCues:
     anonymity_cues: tuple[str, ...]
     outlets: tuple[str, ...]
 
+    @functools.cached_property
+    def outlet_names(self) -> dict[str, str]:
+        """Each outlet by its lower-cased name: looked up for every speaker and object."""
+        return {o.lower(): o for o in reversed(self.outlets)}  # the first listed wins
+
 
 @dataclass(frozen=True)
 class ModalityCues:
