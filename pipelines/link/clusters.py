@@ -15,15 +15,13 @@ published within CLAIM_WINDOW days of each other.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import deque
 
 import polars as pl
 
 from pipelines.faults import fault_point
-from schemas import ClaimClusters, EventClusters, frame_from_rows
+from schemas import ClaimClusters, EventClusters, polars_schema
 
 DAY_WINDOW = 1  # event dates known on both sides
 PUBLISHED_WINDOW = 3  # when a side falls back to its publication date
@@ -59,14 +57,19 @@ _STOP = frozenset(
 
 
 class _UnionFind:
-    def __init__(self, items: Iterable[str]):
-        self.parent = {i: i for i in items}
+    """Components over ids; only ids ever joined are stored (most mentions stay alone)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
 
     def find(self, x: str) -> str:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
+        parent = self.parent
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while x != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
 
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
@@ -120,68 +123,104 @@ def cluster_events(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """events with cluster_id filled, and one event_clusters row per cluster."""
     fault_point("link", "events")
-    meta = {
-        r["article_id"]: r
-        for r in articles.select("article_id", "outlet", "published_date").iter_rows(named=True)
-    }
-    anonymous = dict(claims.select("claim_id", "anonymous").iter_rows())
-    rows = events.select(_EVENT_FIELDS).to_dicts()  # only what pairing reads: rows are many
-    for r in rows:
-        published = meta.get(r["article_id"], {}).get("published_date")
-        r["dated"] = r["event_date"] is not None and r["date_precision"] == "day"
-        r["day"] = r["event_date"] or published  # a range counts from its start
-    uf = _UnionFind(r["event_id"] for r in rows)
-    groups: dict[tuple, list[dict]] = {}
-    for r in rows:
-        groups.setdefault((r["event_type"], r["modality"] == "asserted"), []).append(r)
-    for group in groups.values():
-        dated = sorted((r for r in group if r["day"] is not None), key=lambda r: r["day"])
-        for i, a in enumerate(dated):  # a sliding window over days keeps this near-linear
-            for b in dated[i + 1 :]:
-                if (b["day"] - a["day"]).days > PUBLISHED_WINDOW:
-                    break
-                if _compatible(a, b):
-                    uf.union(a["event_id"], b["event_id"])
-    members: dict[str, list[dict]] = {}
-    for r in rows:
-        members.setdefault(uf.find(r["event_id"]), []).append(r)
-    cluster_of = {r["event_id"]: uf.find(r["event_id"]) for r in rows}
-    table = []
-    for cid, ms in sorted(members.items()):
-        outlets = sorted(
-            {
-                meta[m["article_id"]]["outlet"]
-                for m in ms
-                if meta.get(m["article_id"], {}).get("outlet")
-            }
+    meta = articles.select("article_id", "outlet", "published_date")
+    rows = (
+        events.select(_EVENT_FIELDS)
+        .join(meta.select("article_id", "published_date"), on="article_id", how="left")
+        .with_columns(
+            dated=pl.col("event_date").is_not_null() & (pl.col("date_precision") == "day"),
+            day=pl.coalesce("event_date", "published_date"),  # a range counts from its start
+            asserted=pl.col("modality") == "asserted",
         )
-        published = [meta[m["article_id"]]["published_date"] for m in ms if m["article_id"] in meta]
-        published = [p for p in published if p is not None]
-        anon = [m["claim_id"] is not None and anonymous.get(m["claim_id"], False) for m in ms]
-        table.append(
-            {
-                "cluster_id": cid,
-                "event_type": ms[0]["event_type"],
-                "mentions": len(ms),
-                "articles": len({m["article_id"] for m in ms}),
-                "outlets": len(outlets),
-                "outlet_names": outlets,
-                "first_seen": min(published, default=None),
-                "last_seen": max(published, default=None),
-                "event_date": min((m["event_date"] for m in ms if m["event_date"]), default=None),
-                "actor1_id": _mode(m["actor1_id"] for m in ms),
-                "actor2_id": _mode(m["actor2_id"] for m in ms),
-                "location_country": _mode(m["location_country"] for m in ms),
-                "on_record": not all(anon),
-                "anonymous_only": all(anon),
-            }
-        )
-    events = events.with_columns(
-        pl.col("event_id").replace_strict(cluster_of, return_dtype=pl.String).alias("cluster_id")
-        if rows
-        else pl.lit(None, dtype=pl.String).alias("cluster_id")
+        .filter(pl.col("day").is_not_null())
+        .sort("event_type", "asserted", "day", "event_id")
+        .drop("published_date", "date_precision", "modality", "claim_id")
     )
-    return events, frame_from_rows(EventClusters, table)
+    uf = _UnionFind()
+    # One pass in (type, realis, day) order with a window of the last PUBLISHED_WINDOW days.
+    # A pair can only link through something it shares (an actor id, an actor word, a
+    # country or a place), so each mention is compared only with the window's mentions that
+    # share one of those keys, and not at all with those already in its cluster: the work
+    # grows with the mentions that could match, not with the square of a busy news day.
+    window: deque[dict] = deque()
+    by_key: dict[tuple, dict[str, dict]] = {}
+    group = None
+    for b in rows.iter_rows(named=True):
+        if (b["event_type"], b["asserted"]) != group:
+            group = (b["event_type"], b["asserted"])
+            window.clear()
+            by_key.clear()
+        while window and (b["day"] - window[0]["day"]).days > PUBLISHED_WINDOW:
+            old = window.popleft()
+            for key in old["keys"]:
+                del by_key[key][old["event_id"]]
+        b["keys"] = _event_keys(b)
+        seen: set[str] = set()
+        for key in b["keys"]:
+            for a_id, a in by_key.get(key, {}).items():
+                if a_id in seen:
+                    continue
+                seen.add(a_id)
+                if uf.find(a_id) != uf.find(b["event_id"]) and _compatible(a, b):
+                    uf.union(a_id, b["event_id"])
+        window.append(b)
+        for key in b["keys"]:
+            by_key.setdefault(key, {})[b["event_id"]] = b
+    events = events.with_columns(_cluster_ids(events["event_id"], uf).alias("cluster_id"))
+    anonymous = claims.select("claim_id", anonymous_claim=pl.col("anonymous"))
+    members = (
+        events.select(
+            "cluster_id",
+            "event_id",
+            "article_id",
+            "event_type",
+            "event_date",
+            "actor1_id",
+            "actor2_id",
+            "location_country",
+            "claim_id",
+        )
+        .join(meta, on="article_id", how="left")
+        .join(anonymous, on="claim_id", how="left")
+        .with_columns(
+            anon=pl.col("claim_id").is_not_null() & pl.col("anonymous_claim").fill_null(False)
+        )
+    )
+    table = (
+        members.group_by("cluster_id")
+        .agg(
+            event_type=pl.col("event_type").first(),  # one type per cluster
+            mentions=pl.len(),
+            articles=pl.col("article_id").n_unique(),
+            outlet_names=_outlet_names(),
+            first_seen=pl.col("published_date").min(),
+            last_seen=pl.col("published_date").max(),
+            event_date=pl.col("event_date").min(),
+            actor1_id=_most_frequent("actor1_id"),
+            actor2_id=_most_frequent("actor2_id"),
+            location_country=_most_frequent("location_country"),
+            on_record=~pl.col("anon").all(),
+            anonymous_only=pl.col("anon").all(),
+        )
+        .with_columns(outlets=pl.col("outlet_names").list.len())
+        .sort("cluster_id")
+    )
+    return events, _typed(EventClusters, table)
+
+
+def _event_keys(r: dict) -> list[tuple]:
+    """What a mention can share with another that would link them (see _compatible)."""
+    keys: list[tuple] = []
+    for n in ("1", "2"):
+        if r[f"actor{n}_id"] is not None:
+            keys.append((n, "id", r[f"actor{n}_id"]))
+        keys.extend((n, "word", w) for w in _words(r[f"actor{n}_text"]))
+    if r["location_country"]:
+        keys.append(("country", r["location_country"]))
+    place = _words(r["location_text"])
+    if place:
+        keys.append(("place", place))
+    return keys
 
 
 def cluster_claims(
@@ -189,70 +228,93 @@ def cluster_claims(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """claims with claim_cluster_id filled, and one claim_clusters row per cluster."""
     fault_point("link", "claims")
-    meta = {
-        r["article_id"]: r
-        for r in articles.select("article_id", "outlet", "published_date").iter_rows(named=True)
-    }
-    rows = claims.select(_CLAIM_FIELDS).to_dicts()
-    for r in rows:
-        r["day"] = meta.get(r["article_id"], {}).get("published_date")
-        r["words"] = _words(r["content"])
-        r["speaker_key"] = r["speaker_actor_id"] or " ".join(sorted(_words(r["speaker_text"])))
-    uf = _UnionFind(r["claim_id"] for r in rows)
-    by_speaker: dict[str, list[dict]] = {}
-    for r in rows:
-        if r["speaker_key"] and r["words"] and r["day"] is not None:
-            by_speaker.setdefault(r["speaker_key"], []).append(r)
-    for group in by_speaker.values():
-        group.sort(key=lambda r: r["day"])
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (b["day"] - a["day"]).days > CLAIM_WINDOW:
-                    break
-                if a["article_id"] == b["article_id"]:
-                    continue
-                if len(a["words"] & b["words"]) / len(a["words"] | b["words"]) >= CONTENT_JACCARD:
-                    uf.union(a["claim_id"], b["claim_id"])
-    members: dict[str, list[dict]] = {}
-    for r in rows:
-        members.setdefault(uf.find(r["claim_id"]), []).append(r)
-    cluster_of = {r["claim_id"]: uf.find(r["claim_id"]) for r in rows}
-    table = []
-    for cid, ms in sorted(members.items()):
-        ms.sort(key=lambda m: (m["day"] or dt.date.max, m["claim_id"]))
-        outlets = sorted(
-            {
-                meta[m["article_id"]]["outlet"]
-                for m in ms
-                if meta.get(m["article_id"], {}).get("outlet")
-            }
+    meta = articles.select("article_id", "outlet", "published_date")
+    speakers = claims["speaker_text"].drop_nulls().unique().to_list()
+    speaker_words = {t: " ".join(sorted(_words(t))) for t in speakers}
+    rows = claims.select(
+        "claim_id", "article_id", "content", "speaker_text", "speaker_actor_id"
+    ).join(meta.select("article_id", day=pl.col("published_date")), on="article_id", how="left")
+    rows = (
+        rows.with_columns(
+            speaker_key=pl.coalesce(
+                pl.col("speaker_actor_id"),
+                pl.col("speaker_text").replace_strict(
+                    speaker_words, default=None, return_dtype=pl.String
+                ),
+            )
         )
-        days = [m["day"] for m in ms if m["day"] is not None]
-        table.append(
-            {
-                "claim_cluster_id": cid,
-                "speaker_text": ms[0]["speaker_text"],
-                "speaker_actor_id": ms[0]["speaker_actor_id"],
-                "stance": ms[0]["stance"],
-                "claims": len(ms),
-                "articles": len({m["article_id"] for m in ms}),
-                "outlets": len(outlets),
-                "outlet_names": outlets,
-                "anonymous": all(m["anonymous"] for m in ms),
-                "first_seen": min(days, default=None),
-                "last_seen": max(days, default=None),
-            }
+        .filter(
+            (pl.col("speaker_key") != "")
+            & pl.col("day").is_not_null()
+            & pl.col("content").is_not_null()
         )
-    claims = claims.with_columns(
-        pl.col("claim_id")
-        .replace_strict(cluster_of, return_dtype=pl.String)
-        .alias("claim_cluster_id")
-        if rows
-        else pl.lit(None, dtype=pl.String).alias("claim_cluster_id")
+        .select("speaker_key", "day", "claim_id", "article_id", "content")
+        .sort("speaker_key", "day", "claim_id")
     )
-    return claims, frame_from_rows(ClaimClusters, table)
+    uf = _UnionFind()
+    window: deque[tuple] = deque()  # (day, claim_id, article_id, words) of one speaker
+    speaker = None
+    for key, day, claim_id, article_id, content in rows.iter_rows():
+        words = _words(content)
+        if not words:
+            continue
+        if key != speaker:
+            speaker = key
+            window.clear()
+        while window and (day - window[0][0]).days > CLAIM_WINDOW:
+            window.popleft()
+        for _, a_id, a_article, a_words in window:
+            if a_article == article_id or uf.find(a_id) == uf.find(claim_id):
+                continue
+            if len(a_words & words) / len(a_words | words) >= CONTENT_JACCARD:
+                uf.union(a_id, claim_id)
+        window.append((day, claim_id, article_id, words))
+    claims = claims.with_columns(_cluster_ids(claims["claim_id"], uf).alias("claim_cluster_id"))
+    members = claims.select(
+        "claim_cluster_id",
+        "claim_id",
+        "article_id",
+        "speaker_text",
+        "speaker_actor_id",
+        "stance",
+        "anonymous",
+    ).join(meta, on="article_id", how="left")
+    table = (
+        members.sort("claim_cluster_id", "published_date", "claim_id", nulls_last=True)
+        .group_by("claim_cluster_id", maintain_order=True)  # first: the earliest statement
+        .agg(
+            speaker_text=pl.col("speaker_text").first(),
+            speaker_actor_id=pl.col("speaker_actor_id").first(),
+            stance=pl.col("stance").first(),
+            claims=pl.len(),
+            articles=pl.col("article_id").n_unique(),
+            outlet_names=_outlet_names(),
+            anonymous=pl.col("anonymous").all(),
+            first_seen=pl.col("published_date").min(),
+            last_seen=pl.col("published_date").max(),
+        )
+        .with_columns(outlets=pl.col("outlet_names").list.len())
+    )
+    return claims, _typed(ClaimClusters, table)
 
 
-def _mode(values: Iterable[str | None]) -> str | None:
-    counts = Counter(v for v in values if v)
-    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
+def _cluster_ids(ids: pl.Series, uf: _UnionFind) -> pl.Series:
+    """Each id's cluster: the smallest id it is joined to, or itself."""
+    joined = {i: uf.find(i) for i in uf.parent}
+    return ids.replace(joined) if joined else ids.clone()
+
+
+def _outlet_names() -> pl.Expr:
+    outlet = pl.col("outlet")
+    return outlet.filter(outlet.is_not_null() & (outlet != "")).unique().sort()
+
+
+def _most_frequent(column: str) -> pl.Expr:
+    """The most frequent non-empty value; on a tie, the smallest."""
+    values = pl.col(column).filter(pl.col(column).is_not_null() & (pl.col(column) != ""))
+    return values.mode().min()
+
+
+def _typed(model, table: pl.DataFrame) -> pl.DataFrame:
+    schema = polars_schema(model)
+    return table.select(list(schema)).cast(schema)

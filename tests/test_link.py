@@ -1,0 +1,99 @@
+"""Clustering across articles: the windowed, keyed pass finds exactly the clusters that
+comparing every pair of mentions finds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import polars as pl
+
+from pipelines.link import cluster_events
+from pipelines.link.clusters import PUBLISHED_WINDOW, _compatible, _words
+
+DAY0 = dt.date(2025, 11, 1)
+
+
+def _random_events(seed: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng = random.Random(seed)
+
+    def maybe(values: list[str], empty: float = 0.5) -> str | None:
+        return None if rng.random() < empty else rng.choice(values)
+
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"a{i:03d}" for i in range(40)],
+            "outlet": [rng.choice(["Meridian Wire", "Harbor Post", None]) for _ in range(40)],
+            "published_date": [DAY0 + dt.timedelta(days=rng.randrange(12)) for _ in range(40)],
+        }
+    )
+    texts = ["police", "the army", "army units", "rebel fighters", "the government", "protesters"]
+    rows = []
+    for i in range(n):
+        precise = rng.random() < 0.6
+        rows.append(
+            {
+                "event_id": f"e{i:04d}",
+                "article_id": f"a{rng.randrange(40):03d}",
+                "event_type": rng.choice(["ASSAULT", "PROTEST"]),
+                "modality": rng.choice(["asserted", "asserted", "planned"]),
+                "event_date": DAY0 + dt.timedelta(days=rng.randrange(12)) if precise else None,
+                "date_precision": rng.choice(["day", "day", "month"]) if precise else None,
+                # Mostly unknown actors, so that many links rest on the place alone.
+                "actor1_id": maybe(["COLMIL", "COLGOV"], 0.8),
+                "actor1_text": maybe(texts, 0.8),
+                "actor2_id": maybe(["VENGOV"], 0.8),
+                "actor2_text": maybe(texts, 0.8),
+                "location_country": maybe(["COL", "VEN"]),
+                "location_text": maybe(["Cucuta", "the border", "Caracas"]),
+                "claim_id": None,
+            }
+        )
+    return pl.DataFrame(rows, schema_overrides={"claim_id": pl.String}), articles
+
+
+def _every_pair(events: pl.DataFrame, articles: pl.DataFrame) -> list[set[str]]:
+    published = dict(articles.select("article_id", "published_date").iter_rows())
+    rows = events.to_dicts()
+    for r in rows:
+        r["dated"] = r["event_date"] is not None and r["date_precision"] == "day"
+        r["day"] = r["event_date"] or published.get(r["article_id"])
+    parent = {r["event_id"]: r["event_id"] for r in rows}
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for i, a in enumerate(rows):
+        for b in rows[i + 1 :]:
+            same_group = (a["event_type"], a["modality"] == "asserted") == (
+                b["event_type"],
+                b["modality"] == "asserted",
+            )
+            near = abs((a["day"] - b["day"]).days) <= PUBLISHED_WINDOW
+            if same_group and near and _compatible(a, b):
+                ra, rb = find(a["event_id"]), find(b["event_id"])
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, set[str]] = {}
+    for r in rows:
+        groups.setdefault(find(r["event_id"]), set()).add(r["event_id"])
+    return sorted(groups.values(), key=min)
+
+
+def test_keyed_window_pass_equals_comparing_every_pair():
+    claims = pl.DataFrame(schema={"claim_id": pl.String, "anonymous": pl.Boolean})
+    for seed in range(3):
+        events, articles = _random_events(seed, 300)
+        clustered, table = cluster_events(events, claims, articles)
+        found: dict[str, set[str]] = {}
+        for event_id, cluster_id in clustered.select("event_id", "cluster_id").iter_rows():
+            found.setdefault(cluster_id, set()).add(event_id)
+        expected = _every_pair(events, articles)
+        assert sorted(found.values(), key=min) == expected
+        assert any(len(g) > 2 for g in expected)  # the data does join mentions
+        assert table.height == len(expected)
+        assert table["mentions"].sum() == events.height
+        # A cluster's id is its smallest member.
+        assert all(cid == min(members) for cid, members in found.items())
+    assert _words("the army") == {"army"}
