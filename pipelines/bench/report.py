@@ -11,6 +11,7 @@ _BREAKDOWN = [
     ("validation", "validation: pandera, all six tables"),
     ("parse", "parse: bare nlp.pipe (stage 1)"),
     ("rules", "rules: extraction minus bare parse"),
+    ("link", "link: event and claim clusters across articles"),
     ("parquet", "Parquet: write_table, six tables"),
     ("duckdb", "DuckDB: build_warehouse and swap"),
     ("other", "other: start-up, Dagster, Parquet re-reads, summary"),
