@@ -231,11 +231,10 @@ def cluster_claims(
     meta = articles.select("article_id", "outlet", "published_date")
     speakers = claims["speaker_text"].drop_nulls().unique().to_list()
     speaker_words = {t: " ".join(sorted(_words(t))) for t in speakers}
-    rows = claims.select(
-        "claim_id", "article_id", "content", "speaker_text", "speaker_actor_id"
-    ).join(meta.select("article_id", day=pl.col("published_date")), on="article_id", how="left")
     rows = (
-        rows.with_columns(
+        claims.select("claim_id", "article_id", "content", "speaker_text", "speaker_actor_id")
+        .join(meta.select("article_id", day=pl.col("published_date")), on="article_id", how="left")
+        .with_columns(
             speaker_key=pl.coalesce(
                 pl.col("speaker_actor_id"),
                 pl.col("speaker_text").replace_strict(
