@@ -147,3 +147,11 @@ def test_events_inside_a_claim_carry_its_id_and_denial():
     events = {e["trigger"]: e for e in result.events.to_dicts()}
     assert events["fired"]["claim_id"] == claim["claim_id"]
     assert events["fired"]["modality"] == "denied"
+
+
+def test_according_to_with_nothing_attributed_is_no_claim():
+    # Found by the property test: the phrase closing a text that says nothing else.
+    from pipelines.extract import ArticleInput, extract_articles
+
+    result = extract_articles([ArticleInput("f" * 16, "according to Police")], n_process=1)
+    assert result.claims.height == 0

@@ -162,6 +162,8 @@ def _according_to(tok: Token, sent: Span, cues: AttributionCues) -> ClaimMention
     # "According to X, <content>." or "<content>, according to X."
     leading = pp_start <= sent.start + 1
     content = doc[pp_end : sent.end] if leading else doc[sent.start : pp_start]
+    if len(content) == 0:
+        return None  # "... according to police" alone: nobody is quoted saying anything
     c_start, c_end = _trim(content)
     stance = next((s for words, s in cues.phrases if words == ("according", "to")), "assert")
     return ClaimMention(
