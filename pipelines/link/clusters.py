@@ -191,10 +191,7 @@ def cluster_events(
         .agg(
             event_type=pl.col("event_type").first(),  # one type per cluster
             mentions=pl.len(),
-            articles=pl.col("article_id").n_unique(),
-            outlet_names=_outlet_names(),
-            first_seen=pl.col("published_date").min(),
-            last_seen=pl.col("published_date").max(),
+            **_reach(),
             event_date=pl.col("event_date").min(),
             actor1_id=_most_frequent("actor1_id"),
             actor2_id=_most_frequent("actor2_id"),
@@ -286,11 +283,8 @@ def cluster_claims(
             speaker_actor_id=pl.col("speaker_actor_id").first(),
             stance=pl.col("stance").first(),
             claims=pl.len(),
-            articles=pl.col("article_id").n_unique(),
-            outlet_names=_outlet_names(),
             anonymous=pl.col("anonymous").all(),
-            first_seen=pl.col("published_date").min(),
-            last_seen=pl.col("published_date").max(),
+            **_reach(),
         )
         .with_columns(outlets=pl.col("outlet_names").list.len())
     )
@@ -303,9 +297,15 @@ def _cluster_ids(ids: pl.Series, uf: _UnionFind) -> pl.Series:
     return ids.replace(joined) if joined else ids.clone()
 
 
-def _outlet_names() -> pl.Expr:
+def _reach() -> dict[str, pl.Expr]:
+    """How far a cluster travelled: its articles, outlets and publication days."""
     outlet = pl.col("outlet")
-    return outlet.filter(outlet.is_not_null() & (outlet != "")).unique().sort()
+    return {
+        "articles": pl.col("article_id").n_unique(),
+        "outlet_names": outlet.filter(outlet.is_not_null() & (outlet != "")).unique().sort(),
+        "first_seen": pl.col("published_date").min(),
+        "last_seen": pl.col("published_date").max(),
+    }
 
 
 def _most_frequent(column: str) -> pl.Expr:
