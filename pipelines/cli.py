@@ -6,8 +6,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 EXAMPLE_QUERIES = [
     (
@@ -132,6 +134,8 @@ def print_summary(warehouse_dir: str, accounting: dict) -> None:
 
 
 def _print_frame(title: str, df: pl.DataFrame) -> None:
+    import polars as pl
+
     print(f"\n{title}:")
     with pl.Config(
         tbl_hide_dataframe_shape=True,
@@ -156,6 +160,8 @@ def sql(query_text: str, warehouse: str | None) -> int:
     except duckdb.Error as err:
         print(f"eventwire: query failed: {err}", file=sys.stderr)
         return 1
+    import polars as pl
+
     with pl.Config(tbl_rows=200, fmt_str_lengths=80, tbl_width_chars=200):
         print(df)
     return 0

@@ -1,34 +1,60 @@
 """Pandera (polars API) models: one module per warehouse table, the single source of truth.
 
-Validation, Dagster column metadata and the data dictionary all read these models.
+Validation, Dagster column metadata and the data dictionary all read these models. The values
+coded columns may take are in `schemas.codes`, which imports nothing: the models, and pandera
+with them, are loaded on first use of a name below, so a parser process that only needs the
+codes does not carry pandera and polars (about 100 MB).
 """
 
-from schemas.actors import Actors
-from schemas.articles import Articles
-from schemas.claim_clusters import ClaimClusters
-from schemas.claims import Claims
-from schemas.event_clusters import EventClusters
-from schemas.events import Events
-from schemas.ingest_errors import IngestErrors
-from schemas.quantities import Quantities
-from schemas.validation import (
-    TableValidationError,
-    empty_frame,
-    frame_from_rows,
-    polars_schema,
-    validate_table,
-)
+from __future__ import annotations
 
-# Table name -> model, in the order an article flows through the pipeline.
-TABLES = {
-    "articles": Articles,
-    "ingest_errors": IngestErrors,
-    "events": Events,
-    "claims": Claims,
-    "quantities": Quantities,
-    "actors": Actors,
-    "event_clusters": EventClusters,
-    "claim_clusters": ClaimClusters,
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from schemas.actors import Actors
+    from schemas.articles import Articles
+    from schemas.claim_clusters import ClaimClusters
+    from schemas.claims import Claims
+    from schemas.event_clusters import EventClusters
+    from schemas.events import Events
+    from schemas.ingest_errors import IngestErrors
+    from schemas.quantities import Quantities
+    from schemas.validation import (
+        TableValidationError,
+        empty_frame,
+        frame_from_rows,
+        polars_schema,
+        validate_table,
+    )
+
+    TABLES: dict[str, type]
+
+_WHERE = {
+    "Actors": "schemas.actors",
+    "Articles": "schemas.articles",
+    "ClaimClusters": "schemas.claim_clusters",
+    "Claims": "schemas.claims",
+    "EventClusters": "schemas.event_clusters",
+    "Events": "schemas.events",
+    "IngestErrors": "schemas.ingest_errors",
+    "Quantities": "schemas.quantities",
+    "TableValidationError": "schemas.validation",
+    "empty_frame": "schemas.validation",
+    "frame_from_rows": "schemas.validation",
+    "polars_schema": "schemas.validation",
+    "validate_table": "schemas.validation",
+}
+# Table name -> model name, in the order an article flows through the pipeline.
+_TABLES = {
+    "articles": "Articles",
+    "ingest_errors": "IngestErrors",
+    "events": "Events",
+    "claims": "Claims",
+    "quantities": "Quantities",
+    "actors": "Actors",
+    "event_clusters": "EventClusters",
+    "claim_clusters": "ClaimClusters",
 }
 
 __all__ = [
@@ -47,3 +73,14 @@ __all__ = [
     "polars_schema",
     "validate_table",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TABLES":
+        value: Any = {table: __getattr__(model) for table, model in _TABLES.items()}
+    elif name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # looked up once
+    return value

@@ -1,7 +1,7 @@
 import pandera.polars as pa
 import polars as pl
 
-ACTOR_KINDS = ["person", "organization", "country", "armed_group", "other"]
+from schemas.codes import ACTOR_KINDS
 
 
 class Actors(pa.DataFrameModel):

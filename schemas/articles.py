@@ -3,8 +3,7 @@ import datetime
 import pandera.polars as pa
 import polars as pl
 
-PUBLISHED_SOURCES = ["metadata", "html_meta", "dateline", "none"]
-SOURCE_FORMATS = ["txt", "html", "json", "jsonl", "rss", "atom", "warc"]
+from schemas.codes import PUBLISHED_SOURCES, SOURCE_FORMATS
 
 
 class Articles(pa.DataFrameModel):

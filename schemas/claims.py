@@ -1,14 +1,6 @@
 import pandera.polars as pa
 
-SPEAKER_KINDS = [
-    "named_person",
-    "anonymous_official",
-    "organization",
-    "government",
-    "outlet",
-    "other",
-]
-STANCES = ["assert", "accuse", "deny", "reject", "warn", "promise", "request", "decline_comment"]
+from schemas.codes import SPEAKER_KINDS, STANCES
 
 
 class Claims(pa.DataFrameModel):

@@ -2,26 +2,7 @@ import datetime
 
 import pandera.polars as pa
 
-PLOVER_TYPES = [
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-]
-MODALITIES = ["asserted", "planned", "expected", "possible", "negated", "denied"]
-DATE_PRECISIONS = ["day", "month", "year", "range"]
+from schemas.codes import DATE_PRECISIONS, MODALITIES, PLOVER_TYPES
 
 
 class Events(pa.DataFrameModel):

@@ -1,21 +1,7 @@
 import pandera.polars as pa
 import polars as pl
 
-# Stable codes: users filter on them, so add new ones but never rename or reuse one.
-REASONS = [
-    "empty",
-    "not_text",
-    "bad_encoding",
-    "bad_json",
-    "bad_feed",
-    "unsafe_xml",
-    "truncated_archive",
-    "corrupt_archive",
-    "no_article_text",
-    "unsupported_format",
-    "too_large",
-    "unreadable",
-]
+from schemas.codes import REASONS
 
 
 class IngestErrors(pa.DataFrameModel):

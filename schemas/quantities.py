@@ -1,7 +1,6 @@
 import pandera.polars as pa
 
-KINDS = ["killed", "injured", "arrested", "displaced", "count", "money"]
-QUALIFIERS = ["exact", "at_least", "more_than", "about", "up_to", "less_than", "approximate"]
+from schemas.codes import KINDS, QUALIFIERS
 
 
 class Quantities(pa.DataFrameModel):

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pipelines.lexicons import load_data_file, require, str_list
-from schemas.actors import ACTOR_KINDS
+from schemas.codes import ACTOR_KINDS
 
 _ID = re.compile(r"^[A-Za-z0-9:_-]+$")
 _LEADING = {

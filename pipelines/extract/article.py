@@ -8,8 +8,8 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import polars as pl
 from spacy.tokens import Doc, Span, Token
 
 from pipelines import EXTRACTOR_VERSION
@@ -23,7 +23,9 @@ from pipelines.extract.places import gazetteer
 from pipelines.extract.quantities import find_quantities
 from pipelines.extract.rules import attribution_cues, modality_cues, trigger_lexicon
 from pipelines.extract.workers import chunk_size, map_in_workers
-from schemas import Actors, Claims, Events, Quantities, frame_from_rows
+
+if TYPE_CHECKING:
+    import polars as pl
 
 Progress = Callable[[int, int], None]  # (articles done, articles total)
 _NESTED_CLAIMS = 50
@@ -113,6 +115,10 @@ def extract_articles(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> ExtractionResult:
+    # Imported here, not at the top: this module is also what each parser process imports,
+    # and polars with pandera would add about 100 MB to every one of them.
+    from schemas import Actors, Claims, Events, Quantities, frame_from_rows
+
     articles = list(articles)
     rows = _Rows()
     for _, one in extract_each(

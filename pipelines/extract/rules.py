@@ -6,8 +6,7 @@ import functools
 from dataclasses import dataclass, field
 
 from pipelines.lexicons import load_data_file, require, str_list
-from schemas.claims import STANCES
-from schemas.events import MODALITIES, PLOVER_TYPES
+from schemas.codes import MODALITIES, PLOVER_TYPES, STANCES
 
 _POS = {"VERB", "NOUN", "ADJ"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.ingest_errors import REASONS
+from schemas.codes import REASONS
 
 
 class IngestError(Exception):

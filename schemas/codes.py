@@ -1,0 +1,64 @@
+"""The values a coded column may take, in plain Python: the extraction rules and lexicon
+loaders check against them without importing pandera (the parser processes stay small), and the
+table models in this package build their `isin` checks from them."""
+
+# articles
+PUBLISHED_SOURCES = ["metadata", "html_meta", "dateline", "none"]
+SOURCE_FORMATS = ["txt", "html", "json", "jsonl", "rss", "atom", "warc"]
+
+# ingest_errors. Stable codes: users filter on them, so add new ones but never rename or
+# reuse one.
+REASONS = [
+    "empty",
+    "not_text",
+    "bad_encoding",
+    "bad_json",
+    "bad_feed",
+    "unsafe_xml",
+    "truncated_archive",
+    "corrupt_archive",
+    "no_article_text",
+    "unsupported_format",
+    "too_large",
+    "unreadable",
+]
+
+# events
+PLOVER_TYPES = [
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+]
+MODALITIES = ["asserted", "planned", "expected", "possible", "negated", "denied"]
+DATE_PRECISIONS = ["day", "month", "year", "range"]
+
+# claims
+SPEAKER_KINDS = [
+    "named_person",
+    "anonymous_official",
+    "organization",
+    "government",
+    "outlet",
+    "other",
+]
+STANCES = ["assert", "accuse", "deny", "reject", "warn", "promise", "request", "decline_comment"]
+
+# quantities
+KINDS = ["killed", "injured", "arrested", "displaced", "count", "money"]
+QUALIFIERS = ["exact", "at_least", "more_than", "about", "up_to", "less_than", "approximate"]
+
+# actors
+ACTOR_KINDS = ["person", "organization", "country", "armed_group", "other"]
