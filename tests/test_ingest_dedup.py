@@ -92,3 +92,35 @@ def test_articles_frame_has_the_dedup_columns(tmp_path):
     assert df.schema["outlets"] == pl.List(pl.String)
     assert df.schema["duplicate_sources"] == pl.List(pl.String)
     assert df["duplicate_of"].null_count() == 2
+
+
+def test_pairs_equal_comparing_every_pair_exactly():
+    # Generated articles of our own (they share the corpus's stock phrases, so many pairs are
+    # LSH candidates) and copies edited from a few words to half the text: the pairs found must
+    # be exactly those a comparison of every pair's shingle sets finds.
+    import random
+
+    from pipelines.bench.corpus import make_article
+    from pipelines.ingest.dedup import near_duplicate_pairs
+
+    rng = random.Random(11)
+    texts = [make_article(i).text for i in range(60)]
+    for original in rng.sample(texts, 30):
+        words = original.split()
+        for _ in range(rng.choice([1, 10, 40, 90, 160])):
+            words[rng.randrange(len(words))] = rng.choice(["the", "officials", "said", "troops"])
+        if rng.random() < 0.5:
+            words = words[: int(len(words) * rng.uniform(0.5, 0.95))]
+        texts.append(" ".join(words))
+    texts += ["too short to compare", ""]
+    sets = [shingles(t) for t in texts]
+    expected = []
+    for i, j in itertools.combinations(range(len(texts)), 2):
+        if len(texts[i].split()) >= 25 and len(texts[j].split()) >= 25:
+            score = jaccard(sets[i], sets[j])
+            if score >= THRESHOLD:
+                expected.append((i, j, round(score, 4)))
+    found = near_duplicate_pairs(texts)
+    assert 10 <= len(expected) < 30  # the edits put copies on both sides of the threshold
+    assert any(s < 0.7 for *_, s in expected)
+    assert found == expected

@@ -3,9 +3,11 @@ edits (a new headline, a trimmed last paragraph, a house-style dateline).
 
 Two texts are near-duplicates when the Jaccard similarity of their sets of word 5-shingles
 (runs of five consecutive words, case-folded) is at least THRESHOLD. Candidates come from
-MinHash signatures with locality-sensitive hashing (42 bands of 3 rows), then every candidate
-pair is verified with the exact Jaccard of the shingle sets, so the result does not depend on
-hash luck and is the same on every run.
+MinHash signatures with locality-sensitive hashing (42 bands of 3 rows); candidates whose
+signatures show them plainly dissimilar are dropped, and every other pair is verified with the
+exact Jaccard of the shingle sets. The hashes are seeded, so the result is the same on every
+run; a true near-duplicate is missed with a probability of about 0.004 at Jaccard 0.5 and
+vanishingly small above 0.7.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ SHINGLE_WORDS = 5
 THRESHOLD = 0.5
 MIN_WORDS = 25  # shorter texts share a shingle or two by chance: never called near-duplicates
 BANDS, ROWS = 42, 3  # P(candidate) is 0.996 at Jaccard 0.5 and 0.04 at Jaccard 0.1
+# A candidate is verified only when its signatures agree on at least this share of rows: of
+# 126 rows, a pair at Jaccard 0.5 agrees on fewer than 32 with a probability of about 5e-9.
+ESTIMATE_FLOOR = 0.25
 _SEEDS = np.random.default_rng(20251125).integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
 _WORD = re.compile(r"\w+")
 
@@ -54,26 +59,76 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (a.size + b.size - common) if common else 0.0
 
 
-def near_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int, float]]:
-    """(i, j, jaccard) for every pair i < j of near-duplicate texts."""
-    sets = [shingles(t) if len(t.split()) >= MIN_WORDS else None for t in texts]
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
-        if s is None or s.size == 0:
+def signatures(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the texts long enough to compare, and their MinHash signatures (one
+    row each). Shingles are dropped as soon as the signature is taken: a few hundred 64-bit
+    hashes per article, they would add up to more than the articles themselves."""
+    positions = np.empty(len(texts), dtype=np.int64)
+    sigs = np.empty((len(texts), BANDS * ROWS), dtype=np.uint64)
+    n = 0
+    for i, text in enumerate(texts):
+        if len(text.split()) < MIN_WORDS:
             continue
-        sig = minhash(s)
-        for band in range(BANDS):
-            buckets[(band, sig[band * ROWS : (band + 1) * ROWS].tobytes())].append(i)
-    candidates = {
-        (members[x], members[y])
-        for members in buckets.values()
-        if len(members) > 1
-        for x in range(len(members))
-        for y in range(x + 1, len(members))
-    }
+        s = shingles(text)
+        if s.size == 0:
+            continue
+        positions[n], sigs[n] = i, minhash(s)
+        n += 1
+    return positions[:n], sigs[:n]
+
+
+def candidate_pairs(positions: np.ndarray, sigs: np.ndarray) -> set[tuple[int, int]]:
+    """Every pair (i, j), i < j, whose signatures agree on all rows of at least one band.
+    Per band, the signatures are sorted by that band's values, so agreeing texts sit in runs."""
+    pairs: set[tuple[int, int]] = set()
+    if len(positions) < 2:
+        return pairs
+    for band in range(BANDS):
+        block = sigs[:, band * ROWS : (band + 1) * ROWS]
+        order = np.lexsort(block.T[::-1])
+        ordered = block[order]
+        new_run = np.ones(len(order), dtype=bool)
+        new_run[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+        starts = np.flatnonzero(new_run)
+        ends = np.append(starts[1:], len(order))
+        for k in np.flatnonzero(ends - starts > 1):
+            members = sorted(positions[order[starts[k] : ends[k]]].tolist())
+            pairs.update(
+                (members[x], members[y])
+                for x in range(len(members))
+                for y in range(x + 1, len(members))
+            )
+    return pairs
+
+
+def near_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int, float]]:
+    """(i, j, jaccard) for every pair i < j of near-duplicate texts.
+
+    Candidates whose signatures agree on fewer than ESTIMATE_FLOOR of their rows are dropped
+    unverified: the agreement estimates the Jaccard similarity, and for a pair at THRESHOLD it
+    falls that low with a probability of about 5e-9. The rest are verified exactly, with
+    shingles computed again for just those texts, so memory stays that of the signatures
+    (about 1 KB per article) unless many articles really are near-duplicates."""
+    positions, sigs = signatures(texts)
+    row_of = {int(p): r for r, p in enumerate(positions)}
+    candidates = sorted(candidate_pairs(positions, sigs))
+    if not candidates:
+        return []
+    left = np.array([row_of[i] for i, _ in candidates])
+    right = np.array([row_of[j] for _, j in candidates])
+    agreement = (sigs[left] == sigs[right]).mean(axis=1)
+    sets: dict[int, np.ndarray] = {}
+
+    def shingles_of(i: int) -> np.ndarray:
+        if i not in sets:
+            sets[i] = shingles(texts[i])
+        return sets[i]
+
     pairs = []
-    for i, j in sorted(candidates):
-        score = jaccard(sets[i], sets[j])
+    for (i, j), estimate in zip(candidates, agreement, strict=True):
+        if estimate < ESTIMATE_FLOOR:
+            continue
+        score = jaccard(shingles_of(i), shingles_of(j))
         if score >= THRESHOLD:
             pairs.append((i, j, round(score, 4)))
     return pairs
