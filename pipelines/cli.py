@@ -57,15 +57,12 @@ def run(raw: str | None, warehouse: str | None) -> int:
     # Imported here so `eventwire sql` starts fast and never loads Dagster or spaCy.
     import dagster as dg
 
-    from pipelines.definitions import build_definitions
     from pipelines.defs.resources import EventwireSettings
 
     settings = EventwireSettings.from_env(raw, warehouse)
     if not Path(settings.raw_dir).is_dir():
         print(f"eventwire: raw folder {settings.raw_dir} does not exist", file=sys.stderr)
         return 2
-    defs = build_definitions(settings)
-    job = defs.resolve_job_def("eventwire_job")
     home = os.environ.get("DAGSTER_HOME")
     if home:
         Path(home).mkdir(parents=True, exist_ok=True)
@@ -73,12 +70,30 @@ def run(raw: str | None, warehouse: str | None) -> int:
     else:
         instance = dg.DagsterInstance.ephemeral()
     print(f"eventwire: reading {settings.raw_dir} into {settings.warehouse_dir}", file=sys.stderr)
-    with instance:
-        result = job.execute_in_process(
+    # execute_job, not job.execute_in_process: the latter keeps every asset's output (all the
+    # tables) in memory until the run ends, about 430 MB at 20,000 articles. The steps run
+    # one after another in this process all the same.
+    job = dg.build_reconstructable_job(
+        "pipelines.definitions",
+        "job_for_run",
+        reconstructable_args=(settings.raw_dir, settings.warehouse_dir),
+    )
+    with (
+        instance,
+        dg.execute_job(
+            job,
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
+            run_config={
+                "execution": {"config": {"in_process": {}}},
+                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+            },
+        ) as result,
+    ):
+        return _report_run(result, settings.warehouse_dir)
+
+
+def _report_run(result, warehouse_dir: str) -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data:
@@ -93,7 +108,7 @@ def run(raw: str | None, warehouse: str | None) -> int:
     for mat in result.asset_materializations_for_node("raw_articles"):
         if mat.asset_key.path == ["articles"]:
             accounting = {k: v.value for k, v in mat.metadata.items()}
-    print_summary(settings.warehouse_dir, accounting)
+    print_summary(warehouse_dir, accounting)
     return 0
 
 

@@ -31,4 +31,11 @@ def build_definitions(settings: EventwireSettings | None = None) -> dg.Definitio
     )
 
 
+def job_for_run(raw_dir: str, warehouse_dir: str) -> dg.JobDefinition:
+    """eventwire_job over the given folders, built from plain arguments so that `eventwire
+    run` can hand Dagster a reconstructable job (see pipelines/cli.py)."""
+    settings = EventwireSettings.from_env(raw_dir, warehouse_dir)
+    return build_definitions(settings).resolve_job_def("eventwire_job")
+
+
 defs = build_definitions()

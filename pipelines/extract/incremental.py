@@ -115,13 +115,15 @@ def extract_incremental(
     fp = extractor_fingerprint(model)
     store = extract_store(state_dir)
     with store.locked(lock_timeout_s):
-        stored = store.load()
+        # Only the index decides what to parse; the stored rows are read once, at the end.
+        index = store.load_index()
         done = {
             key
-            for key, ikey, f in stored.index.select(KEY, "input_key", "fingerprint").iter_rows()
+            for key, ikey, f in index.select(KEY, "input_key", "fingerprint").iter_rows()
             if f == fp and keys.get(key) == ikey
         }
-        dropped = len(stored.keys() - keys.keys())
+        dropped = len(set(index[KEY].to_list()) - keys.keys())
+        del index
         todo = [a for a in inputs if a["article_id"] not in done]
         if todo:
             _extract_into(
@@ -193,12 +195,12 @@ def _extract_into(store, todo, keys, fp, model, n_process, batch_size, progress,
 
 
 def _in_article_order(df: pl.DataFrame, order: dict[str, int]) -> pl.DataFrame:
-    """Rows grouped by article in the articles table's order; within an article, as found."""
-    return (
-        df.with_columns(pl.col(KEY).replace_strict(order, return_dtype=pl.Int64).alias("_pos"))
-        .sort("_pos", maintain_order=True)
-        .drop("_pos", KEY)
-    )
+    """Rows grouped by article in the articles table's order; within an article, as found.
+    Rows of a cold run are stored in that order already and are not copied to sort them."""
+    pos = df[KEY].replace_strict(order, return_dtype=pl.Int64)
+    if not pos.is_sorted():
+        df = df.with_columns(pos.alias("_pos")).sort("_pos", maintain_order=True).drop("_pos")
+    return df.drop(KEY)
 
 
 def merge_actors(per_article: pl.DataFrame) -> pl.DataFrame:

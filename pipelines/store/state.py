@@ -158,32 +158,55 @@ class ResultStore:
     def compact(self, keep: Iterable[str] | None = None) -> bool:
         """Rewrite the newest result of each key in `keep` (all keys when None) into one
         segment, then delete every other segment and anything a killed run left behind.
-        Returns False when there was nothing to do (one tidy segment of exactly those keys)."""
+        Returns False when there was nothing to do (one tidy segment of exactly those keys).
+
+        The tables are streamed from the old segments' files into the new one, never held
+        in memory whole: after a cold run over 20,000 articles they are a few hundred MB."""
         loaded = self._loaded
         unchanged = loaded is not None and not self._appended and self._tidy
         if unchanged and loaded.segments <= 1 and (keep is None or set(keep) == loaded.keys()):
             return False
-        current = self.load()
-        keep_set = current.keys() if keep is None else set(keep)
-        if current.segments == 1 and self._tidy and keep_set == current.keys():
+        found = self._segment_dirs()
+        segments = [s for s in found if (s / _MARKER).is_file() and self._usable(s)]
+        index, winner = self._index(segments)
+        stored_keys = set(index[KEY].to_list())
+        keep_set = stored_keys if keep is None else set(keep)
+        if len(segments) == len(found) == 1 and keep_set == stored_keys:
             return False
-        index = current.index.filter(pl.col(KEY).is_in(keep_set))
-        tables = {n: df.filter(pl.col(KEY).is_in(keep_set)) for n, df in current.tables.items()}
+        index = index.filter(pl.col(KEY).is_in(keep_set))
+        tables = {
+            name: self._scan(name, segments, winner).filter(pl.col(KEY).is_in(keep_set))
+            for name in self.table_schemas
+        }
         newest = self._write_segment(self._next_seq(), index, tables)
         fault_point("state.compacted", self.root.name)  # old segments not yet deleted
         for path in self._segment_dirs():
             if path != newest:
                 shutil.rmtree(path, ignore_errors=True)
         fsync_dir(self.root)
-        self._loaded = StoredResults(index, tables, 1)
+        self._loaded = None  # read back from the one segment when asked for
         self._appended, self._tidy = False, True
         return True
+
+    def _scan(self, name: str, segments: list[Path], winner: dict[str, int]) -> pl.LazyFrame:
+        """The rows of table `name` from the segment that holds each key's newest result."""
+        if not segments:
+            return pl.LazyFrame(schema=self.table_schemas[name])
+        parts = [
+            pl.scan_parquet(s / f"{name}.parquet").with_columns(pl.lit(i).alias("_seg"))
+            for i, s in enumerate(segments)
+        ]
+        return (
+            pl.concat(parts)
+            .filter(pl.col("_seg") == pl.col(KEY).replace_strict(winner, default=-1))
+            .drop("_seg")
+        )
 
     def _next_seq(self) -> int:
         return max((_seq(p) for p in self._segment_dirs()), default=0) + 1
 
     def _write_segment(
-        self, seq: int, index: pl.DataFrame, tables: Mapping[str, pl.DataFrame]
+        self, seq: int, index: pl.DataFrame, tables: Mapping[str, pl.DataFrame | pl.LazyFrame]
     ) -> Path:
         path = self.root / f"seg-{seq:010d}-{uuid.uuid4().hex[:8]}"
         with storage_errors(path):
@@ -195,7 +218,7 @@ class ResultStore:
         return path
 
     def _write_segment_files(
-        self, path: Path, index: pl.DataFrame, tables: Mapping[str, pl.DataFrame]
+        self, path: Path, index: pl.DataFrame, tables: Mapping[str, pl.DataFrame | pl.LazyFrame]
     ) -> None:
         path.mkdir(parents=True)
         _write(
@@ -217,9 +240,13 @@ def _seq(path: Path) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _write(path: Path, df: pl.DataFrame, schema: pl.Schema) -> None:
-    if df.schema != schema:
-        raise ValueError(f"{path.name}: columns {dict(df.schema)} are not {dict(schema)}")
-    df.write_parquet(path, compression="zstd", statistics=False)
+def _write(path: Path, df: pl.DataFrame | pl.LazyFrame, schema: pl.Schema) -> None:
+    found = df.collect_schema()
+    if found != schema:
+        raise ValueError(f"{path.name}: columns {dict(found)} are not {dict(schema)}")
+    if isinstance(df, pl.LazyFrame):
+        df.sink_parquet(path, compression="zstd", statistics=False)
+    else:
+        df.write_parquet(path, compression="zstd", statistics=False)
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
