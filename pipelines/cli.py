@@ -141,6 +141,12 @@ def print_summary(warehouse_dir: str, accounting: dict) -> None:
             f"{accounting.get('near_duplicates', '?')} near-duplicates and "
             f"{accounting.get('non_english', '?')} not in English (neither extracted)"
         )
+    failed = dict(counts.iter_rows()).get("extraction_errors", 0)
+    if failed:
+        print(
+            f"Extraction failed on {failed} article(s), which have no rows this run: "
+            'eventwire sql "SELECT * FROM extraction_errors"'
+        )
     _print_frame("Rows per table", counts)
     _print_frame("Most frequent event types", top)
     print("\nTry:")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from schemas.claims import Claims
     from schemas.event_clusters import EventClusters
     from schemas.events import Events
+    from schemas.extraction_errors import ExtractionErrors
     from schemas.ingest_errors import IngestErrors
     from schemas.quantities import Quantities
     from schemas.validation import (
@@ -37,6 +38,7 @@ _WHERE = {
     "Claims": "schemas.claims",
     "EventClusters": "schemas.event_clusters",
     "Events": "schemas.events",
+    "ExtractionErrors": "schemas.extraction_errors",
     "IngestErrors": "schemas.ingest_errors",
     "Quantities": "schemas.quantities",
     "TableValidationError": "schemas.validation",
@@ -53,6 +55,7 @@ _TABLES = {
     "claims": "Claims",
     "quantities": "Quantities",
     "actors": "Actors",
+    "extraction_errors": "ExtractionErrors",
     "event_clusters": "EventClusters",
     "claim_clusters": "ClaimClusters",
 }
@@ -65,6 +68,7 @@ __all__ = [
     "Claims",
     "EventClusters",
     "Events",
+    "ExtractionErrors",
     "IngestErrors",
     "Quantities",
     "TableValidationError",

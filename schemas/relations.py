@@ -29,6 +29,7 @@ REFERENCES = [
     Reference("claims", "speaker_actor_id", "actors", "actor_id"),
     Reference("quantities", "article_id", "articles", "article_id"),
     Reference("quantities", "event_id", "events", "event_id"),
+    Reference("extraction_errors", "article_id", "articles", "article_id"),
     Reference("articles", "duplicate_of", "articles", "article_id"),
 ]
 

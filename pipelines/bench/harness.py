@@ -13,6 +13,7 @@ the plain-Python functions the Dagster assets call.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import os
@@ -198,6 +199,7 @@ def _in_process(
 ) -> dict[str, Any]:
     """Stages 1 and 2, and the stage breakdown, on the plain-Python functions the assets call."""
     from pipelines.extract import ArticleInput, extract_articles
+    from pipelines.extract.incremental import extraction_errors
     from pipelines.extract.nlp import load_nlp, parse
     from pipelines.ingest import read_raw_folder
     from pipelines.link import cluster_claims, cluster_events
@@ -273,6 +275,7 @@ def _in_process(
         "claims": result.claims,
         "quantities": result.quantities,
         "actors": result.actors,
+        "extraction_errors": extraction_errors(result.failures, dt.datetime.now(dt.UTC)),
     }
     clock = CpuClock.now()
     tables["claims"], tables["claim_clusters"] = cluster_claims(result.claims, articles)

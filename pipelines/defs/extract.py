@@ -1,6 +1,8 @@
 """Assets of the extract stage: articles -> events, claims, quantities, actors (one parse),
 then the link stage: the same event and statement across articles (clusters)."""
 
+import datetime as dt
+
 import dagster as dg
 import polars as pl
 
@@ -13,10 +15,14 @@ from pipelines.defs.reporting import (
     validate_outputs,
 )
 from pipelines.defs.resources import EventwireSettings
-from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
+from pipelines.extract.incremental import (
+    EXTRACTED_TABLES,
+    extract_incremental,
+    extraction_errors,
+)
 from pipelines.link import cluster_claims, cluster_events
 from pipelines.store import state_dir
-from schemas import ClaimClusters, EventClusters
+from schemas import ClaimClusters, EventClusters, ExtractionErrors
 
 _DESCRIPTIONS = {
     "events": "Event mentions coded to PLOVER types, with actors, date, place.",
@@ -25,13 +31,16 @@ _DESCRIPTIONS = {
     "actors": "Every actor an event or claim refers to.",
     "event_clusters": "Real-world events: mentions grouped across articles.",
     "claim_clusters": "Statements repeated across articles.",
+    "extraction_errors": "Articles the rules failed on in the last run, with the error.",
 }
+MAX_LOGGED_FAILURES = 20  # failures logged one by one; the table has them all
 # Clusters are recomputed over all articles at every run: they are cheap, and a new article
 # can join mentions that were each alone before.
 OUTPUT_TABLES = {
     **EXTRACTED_TABLES,
     "event_clusters": EventClusters,
     "claim_clusters": ClaimClusters,
+    "extraction_errors": ExtractionErrors,
 }
 
 
@@ -72,8 +81,19 @@ def extracted_tables(
         f"English and {skipped['near_duplicates']} near-duplicates skipped): "
         f"{result.articles_parsed} parsed ({result.words_parsed} words), "
         f"{result.articles_reused} unchanged since they were extracted, "
-        f"{result.articles_dropped} dropped"
+        f"{result.articles_dropped} dropped, {len(result.failures)} failed"
     )
+    errors = extraction_errors(result.failures, dt.datetime.now(dt.UTC))
+    for f in result.failures[:MAX_LOGGED_FAILURES]:
+        context.log.warning(
+            f"rules failed on article {f['article_id']}: {f['error']} ({f['location']}); "
+            "it has no rows this run and is tried again next run"
+        )
+    if len(result.failures) > MAX_LOGGED_FAILURES:
+        context.log.warning(
+            f"... and {len(result.failures) - MAX_LOGGED_FAILURES} more: see the "
+            "extraction_errors table"
+        )
     claims, claim_clusters = cluster_claims(result.tables["claims"], articles)
     events, event_clusters = cluster_events(result.tables["events"], claims, articles)
     context.log.info(
@@ -86,8 +106,10 @@ def extracted_tables(
         "claims": claims,
         "event_clusters": event_clusters,
         "claim_clusters": claim_clusters,
+        "extraction_errors": errors,
     }
     run_counts = {
+        "articles_failed": len(result.failures),
         "articles_parsed": result.articles_parsed,
         "articles_reused": result.articles_reused,
         "articles_dropped": result.articles_dropped,

@@ -6,8 +6,10 @@ import bisect
 import datetime as dt
 import hashlib
 import re
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
@@ -26,6 +28,9 @@ from pipelines.extract.workers import chunk_size, map_in_workers
 
 if TYPE_CHECKING:
     import polars as pl
+
+_REPO = Path(__file__).resolve().parents[2]
+MAX_MESSAGE = 2000  # characters of an exception's message kept in extraction_errors
 
 Progress = Callable[[int, int], None]  # (articles done, articles total)
 _NESTED_CLAIMS = 50
@@ -93,6 +98,8 @@ class ExtractionResult:
     actors: pl.DataFrame
     articles_parsed: int = 0
     words_parsed: int = 0
+    # Articles the rules failed on: {"article_id", "error", "location"}; they have no rows.
+    failures: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -101,6 +108,7 @@ class _Rows:
     claims: list[dict] = field(default_factory=list)
     quantities: list[dict] = field(default_factory=list)
     actors: dict[str, tuple[Actor, set[str]]] = field(default_factory=dict)
+    failure: dict | None = None  # set instead of rows when the rules raised on the article
 
 
 def stable_id(*parts: object) -> str:
@@ -121,9 +129,12 @@ def extract_articles(
 
     articles = list(articles)
     rows = _Rows()
+    failures = []
     for _, one in extract_each(
         articles, model=model, n_process=n_process, batch_size=batch_size, progress=progress
     ):
+        if one.failure:
+            failures.append(one.failure)
         rows.events.extend(one.events)
         rows.claims.extend(one.claims)
         rows.quantities.extend(one.quantities)
@@ -136,6 +147,7 @@ def extract_articles(
         actors=frame_from_rows(Actors, actor_rows(rows)),
         articles_parsed=len(articles),
         words_parsed=sum(len(a.text.split()) for a in articles),
+        failures=failures,
     )
 
 
@@ -179,8 +191,30 @@ def _extract_chunk(articles: list[ArticleInput], model: str, batch_size: int) ->
     docs = parse(texts, model=model, n_process=1, batch_size=batch_size)
     for article, doc in zip(articles, docs, strict=True):
         rows = _Rows()
-        extract_doc(article, doc, rows)
+        try:
+            extract_doc(article, doc, rows)
+        except Exception as err:  # one article's failure must not cost the rest of the batch
+            rows = _Rows(failure=failure_row(article.article_id, err))
         yield rows
+
+
+def failure_row(article_id: str, err: BaseException) -> dict:
+    """What to tell the user about rules that raised on an article: the exception, and where
+    it was raised (the innermost frame, relative to the repository when it is ours)."""
+    frames = traceback.extract_tb(err.__traceback__)
+    where = "unknown"
+    if frames:
+        last = frames[-1]
+        path = Path(last.filename)
+        if path.is_relative_to(_REPO):
+            path = path.relative_to(_REPO)
+        where = f"{path.as_posix()}:{last.lineno} in {last.name}"
+    message = str(err).strip()[:MAX_MESSAGE] or "(no message)"
+    return {
+        "article_id": article_id,
+        "error": f"{type(err).__name__}: {message}",
+        "location": where,
+    }
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -12,6 +12,7 @@ a cold run whatever was reused.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -26,7 +27,15 @@ from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
 from pipelines.faults import fault_point
 from pipelines.fingerprint import fingerprint
 from pipelines.store.state import KEY, ResultStore
-from schemas import Actors, Claims, Events, Quantities, frame_from_rows, polars_schema
+from schemas import (
+    Actors,
+    Claims,
+    Events,
+    ExtractionErrors,
+    Quantities,
+    frame_from_rows,
+    polars_schema,
+)
 
 Progress = Callable[[int, int], None]
 CHECKPOINT_ARTICLES = 200
@@ -97,6 +106,9 @@ class IncrementalExtraction:
     articles_dropped: int  # stored rows deleted (article gone or no longer extracted)
     words_parsed: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    # Articles the rules raised on this run ({"article_id", "error", "location"}): stored
+    # rows of theirs are dropped, and the next run tries them again.
+    failures: list[dict] = field(default_factory=list)
 
 
 def extract_incremental(
@@ -125,11 +137,13 @@ def extract_incremental(
         dropped = len(set(index[KEY].to_list()) - keys.keys())
         del index
         todo = [a for a in inputs if a["article_id"] not in done]
+        failures: list[dict] = []
         if todo:
-            _extract_into(
+            failures = _extract_into(
                 store, todo, keys, fp, model, n_process, batch_size, progress, checkpoint_articles
             )
-        store.compact(keep=keys)
+        failed = {f["article_id"] for f in failures}
+        store.compact(keep=[k for k in keys if k not in failed])
         stored = store.current()
     order = {a["article_id"]: i for i, a in enumerate(inputs)}
     tables = {name: _in_article_order(stored.tables[name], order) for name in EXTRACTED_TABLES}
@@ -140,6 +154,7 @@ def extract_incremental(
         articles_parsed=len(todo),
         articles_reused=len(inputs) - len(todo),
         articles_dropped=dropped,
+        failures=failures,
         words_parsed=sum(len(a["text"].split()) for a in todo),
         skipped={
             "not_english": articles.filter(pl.col("language") != "en").height,
@@ -150,7 +165,19 @@ def extract_incremental(
     )
 
 
-def _extract_into(store, todo, keys, fp, model, n_process, batch_size, progress, every) -> None:
+def extraction_errors(failures: list[dict], failed_at: dt.datetime) -> pl.DataFrame:
+    """The extraction_errors table: one row per article the rules failed on."""
+    return frame_from_rows(
+        ExtractionErrors,
+        [{**f, "extractor_version": EXTRACTOR_VERSION, "failed_at": failed_at} for f in failures],
+    )
+
+
+def _extract_into(
+    store, todo, keys, fp, model, n_process, batch_size, progress, every
+) -> list[dict]:
+    """Extract `todo` into the store, saving every `every` articles; returns the failures,
+    which are not saved: an article the rules raised on counts as never extracted."""
     # Imported here: a run with nothing new to parse never loads spaCy.
     from pipelines.extract.article import ArticleInput, actor_rows, extract_each
 
@@ -173,11 +200,15 @@ def _extract_into(store, todo, keys, fp, model, n_process, batch_size, progress,
         for rows in pending.values():
             rows.clear()
 
+    failures: list[dict] = []
     articles = [ArticleInput(**row) for row in todo]
     for article, rows in extract_each(
         articles, model=model, n_process=n_process, batch_size=batch_size, progress=progress
     ):
         key = article.article_id
+        if rows.failure:
+            failures.append(rows.failure)
+            continue
         found = {
             "events": rows.events,
             "claims": rows.claims,
@@ -192,6 +223,7 @@ def _extract_into(store, todo, keys, fp, model, n_process, batch_size, progress,
             save()
     if done:
         save()
+    return failures
 
 
 def _in_article_order(df: pl.DataFrame, order: dict[str, int]) -> pl.DataFrame:
