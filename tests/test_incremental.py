@@ -23,7 +23,11 @@ N_FILES = len(list_raw_files(RAW))
 N_ARTICLES = N_FILES + 1  # the JSONL dump holds two
 
 # Columns that record when a run happened, not what it found.
-RUN_TIME_COLUMNS = {"articles": ["ingested_at"], "ingest_errors": ["seen_at"]}
+RUN_TIME_COLUMNS = {
+    "articles": ["ingested_at"],
+    "ingest_errors": ["seen_at"],
+    "extraction_errors": ["failed_at"],
+}
 
 
 def run_meta(result) -> dict[str, dict]:
@@ -286,3 +290,31 @@ def test_a_run_with_nothing_to_parse_never_loads_spacy(tmp_path):
         check=False,
     )
     assert out.stdout.splitlines()[-1] == "exit 0 spacy False", out.stderr[-2000:]
+
+
+def test_only_new_articles_get_near_duplicate_signatures_computed(tmp_path, monkeypatch):
+    # Signatures are most of the time of grouping; a run with one new article computes one,
+    # and its grouping equals a cold read's.
+    from pipelines.ingest import dedup, read_raw_folder
+    from pipelines.ingest.incremental import read_raw_incremental
+
+    raw = tmp_path / "raw"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "ingest" / "neardup", raw)
+    state = tmp_path / "state"
+    read_raw_incremental(raw, state)
+    signed = []
+    real = dedup.minhash
+    monkeypatch.setattr(dedup, "minhash", lambda hashes: signed.append(hashes) or real(hashes))
+    # A new article: a fourth outlet's copy of the wire story, under its own headline.
+    original = sorted(raw.glob("*.txt"))[0].read_text(encoding="utf-8")
+    (raw / "mekong-fourth-outlet.txt").write_text(
+        "Mekong floods: thousands leave their homes\n\n" + original, encoding="utf-8"
+    )
+    changed = read_raw_incremental(raw, state).result
+    new = changed.articles.filter(pl.col("source_path") == "mekong-fourth-outlet.txt")
+    assert new["duplicate_of"][0] is not None  # grouped with the other copies
+    assert len(signed) == 1  # of 5 articles, only the new one's signature was computed
+    assert changed.articles.height == 5
+    monkeypatch.undo()
+    cold = read_raw_folder(raw)
+    assert changed.articles.drop("ingested_at").equals(cold.articles.drop("ingested_at"))

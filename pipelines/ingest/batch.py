@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dateparser
+import numpy as np
 import polars as pl
 
 from pipelines import MAX_ARTICLE_CHARS
 from pipelines.ingest import clean
 from pipelines.ingest.accounting import FileAccounting, account_for_files
 from pipelines.ingest.decode import gunzip_capped, sniff_binary
-from pipelines.ingest.dedup import group_near_duplicates
+from pipelines.ingest.dedup import group_near_duplicates, signatures
 from pipelines.ingest.detect import (
     HEAD_BYTES,
     detect_format,
@@ -260,6 +261,9 @@ class NearDuplicateMemo:
 
     key: str = ""
     earliest_of: dict[int, int] = field(default_factory=dict)
+    # MinHash signature by article_id, as last computed: an article's signature depends on
+    # its text alone, so a run with a few new articles computes only theirs.
+    signatures: dict[str, np.ndarray] = field(default_factory=dict)
 
     @staticmethod
     def key_of(rows: list[dict]) -> str:
@@ -280,9 +284,16 @@ def mark_near_duplicates(rows: list[dict], memo: NearDuplicateMemo | None = None
             (r["published_date"] is None, r["published_date"] or dt.date.max, i)
             for i, r in enumerate(rows)
         ]
-        earliest_of = group_near_duplicates([r["text"] for r in rows], order)
+        texts = [r["text"] for r in rows]
+        known = [memo.signatures.get(r["article_id"]) for r in rows] if memo is not None else None
+        signed = signatures(texts, known)
+        earliest_of = group_near_duplicates(texts, order, signed)
         if memo is not None:
             memo.key, memo.earliest_of = key, dict(earliest_of)
+            positions, sigs = signed
+            memo.signatures = {
+                rows[p]["article_id"]: sig for p, sig in zip(positions.tolist(), sigs, strict=True)
+            }
     for i in sorted(earliest_of):
         first = rows[earliest_of[i]]
         rows[i]["duplicate_of"] = first["article_id"]

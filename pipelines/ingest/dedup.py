@@ -59,20 +59,28 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (a.size + b.size - common) if common else 0.0
 
 
-def signatures(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+Signed = tuple[np.ndarray, np.ndarray]  # positions of the texts compared, their signatures
+
+
+def signatures(texts: Sequence[str], known: Sequence[np.ndarray | None] | None = None) -> Signed:
     """The positions of the texts long enough to compare, and their MinHash signatures (one
-    row each). Shingles are dropped as soon as the signature is taken: a few hundred 64-bit
-    hashes per article, they would add up to more than the articles themselves."""
+    row each). `known` may give a text's signature from an earlier run (None: compute it);
+    most of the time of grouping goes into signatures. Shingles are dropped as soon as the
+    signature is taken: a few hundred 64-bit hashes per article, they would add up to more
+    than the articles themselves."""
     positions = np.empty(len(texts), dtype=np.int64)
     sigs = np.empty((len(texts), BANDS * ROWS), dtype=np.uint64)
     n = 0
     for i, text in enumerate(texts):
-        if len(text.split()) < MIN_WORDS:
-            continue
-        s = shingles(text)
-        if s.size == 0:
-            continue
-        positions[n], sigs[n] = i, minhash(s)
+        sig = known[i] if known is not None else None
+        if sig is None:
+            if len(text.split()) < MIN_WORDS:
+                continue
+            s = shingles(text)
+            if s.size == 0:
+                continue
+            sig = minhash(s)
+        positions[n], sigs[n] = i, sig
         n += 1
     return positions[:n], sigs[:n]
 
@@ -101,7 +109,9 @@ def candidate_pairs(positions: np.ndarray, sigs: np.ndarray) -> set[tuple[int, i
     return pairs
 
 
-def near_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int, float]]:
+def near_duplicate_pairs(
+    texts: Sequence[str], signed: Signed | None = None
+) -> list[tuple[int, int, float]]:
     """(i, j, jaccard) for every pair i < j of near-duplicate texts.
 
     Candidates whose signatures agree on fewer than ESTIMATE_FLOOR of their rows are dropped
@@ -109,7 +119,7 @@ def near_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int, float]]:
     falls that low with a probability of about 5e-9. The rest are verified exactly, with
     shingles computed again for just those texts, so memory stays that of the signatures
     (about 1 KB per article) unless many articles really are near-duplicates."""
-    positions, sigs = signatures(texts)
+    positions, sigs = signed if signed is not None else signatures(texts)
     row_of = {int(p): r for r, p in enumerate(positions)}
     candidates = sorted(candidate_pairs(positions, sigs))
     if not candidates:
@@ -134,7 +144,9 @@ def near_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int, float]]:
     return pairs
 
 
-def group_near_duplicates(texts: Sequence[str], order: Sequence[tuple]) -> dict[int, int]:
+def group_near_duplicates(
+    texts: Sequence[str], order: Sequence[tuple], signed: Signed | None = None
+) -> dict[int, int]:
     """Map each near-duplicate's index to its group's earliest copy, by `order` (a sort key per
     text: publication date, then position in the batch). Originals are not in the map."""
     parent = list(range(len(texts)))
@@ -145,7 +157,7 @@ def group_near_duplicates(texts: Sequence[str], order: Sequence[tuple]) -> dict[
             i = parent[i]
         return i
 
-    for i, j, _ in near_duplicate_pairs(texts):
+    for i, j, _ in near_duplicate_pairs(texts, signed):
         ri, rj = find(i), find(j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from pipelines.faults import fault_point
@@ -43,6 +46,7 @@ Progress = Callable[[int, int], None]
 RACY_NS = 2_000_000_000
 CHECKPOINT_FILES = 200  # files read between two saves of the state
 NEAR_DUPLICATE_MEMO = Path("ingest") / "near-duplicates.json"  # inside the state folder
+SIGNATURES_FILE = "near-duplicate-signatures.npz"  # beside it: MinHash signature per article
 
 INDEX_SCHEMA = {
     "size": pl.Int64(),
@@ -170,25 +174,45 @@ def read_raw_incremental(
             _save(store, fresh, fp)
         store.compact(keep=[r.path for r in reads])
         memo_path = Path(state_dir) / NEAR_DUPLICATE_MEMO
-        memo = _load_memo(memo_path)
+        memo = _load_memo(memo_path, fp)
         before = memo.key
         result = combine(reads, memo)
         if memo.key != before:
-            write_bytes_atomic(
-                memo_path,
-                json.dumps(
-                    {"key": memo.key, "earliest_of": sorted(memo.earliest_of.items())}
-                ).encode(),
-            )
+            _save_memo(memo_path, memo, fp)
     return IncrementalIngest(result, files_read=len(files) - reused, files_reused=reused)
 
 
-def _load_memo(path: Path) -> NearDuplicateMemo:
+def _load_memo(path: Path, fp: str) -> NearDuplicateMemo:
+    """The last near-duplicate grouping, and the signatures it was computed from when the
+    readers (and the dedup code with them) are the same as when they were saved."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return NearDuplicateMemo(data["key"], {int(i): int(j) for i, j in data["earliest_of"]})
+        memo = NearDuplicateMemo(data["key"], {int(i): int(j) for i, j in data["earliest_of"]})
     except (OSError, ValueError, KeyError, TypeError):
         return NearDuplicateMemo()
+    try:
+        with np.load(path.with_name(SIGNATURES_FILE), allow_pickle=False) as saved:
+            if str(saved["fingerprint"]) == fp:
+                memo.signatures = dict(
+                    zip(saved["article_id"].tolist(), saved["signature"], strict=True)
+                )
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        pass  # computed again from the texts
+    return memo
+
+
+def _save_memo(path: Path, memo: NearDuplicateMemo, fp: str) -> None:
+    ids = list(memo.signatures)
+    sigs = np.array([memo.signatures[i] for i in ids], dtype=np.uint64).reshape(len(ids), -1)
+    buf = io.BytesIO()
+    np.savez(buf, fingerprint=np.array(fp), article_id=np.array(ids, dtype=str), signature=sigs)
+    # Signatures first: a run killed between the two writes leaves signatures that are still
+    # each article's own, whatever the grouping file says.
+    write_bytes_atomic(path.with_name(SIGNATURES_FILE), buf.getvalue())
+    write_bytes_atomic(
+        path,
+        json.dumps({"key": memo.key, "earliest_of": sorted(memo.earliest_of.items())}).encode(),
+    )
 
 
 def _same_stat(kept: dict, stat: FileStat) -> bool:
