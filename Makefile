@@ -50,7 +50,7 @@ eval: setup
 	$(VENV)/bin/python -m pipelines.evaluate --gold tests/gold --out warehouse/eval.json
 
 # Benchmark (docs/benchmarks.md): N generated articles, then memory at SIZES (default N, 2N, 4N).
-# Not a test, and long: about 80 minutes at the default N=5000 on 2 quiet cores (docs/benchmarks.md).
+# Not a test, and long: about an hour at the default N=5000 on 2 quiet cores (docs/benchmarks.md).
 N ?= 5000
 SIZES ?=
 BENCH_OUT ?= warehouse/bench.json
