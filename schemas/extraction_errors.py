@@ -12,7 +12,7 @@ class ExtractionErrors(pa.DataFrameModel):
     )
     error: str = pa.Field(description="The exception: its type and message.")
     location: str = pa.Field(
-        description="Where it was raised: file:line in function, innermost frame."
+        description="Where it was raised: file:line in function, innermost in our code."
     )
     extractor_version: str = pa.Field(description="EXTRACTOR_VERSION of the rules that failed.")
     failed_at: pl.Datetime(time_zone="UTC") = pa.Field(description="When the run failed on it.")

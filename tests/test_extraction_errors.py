@@ -81,3 +81,19 @@ def test_a_run_keeps_going_records_the_error_and_retries_next_time(
     assert errors.height == 0
     events = pl.read_parquet(warehouse / "parquet" / "events" / "part-0.parquet")
     assert events.filter(pl.col("article_id") == seed_id).height >= 10
+
+
+def test_the_location_is_our_code_that_called_into_a_library():
+    import json
+
+    from pipelines.extract.article import failure_row
+
+    def rule():
+        json.loads("{not json")  # raised deep inside the standard library
+
+    with pytest.raises(ValueError) as caught:
+        rule()
+    row = failure_row("d" * 16, caught.value)
+    assert row["error"].startswith("JSONDecodeError: ")
+    assert row["location"].startswith("tests/test_extraction_errors.py:")
+    assert row["location"].endswith(" in rule")

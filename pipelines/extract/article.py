@@ -200,21 +200,28 @@ def _extract_chunk(articles: list[ArticleInput], model: str, batch_size: int) ->
 
 def failure_row(article_id: str, err: BaseException) -> dict:
     """What to tell the user about rules that raised on an article: the exception, and where
-    it was raised (the innermost frame, relative to the repository when it is ours)."""
+    it was raised: the innermost frame in this repository's code (the rule that called into
+    spaCy or dateparser, say), else the innermost frame."""
     frames = traceback.extract_tb(err.__traceback__)
+    ours = [f for f in frames if _ours(Path(f.filename))]
     where = "unknown"
     if frames:
-        last = frames[-1]
-        path = Path(last.filename)
+        frame = (ours or frames)[-1]
+        path = Path(frame.filename)
         if path.is_relative_to(_REPO):
             path = path.relative_to(_REPO)
-        where = f"{path.as_posix()}:{last.lineno} in {last.name}"
+        where = f"{path.as_posix()}:{frame.lineno} in {frame.name}"
     message = str(err).strip()[:MAX_MESSAGE] or "(no message)"
     return {
         "article_id": article_id,
         "error": f"{type(err).__name__}: {message}",
         "location": where,
     }
+
+
+def _ours(path: Path) -> bool:
+    # A virtual environment inside the repository holds other people's code.
+    return path.is_relative_to(_REPO) and "site-packages" not in path.parts
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
