@@ -75,7 +75,7 @@ class ResultStore:
         """The newest complete result per key. A segment written with other columns (the
         models changed since) is skipped as a whole: its keys count as never done."""
         found = self._segment_dirs()
-        segments = [s for s in found if (s / _MARKER).is_file() and self._usable(s)]
+        segments = self._complete(found)
         self._tidy = len(segments) == len(found)
         self._appended = False
         self._loaded = self._load(segments)
@@ -83,8 +83,7 @@ class ResultStore:
 
     def load_index(self) -> pl.DataFrame:
         """Only the newest index row per key, no tables: a cheap look (for sensors)."""
-        found = self._segment_dirs()
-        index, _ = self._index([s for s in found if (s / _MARKER).is_file() and self._usable(s)])
+        index, _ = self._index(self._complete(self._segment_dirs()))
         return index
 
     def current(self) -> StoredResults:
@@ -115,21 +114,12 @@ class ResultStore:
                 0,
             )
         index, winner = self._index(segments)
-        tables = {}
-        for name, schema in self.table_schemas.items():
-            parts = [
-                pl.read_parquet(s / f"{name}.parquet").with_columns(pl.lit(i).alias("_seg"))
-                for i, s in enumerate(segments)
-            ]
-            df = pl.concat(parts)
-            if df.height:
-                df = df.filter(
-                    pl.col("_seg") == pl.col(KEY).replace_strict(winner, default=-1)
-                ).drop("_seg")
-            else:
-                df = pl.DataFrame(schema=schema)
-            tables[name] = df
+        tables = {name: self._scan(name, segments, winner).collect() for name in self.table_schemas}
         return StoredResults(index, tables, len(segments))
+
+    def _complete(self, found: list[Path]) -> list[Path]:
+        """The segments that count: marked complete and written with the current columns."""
+        return [s for s in found if (s / _MARKER).is_file() and self._usable(s)]
 
     def _segment_dirs(self) -> list[Path]:
         """Segment folders, complete or not, oldest first."""
@@ -167,7 +157,7 @@ class ResultStore:
         if unchanged and loaded.segments <= 1 and (keep is None or set(keep) == loaded.keys()):
             return False
         found = self._segment_dirs()
-        segments = [s for s in found if (s / _MARKER).is_file() and self._usable(s)]
+        segments = self._complete(found)
         index, winner = self._index(segments)
         stored_keys = set(index[KEY].to_list())
         keep_set = stored_keys if keep is None else set(keep)
