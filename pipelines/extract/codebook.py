@@ -40,7 +40,7 @@ CONVENTIONS = """\
    gives the group); a passive participle takes its agent ("*if attacked by* the army"). actor2
    is the object or the object of *on, against, with, at, to, into*; for theme types (below),
    instrument and topic objects only the listed prepositions name a target; two-party types
-   (AGREE, CONSULT, COOPERATE, RETREAT) take the other party from *with* ("met *at* the bridge"
+   ({two_party}) take the other party from *with* ("met *at* the bridge"
    names a place) or from actor1's conjunct ("Tehran and Berlin agreed"). An event noun as
    object passes on its own target ("stop attacks *on security forces*"); for a judging verb
    the one judged is the noun's doer; a rejection of an accusation's words rejects the accuser
@@ -87,7 +87,9 @@ def render() -> str:
         for t in entries:
             by_type.setdefault(t.event_type, []).append(t)
     themes = ", ".join(
-        f"{t} ({', '.join(sorted(p))})" for t, p in sorted(lex.theme_object_types.items())
+        f"{t.name} ({', '.join(sorted(t.theme_object))})"
+        for t in sorted(lex.types.values(), key=lambda t: t.name)
+        if t.theme_object is not None
     )
     lines = [
         "# Codebook",
@@ -101,6 +103,7 @@ def render() -> str:
             planned=", ".join(sorted(cues.planned | cues.planned_adj)),
             expected=", ".join(sorted(cues.expected)),
             possible=", ".join(sorted(cues.possible | cues.possible_adj)),
+            two_party=", ".join(t.name for t in lex.types.values() if t.symmetric),
         ),
         f"Theme types, whose object is what is moved or given, with the prepositions that name a "
         f"target: {themes}. Light verbs, which lend their subject to a noun trigger: "
@@ -110,7 +113,7 @@ def render() -> str:
         "## Event types and their words",
         "",
     ]
-    for etype, quad in lex.quad_class.items():
+    for etype, quad in ((t.name, t.quad_class) for t in lex.types.values()):
         lines += [f"### {etype} (quad class {quad}, {QUAD_NAMES[quad]})", ""]
         if etype in lex.examples:
             lines += [f"Example: *{lex.examples[etype]}*", ""]
