@@ -57,6 +57,8 @@ def test_shipped_files_load():
         ("triggers.yaml", "  PROTEST: {quad_class: 4}", "  PROTEST: {quad_class: 4, judges: true}", "event_types.PROTEST: unknown keys ['judges']"),
         ("triggers.yaml", "  PROTEST: {quad_class: 4}\n", "", "event_types: missing ['PROTEST']"),
         ("triggers.yaml", "event_types:\n", "symmetric_types: [AGREE]\nevent_types:\n", "symmetric_types: unknown section"),
+        ("triggers.yaml", "suspicion_verbs: [suspect]", "suspicion_verbs: [suspect, 2]", "suspicion_verbs: expected a list"),
+        ("triggers.yaml", "permission_verbs: [authorise,", "permission_verbs: ['', authorise,", "permission_verbs: expected a list"),
         ("attribution.yaml", "  say: assert", "  say: asert", "verbs.say: stance must be one of"),
         ("modality.yaml", "  auxiliaries: [could,", "  auxiliaries: [1,", "possible.auxiliaries"),
         ("actors.yaml", "  - {code: USA,", "  - {code: US,", "countries[0]: code must be"),

@@ -102,7 +102,7 @@ def find_events(
             continue  # "strike group", "protest leader": modifiers, not events
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
-        if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok):
+        if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
             continue
         for rule in lex.lookup(tok.lemma_, pos):
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
@@ -494,23 +494,13 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
     return False
 
 
-def _not_authorised(tok: Token) -> bool:
+def _not_authorised(tok: Token, lex: TriggerLexicon) -> bool:
     """'officials who were not authorised to talk to the media': what someone may not do is no
     event (the anonymity formula of wire copy)."""
     head = tok.head
     return (
         tok.dep_ == "xcomp"
-        and head.lemma_.lower()
-        in (
-            "authorise",
-            "authorize",
-            "authorised",
-            "authorized",
-            "allow",
-            "permit",
-            "allowed",
-            "permitted",
-        )
+        and head.lemma_.lower() in lex.permission_verbs
         and any(c.dep_ == "neg" for c in head.children)
     )
 
@@ -530,7 +520,7 @@ def _accused_of(tok: Token, lex: TriggerLexicon) -> bool:
         if node.dep_ == "prep" and node.lower_ == "of":
             verb = node.head  # "accused of", and "suspected of plotting to overthrow"
             return verb.pos_ == "VERB" and (
-                verb.lemma_.lower() == "suspect"
+                verb.lemma_.lower() in lex.suspicion_verbs
                 or any(r.event_type == "ACCUSE" for r in lex.lookup(verb.lemma_, "VERB"))
             )
         node = node.head

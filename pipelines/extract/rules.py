@@ -45,7 +45,16 @@ class EventType:
 
 
 _FLAGS = ("symmetric", "referring", "judging", "content", "acted_on")
-_TOP_LEVEL = {"version", "event_types", "light_verbs", "instruments", "types", "examples"}
+_TOP_LEVEL = {
+    "version",
+    "event_types",
+    "light_verbs",
+    "instruments",
+    "permission_verbs",
+    "suspicion_verbs",
+    "types",
+    "examples",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class TriggerLexicon:
     by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
     examples: dict[str, str]  # type -> an example sentence (docs/codebook.md, tested)
     instruments: frozenset[str] = frozenset()  # weapons and means: never an actor on their own
+    permission_verbs: frozenset[str] = frozenset()  # "not authorised to talk": no event
+    suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -191,8 +202,16 @@ def trigger_lexicon() -> TriggerLexicon:
     instruments = frozenset(
         s.lower() for s in str_list(data.get("instruments"), path, "instruments")
     )
+    permission = frozenset(
+        s.lower() for s in str_list(data.get("permission_verbs"), path, "permission_verbs")
+    )
+    suspicion = frozenset(
+        s.lower() for s in str_list(data.get("suspicion_verbs"), path, "suspicion_verbs")
+    )
     return TriggerLexicon(
         instruments=instruments,
+        permission_verbs=permission,
+        suspicion_verbs=suspicion,
         types=event_types,
         light_verbs=light,
         examples=dict(examples),
