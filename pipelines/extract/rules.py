@@ -112,12 +112,11 @@ class ModalityCues:
 @functools.cache
 def trigger_lexicon() -> TriggerLexicon:
     path, data = load_data_file("triggers.yaml")
-    unknown = sorted(set(data) - _TOP_LEVEL)
+    unknown = ", ".join(sorted(map(str, set(data) - _TOP_LEVEL)))
     # symmetric_types, theme_object_types and quad_class were sections of their own before
     # they became per-type entries: an older file must fail, not lose them silently.
-    require(not unknown, path, ", ".join(map(str, unknown)),
-            f"unknown section; the sections are {sorted(_TOP_LEVEL)} (a type's quad class and "
-            "flags are under event_types)")  # fmt: skip
+    message = f"unknown section; the sections are {sorted(_TOP_LEVEL)} (event_types holds a "
+    require(not unknown, path, unknown, message + "type's quad class and flags)")
     event_types = _event_types(path, data.get("event_types"))
     types = data.get("types")
     require(isinstance(types, dict), path, "types", "expected a mapping of PLOVER type -> entries")
@@ -221,8 +220,8 @@ def trigger_lexicon() -> TriggerLexicon:
 
 
 def _event_types(path: Path, raw: object) -> dict[str, EventType]:
-    require(isinstance(raw, dict), path, "event_types", "expected a mapping of PLOVER type -> "
-            "{quad_class: 1..4, flags}")  # fmt: skip
+    shape = "expected a mapping of PLOVER type -> {quad_class: 1..4, flags}"
+    require(isinstance(raw, dict), path, "event_types", shape)
     out: dict[str, EventType] = {}
     for etype, entry in raw.items():
         where = f"event_types.{etype}"
@@ -233,8 +232,8 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
         quad = entry.get("quad_class")
         require(type(quad) is int and 1 <= quad <= 4, path, where, "quad_class must be 1..4")
         for flag in _FLAGS:
-            require(isinstance(entry.get(flag, False), bool), path, f"{where}.{flag}",
-                    "expected true or false")  # fmt: skip
+            value = entry.get(flag, False)
+            require(isinstance(value, bool), path, f"{where}.{flag}", "expected true or false")
         theme = entry.get("theme_object")
         if theme is not None:
             preps = str_list(theme, path, f"{where}.theme_object")
