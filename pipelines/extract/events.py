@@ -1,4 +1,9 @@
-"""Event rules: lexicon triggers on the parse, with actors, modality, date, place and numbers."""
+"""Event rules: lexicon triggers on the parse, with their actors, modality and place.
+
+What a type's rules do besides finding its words (two parties, a theme object, judging or
+referring back to a reported event) is read from per-type flags in triggers.yaml
+(`event_types`); modality.py finds the modality, event_merges.py relates a sentence's events.
+"""
 
 from __future__ import annotations
 
@@ -8,43 +13,15 @@ from spacy.tokens import Span, Token
 
 from pipelines.extract import syntax
 from pipelines.extract.actors import actor_dictionary
+from pipelines.extract.event_merges import (
+    inherit_pronoun_targets,
+    merge_consequences,
+    rejected_accusers,
+    shared_parties,
+)
+from pipelines.extract.modality import event_modality
 from pipelines.extract.rules import EventType, ModalityCues, Trigger, TriggerLexicon
 
-# Which types judge, refer back, are two-party and so on: flags per type in triggers.yaml
-# (`event_types`), read through TriggerLexicon.types.
-
-# Clause heads climbed when looking for modality cues; stops at attribution verbs.
-# Not relcl: a relative clause makes its own assertion ("... which it accuses Maduro of").
-_CLIMB = {
-    "xcomp",
-    "ccomp",
-    "advcl",
-    "conj",
-    "dobj",
-    "pobj",
-    "prep",
-    "pcomp",
-    "acl",
-    "amod",
-    "nsubj",
-    "nsubjpass",
-    "acomp",
-    "attr",
-    "compound",
-    "appos",
-}
-_MODAL_CHILD_DEPS = {
-    "aux",
-    "auxpass",
-    "neg",
-    "acomp",
-    "advmod",
-    "amod",
-    "mark",
-    "nsubj",
-    "nsubjpass",
-    "prep",
-}
 # "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
 # reported elsewhere, as background.
 _BACKGROUND_PREPS = {"under", "despite"}
@@ -110,10 +87,10 @@ def find_events(
                 events.append(mention)
                 break
     two_party = frozenset(t.name for t in lex.types.values() if t.symmetric)
-    events = _merge_consequences(events, two_party)
-    _inherit_pronoun_targets(events)
-    _rejected_accusers(events)
-    _shared_parties(events, lex)
+    events = merge_consequences(events, two_party)
+    inherit_pronoun_targets(events)
+    rejected_accusers(events)
+    shared_parties(events, lex)
     places = [e for e in syntax.sentence_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
     for ev in events:
         ev.location = _location(ev, places)
@@ -257,7 +234,7 @@ def _active_parties(
     if speaker is not None:
         actor1 = speaker
     clause = syntax.child(tok, "ccomp")
-    if clause is not None and _charge_denied(tok, clause):
+    if clause is not None and syntax.charge_denied(tok, clause):
         actor1 = _named_appos(actor1)  # "a charge New Delhi denied": New Delhi
     if actor2 is None and preps is not _TARGET_PREPS and obj is None:
         actor2 = _theme_recipient(tok, preps)
@@ -329,12 +306,12 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None) -> bool:
 def _mention_modality(
     tok: Token, rule: Trigger, modal: ModalityCues, cue_lemmas: set[str]
 ) -> tuple[str, list[Token]]:
-    modality, governors = _modality(tok, modal, cue_lemmas)
+    modality, governors = event_modality(tok, modal, cue_lemmas)
     if rule.event_type == "THREATEN" and modality in ("expected", "possible"):
         # "his fighters would defend themselves", "we will defend our rights": the future is
         # what is threatened; the threat itself is made, unless a cue above the trigger's
         # own auxiliaries says otherwise
-        modality, _ = _modality(tok, modal, cue_lemmas, skip_own_aux=True)
+        modality, _ = event_modality(tok, modal, cue_lemmas, skip_own_aux=True)
     if modality == "asserted" and rule.modality:
         modality = rule.modality  # "pledged $25 million": a pledge is of something to come
     return modality, governors
@@ -342,19 +319,6 @@ def _mention_modality(
 
 def _named_appos(noun: Token) -> Token:
     return next((c for c in noun.children if c.dep_ == "appos"), noun)
-
-
-def _charge_denied(verb: Token, clause: Token) -> bool:
-    """'Pakistan accused India of violating the ceasefire, a charge New Delhi denied': the
-    parser makes the accusation the complement of 'denied' and 'a charge New Delhi' its
-    subject. The clause comes first and the subject is a common noun with a name beside it."""
-    subj = syntax.child(verb, "nsubj")
-    return (
-        subj is not None
-        and clause.i < subj.i < verb.i
-        and subj.pos_ == "NOUN"
-        and any(c.dep_ == "appos" for c in subj.children)
-    )
 
 
 def _relative_object(verb: Token) -> bool:
@@ -597,263 +561,6 @@ def _object_matches(tok: Token, words: frozenset[str]) -> bool:
     if of_obj is not None:
         candidates.append(of_obj)
     return any(c.lemma_.lower() in words or c.lower_ in words for c in candidates)
-
-
-def _modality(
-    tok: Token, cues: ModalityCues, cue_lemmas: set[str], skip_own_aux: bool = False
-) -> tuple[str, list[Token]]:
-    """Nearest cue wins, walking from the trigger up through its governing clauses; the walk
-    stops at an attribution verb, whose own tense says nothing about the reported event."""
-    governors: list[Token] = []
-    node = tok
-    for _ in range(8):
-        verdict = _modal_cue(
-            node, cues, is_trigger=node.i == tok.i, skip_aux=skip_own_aux and node.i == tok.i
-        )
-        if verdict:
-            return verdict, governors
-        if node.dep_ not in _CLIMB or node.head.i == node.i:
-            break
-        parent = node.head
-        if parent.lemma_.lower() in cue_lemmas and parent.pos_ == "VERB":
-            if parent.lemma_.lower() in cues.denied and node.dep_ == "ccomp":
-                if _charge_denied(parent, node):
-                    break  # "Pakistan accused India ..., a charge New Delhi denied": asserted
-                return "denied", governors  # "officials denied that troops attacked"
-            break
-        node = parent
-        if node.pos_ in ("VERB", "AUX", "ADJ"):
-            governors.append(node)
-    return "asserted", governors
-
-
-def _modal_cue(
-    node: Token, cues: ModalityCues, is_trigger: bool, skip_aux: bool = False
-) -> str | None:
-    lemma = node.lemma_.lower()
-    kids = [c for c in node.children if c.dep_ in _MODAL_CHILD_DEPS]
-    if skip_aux:  # the future of what is threatened: will, shall, would
-        future = cues.expected_aux | {"would", "'d"}
-        kids = [c for c in kids if not (c.dep_ == "aux" and c.lower_ in future)]
-    kid_lemmas = {c.lemma_.lower() for c in kids} | {c.lower_ for c in kids}
-    if lemma in cues.denied and not is_trigger:
-        return "denied"
-    if any(c.dep_ == "neg" for c in kids) or (kid_lemmas & cues.negators and node.pos_ == "VERB"):
-        return "denied" if lemma in cues.denied else "negated"
-    if not is_trigger and lemma in cues.planned:
-        return "planned"
-    if kid_lemmas & cues.planned_adj:
-        return "planned"
-    if (not is_trigger and lemma in cues.expected) or kid_lemmas & cues.expected:
-        return "expected"
-    if any(c.dep_ == "aux" and c.lower_ in cues.expected_aux for c in kids):
-        return "expected"
-    if any(c.dep_ in ("aux",) and c.lower_ in cues.possible_aux for c in kids):
-        return "possible"
-    if kid_lemmas & cues.possible_adj or (not is_trigger and lemma in cues.possible):
-        return "possible"
-    if any(c.lemma_.lower() in cues.possible for c in kids if c.dep_ in ("nsubj", "mark")):
-        return "possible"
-    return None
-
-
-def _shared_parties(events: list[EventMention], lex: TriggerLexicon) -> None:
-    """'The government and the rebels agreed to a ceasefire after four days of talks': a
-    two-party noun event with no party of its own, inside a two-party verb's clause, is between
-    that verb's parties."""
-    by_trigger = {ev.trigger.i: ev for ev in events}
-    for ev in events:
-        tok = ev.trigger
-        if tok.pos_ != "NOUN" or ev.actor1 is not None or ev.actor2 is not None:
-            continue
-        if not lex.types[ev.event_type].symmetric:
-            continue
-        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
-        owner = by_trigger.get(verb.i) if verb is not None else None
-        if (
-            owner is not None
-            and lex.types[owner.event_type].symmetric
-            and owner.actor1 is not None
-            and owner.actor2 is not None
-        ):
-            ev.actor1, ev.actor2 = owner.actor1, owner.actor2
-
-
-def _rejected_accusers(events: list[EventMention]) -> None:
-    """'Washington accuses Maduro of trafficking — allegations he rejects', 'prosecutors accuse
-    Zavala of kidnapping — charges his lawyer denied': a rejection in a relative clause on the
-    accusation's own words rejects the accuser."""
-    for ev in events:
-        clause = syntax.child(ev.trigger, "ccomp")
-        if ev.event_type == "REJECT" and clause is not None and _charge_denied(ev.trigger, clause):
-            accusation = next(
-                (a for a in events if a.event_type == "ACCUSE" and a.trigger.i == clause.i), None
-            )
-            if accusation is not None and accusation.actor1 is not None:
-                ev.actor2 = accusation.actor1
-            continue
-        if ev.event_type != "REJECT" or ev.trigger.dep_ != "relcl":
-            continue
-        if ev.actor2 is not None and ev.actor2.i != ev.trigger.head.i:
-            continue  # a target of its own; "allegations he rejects" has only the allegations
-        accusation = next(
-            (
-                a
-                for a in reversed(events)
-                if a.event_type == "ACCUSE"
-                and a.trigger.i < ev.trigger.i
-                and a.actor1 is not None
-                and ev.trigger.head.i in {t.i for t in a.trigger.subtree}
-            ),
-            None,
-        )
-        if accusation is not None:
-            ev.actor2 = accusation.actor1
-
-
-def _inherit_pronoun_targets(events: list[EventMention]) -> None:
-    """'imposed sanctions on nine officials, accusing them of ...': 'them' in a clause hung off
-    another event's verb is that event's target."""
-    by_anchor: dict[int, EventMention] = {}
-    for ev in events:
-        for a in ev.anchors:
-            by_anchor.setdefault(a.i, ev)
-    for ev in events:
-        pron = ev.actor2
-        if (
-            pron is None
-            or pron.lower_ not in ("them", "it")
-            or ev.trigger.dep_
-            not in (
-                "advcl",
-                "conj",
-                "xcomp",
-            )
-        ):
-            continue
-        parent = by_anchor.get(ev.trigger.head.i)
-        if parent is not None and parent is not ev and parent.actor2 is not None:
-            ev.actor2 = parent.actor2 if parent.actor2.pos_ != "PRON" else ev.actor2
-
-
-def _merge_casualty_conjuncts(events: list[EventMention]) -> list[EventMention]:
-    """'Gunmen killed at least 27 people and wounded dozens more in an attack': coordinated
-    ASSAULT verbs sharing one subject count the casualties of one attack, not two attacks."""
-    by_trigger = {ev.trigger.i: ev for ev in events}
-    kept = []
-    for ev in events:
-        tok = ev.trigger
-        head = by_trigger.get(tok.head.i) if tok.dep_ == "conj" and tok.pos_ == "VERB" else None
-        if (
-            head is None
-            or head is ev
-            or ev.event_type != "ASSAULT"
-            or head.event_type != "ASSAULT"
-            or syntax.child(tok, *syntax.SUBJECTS) is not None
-            or ev.modality != head.modality
-        ):
-            kept.append(ev)
-            continue
-        head.anchors.extend(a for a in ev.anchors if a not in head.anchors)
-        if head.actor2 is None:
-            head.actor2 = ev.actor2
-    return kept
-
-
-def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:
-    """'Air strikes by the military have killed 1,200 civilians', 'their shelling has killed
-    hundreds': a verb whose subject is an event noun of its own type reports that event's
-    outcome; the noun keeps the event, the verb gives it its target and its clause."""
-    by_trigger = {ev.trigger.i: ev for ev in events}
-    kept = []
-    for ev in events:
-        subj = syntax.child(ev.trigger, "nsubj") if ev.trigger.pos_ == "VERB" else None
-        noun = by_trigger.get(subj.i) if subj is not None else None
-        if noun is None or noun is ev or noun.event_type != ev.event_type:
-            kept.append(ev)
-            continue
-        noun.anchors.extend(a for a in ev.anchors if a not in noun.anchors)
-        if noun.actor2 is None:
-            noun.actor2 = ev.actor2
-        if noun.modality == "asserted":
-            noun.modality = ev.modality
-    for ev in kept:
-        # "drone attacks have hit oil and gas fields": an attack noun as the subject of a verb
-        # the lexicon does not know still names what it hit
-        tok = ev.trigger
-        if (
-            ev.event_type == "ASSAULT"
-            and tok.pos_ == "NOUN"
-            and tok.dep_ == "nsubj"
-            and ev.actor2 is None
-            and tok.head.pos_ == "VERB"
-            and tok.head.i not in by_trigger
-        ):
-            ev.actor2 = syntax.child(tok.head, "dobj")
-            if ev.actor2 is not None and tok.head not in ev.anchors:
-                ev.anchors.append(tok.head)
-    return kept
-
-
-def _merge_consequences(
-    events: list[EventMention], two_party: frozenset[str] = frozenset()
-) -> list[EventMention]:
-    """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
-    events = _merge_subject_events(events)
-    events = _merge_casualty_conjuncts(events)
-    by_anchor = {}
-    by_target = {}
-    for ev in events:
-        for a in ev.anchors:
-            by_anchor.setdefault(a.i, ev)
-        if ev.actor2 is not None:
-            by_target.setdefault(ev.actor2.i, ev)
-    kept = []
-    merged: dict[int, EventMention] = {}
-    for ev in events:
-        trig = ev.trigger
-        parent = by_anchor.get(trig.head.i)
-        if parent is None and trig.dep_ == "relcl":
-            # "an attack on a convoy that killed four": the clause hangs off the target
-            parent = by_target.get(trig.head.i)
-        outcome = trig.dep_ in ("relcl", "acl") or (
-            trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG"
-        )
-        # "killed 27 people in an attack on ...", "pledged $25 million in aid": a noun inside
-        # a same-type verb's clause names that verb's event.
-        in_pp = False
-        if trig.pos_ == "NOUN" and trig.dep_ != "ROOT":
-            verb = next((a for a in trig.ancestors if a.pos_ in ("VERB", "AUX")), None)
-            if verb is not None and verb.i in by_anchor and by_anchor[verb.i] is not ev:
-                parent, in_pp = by_anchor[verb.i], True
-        if (
-            (outcome or in_pp)
-            and parent is not None
-            and parent is not ev
-            and parent.event_type == ev.event_type
-        ):
-            parent = merged.get(id(parent), parent)
-            parent.anchors.extend(a for a in ev.anchors if a not in parent.anchors)
-            for attr in ("actor1", "actor2"):
-                value = getattr(ev, attr)
-                # "an attack that killed four": the relative clause's subject is the attack
-                # ... or the target the clause hangs off ("a convoy that killed").
-                taken = {parent.trigger.i} | {a.i for a in (parent.actor1, parent.actor2) if a}
-                if getattr(parent, attr) is None and value is not None and value.i not in taken:
-                    setattr(parent, attr, value)
-            if (
-                in_pp
-                and ev.actor2 is not None
-                and ev.actor2.head.lower_ in ("on", "against")
-                and ev.event_type not in two_party  # "talks on X": a topic
-            ):
-                # "killed 27 people in an attack on a village": the attack names the target;
-                # the people are its victims, counted in quantities.
-                parent.actor2 = ev.actor2
-            merged[id(ev)] = parent
-            continue
-        kept.append(ev)
-    return kept
 
 
 def _location(ev: EventMention, places: list[Span]) -> Span | None:
