@@ -29,25 +29,9 @@ import polars as pl
 
 from pipelines.extract import ArticleInput, extract_articles
 from pipelines.extract.actors import ActorResolver, normalize, strip_leading
+from pipelines.extract.quantities import quantity_words
 from pipelines.ingest.batch import DEFAULT_MAX_BYTES, article_row, iter_file
 from pipelines.ingest.readers import RawDoc
-
-_QUALIFIERS = {
-    None: "exact",
-    "at least": "at_least",
-    "more than": "more_than",
-    "about": "about",
-    "up to": "up_to",
-    "nearly": "up_to",
-    "almost": "up_to",
-    "over": "more_than",
-    "less than": "less_than",
-    "fewer than": "less_than",
-    "around": "about",
-    "some": "about",
-    "roughly": "about",
-    "approximately": "about",
-}
 
 
 @dataclass
@@ -263,8 +247,17 @@ def _quantity_found(gq: dict, mine: list[dict]) -> bool:
     if gq.get("value") is None:
         word = (gq.get("qualifier") or "").lower()
         return any(q["text"].lower().startswith(word) for q in mine)
-    qual = _QUALIFIERS.get(gq.get("qualifier"), gq.get("qualifier"))
+    qual = _qualifier_code(gq.get("qualifier"))
     return any(abs(q["value"] - gq["value"]) < 1e-6 and q["qualifier"] == qual for q in mine)
+
+
+def _qualifier_code(words: str | None) -> str | None:
+    """The qualifier code of the words gold writes ("at least" -> at_least), as the
+    extraction rules read them (quantities.yaml); no words is exact."""
+    if words is None:
+        return "exact"
+    codes = {" ".join(phrase): code for phrase, code in quantity_words().qualifiers}
+    return codes.get(words, words)
 
 
 def _score_claims(doc, preds, t: Tally, resolver) -> None:

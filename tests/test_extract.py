@@ -318,8 +318,9 @@ def test_a_parsed_document_is_freed_as_soon_as_it_is_extracted():
     import gc
     import weakref
 
-    from pipelines.extract.article import _Rows, extract_doc
+    from pipelines.extract.document import extract_doc
     from pipelines.extract.nlp import DEFAULT_MODEL, load_nlp
+    from pipelines.extract.rows import ArticleRows
 
     text = (
         "CARACAS, Nov 18 - U.S. forces struck a boat off Venezuela on Tuesday, killing three "
@@ -328,7 +329,7 @@ def test_a_parsed_document_is_freed_as_soon_as_it_is_extracted():
     )
     article = ArticleInput("b" * 16, text, PUBLISHED)
     doc = load_nlp(DEFAULT_MODEL)(text)
-    rows = _Rows()
+    rows = ArticleRows()
     extract_doc(article, doc, rows)
     assert rows.events and rows.claims and rows.quantities  # the rules did look at entities
     freed = weakref.ref(doc)
@@ -369,3 +370,38 @@ def test_parser_processes_do_not_load_pandera_or_polars(tmp_path):
         env={**os.environ, "PYTHONPATH": str(repo)},
     )
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_typed_rows_have_the_columns_of_their_tables():
+    # The rows extraction builds are the tables' columns, no more (no private keys for
+    # frame_from_rows to drop) and no fewer; cluster ids are added later by pipelines/link.
+    from dataclasses import fields
+
+    from pipelines.extract.rows import ActorRow, ClaimRow, EventRow, QuantityRow
+    from schemas import Actors, Claims, Events, Quantities, polars_schema
+
+    later = {"cluster_id", "claim_cluster_id"}
+    for row, model in (
+        (EventRow, Events),
+        (ClaimRow, Claims),
+        (QuantityRow, Quantities),
+        (ActorRow, Actors),
+    ):
+        assert {f.name for f in fields(row)} == set(polars_schema(model)) - later, row
+
+
+def test_extracted_rows_carry_only_table_columns():
+    from pipelines.extract.article import _extract_chunk
+    from pipelines.extract.nlp import DEFAULT_MODEL
+    from schemas import Claims, Events, Quantities, polars_schema
+
+    text = "Four U.S. officials said at least 27 people were killed in an attack on Monday."
+    (rows,) = _extract_chunk([ArticleInput("b" * 16, text, PUBLISHED)], DEFAULT_MODEL, 8)
+    assert rows.events and rows.claims and rows.quantities
+    for found, model in (
+        (rows.events, Events),
+        (rows.claims, Claims),
+        (rows.quantities, Quantities),
+    ):
+        for row in found:
+            assert set(row) <= set(polars_schema(model)), set(row) - set(polars_schema(model))

@@ -7,15 +7,19 @@ import shutil
 import polars as pl
 import pytest
 
-from pipelines.extract import actors, places, rules
+from pipelines.extract import actors, places, quantities, rules
 from pipelines.ingest import clean
 from pipelines.lexicons import BUILTIN_DIR, LexiconError
 from schemas import Events, TableValidationError, validate_table
+from schemas.codes import PLOVER_TYPES
 
 CACHED = [
     rules.trigger_lexicon,
     rules.attribution_cues,
     rules.modality_cues,
+    rules.speaker_words,
+    quantities.quantity_words,
+    actors.leading_words,
     actors.actor_dictionary,
     clean._chrome_patterns,
     places.gazetteer,
@@ -47,7 +51,14 @@ def test_shipped_files_load():
     [
         ("triggers.yaml", "  ASSAULT:\n    - attack", "  ASSAULT:\n    - {lemma: attack, pos: [VRB]}", "pos must be among"),
         ("triggers.yaml", "  PROTEST:\n", "  PROTESTS:\n", "types.PROTESTS: not a PLOVER type"),
-        ("triggers.yaml", "  ASSAULT: 4", "  ASSAULT: 5", "quad_class.ASSAULT"),
+        ("triggers.yaml", "  ASSAULT: {quad_class: 4", "  ASSAULT: {quad_class: 5", "event_types.ASSAULT: quad_class must be 1..4"),
+        ("triggers.yaml", "  AGREE: {quad_class: 1, symmetric: true", "  AGREE: {quad_class: 1, symmetric: yes", "event_types.AGREE.symmetric: expected true or false"),
+        ("triggers.yaml", "  AID: {quad_class: 2, theme_object: [to, for]}", "  AID: {quad_class: 2, theme_object: []}", "event_types.AID.theme_object: expected prepositions"),
+        ("triggers.yaml", "  PROTEST: {quad_class: 4}", "  PROTEST: {quad_class: 4, judges: true}", "event_types.PROTEST: unknown keys ['judges']"),
+        ("triggers.yaml", "  PROTEST: {quad_class: 4}\n", "", "event_types: missing ['PROTEST']"),
+        ("triggers.yaml", "event_types:\n", "symmetric_types: [AGREE]\nevent_types:\n", "symmetric_types: unknown section"),
+        ("triggers.yaml", "suspicion_verbs: [suspect]", "suspicion_verbs: [suspect, 2]", "suspicion_verbs: expected a list"),
+        ("triggers.yaml", "permission_verbs: [authorise,", "permission_verbs: ['', authorise,", "permission_verbs: expected a list"),
         ("attribution.yaml", "  say: assert", "  say: asert", "verbs.say: stance must be one of"),
         ("modality.yaml", "  auxiliaries: [could,", "  auxiliaries: [1,", "possible.auxiliaries"),
         ("actors.yaml", "  - {code: USA,", "  - {code: US,", "countries[0]: code must be"),
@@ -56,6 +67,20 @@ def test_shipped_files_load():
         ("boilerplate.yaml", '  - "advertisement"', '  - "advert(isement"', "bad regex"),
         ("places.yaml", "kind: sea, lat: 15.0, lon: -75.0", "kind: sea, lat: 95.0, lon: -75.0", "places[0]: lat -90..90"),
         ("places.yaml", "kind: sea, lat: 39.0", "kind: lake, lat: 39.0", "kind must be one of"),
+        ("quantities.yaml", "{words: at least, qualifier: at_least}", "{words: at least, qualifier: atleast}", "qualifiers[0]: qualifier must be one of"),
+        ("quantities.yaml", "  - {words: over,", "  - {words: '',", "qualifiers[3]: words required"),
+        ("quantities.yaml", "  killed: [kill,", "  slain: [kill,", "kinds.slain: kind must be one of"),
+        ("quantities.yaml", "  injured: [injure,", "  injured: [kill, injure,", "kinds.injured: 'kill' listed under two kinds"),
+        ("quantities.yaml", "  $: USD", "  $: dollars", "currency_symbols.$: expected an ISO 4217 code"),
+        ("quantities.yaml", "  yuan: CNY", "  yuan: cny", "currency_words.yuan: expected an ISO 4217 code"),
+        ("quantities.yaml", "  dozens: 24", "  dozens: lots", "vague_plurals.dozens: expected a whole number"),
+        ("quantities.yaml", "  million: 1000000\n", "  million: -1\n", "scales.million: expected a whole number"),
+        ("quantities.yaml", "\nkinds:", "\nkind:", "kind: unknown section"),
+        ("speakers.yaml", "role_heads: [lawyer,", "role_heads: [1,", "role_heads: expected a list of non-empty strings"),
+        ("speakers.yaml", "government_heads: [partner,", "government_heads: ['', partner,", "government_heads: expected a list"),
+        ("speakers.yaml", "\nanonymity_verbs:", "\nanonymity_verb:", "anonymity_verb: unknown section"),
+        ("leading_words.yaml", "leading_words: [the,", "leading_words: [the very,", "leading_words[0]: 'the very' is not one word"),
+        ("leading_words.yaml", "leading_words: [the,", "leading_words: [1,", "leading_words: expected a list"),
     ],
 )  # fmt: skip
 def test_bad_entries_are_refused_with_file_and_entry(lexicon_dir, file, old, new, message):
@@ -70,6 +95,9 @@ def test_bad_entries_are_refused_with_file_and_entry(lexicon_dir, file, old, new
         "actors.yaml": actors.actor_dictionary,
         "boilerplate.yaml": clean._chrome_patterns,
         "places.yaml": places._own_places,
+        "quantities.yaml": quantities.quantity_words,
+        "speakers.yaml": rules.speaker_words,
+        "leading_words.yaml": actors.leading_words,
     }
     with pytest.raises(LexiconError) as err:
         loaders[file]()
@@ -92,6 +120,65 @@ def test_user_extension_changes_extraction(lexicon_dir):
     )
     assert r.events["actor1_id"].to_list() == ["NGFRONT"]
     assert r.actors.filter(pl.col("actor_id") == "NGFRONT")["sector"].to_list() == ["REB"]
+
+
+def test_user_word_lists_change_extraction(lexicon_dir):
+    # Each word list moved out of the code is read from EVENTWIRE_LEXICON_DIR like the rest.
+    from pipelines.extract import ArticleInput, extract_articles
+
+    text = "The government pledged 50 million naira. The guild said members would strike."
+
+    def extracted():
+        return extract_articles([ArticleInput("b" * 16, text)], n_process=1)
+
+    before = extracted()
+    assert before.quantities["kind"].to_list() == ["count"]
+    assert before.claims["speaker_kind"].to_list() == ["other"]
+    quantities_yaml = lexicon_dir / "quantities.yaml"
+    quantities_yaml.write_text(
+        quantities_yaml.read_text(encoding="utf-8").replace(
+            "currency_words:\n", "currency_words:\n  naira: NGN\n"
+        ),
+        encoding="utf-8",
+    )
+    speakers_yaml = lexicon_dir / "speakers.yaml"
+    speakers_yaml.write_text(
+        speakers_yaml.read_text(encoding="utf-8").replace(
+            "organization_heads: [", "organization_heads: [guild, "
+        ),
+        encoding="utf-8",
+    )
+    for fn in CACHED:
+        fn.cache_clear()
+    after = extracted()
+    assert after.quantities.select("kind", "unit").rows() == [("money", "NGN")]
+    assert after.claims["speaker_kind"].to_list() == ["organization"]
+
+
+def test_user_leading_words_change_actor_lookup(lexicon_dir):
+    assert actors.strip_leading("the notorious Pentagon") == "notorious Pentagon"
+    path = lexicon_dir / "leading_words.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("leading_words: [", "leading_words: [notorious, "),
+        encoding="utf-8",
+    )
+    actors.leading_words.cache_clear()
+    assert actors.strip_leading("the notorious Pentagon") == "Pentagon"
+
+
+def test_type_flags_are_read_per_type():
+    types = rules.trigger_lexicon().types
+    assert list(types) == list(PLOVER_TYPES)
+    assert types["AGREE"].symmetric and types["AGREE"].theme_object == {"with"}
+    assert types["ACCUSE"].referring and types["ACCUSE"].judging and not types["ACCUSE"].content
+    assert types["RETREAT"].referring and not types["RETREAT"].judging
+    assert types["THREATEN"].content and types["ASSAULT"].acted_on
+    assert [t.name for t in types.values() if t.symmetric] == [
+        "AGREE",
+        "CONSULT",
+        "COOPERATE",
+        "RETREAT",
+    ]
 
 
 def test_validation_failure_names_table_column_and_rows():

@@ -16,36 +16,6 @@ from pipelines.lexicons import load_data_file, require, str_list
 from schemas.codes import ACTOR_KINDS
 
 _ID = re.compile(r"^[A-Za-z0-9:_-]+$")
-_LEADING = {
-    "the",
-    "a",
-    "an",
-    "its",
-    "their",
-    "his",
-    "her",
-    "our",
-    "some",
-    "several",
-    "many",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "other",
-    "senior",
-    "top",
-    "unnamed",
-    "former",
-    "acting",
-    "both",
-    "all",
-}
 _SECTOR_NAMES = {
     "GOV": "government",
     "MIL": "military",
@@ -106,9 +76,22 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
+@functools.cache
+def leading_words() -> frozenset[str]:
+    """Words dropped from the front of a phrase before lookup: "the", "its", "two", "senior"."""
+    path, data = load_data_file("leading_words.yaml")
+    unknown = sorted(map(str, set(data) - {"version", "leading_words"}))
+    require(not unknown, path, ", ".join(unknown), "unknown section; expected leading_words")
+    words = str_list(data.get("leading_words"), path, "leading_words")
+    for i, word in enumerate(words):
+        require(len(word.split()) == 1, path, f"leading_words[{i}]", f"{word!r} is not one word")
+    return frozenset(w.lower() for w in words)
+
+
 def strip_leading(key: str) -> str:
+    leading = leading_words()
     words = key.split()
-    while len(words) > 1 and words[0].lower() in _LEADING:
+    while len(words) > 1 and words[0].lower() in leading:
         words = words[1:]
     return " ".join(words)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pipelines.extract.quantities import quantity_words
 from pipelines.extract.rules import modality_cues, trigger_lexicon
 from pipelines.lexicons import data_file
 from schemas.dictionary import write_generated
@@ -40,7 +41,7 @@ CONVENTIONS = """\
    gives the group); a passive participle takes its agent ("*if attacked by* the army"). actor2
    is the object or the object of *on, against, with, at, to, into*; for theme types (below),
    instrument and topic objects only the listed prepositions name a target; two-party types
-   (AGREE, CONSULT, COOPERATE, RETREAT) take the other party from *with* ("met *at* the bridge"
+   ({two_party}) take the other party from *with* ("met *at* the bridge"
    names a place) or from actor1's conjunct ("Tehran and Berlin agreed"). An event noun as
    object passes on its own target ("stop attacks *on security forces*"); for a judging verb
    the one judged is the noun's doer; a rejection of an accusation's words rejects the accuser
@@ -69,13 +70,11 @@ CONVENTIONS = """\
    (`date_end`); a month alone has month precision, a year alone year precision; a month and
    day without a year is the nearest such day to publication; durations ("four days") are no
    dates.
-6. **Numbers.** Each number is tied to the event its noun hangs off. Qualifiers: "at least" ->
-   at_least; "more than", "over" -> more_than; "about", "around", "some", "roughly" -> about;
-   "up to", "nearly", "almost" -> up_to; "fewer/less than" -> less_than. Vague plurals are lower
-   bounds: dozens >= 24, scores >= 40, hundreds >= 200, thousands >= 2,000. Casualty kinds come
-   from the verb or modifier (killed, dead, injured, wounded, arrested, detained, displaced);
-   other numbers are counts of their noun; "$50 million" is money in USD. Counts of sources
-   ("four officials") are not quantities.
+6. **Numbers.** Each number is tied to the event its noun hangs off. Qualifiers
+   (`quantities.yaml`, the first that matches wins): {qualifiers}. Vague plurals are lower
+   bounds: {vague}. Casualty kinds come from the verb, modifier or noun: {kinds}; other numbers
+   are counts of their noun; "$50 million" is money in USD. Counts of sources ("four
+   officials") are not quantities.
 """
 
 
@@ -87,20 +86,24 @@ def render() -> str:
         for t in entries:
             by_type.setdefault(t.event_type, []).append(t)
     themes = ", ".join(
-        f"{t} ({', '.join(sorted(p))})" for t, p in sorted(lex.theme_object_types.items())
+        f"{t.name} ({', '.join(sorted(t.theme_object))})"
+        for t in sorted(lex.types.values(), key=lambda t: t.name)
+        if t.theme_object is not None
     )
     lines = [
         "# Codebook",
         "",
-        f"Generated from `{data_file('triggers.yaml').name}` and `modality.yaml` by "
-        "`python -m pipelines.extract.codebook`; do not edit by hand. Add words by editing",
-        "`pipelines/lexicons/triggers.yaml` (or a copy in `EVENTWIRE_LEXICON_DIR`), then",
-        "regenerate.",
+        f"Generated from `{data_file('triggers.yaml').name}`, `modality.yaml` and "
+        "`quantities.yaml` by `python -m pipelines.extract.codebook`; do not edit by hand. Add",
+        "words by editing those files in `pipelines/lexicons/` (or copies in",
+        "`EVENTWIRE_LEXICON_DIR`), then regenerate.",
         "",
         CONVENTIONS.format(
             planned=", ".join(sorted(cues.planned | cues.planned_adj)),
             expected=", ".join(sorted(cues.expected)),
             possible=", ".join(sorted(cues.possible | cues.possible_adj)),
+            two_party=", ".join(t.name for t in lex.types.values() if t.symmetric),
+            **_numbers(),
         ),
         f"Theme types, whose object is what is moved or given, with the prepositions that name a "
         f"target: {themes}. Light verbs, which lend their subject to a noun trigger: "
@@ -110,7 +113,7 @@ def render() -> str:
         "## Event types and their words",
         "",
     ]
-    for etype, quad in lex.quad_class.items():
+    for etype, quad in ((t.name, t.quad_class) for t in lex.types.values()):
         lines += [f"### {etype} (quad class {quad}, {QUAD_NAMES[quad]})", ""]
         if etype in lex.examples:
             lines += [f"Example: *{lex.examples[etype]}*", ""]
@@ -134,6 +137,21 @@ def render() -> str:
             lines.append(f"| {t.lemma} | {pos} | {t.mode or ''} | {'; '.join(conds)} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _numbers() -> dict[str, str]:
+    words = quantity_words()
+    by_code: dict[str, list[str]] = {}
+    for phrase, code in words.qualifiers:
+        by_code.setdefault(code, []).append(f'"{" ".join(phrase)}"')
+    by_kind: dict[str, list[str]] = {}
+    for lemma, kind in words.kind_by_lemma.items():
+        by_kind.setdefault(kind, []).append(lemma)
+    return {
+        "qualifiers": "; ".join(f"{', '.join(p)} -> {code}" for code, p in by_code.items()),
+        "vague": ", ".join(f"{word} >= {bound:,}" for word, bound in words.vague.items()),
+        "kinds": "; ".join(f"{kind} ({', '.join(lemmas)})" for kind, lemmas in by_kind.items()),
+    }
 
 
 def main(argv: list[str]) -> int:

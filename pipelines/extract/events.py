@@ -1,4 +1,9 @@
-"""Event rules: lexicon triggers on the parse, with actors, modality, date, place and numbers."""
+"""Event rules: lexicon triggers on the parse, with their actors, modality and place.
+
+What a type's rules do besides finding its words (two parties, a theme object, judging or
+referring back to a reported event) is read from per-type flags in triggers.yaml
+(`event_types`); modality.py finds the modality, event_merges.py relates a sentence's events.
+"""
 
 from __future__ import annotations
 
@@ -8,57 +13,20 @@ from spacy.tokens import Span, Token
 
 from pipelines.extract import syntax
 from pipelines.extract.actors import actor_dictionary
-from pipelines.extract.rules import ModalityCues, Trigger, TriggerLexicon
+from pipelines.extract.event_merges import (
+    inherit_pronoun_targets,
+    merge_consequences,
+    rejected_accusers,
+    shared_parties,
+)
+from pipelines.extract.modality import event_modality
+from pipelines.extract.rules import EventType, ModalityCues, Trigger, TriggerLexicon
 
-# Clause heads climbed when looking for modality cues; stops at attribution verbs.
-# Not relcl: a relative clause makes its own assertion ("... which it accuses Maduro of").
-_CLIMB = {
-    "xcomp",
-    "ccomp",
-    "advcl",
-    "conj",
-    "dobj",
-    "pobj",
-    "prep",
-    "pcomp",
-    "acl",
-    "amod",
-    "nsubj",
-    "nsubjpass",
-    "acomp",
-    "attr",
-    "compound",
-    "appos",
-}
-_MODAL_CHILD_DEPS = {
-    "aux",
-    "auxpass",
-    "neg",
-    "acomp",
-    "advmod",
-    "amod",
-    "mark",
-    "nsubj",
-    "nsubjpass",
-    "prep",
-}
-# Verbs that take a reported event as their object: judging it, not doing it again.
-# RETREAT too: "stopped attacks", "lifted the sanctions" end an event, they do not start one.
-_REFERRING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE", "RETREAT"}
 # "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
 # reported elsewhere, as background.
 _BACKGROUND_PREPS = {"under", "despite"}
-# Verbs whose complement is their content, not an event of its own: a request ("urged Ankara
-# to withdraw") and a threat ("threatened to retaliate against any attack").
-_CONTENT_TYPES = {"REQUEST", "THREATEN"}
 # Links inside a requested clause: its verbs, coordinated verbs, objects and prepositions.
 _REQUESTED_DEPS = ("ccomp", "xcomp", "dobj", "conj", "pobj", "prep")
-# Types whose object-restricted verbs name a kind of target ("targeted the field", "removing
-# Maduro"); elsewhere a required object completes the trigger ("send delegates", "leave the
-# area", "drop demands") and is no party.
-_ACTED_ON_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
-# Types that judge an event named as their object: their actor2 is who did it, not its target.
-_JUDGING_TYPES = {"ACCUSE", "REJECT", "SUPPORT", "CONCEDE"}
 _INSTRUMENT_TARGET_PREPS = {"at", "on", "against", "with"}
 _TARGET_PREPS = {"on", "against", "with", "at", "to", "toward", "towards", "into"}
 _NOUN_TARGET_PREPS = {"on", "against", "with", "at", "of", "to"}
@@ -111,181 +79,246 @@ def find_events(
             continue  # "strike group", "protest leader": modifiers, not events
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
-        if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok):
+        if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
             continue
         for rule in lex.lookup(tok.lemma_, pos):
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
             if mention is not None:
                 events.append(mention)
                 break
-    events = _merge_consequences(events, lex.symmetric_types)
-    _inherit_pronoun_targets(events)
-    _rejected_accusers(events)
-    _shared_parties(events, lex)
+    two_party = frozenset(t.name for t in lex.types.values() if t.symmetric)
+    events = merge_consequences(events, two_party)
+    inherit_pronoun_targets(events)
+    rejected_accusers(events)
+    shared_parties(events, lex)
     places = [e for e in syntax.sentence_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
     for ev in events:
         ev.location = _location(ev, places)
     return events
 
 
-def _mention(tok, pos, rule, lex, modal, cue_lemmas) -> EventMention | None:
-    actor1 = actor2 = None
-    alone = False
-    anchors = [tok]
-    end_token = tok.i + 1
+@dataclass
+class _Parties:
+    """Who takes part in an event being read, and the tokens its phrase spans and hangs off."""
+
+    end_token: int  # exclusive end of the trigger phrase
+    anchors: list[Token]
+    actor1: Token | None = None
+    actor2: Token | None = None
+    alone: bool = False  # actor2 is actor1's conjunct
+
+
+def _mention(
+    tok: Token,
+    pos: str,
+    rule: Trigger,
+    lex: TriggerLexicon,
+    modal: ModalityCues,
+    cue_lemmas: set[str],
+) -> EventMention | None:
+    """The event a trigger word makes under one lexicon entry, or None when the entry's
+    conditions are not met."""
+    kind = lex.types[rule.event_type]
     if pos == "VERB":
-        obj = syntax.child(tok, "dobj")
-        preps = _TARGET_PREPS
-        if rule.event_type in lex.theme_object_types:
-            obj = None  # "deployed troops": what moves is not a target, nor where it goes
-            preps = lex.theme_object_types[rule.event_type]
-        elif rule.object_is_instrument:
-            obj = None  # "fired tear gas at protesters": the object is the instrument
-            preps = _INSTRUMENT_TARGET_PREPS
-        elif rule.object_is_topic:
-            obj = None  # "discussed the border", "debate the veto": the object is the subject
-            preps = _SYMMETRIC_PREPS  # matter; the other party is "with"
-        if rule.event_type in lex.symmetric_types and preps is _TARGET_PREPS:
-            preps = _SYMMETRIC_PREPS  # "met at the bridge": a place, not the other party
-        if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
-            if rule.event_type in _JUDGING_TYPES:
-                # "condemned the attack by X": the one judged is who did it
-                obj = _noun_owner(obj)
-            else:
-                # "stop attacks on security forces": the object is an event; its target is ours
-                obj = syntax.prep_object(obj, _NOUN_TARGET_PREPS - {"of"})
-        elif (
-            rule.object_any
-            and rule.event_type not in _ACTED_ON_TYPES
-            and obj is not None
-            and _object_matches(tok, rule.object_any)
-        ):
-            obj = None  # "send delegates", "leave the area": the object completes the trigger
-        agent = syntax.passive_agent(tok)
-        passive_subj = syntax.child(tok, "nsubjpass")
-        if passive_subj is not None:
-            actor1, actor2 = agent, passive_subj
-            if rule.object_is_instrument or rule.event_type in lex.theme_object_types:
-                actor2 = syntax.prep_object(tok, preps)  # "drones were launched": a weapon
-        elif (
-            agent is None
-            and tok.tag_ == "VBN"
-            and tok.dep_ in ("acl", "relcl")
-            and tok.head.pos_ in ("NOUN", "PROPN")
-            and syntax.child(tok, *syntax.SUBJECTS) is None
-        ):
-            # "civilians killed in the strike", "the forces deployed to the border": a reduced
-            # passive relative; the noun it modifies undergoes the act, the doer is unnamed
-            actor1 = None
-            theme = rule.object_is_instrument or rule.event_type in lex.theme_object_types
-            actor2 = syntax.prep_object(tok, preps) if theme else tok.head
-        elif agent is not None and tok.tag_ == "VBN":
-            # "if attacked by the army", "escorted by three corvettes": a passive participle
-            # whose undergoer is the subject it borrows
-            actor1, actor2 = agent, syntax.subject_of(tok)
-            if actor2 is None and tok.dep_ in ("acl", "relcl"):
-                actor2 = tok.head  # "the 30 activists detained by police"
-        else:
-            actor1 = syntax.subject_of(tok)
-            actor2 = obj or syntax.prep_object(tok, preps)
-            if actor2 is None and obj is None and _relative_object(tok):
-                actor2 = tok.head  # "five officers it accused of plotting": the officers
-            speaker = _misattached_speaker(tok, lex, rule, cue_lemmas)
-            if speaker is not None:
-                actor1 = speaker
-            clause = syntax.child(tok, "ccomp")
-            if clause is not None and _charge_denied(tok, clause):
-                actor1 = _named_appos(actor1)  # "a charge New Delhi denied": New Delhi
-            if actor2 is None and preps is not _TARGET_PREPS and obj is None:
-                actor2 = _theme_recipient(tok, preps)
-        particle = syntax.child(tok, "prt")
-        if particle is not None and particle.i == tok.i + 1:
-            end_token = particle.i + 1
+        parties = _verb_parties(tok, rule, kind, lex, cue_lemmas)
     else:
-        actor1 = _noun_actor1(tok, lex, rule.governor_any or frozenset())
-        two_party = rule.event_type in lex.symmetric_types
-        # "talks with the rebels" names a party; "talks on the nuclear programme" a topic
-        actor2 = syntax.prep_object(tok, {"with", "against"} if two_party else _NOUN_TARGET_PREPS)
-        between = syntax.prep_object(tok, {"between"})
-        if between is not None:  # "clashes between farmers and armed groups"
-            actor1 = between
-            actor2 = next(iter(between.conjuncts), actor2)
-            alone = actor2 is not None and actor2.i != actor1.i
-        if actor2 is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs:
-            actor2 = syntax.prep_object(tok.head, {"on", "against"})  # "imposed sanctions on X"
-        if actor2 is not None and actor2.ent_type_ in ("DATE", "TIME"):
-            actor2 = None
-        if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
-            anchors.append(tok.head)
-            if tok.head.i > tok.i:  # not "assets ... are frozen", where the head comes first
-                end_token = tok.head.i + 1
-        if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
-            anchors.append(tok.head)
-    if actor2 is None and pos == "VERB":
-        actor2 = _complement_party(tok, rule, lex)
+        parties = _noun_parties(tok, rule, kind, lex)
+    _borrowed_parties(parties, kind, lex)
+    if not _conditions_met(tok, rule, parties.actor1):
+        return None
+    modality, governors = _mention_modality(tok, rule, modal, cue_lemmas)
+    anchors = parties.anchors
+    anchors.extend(g for g in governors if g not in anchors)
+    return EventMention(
+        trigger=tok,
+        end_token=parties.end_token,
+        rule=rule,
+        quad_class=kind.quad_class,
+        actor1=parties.actor1,
+        actor2=parties.actor2,
+        modality=modality,
+        anchors=anchors,
+        confidence=rule.confidence,
+        actor1_alone=parties.alone,
+    )
+
+
+def _target_preps(rule: Trigger, kind: EventType) -> set[str] | frozenset[str]:
+    """The prepositions whose object is a verb's target. _TARGET_PREPS itself (the same
+    object) when the verb's object can be the target too."""
+    if kind.theme_object is not None:
+        return kind.theme_object  # "deployed troops": what moves is not a target, nor where
+    if rule.object_is_instrument:
+        return _INSTRUMENT_TARGET_PREPS  # "fired tear gas at protesters": the object is used
+    if rule.object_is_topic:
+        return _SYMMETRIC_PREPS  # "discussed the border": the party is "with"
+    if kind.symmetric:
+        return _SYMMETRIC_PREPS  # "met at the bridge": a place, not the other party
+    return _TARGET_PREPS
+
+
+def _verb_object(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexicon) -> Token | None:
+    """The verb's object as a party of the event, when it is one."""
+    if kind.theme_object is not None or rule.object_is_instrument or rule.object_is_topic:
+        return None  # what is moved, used or talked about
+    obj = syntax.child(tok, "dobj")
+    if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
+        if kind.judging:
+            return _noun_owner(obj)  # "condemned the attack by X": the one judged is who did it
+        # "stop attacks on security forces": the object is an event; its target is ours
+        return syntax.prep_object(obj, _NOUN_TARGET_PREPS - {"of"})
+    completes = rule.object_any and not kind.acted_on and obj is not None
+    if completes and _object_matches(tok, rule.object_any):
+        return None  # "send delegates", "leave the area": the object completes the trigger
+    return obj
+
+
+def _verb_parties(
+    tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexicon, cue_lemmas: set[str]
+) -> _Parties:
+    """actor1 and actor2 of a verb trigger, by its voice: passive, reduced passive relative,
+    passive participle with an agent, or active."""
+    parties = _Parties(end_token=tok.i + 1, anchors=[tok])
+    preps = _target_preps(rule, kind)
+    obj = _verb_object(tok, rule, kind, lex)
+    theme = rule.object_is_instrument or kind.theme_object is not None
+    agent = syntax.passive_agent(tok)
+    passive_subj = syntax.child(tok, "nsubjpass")
+    if passive_subj is not None:
+        parties.actor1, parties.actor2 = agent, passive_subj
+        if theme:
+            parties.actor2 = syntax.prep_object(tok, preps)  # "drones were launched": a weapon
+    elif agent is None and _reduced_passive(tok):
+        # "civilians killed in the strike", "the forces deployed to the border": the noun it
+        # modifies undergoes the act, the doer is unnamed
+        parties.actor2 = syntax.prep_object(tok, preps) if theme else tok.head
+    elif agent is not None and tok.tag_ == "VBN":
+        # "if attacked by the army", "escorted by three corvettes": a passive participle
+        # whose undergoer is the subject it borrows
+        parties.actor1, parties.actor2 = agent, syntax.subject_of(tok)
+        if parties.actor2 is None and tok.dep_ in ("acl", "relcl"):
+            parties.actor2 = tok.head  # "the 30 activists detained by police"
+    else:
+        parties.actor1, parties.actor2 = _active_parties(tok, rule, lex, obj, preps, cue_lemmas)
+    particle = syntax.child(tok, "prt")
+    if particle is not None and particle.i == tok.i + 1:
+        parties.end_token = particle.i + 1
+    if parties.actor2 is None:
+        parties.actor2 = _complement_party(tok, rule, lex)
+    return parties
+
+
+def _reduced_passive(verb: Token) -> bool:
+    """'civilians killed in the strike': a past participle modifying a noun, no subject."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl", "relcl")
+        and verb.head.pos_ in ("NOUN", "PROPN")
+        and syntax.child(verb, *syntax.SUBJECTS) is None
+    )
+
+
+def _active_parties(
+    tok: Token,
+    rule: Trigger,
+    lex: TriggerLexicon,
+    obj: Token | None,
+    preps: set[str] | frozenset[str],
+    cue_lemmas: set[str],
+) -> tuple[Token | None, Token | None]:
+    actor1 = syntax.subject_of(tok)
+    actor2 = obj or syntax.prep_object(tok, preps)
+    if actor2 is None and obj is None and _relative_object(tok):
+        actor2 = tok.head  # "five officers it accused of plotting": the officers
+    speaker = _misattached_speaker(tok, lex, rule, cue_lemmas)
+    if speaker is not None:
+        actor1 = speaker
+    clause = syntax.child(tok, "ccomp")
+    if clause is not None and syntax.charge_denied(tok, clause):
+        actor1 = _named_appos(actor1)  # "a charge New Delhi denied": New Delhi
+    if actor2 is None and preps is not _TARGET_PREPS and obj is None:
+        actor2 = _theme_recipient(tok, preps)
+    return actor1, actor2
+
+
+def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexicon) -> _Parties:
+    """actor1 and actor2 of a noun (or adjective) trigger, from its own phrase and the verb
+    that carries it."""
+    parties = _Parties(end_token=tok.i + 1, anchors=[tok])
+    parties.actor1 = _noun_actor1(tok, lex, rule.governor_any or frozenset())
+    # "talks with the rebels" names a party; "talks on the nuclear programme" a topic
+    preps = {"with", "against"} if kind.symmetric else _NOUN_TARGET_PREPS
+    parties.actor2 = syntax.prep_object(tok, preps)
+    between = syntax.prep_object(tok, {"between"})
+    if between is not None:  # "clashes between farmers and armed groups"
+        parties.actor1 = between
+        parties.actor2 = next(iter(between.conjuncts), parties.actor2)
+        parties.alone = parties.actor2 is not None and parties.actor2.i != between.i
+    if parties.actor2 is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs:
+        parties.actor2 = syntax.prep_object(tok.head, {"on", "against"})  # "imposed sanctions on X"
+    if parties.actor2 is not None and parties.actor2.ent_type_ in ("DATE", "TIME"):
+        parties.actor2 = None
+    if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
+        parties.anchors.append(tok.head)
+        if tok.head.i > tok.i:  # not "assets ... are frozen", where the head comes first
+            parties.end_token = tok.head.i + 1
+    if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
+        parties.anchors.append(tok.head)
+    return parties
+
+
+def _borrowed_parties(parties: _Parties, kind: EventType, lex: TriggerLexicon) -> None:
+    """A weapon named as the doer gives way to who used it; a two-party event with one party
+    takes the second from the first one's conjunct."""
+    actor1 = parties.actor1
     if actor1 is not None and actor1.lemma_.lower() in lex.instruments:
-        actor1 = _wielder(actor1)
-    if actor2 is None and actor1 is not None and rule.event_type in lex.symmetric_types:
+        parties.actor1 = actor1 = _wielder(actor1)
+    if parties.actor2 is None and actor1 is not None and kind.symmetric:
         # "Colombia and the CNEB agreed", "talks between ...": the second party is actor2,
         # also when the parser hung it off the first party's name ("Minister Andrés Felipe
         # Rueda and his counterpart", with "Rueda" an apposition)
         conjuncts = list(actor1.conjuncts) or [
             c for a in actor1.children if a.dep_ == "appos" for c in a.conjuncts
         ]
-        actor2 = conjuncts[0] if conjuncts else None
-        alone = actor2 is not None
-    if rule.subject_any and not _head_in(actor1, rule.subject_any):
-        subj = syntax.subject_of(tok)
-        if not _head_in(subj, rule.subject_any):
-            return None
-    if rule.object_any and not _object_matches(tok, rule.object_any):
-        return None
-    if rule.governor_any and tok.head.lemma_.lower() not in rule.governor_any:
-        return None
-    if rule.modifier_any and not _modified_by(tok, rule.modifier_any):
-        return None
-    if rule.prep_any and not any(
-        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any for c in tok.children
+        parties.actor2 = conjuncts[0] if conjuncts else None
+        parties.alone = parties.actor2 is not None
+
+
+def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None) -> bool:
+    """The lexicon entry's conditions: subject, object, governor, modifier, preposition."""
+    if (
+        rule.subject_any
+        and not _head_in(actor1, rule.subject_any)
+        and not _head_in(syntax.subject_of(tok), rule.subject_any)
     ):
-        return None
-    modality, governors = _modality(tok, modal, cue_lemmas)
+        return False
+    if rule.object_any and not _object_matches(tok, rule.object_any):
+        return False
+    if rule.governor_any and tok.head.lemma_.lower() not in rule.governor_any:
+        return False
+    if rule.modifier_any and not _modified_by(tok, rule.modifier_any):
+        return False
+    return not rule.prep_any or any(
+        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any for c in tok.children
+    )
+
+
+def _mention_modality(
+    tok: Token, rule: Trigger, modal: ModalityCues, cue_lemmas: set[str]
+) -> tuple[str, list[Token]]:
+    modality, governors = event_modality(tok, modal, cue_lemmas)
     if rule.event_type == "THREATEN" and modality in ("expected", "possible"):
         # "his fighters would defend themselves", "we will defend our rights": the future is
         # what is threatened; the threat itself is made, unless a cue above the trigger's
         # own auxiliaries says otherwise
-        modality, _ = _modality(tok, modal, cue_lemmas, skip_own_aux=True)
+        modality, _ = event_modality(tok, modal, cue_lemmas, skip_own_aux=True)
     if modality == "asserted" and rule.modality:
         modality = rule.modality  # "pledged $25 million": a pledge is of something to come
-    anchors.extend(g for g in governors if g not in anchors)
-    return EventMention(
-        trigger=tok,
-        end_token=end_token,
-        rule=rule,
-        quad_class=lex.quad_class[rule.event_type],
-        actor1=actor1,
-        actor2=actor2,
-        modality=modality,
-        anchors=anchors,
-        confidence=rule.confidence,
-        actor1_alone=alone,
-    )
+    return modality, governors
 
 
 def _named_appos(noun: Token) -> Token:
     return next((c for c in noun.children if c.dep_ == "appos"), noun)
-
-
-def _charge_denied(verb: Token, clause: Token) -> bool:
-    """'Pakistan accused India of violating the ceasefire, a charge New Delhi denied': the
-    parser makes the accusation the complement of 'denied' and 'a charge New Delhi' its
-    subject. The clause comes first and the subject is a common noun with a name beside it."""
-    subj = syntax.child(verb, "nsubj")
-    return (
-        subj is not None
-        and clause.i < subj.i < verb.i
-        and subj.pos_ == "NOUN"
-        and any(c.dep_ == "appos" for c in subj.children)
-    )
 
 
 def _relative_object(verb: Token) -> bool:
@@ -347,7 +380,7 @@ def _misattached_speaker(tok: Token, lex, rule, cue_lemmas: set[str]) -> Token |
     """'The ministry said the area lay within its shelf and denied that ...', 'the spokesperson
     said the alliance was following developments and urged both allies ...': a verbal act
     coordinated, by the parse, with the reported clause belongs to the reporting verb's subject."""
-    if lex.quad_class[rule.event_type] not in (1, 3) or tok.dep_ != "conj":
+    if lex.types[rule.event_type].quad_class not in (1, 3) or tok.dep_ != "conj":
         return None
     if syntax.child(tok, *syntax.SUBJECTS) is not None:
         return None
@@ -386,7 +419,7 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
         # the noun is the judgement of an event already named, not another event
         verb = head.head.head if head.head.dep_ == "dobj" else head.head
         if verb.pos_ == "VERB":
-            return any(r.event_type in _REFERRING_TYPES for r in lex.lookup(verb.lemma_, "VERB"))
+            return any(lex.types[r.event_type].referring for r in lex.lookup(verb.lemma_, "VERB"))
     # "demands for an arms embargo", "calls for a ceasefire": what is asked for
     if (
         noun.dep_ == "pobj"
@@ -400,7 +433,7 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     rules = lex.lookup(head.lemma_, "VERB")
     if any(noun.lemma_.lower() in r.object_any for r in rules):
         return True  # "suspend its cooperation", "halt attacks": the noun completes the verb
-    return any(r.event_type in _REFERRING_TYPES for r in rules)
+    return any(lex.types[r.event_type].referring for r in rules)
 
 
 def _requested(tok: Token, lex: TriggerLexicon) -> bool:
@@ -415,7 +448,7 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
             return False
         came_by = node.dep_
         node = node.head
-        if any(r.event_type in _CONTENT_TYPES for r in lex.lookup(node.lemma_, "VERB")):
+        if any(lex.types[r.event_type].content for r in lex.lookup(node.lemma_, "VERB")):
             # a noun inside the asked-for object names its own event ("demanding the
             # implementation of a 2023 pay deal"); inside an asked-for action it does not
             ways = ("ccomp", "xcomp") if tok.dep_ == "pobj" else ("ccomp", "xcomp", "dobj")
@@ -425,23 +458,13 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
     return False
 
 
-def _not_authorised(tok: Token) -> bool:
+def _not_authorised(tok: Token, lex: TriggerLexicon) -> bool:
     """'officials who were not authorised to talk to the media': what someone may not do is no
     event (the anonymity formula of wire copy)."""
     head = tok.head
     return (
         tok.dep_ == "xcomp"
-        and head.lemma_.lower()
-        in (
-            "authorise",
-            "authorize",
-            "authorised",
-            "authorized",
-            "allow",
-            "permit",
-            "allowed",
-            "permitted",
-        )
+        and head.lemma_.lower() in lex.permission_verbs
         and any(c.dep_ == "neg" for c in head.children)
     )
 
@@ -461,7 +484,7 @@ def _accused_of(tok: Token, lex: TriggerLexicon) -> bool:
         if node.dep_ == "prep" and node.lower_ == "of":
             verb = node.head  # "accused of", and "suspected of plotting to overthrow"
             return verb.pos_ == "VERB" and (
-                verb.lemma_.lower() == "suspect"
+                verb.lemma_.lower() in lex.suspicion_verbs
                 or any(r.event_type == "ACCUSE" for r in lex.lookup(verb.lemma_, "VERB"))
             )
         node = node.head
@@ -538,263 +561,6 @@ def _object_matches(tok: Token, words: frozenset[str]) -> bool:
     if of_obj is not None:
         candidates.append(of_obj)
     return any(c.lemma_.lower() in words or c.lower_ in words for c in candidates)
-
-
-def _modality(
-    tok: Token, cues: ModalityCues, cue_lemmas: set[str], skip_own_aux: bool = False
-) -> tuple[str, list[Token]]:
-    """Nearest cue wins, walking from the trigger up through its governing clauses; the walk
-    stops at an attribution verb, whose own tense says nothing about the reported event."""
-    governors: list[Token] = []
-    node = tok
-    for _ in range(8):
-        verdict = _modal_cue(
-            node, cues, is_trigger=node.i == tok.i, skip_aux=skip_own_aux and node.i == tok.i
-        )
-        if verdict:
-            return verdict, governors
-        if node.dep_ not in _CLIMB or node.head.i == node.i:
-            break
-        parent = node.head
-        if parent.lemma_.lower() in cue_lemmas and parent.pos_ == "VERB":
-            if parent.lemma_.lower() in cues.denied and node.dep_ == "ccomp":
-                if _charge_denied(parent, node):
-                    break  # "Pakistan accused India ..., a charge New Delhi denied": asserted
-                return "denied", governors  # "officials denied that troops attacked"
-            break
-        node = parent
-        if node.pos_ in ("VERB", "AUX", "ADJ"):
-            governors.append(node)
-    return "asserted", governors
-
-
-def _modal_cue(
-    node: Token, cues: ModalityCues, is_trigger: bool, skip_aux: bool = False
-) -> str | None:
-    lemma = node.lemma_.lower()
-    kids = [c for c in node.children if c.dep_ in _MODAL_CHILD_DEPS]
-    if skip_aux:  # the future of what is threatened: will, shall, would
-        future = cues.expected_aux | {"would", "'d"}
-        kids = [c for c in kids if not (c.dep_ == "aux" and c.lower_ in future)]
-    kid_lemmas = {c.lemma_.lower() for c in kids} | {c.lower_ for c in kids}
-    if lemma in cues.denied and not is_trigger:
-        return "denied"
-    if any(c.dep_ == "neg" for c in kids) or (kid_lemmas & cues.negators and node.pos_ == "VERB"):
-        return "denied" if lemma in cues.denied else "negated"
-    if not is_trigger and lemma in cues.planned:
-        return "planned"
-    if kid_lemmas & cues.planned_adj:
-        return "planned"
-    if (not is_trigger and lemma in cues.expected) or kid_lemmas & cues.expected:
-        return "expected"
-    if any(c.dep_ == "aux" and c.lower_ in cues.expected_aux for c in kids):
-        return "expected"
-    if any(c.dep_ in ("aux",) and c.lower_ in cues.possible_aux for c in kids):
-        return "possible"
-    if kid_lemmas & cues.possible_adj or (not is_trigger and lemma in cues.possible):
-        return "possible"
-    if any(c.lemma_.lower() in cues.possible for c in kids if c.dep_ in ("nsubj", "mark")):
-        return "possible"
-    return None
-
-
-def _shared_parties(events: list[EventMention], lex: TriggerLexicon) -> None:
-    """'The government and the rebels agreed to a ceasefire after four days of talks': a
-    two-party noun event with no party of its own, inside a two-party verb's clause, is between
-    that verb's parties."""
-    by_trigger = {ev.trigger.i: ev for ev in events}
-    for ev in events:
-        tok = ev.trigger
-        if tok.pos_ != "NOUN" or ev.actor1 is not None or ev.actor2 is not None:
-            continue
-        if ev.event_type not in lex.symmetric_types:
-            continue
-        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
-        owner = by_trigger.get(verb.i) if verb is not None else None
-        if (
-            owner is not None
-            and owner.event_type in lex.symmetric_types
-            and owner.actor1 is not None
-            and owner.actor2 is not None
-        ):
-            ev.actor1, ev.actor2 = owner.actor1, owner.actor2
-
-
-def _rejected_accusers(events: list[EventMention]) -> None:
-    """'Washington accuses Maduro of trafficking — allegations he rejects', 'prosecutors accuse
-    Zavala of kidnapping — charges his lawyer denied': a rejection in a relative clause on the
-    accusation's own words rejects the accuser."""
-    for ev in events:
-        clause = syntax.child(ev.trigger, "ccomp")
-        if ev.event_type == "REJECT" and clause is not None and _charge_denied(ev.trigger, clause):
-            accusation = next(
-                (a for a in events if a.event_type == "ACCUSE" and a.trigger.i == clause.i), None
-            )
-            if accusation is not None and accusation.actor1 is not None:
-                ev.actor2 = accusation.actor1
-            continue
-        if ev.event_type != "REJECT" or ev.trigger.dep_ != "relcl":
-            continue
-        if ev.actor2 is not None and ev.actor2.i != ev.trigger.head.i:
-            continue  # a target of its own; "allegations he rejects" has only the allegations
-        accusation = next(
-            (
-                a
-                for a in reversed(events)
-                if a.event_type == "ACCUSE"
-                and a.trigger.i < ev.trigger.i
-                and a.actor1 is not None
-                and ev.trigger.head.i in {t.i for t in a.trigger.subtree}
-            ),
-            None,
-        )
-        if accusation is not None:
-            ev.actor2 = accusation.actor1
-
-
-def _inherit_pronoun_targets(events: list[EventMention]) -> None:
-    """'imposed sanctions on nine officials, accusing them of ...': 'them' in a clause hung off
-    another event's verb is that event's target."""
-    by_anchor: dict[int, EventMention] = {}
-    for ev in events:
-        for a in ev.anchors:
-            by_anchor.setdefault(a.i, ev)
-    for ev in events:
-        pron = ev.actor2
-        if (
-            pron is None
-            or pron.lower_ not in ("them", "it")
-            or ev.trigger.dep_
-            not in (
-                "advcl",
-                "conj",
-                "xcomp",
-            )
-        ):
-            continue
-        parent = by_anchor.get(ev.trigger.head.i)
-        if parent is not None and parent is not ev and parent.actor2 is not None:
-            ev.actor2 = parent.actor2 if parent.actor2.pos_ != "PRON" else ev.actor2
-
-
-def _merge_casualty_conjuncts(events: list[EventMention]) -> list[EventMention]:
-    """'Gunmen killed at least 27 people and wounded dozens more in an attack': coordinated
-    ASSAULT verbs sharing one subject count the casualties of one attack, not two attacks."""
-    by_trigger = {ev.trigger.i: ev for ev in events}
-    kept = []
-    for ev in events:
-        tok = ev.trigger
-        head = by_trigger.get(tok.head.i) if tok.dep_ == "conj" and tok.pos_ == "VERB" else None
-        if (
-            head is None
-            or head is ev
-            or ev.event_type != "ASSAULT"
-            or head.event_type != "ASSAULT"
-            or syntax.child(tok, *syntax.SUBJECTS) is not None
-            or ev.modality != head.modality
-        ):
-            kept.append(ev)
-            continue
-        head.anchors.extend(a for a in ev.anchors if a not in head.anchors)
-        if head.actor2 is None:
-            head.actor2 = ev.actor2
-    return kept
-
-
-def _merge_subject_events(events: list[EventMention]) -> list[EventMention]:
-    """'Air strikes by the military have killed 1,200 civilians', 'their shelling has killed
-    hundreds': a verb whose subject is an event noun of its own type reports that event's
-    outcome; the noun keeps the event, the verb gives it its target and its clause."""
-    by_trigger = {ev.trigger.i: ev for ev in events}
-    kept = []
-    for ev in events:
-        subj = syntax.child(ev.trigger, "nsubj") if ev.trigger.pos_ == "VERB" else None
-        noun = by_trigger.get(subj.i) if subj is not None else None
-        if noun is None or noun is ev or noun.event_type != ev.event_type:
-            kept.append(ev)
-            continue
-        noun.anchors.extend(a for a in ev.anchors if a not in noun.anchors)
-        if noun.actor2 is None:
-            noun.actor2 = ev.actor2
-        if noun.modality == "asserted":
-            noun.modality = ev.modality
-    for ev in kept:
-        # "drone attacks have hit oil and gas fields": an attack noun as the subject of a verb
-        # the lexicon does not know still names what it hit
-        tok = ev.trigger
-        if (
-            ev.event_type == "ASSAULT"
-            and tok.pos_ == "NOUN"
-            and tok.dep_ == "nsubj"
-            and ev.actor2 is None
-            and tok.head.pos_ == "VERB"
-            and tok.head.i not in by_trigger
-        ):
-            ev.actor2 = syntax.child(tok.head, "dobj")
-            if ev.actor2 is not None and tok.head not in ev.anchors:
-                ev.anchors.append(tok.head)
-    return kept
-
-
-def _merge_consequences(
-    events: list[EventMention], two_party: frozenset[str] = frozenset()
-) -> list[EventMention]:
-    """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
-    events = _merge_subject_events(events)
-    events = _merge_casualty_conjuncts(events)
-    by_anchor = {}
-    by_target = {}
-    for ev in events:
-        for a in ev.anchors:
-            by_anchor.setdefault(a.i, ev)
-        if ev.actor2 is not None:
-            by_target.setdefault(ev.actor2.i, ev)
-    kept = []
-    merged: dict[int, EventMention] = {}
-    for ev in events:
-        trig = ev.trigger
-        parent = by_anchor.get(trig.head.i)
-        if parent is None and trig.dep_ == "relcl":
-            # "an attack on a convoy that killed four": the clause hangs off the target
-            parent = by_target.get(trig.head.i)
-        outcome = trig.dep_ in ("relcl", "acl") or (
-            trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG"
-        )
-        # "killed 27 people in an attack on ...", "pledged $25 million in aid": a noun inside
-        # a same-type verb's clause names that verb's event.
-        in_pp = False
-        if trig.pos_ == "NOUN" and trig.dep_ != "ROOT":
-            verb = next((a for a in trig.ancestors if a.pos_ in ("VERB", "AUX")), None)
-            if verb is not None and verb.i in by_anchor and by_anchor[verb.i] is not ev:
-                parent, in_pp = by_anchor[verb.i], True
-        if (
-            (outcome or in_pp)
-            and parent is not None
-            and parent is not ev
-            and parent.event_type == ev.event_type
-        ):
-            parent = merged.get(id(parent), parent)
-            parent.anchors.extend(a for a in ev.anchors if a not in parent.anchors)
-            for attr in ("actor1", "actor2"):
-                value = getattr(ev, attr)
-                # "an attack that killed four": the relative clause's subject is the attack
-                # ... or the target the clause hangs off ("a convoy that killed").
-                taken = {parent.trigger.i} | {a.i for a in (parent.actor1, parent.actor2) if a}
-                if getattr(parent, attr) is None and value is not None and value.i not in taken:
-                    setattr(parent, attr, value)
-            if (
-                in_pp
-                and ev.actor2 is not None
-                and ev.actor2.head.lower_ in ("on", "against")
-                and ev.event_type not in two_party  # "talks on X": a topic
-            ):
-                # "killed 27 people in an attack on a village": the attack names the target;
-                # the people are its victims, counted in quantities.
-                parent.actor2 = ev.actor2
-            merged[id(ev)] = parent
-            continue
-        kept.append(ev)
-    return kept
 
 
 def _location(ev: EventMention, places: list[Span]) -> Span | None:

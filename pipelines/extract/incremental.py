@@ -54,6 +54,9 @@ EXTRACT_LEXICONS = (
     "modality.yaml",
     "actors.yaml",
     "places.yaml",
+    "quantities.yaml",
+    "speakers.yaml",
+    "leading_words.yaml",
 )
 _PACKAGE = Path(__file__).parent
 _SCHEMAS = _PACKAGE.parent.parent / "schemas"

@@ -1,121 +1,105 @@
 """Numbers the text reports: casualties, arrests, counts of things, money.
 
-Qualifier conventions (docs/codebook.md): "at least" -> at_least; "more than", "over" ->
-more_than; "about", "around", "some", "roughly", "an estimated" -> about; "up to", "nearly",
-"almost", "as many as" -> up_to; "fewer than", "less than", "under" -> less_than. Vague plurals
-are lower bounds: "dozens" = at_least 24, "scores" = at_least 40, "hundreds" = at_least 200,
-"thousands" = at_least 2000.
+The words (number words, vague plurals, currencies, qualifiers such as "at least", and the
+lemmas that make a number a casualty count) are in pipelines/lexicons/quantities.yaml;
+docs/codebook.md states the conventions.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-_UNITS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "a": 1,
-    "an": 1,
-    "dozen": 12,
-}
-_SCALES = {
-    "hundred": 100,
-    "thousand": 1_000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 1_000_000_000_000,
-    "m": 1_000_000,
-    "bn": 1_000_000_000,
-}
-_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000}
-_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-_CURRENCY_WORDS = {
-    "dollar": "USD",
-    "euro": "EUR",
-    "pound": "GBP",
-    "yuan": "CNY",
-    "rouble": "RUB",
-    "ruble": "RUB",
-    "peso": None,
-    "bolivar": "VES",
-    "usd": "USD",
-    "eur": "EUR",
-}
-_QUALIFIERS = [
-    (("at", "least"), "at_least"),
-    (("no", "fewer", "than"), "at_least"),
-    (("more", "than"), "more_than"),
-    (("over",), "more_than"),
-    (("above",), "more_than"),
-    (("up", "to"), "up_to"),
-    (("as", "many", "as"), "up_to"),
-    (("nearly",), "up_to"),
-    (("almost",), "up_to"),
-    (("fewer", "than"), "less_than"),
-    (("less", "than"), "less_than"),
-    (("under",), "less_than"),
-    (("about",), "about"),
-    (("around",), "about"),
-    (("some",), "about"),
-    (("roughly",), "about"),
-    (("approximately",), "about"),
-    (("an", "estimated"), "about"),
-    (("estimated",), "about"),
-]
-_KIND_BY_LEMMA = {
-    "kill": "killed",
-    "die": "killed",
-    "dead": "killed",
-    "death": "killed",
-    "slay": "killed",
-    "murder": "killed",
-    "execute": "killed",
-    "fatality": "killed",
-    "injure": "injured",
-    "wound": "injured",
-    "hurt": "injured",
-    "injured": "injured",
-    "wounded": "injured",
-    "injury": "injured",
-    "arrest": "arrested",
-    "detain": "arrested",
-    "apprehend": "arrested",
-    "capture": "arrested",
-    "displace": "displaced",
-    "flee": "displaced",
-    "evacuate": "displaced",
-    "uproot": "displaced",
-}
+from pipelines.lexicons import load_data_file, require, str_list
+from schemas.codes import KINDS, QUALIFIERS
+
 _SKIP_ENTS = {"DATE", "TIME", "PERCENT", "ORDINAL", "PRODUCT", "LAW", "FAC", "ORG", "WORK_OF_ART"}
+
+
+@dataclass(frozen=True)
+class QuantityWords:
+    """quantities.yaml: the words that make a number and say what it counts."""
+
+    units: dict[str, int]  # number word -> value
+    scales: dict[str, int]  # multiplier word -> value
+    vague: dict[str, int]  # vague plural -> the lower bound it stands for
+    currency_symbols: dict[str, str]
+    currency_words: dict[str, str | None]  # None: the word as written is the unit
+    qualifiers: tuple[tuple[tuple[str, ...], str], ...]  # words before a number, in order
+    kind_by_lemma: dict[str, str]
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_SECTIONS = {
+    "version",
+    "number_words",
+    "scales",
+    "vague_plurals",
+    "currency_symbols",
+    "currency_words",
+    "qualifiers",
+    "kinds",
+}
+_KINDS = [k for k in KINDS if k not in ("count", "money")]  # the kinds words say
+
+
+@functools.cache
+def quantity_words() -> QuantityWords:
+    path, data = load_data_file("quantities.yaml")
+    unknown = sorted(map(str, set(data) - _SECTIONS))
+    require(not unknown, path, ", ".join(unknown), f"unknown section; expected {sorted(_SECTIONS)}")
+
+    def numbers(section: str) -> dict[str, int]:
+        block = data.get(section)
+        require(isinstance(block, dict) and bool(block), path, section, "expected word -> number")
+        for word, value in block.items():
+            where = f"{section}.{word}"
+            require(isinstance(word, str) and bool(word.strip()), path, where, "expected a word")
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            require(ok, path, where, "expected a whole number, 0 or more")
+        return {w.strip().lower(): v for w, v in block.items()}
+
+    def currencies(section: str, nullable: bool) -> dict[str, str | None]:
+        block = data.get(section) or {}
+        require(isinstance(block, dict), path, section, "expected a mapping -> currency code")
+        for key, code in block.items():
+            ok = (code is None and nullable) or (
+                isinstance(code, str) and _CURRENCY.fullmatch(code) is not None
+            )
+            require(ok, path, f"{section}.{key}", "expected an ISO 4217 code such as USD")
+        return {str(k).strip().lower() if nullable else str(k): c for k, c in block.items()}
+
+    qualifiers = []
+    for i, entry in enumerate(data.get("qualifiers") or []):
+        where = f"qualifiers[{i}]"
+        require(isinstance(entry, dict), path, where, "expected {words: ..., qualifier: ...}")
+        words = entry.get("words")
+        require(isinstance(words, str) and bool(words.split()), path, where, "words required")
+        qual = entry.get("qualifier")
+        require(qual in QUALIFIERS, path, where, f"qualifier must be one of {QUALIFIERS}")
+        qualifiers.append((tuple(words.lower().split()), qual))
+    kinds = data.get("kinds") or {}
+    require(isinstance(kinds, dict), path, "kinds", "expected a mapping kind -> lemmas")
+    kind_by_lemma: dict[str, str] = {}
+    for kind, lemmas in kinds.items():
+        where = f"kinds.{kind}"
+        require(kind in _KINDS, path, where, f"kind must be one of {_KINDS}")
+        for lemma in str_list(lemmas, path, where):
+            lemma = lemma.lower()
+            require(lemma not in kind_by_lemma, path, where, f"{lemma!r} listed under two kinds")
+            kind_by_lemma[lemma] = kind
+    return QuantityWords(
+        units=numbers("number_words"),
+        scales=numbers("scales"),
+        vague=numbers("vague_plurals"),
+        currency_symbols=currencies("currency_symbols", nullable=False),
+        currency_words=currencies("currency_words", nullable=True),
+        qualifiers=tuple(qualifiers),
+        kind_by_lemma=kind_by_lemma,
+    )
 
 
 @dataclass
@@ -131,17 +115,18 @@ class Quantity:
 
 def parse_number(words: list[str]) -> float | None:
     """'83', '1,200', '2.5 million', 'seven', 'eighty-three', 'two hundred' -> float."""
+    units, scales = quantity_words().units, quantity_words().scales
     total, current, seen = 0.0, 0.0, False
     for raw in words:
         w = raw.lower().replace(",", "")
         for part in w.split("-") if not re.fullmatch(r"[\d.]+", w) else [w]:
             if re.fullmatch(r"\d+(\.\d+)?", part):
                 current += float(part)
-            elif part in _UNITS:
-                current += _UNITS[part]
-            elif part in _SCALES:
-                current = max(current, 1) * _SCALES[part]
-                if _SCALES[part] >= 1000:
+            elif part in units:
+                current += units[part]
+            elif part in scales:
+                current = max(current, 1) * scales[part]
+                if scales[part] >= 1000:
                     total, current = total + current, 0.0
             else:
                 return None
@@ -155,26 +140,28 @@ def _is_number(tok: Token) -> bool:
         return False
     if re.fullmatch(r"\d+(\.\d+)?", low):
         return True
-    if low in _SCALES and tok.i > 0 and _is_number_word(tok.nbor(-1)):
+    words = quantity_words()
+    if low in words.scales and tok.i > 0 and _is_number_word(tok.nbor(-1)):
         return True
     # Number words: the tagger calls a sentence-initial "Eleven" an adjective.
     is_numeric = tok.pos_ == "NUM" or tok.dep_ == "nummod"
     return (
         is_numeric
         and low not in ("a", "an")
-        and all(p in _UNITS or p in _SCALES for p in low.split("-"))
+        and all(p in words.units or p in words.scales for p in low.split("-"))
     )
 
 
 def _is_number_word(tok: Token) -> bool:
     low = tok.lower_.replace(",", "")
-    return bool(re.fullmatch(r"\d+(\.\d+)?", low)) or low in _UNITS or low in _SCALES
+    words = quantity_words()
+    return bool(re.fullmatch(r"\d+(\.\d+)?", low)) or low in words.units or low in words.scales
 
 
 def _qualifier(sent: Span, start: int) -> tuple[str, int]:
     """Qualifier words just before token index start; returns (qualifier, new start index)."""
     words = [t.lower_ for t in sent.doc[max(sent.start, start - 3) : start]]
-    for phrase, qual in _QUALIFIERS:
+    for phrase, qual in quantity_words().qualifiers:
         n = len(phrase)
         if tuple(words[-n:]) == phrase:
             return qual, start - n
@@ -183,40 +170,42 @@ def _qualifier(sent: Span, start: int) -> tuple[str, int]:
 
 def _kind_for(counted: Token) -> str | None:
     """Casualty kind from the words around the counted noun: its verb, its modifiers."""
+    kind_by_lemma = quantity_words().kind_by_lemma
     for tok in [counted, *counted.children]:
-        if tok.lemma_.lower() in _KIND_BY_LEMMA and tok.dep_ in ("amod", "acl", "relcl", "appos"):
-            return _KIND_BY_LEMMA[tok.lemma_.lower()]
+        if tok.lemma_.lower() in kind_by_lemma and tok.dep_ in ("amod", "acl", "relcl", "appos"):
+            return kind_by_lemma[tok.lemma_.lower()]
     head = counted
     for _ in range(3):
         if head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "appos", "npadvmod"):
             head = head.head
-            kind = _KIND_BY_LEMMA.get(head.lemma_.lower())
+            kind = kind_by_lemma.get(head.lemma_.lower())
             if kind:
                 return kind
             if head.pos_ == "VERB":
                 break
         else:
             break
-    if counted.lemma_.lower() in _KIND_BY_LEMMA and counted.pos_ == "NOUN":
-        return _KIND_BY_LEMMA[counted.lemma_.lower()]
+    if counted.lemma_.lower() in kind_by_lemma and counted.pos_ == "NOUN":
+        return kind_by_lemma[counted.lemma_.lower()]
     return None
 
 
 def find_quantities(sent: Span) -> list[Quantity]:
     doc = sent.doc
+    words = quantity_words()
     out: list[Quantity] = []
     i = sent.start
     while i < sent.end:
         tok = doc[i]
         low = tok.lower_
-        if low in _VAGUE and tok.pos_ in ("NOUN", "NUM"):
+        if low in words.vague and tok.pos_ in ("NOUN", "NUM"):
             counted = _counted_of_vague(tok)
             kind = _kind_for(tok) or _kind_for(counted) or "count"
             unit = counted.lemma_.lower() if counted.i != tok.i else None
             out.append(
                 Quantity(
                     kind,
-                    float(_VAGUE[low]),
+                    float(words.vague[low]),
                     unit,
                     "at_least",
                     tok.idx,
@@ -240,12 +229,12 @@ def find_quantities(sent: Span) -> list[Quantity]:
             continue
         start_i = i
         currency = None
-        if i > sent.start and doc[i - 1].text in _CURRENCY_SYMBOLS:
-            currency, start_i = _CURRENCY_SYMBOLS[doc[i - 1].text], i - 1
+        if i > sent.start and doc[i - 1].text in words.currency_symbols:
+            currency, start_i = words.currency_symbols[doc[i - 1].text], i - 1
         last = doc[j]
         counted = last.head if last.dep_ in ("nummod", "quantmod") and last.head.i > j else last
-        if currency is None and counted.lemma_.lower() in _CURRENCY_WORDS:
-            currency = _CURRENCY_WORDS[counted.lemma_.lower()] or counted.text
+        if currency is None and counted.lemma_.lower() in words.currency_words:
+            currency = words.currency_words[counted.lemma_.lower()] or counted.text
         qualifier, qstart = _qualifier(sent, start_i)
         end_tok = counted if currency and counted.i > j else last
         if currency:

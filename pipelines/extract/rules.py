@@ -1,9 +1,10 @@
-"""Load and validate the rule data files: triggers, attribution cues, modality cues."""
+"""Load and validate the rule data files: triggers, attribution cues, modality cues, speakers."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipelines.lexicons import load_data_file, require, str_list
 from schemas.codes import MODALITIES, PLOVER_TYPES, STANCES
@@ -29,14 +30,42 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class EventType:
+    """What a PLOVER type is besides its words: triggers.yaml `event_types` (flags explained
+    there)."""
+
+    name: str
+    quad_class: int
+    symmetric: bool = False  # two parties: coordinated subjects are actor1 and actor2
+    theme_object: frozenset[str] | None = None  # object is a theme; these preps name a target
+    referring: bool = False  # takes a reported event as its object
+    judging: bool = False  # an event named as its object was done by actor2
+    content: bool = False  # its complement is its content, not an event
+    acted_on: bool = False  # object conditions name a kind of target
+
+
+_FLAGS = ("symmetric", "referring", "judging", "content", "acted_on")
+_TOP_LEVEL = {
+    "version",
+    "event_types",
+    "light_verbs",
+    "instruments",
+    "permission_verbs",
+    "suspicion_verbs",
+    "types",
+    "examples",
+}
+
+
+@dataclass(frozen=True)
 class TriggerLexicon:
-    quad_class: dict[str, int]
+    types: dict[str, EventType]  # every PLOVER type, in file order
     light_verbs: frozenset[str]
-    theme_object_types: dict[str, frozenset[str]]  # type -> prepositions that name a target
-    symmetric_types: frozenset[str]  # two-party types: coordinated subjects are actor1, actor2
     by_lemma: dict[str, tuple[Trigger, ...]]  # lemma -> entries (several types may share one)
     examples: dict[str, str]  # type -> an example sentence (docs/codebook.md, tested)
     instruments: frozenset[str] = frozenset()  # weapons and means: never an actor on their own
+    permission_verbs: frozenset[str] = frozenset()  # "not authorised to talk": no event
+    suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -58,6 +87,16 @@ class AttributionCues:
 
 
 @dataclass(frozen=True)
+class SpeakerWords:
+    """speakers.yaml: head nouns that say what kind of source a speaker is."""
+
+    role_heads: frozenset[str]
+    government_heads: frozenset[str]
+    organization_heads: frozenset[str]
+    anonymity_verbs: frozenset[str]
+
+
+@dataclass(frozen=True)
 class ModalityCues:
     denied: frozenset[str]
     negators: frozenset[str]
@@ -73,10 +112,12 @@ class ModalityCues:
 @functools.cache
 def trigger_lexicon() -> TriggerLexicon:
     path, data = load_data_file("triggers.yaml")
-    quad = data.get("quad_class") or {}
-    require(isinstance(quad, dict), path, "quad_class", "expected a mapping of type -> 1..4")
-    for etype in PLOVER_TYPES:
-        require(quad.get(etype) in (1, 2, 3, 4), path, f"quad_class.{etype}", "must be 1..4")
+    unknown = ", ".join(sorted(map(str, set(data) - _TOP_LEVEL)))
+    # symmetric_types, theme_object_types and quad_class were sections of their own before
+    # they became per-type entries: an older file must fail, not lose them silently.
+    message = f"unknown section; the sections are {sorted(_TOP_LEVEL)} (event_types holds a "
+    require(not unknown, path, unknown, message + "type's quad class and flags)")
+    event_types = _event_types(path, data.get("event_types"))
     types = data.get("types")
     require(isinstance(types, dict), path, "types", "expected a mapping of PLOVER type -> entries")
     by_lemma: dict[str, list[Trigger]] = {}
@@ -147,16 +188,6 @@ def trigger_lexicon() -> TriggerLexicon:
             )
             by_lemma.setdefault(trig.lemma, []).append(trig)
     light = frozenset(s.lower() for s in str_list(data.get("light_verbs"), path, "light_verbs"))
-    raw_themes = data.get("theme_object_types") or {}
-    require(isinstance(raw_themes, dict), path, "theme_object_types", "expected type -> preps")
-    themes = {}
-    for etype, preps in raw_themes.items():
-        where = f"theme_object_types.{etype}"
-        require(etype in PLOVER_TYPES, path, where, "not a PLOVER type")
-        themes[etype] = frozenset(p.lower() for p in str_list(preps, path, where))
-    symmetric = str_list(data.get("symmetric_types"), path, "symmetric_types")
-    for etype in symmetric:
-        require(etype in PLOVER_TYPES, path, "symmetric_types", f"{etype} is not a PLOVER type")
     examples = data.get("examples") or {}
     require(isinstance(examples, dict), path, "examples", "expected a mapping type -> sentence")
     for etype, sentence in examples.items():
@@ -170,16 +201,53 @@ def trigger_lexicon() -> TriggerLexicon:
     instruments = frozenset(
         s.lower() for s in str_list(data.get("instruments"), path, "instruments")
     )
+    permission = frozenset(
+        s.lower() for s in str_list(data.get("permission_verbs"), path, "permission_verbs")
+    )
+    suspicion = frozenset(
+        s.lower() for s in str_list(data.get("suspicion_verbs"), path, "suspicion_verbs")
+    )
     return TriggerLexicon(
         instruments=instruments,
-        quad_class={k: int(v) for k, v in quad.items()},
+        permission_verbs=permission,
+        suspicion_verbs=suspicion,
+        types=event_types,
         light_verbs=light,
-        theme_object_types=themes,
-        symmetric_types=frozenset(symmetric),
         examples=dict(examples),
         # Conditional entries first: "pledged $25 million" is AID before it is AGREE.
         by_lemma={k: tuple(sorted(v, key=_specificity)) for k, v in by_lemma.items()},
     )
+
+
+def _event_types(path: Path, raw: object) -> dict[str, EventType]:
+    shape = "expected a mapping of PLOVER type -> {quad_class: 1..4, flags}"
+    require(isinstance(raw, dict), path, "event_types", shape)
+    out: dict[str, EventType] = {}
+    for etype, entry in raw.items():
+        where = f"event_types.{etype}"
+        require(etype in PLOVER_TYPES, path, where, f"not a PLOVER type {PLOVER_TYPES}")
+        require(isinstance(entry, dict), path, where, "expected {quad_class: 1..4, flags}")
+        unknown = set(entry) - {"quad_class", "theme_object", *_FLAGS}
+        require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
+        quad = entry.get("quad_class")
+        require(type(quad) is int and 1 <= quad <= 4, path, where, "quad_class must be 1..4")
+        for flag in _FLAGS:
+            value = entry.get(flag, False)
+            require(isinstance(value, bool), path, f"{where}.{flag}", "expected true or false")
+        theme = entry.get("theme_object")
+        if theme is not None:
+            preps = str_list(theme, path, f"{where}.theme_object")
+            require(bool(preps), path, f"{where}.theme_object", "expected prepositions")
+            theme = frozenset(p.lower() for p in preps)
+        out[etype] = EventType(
+            name=etype,
+            quad_class=entry["quad_class"],
+            theme_object=theme,
+            **{flag: entry.get(flag, False) for flag in _FLAGS},
+        )
+    missing = [t for t in PLOVER_TYPES if t not in out]
+    require(not missing, path, "event_types", f"missing {missing}: every PLOVER type is listed")
+    return out
 
 
 def _specificity(t: Trigger) -> int:
@@ -221,6 +289,24 @@ def attribution_cues() -> AttributionCues:
             s.lower() for s in str_list(data.get("anonymity_cues"), path, "anonymity_cues")
         ),
         outlets=tuple(str_list(data.get("outlets"), path, "outlets")),
+    )
+
+
+@functools.cache
+def speaker_words() -> SpeakerWords:
+    path, data = load_data_file("speakers.yaml")
+    known = {"version", "role_heads", "government_heads", "organization_heads", "anonymity_verbs"}
+    unknown = sorted(map(str, set(data) - known))
+    require(not unknown, path, ", ".join(unknown), f"unknown section; expected {sorted(known)}")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in str_list(data.get(key), path, key))
+
+    return SpeakerWords(
+        role_heads=words("role_heads"),
+        government_heads=words("government_heads"),
+        organization_heads=words("organization_heads"),
+        anonymity_verbs=words("anonymity_verbs"),
     )
 
 

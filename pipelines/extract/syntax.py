@@ -213,3 +213,16 @@ def sentence_ents(sent: Span) -> list[Span]:
         out.append(Span(doc, starts[i], end, label=label, kb_id=kb_id, span_id=span_id))
         i += 1
     return out
+
+
+def charge_denied(verb: Token, clause: Token) -> bool:
+    """'Pakistan accused India of violating the ceasefire, a charge New Delhi denied': the
+    parser makes the accusation the complement of 'denied' and 'a charge New Delhi' its
+    subject. The clause comes first and the subject is a common noun with a name beside it."""
+    subj = child(verb, "nsubj")
+    return (
+        subj is not None
+        and clause.i < subj.i < verb.i
+        and subj.pos_ == "NOUN"
+        and any(c.dep_ == "appos" for c in subj.children)
+    )

@@ -1,0 +1,189 @@
+"""Claim mentions to claim rows: the speaker resolved and classified (named person, anonymous
+official, government, organization, outlet), the outlet a claim reached us through, the
+content stretched to its whole quotation."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from pipelines.extract import claims as claim_rules
+from pipelines.extract.actors import Actor, ActorResolver
+from pipelines.extract.claims import ClaimMention
+from pipelines.extract.quantities import parse_number
+from pipelines.extract.rows import ArticleInput, ClaimRow, stable_id
+from pipelines.extract.rules import AttributionCues, SpeakerWords
+
+# Claims looked at, nearest first, for the one enclosing an event (see ClaimIndex).
+_NESTED_CLAIMS = 50
+
+
+@dataclass
+class Speakers:
+    """What one article says about its speakers, gathered as its claims are read in order."""
+
+    article: ArticleInput
+    resolver: ActorResolver
+    cues: AttributionCues
+    words: SpeakerWords
+    # Head lemmas of speakers the article calls unnamed anywhere ("The people, who asked not
+    # to be named, ..."): every claim by unnamed "people" is anonymous, before or after.
+    unnamed: set[str]
+    told_outlets: dict[str, str] = field(default_factory=dict)  # head lemma -> outlet
+
+    @classmethod
+    def of(
+        cls,
+        article: ArticleInput,
+        doc: Doc,
+        resolver: ActorResolver,
+        cues: AttributionCues,
+        words: SpeakerWords,
+    ) -> Speakers:
+        return cls(article, resolver, cues, words, _anonymity_heads(doc, cues, words))
+
+
+def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> ClaimRow:
+    text = speakers.article.text
+    speaker_text = cm.speaker_span.text if cm.speaker_span is not None else None
+    head = cm.speaker
+    actor = None
+    if head is not None:
+        if head.pos_ == "PRON":
+            actor = speakers.resolver.resolve_pronoun(head.text)
+        elif speaker_text:
+            actor = speakers.resolver.resolve(speaker_text, head.lemma_, head.ent_type_ or None)
+    kind, anonymous = _speaker_kind(cm, actor, speakers)
+    count = None
+    if head is not None:
+        num = next((c for c in head.children if c.dep_ == "nummod"), None)
+        if num is not None:
+            value = parse_number([num.text])
+            count = int(value) if value and value >= 1 and value == int(value) else None
+    head_lemma = head.lemma_.lower() if head is not None else ""
+    reported_via = cm.reported_via
+    if reported_via and anonymous:
+        speakers.told_outlets[head_lemma] = reported_via
+    elif reported_via is None and anonymous:
+        reported_via = speakers.told_outlets.get(head_lemma)
+    if kind == "outlet" and reported_via is None:
+        reported_via = speaker_text  # "Reuters reported"
+    content = None
+    c_start, c_end = cm.content_start, cm.content_end
+    if c_start is not None:
+        c_start, c_end = claim_rules.extend_open_quote(text, c_start, c_end)
+        content = text[c_start:c_end]
+    return ClaimRow(
+        claim_id=stable_id(speakers.article.article_id, "claim", cm.cue_start, cm.cue_end),
+        article_id=speakers.article.article_id,
+        sentence_index=sentence_index,
+        start_char=cm.cue_start,
+        end_char=cm.cue_end,
+        speaker_text=speaker_text,
+        speaker_actor_id=actor.actor_id if actor else None,
+        speaker_kind=kind,
+        speaker_count=count,
+        anonymous=anonymous,
+        cue=text[cm.cue_start : cm.cue_end],
+        cue_lemma=cm.cue_lemma,
+        stance=cm.stance,
+        content=content,
+        content_start=c_start,
+        content_end=c_end,
+        direct_quote=bool(content) and claim_rules.is_direct_quote(content),
+        reported_via=reported_via,
+        confidence=cm.confidence,
+    )
+
+
+class ClaimIndex:
+    """The innermost claim whose content holds an offset. Only claims starting before the
+    offset are looked at, nearest first, and a bounded number of them: a pathological sentence
+    with thousands of claims stays linear."""
+
+    def __init__(self, claims: list[ClaimRow]):
+        self.spans = sorted(
+            (c for c in claims if c.content_start is not None), key=lambda c: c.content_start
+        )
+        self.starts = [c.content_start for c in self.spans]
+
+    def enclosing(self, pos: int) -> str | None:
+        best = None
+        upto = bisect.bisect_right(self.starts, pos)
+        for c in reversed(self.spans[max(0, upto - _NESTED_CLAIMS) : upto]):
+            size = c.content_end - c.content_start
+            if pos < c.content_end and (best is None or size < best[0]):
+                best = (size, c.claim_id)
+        return best[1] if best else None
+
+
+def _anonymity_heads(doc: Doc, cues: AttributionCues, words: SpeakerWords) -> set[str]:
+    heads: set[str] = set()
+    for sent in doc.sents:
+        low = sent.text.lower()
+        if not any(cue in low for cue in cues.anonymity_cues):
+            continue
+        for tok in sent:
+            # "The officials spoke on condition of anonymity": the subject of that very verb
+            if (
+                tok.pos_ == "NOUN"
+                and tok.dep_ == "nsubj"
+                and tok.head.lemma_ in words.anonymity_verbs
+            ):
+                heads.add(tok.lemma_.lower())
+    return heads
+
+
+def _anonymity_scope(cm: ClaimMention) -> str:
+    """The words that can make this speaker anonymous: the speaker's own phrase ("officials,
+    who requested anonymity") and the cue's modifiers ("said, speaking on condition of
+    anonymity"), not another claim in the same sentence."""
+    head = cm.speaker
+    ids = {t.i for t in head.subtree}
+    cue = head.doc[cm.cue_i]
+    if cue.idx == cm.cue_start:
+        for c in cue.children:
+            if c.dep_ in ("advcl", "prep", "npadvmod", "advmod", "parataxis", "conj"):
+                ids.update(t.i for t in c.subtree)
+    return " ".join(head.doc[i].lower_ for i in sorted(ids))
+
+
+def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> tuple[str, bool]:
+    """The speaker's kind (schemas.codes.SPEAKER_KINDS) and whether they are anonymous."""
+    head = cm.speaker
+    if head is None:
+        return "other", False
+    cues, words = speakers.cues, speakers.words
+    span = cm.speaker_span
+    lemma = head.lemma_.lower()
+    has_name = any(t.ent_type_ == "PERSON" for t in span) if span is not None else False
+    # "The group's commander, Wilmer Quinones,": a role with a proper name beside it, whatever
+    # the entity recogniser called the name.
+    roles = cues.anonymous_nouns | words.role_heads
+    has_name = has_name or (
+        lemma in roles and any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in head.children)
+    )
+    scope = _anonymity_scope(cm)
+    anonymity = any(cue in scope for cue in cues.anonymity_cues)
+    if actor is not None and actor.kind == "person" and actor.in_dictionary:
+        return "named_person", False
+    if has_name:  # "the group's commander, Wilmer Quinones,"
+        return "named_person", False
+    if span is not None and span.text.strip().lower() in cues.outlet_names:
+        return "outlet", False
+    if lemma in cues.anonymous_nouns or anonymity or lemma in speakers.unnamed:
+        return "anonymous_official", True
+    if actor is not None and actor.in_dictionary:
+        if actor.kind == "country" or actor.sector in ("GOV", "MIL", "COP"):
+            return "government", False
+        return "organization", False
+    if lemma in words.government_heads:
+        return "government", False
+    if lemma in words.organization_heads or head.ent_type_ == "ORG":
+        return "organization", False
+    if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and re.match(r"[A-Z]", head.text)):
+        return "named_person", False
+    return "other", False

@@ -1,0 +1,96 @@
+"""One parsed article to its rows, sentence by sentence: claims first, then the events
+reported under them, then the numbers tied to those events."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from pipelines.extract import claims as claim_rules
+from pipelines.extract import events as event_rules
+from pipelines.extract.actors import ActorResolver
+from pipelines.extract.claim_rows import ClaimIndex, Speakers, claim_row
+from pipelines.extract.event_rows import attach_dates, event_of, event_row
+from pipelines.extract.quantities import find_quantities
+from pipelines.extract.rows import (
+    ArticleInput,
+    ArticleRows,
+    ClaimRow,
+    EventRow,
+    QuantityRow,
+    stable_id,
+)
+from pipelines.extract.rules import attribution_cues, modality_cues, speaker_words, trigger_lexicon
+
+
+def extract_doc(article: ArticleInput, doc: Doc, rows: ArticleRows) -> None:
+    lex, modal, cues = trigger_lexicon(), modality_cues(), attribution_cues()
+    cue_lemmas = set(cues.verbs) | {"accord"}
+    resolver = ActorResolver()
+    speakers = Speakers.of(article, doc, resolver, cues, speaker_words())
+    for s_idx, sent in enumerate(doc.sents):
+        # Claims first: an event inside a claim's content is reported under it.
+        claim_mentions = claim_rules.find_claims(sent, cues)
+        sent_claims = [claim_row(speakers, s_idx, cm) for cm in claim_mentions]
+        rows.claims.extend(c.as_dict() for c in sent_claims)
+        mentions = event_rules.find_events(sent, lex, modal, cue_lemmas)
+        sent_events = _event_rows(article, s_idx, mentions, sent_claims, resolver)
+        attach_dates(sent, mentions, sent_events, article.published_date, cue_lemmas)
+        by_anchor: dict[int, EventRow] = {}
+        for ev, row in zip(mentions, sent_events, strict=True):
+            for a in ev.anchors:
+                by_anchor.setdefault(a.i, row)
+        # "four U.S. officials" counts sources, not something that happened
+        speaker_tokens = {cm.speaker.i for cm in claim_mentions if cm.speaker is not None}
+        quantities = _quantity_rows(article, s_idx, sent, speaker_tokens, by_anchor, sent_events)
+        rows.quantities.extend(q.as_dict() for q in quantities)
+        rows.events.extend(e.as_dict() for e in sent_events)
+    for actor, texts in resolver.actors():
+        kept = rows.actors.setdefault(actor.actor_id, (actor, set()))
+        kept[1].update(texts)
+
+
+def _event_rows(
+    article: ArticleInput,
+    s_idx: int,
+    mentions: list[event_rules.EventMention],
+    sent_claims: list[ClaimRow],
+    resolver: ActorResolver,
+) -> list[EventRow]:
+    claim_index = ClaimIndex(sent_claims)
+    sent_events = []
+    for ev in mentions:
+        row = event_row(article, s_idx, ev, resolver)
+        row.claim_id = claim_index.enclosing(row.start_char)
+        sent_events.append(row)
+    return sent_events
+
+
+def _quantity_rows(
+    article: ArticleInput,
+    s_idx: int,
+    sent: Span,
+    speaker_tokens: set[int],
+    by_anchor: dict[int, EventRow],
+    sent_events: list[EventRow],
+) -> list[QuantityRow]:
+    out = []
+    for q in find_quantities(sent):
+        if q.counted.i in speaker_tokens:
+            continue
+        ev_row = event_of(q.counted, by_anchor, sent_events)
+        out.append(
+            QuantityRow(
+                quantity_id=stable_id(article.article_id, "quantity", q.start, q.end),
+                article_id=article.article_id,
+                event_id=ev_row.event_id if ev_row else None,
+                sentence_index=s_idx,
+                kind=q.kind,
+                value=q.value,
+                unit=q.unit,
+                qualifier=q.qualifier,
+                text=article.text[q.start : q.end],
+                start_char=q.start,
+                end_char=q.end,
+            )
+        )
+    return out

@@ -1,0 +1,215 @@
+"""Passes over one sentence's event mentions once each has been read: mentions of one action
+merged into one event, and parties one event lends another."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipelines.extract import syntax
+from pipelines.extract.rules import TriggerLexicon
+
+if TYPE_CHECKING:
+    from pipelines.extract.events import EventMention
+
+
+def shared_parties(events: list[EventMention], lex: TriggerLexicon) -> None:
+    """'The government and the rebels agreed to a ceasefire after four days of talks': a
+    two-party noun event with no party of its own, inside a two-party verb's clause, is between
+    that verb's parties."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    for ev in events:
+        tok = ev.trigger
+        if tok.pos_ != "NOUN" or ev.actor1 is not None or ev.actor2 is not None:
+            continue
+        if not lex.types[ev.event_type].symmetric:
+            continue
+        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        owner = by_trigger.get(verb.i) if verb is not None else None
+        if (
+            owner is not None
+            and lex.types[owner.event_type].symmetric
+            and owner.actor1 is not None
+            and owner.actor2 is not None
+        ):
+            ev.actor1, ev.actor2 = owner.actor1, owner.actor2
+
+
+def rejected_accusers(events: list[EventMention]) -> None:
+    """'Washington accuses Maduro of trafficking — allegations he rejects', 'prosecutors accuse
+    Zavala of kidnapping — charges his lawyer denied': a rejection in a relative clause on the
+    accusation's own words rejects the accuser."""
+    for ev in events:
+        clause = syntax.child(ev.trigger, "ccomp")
+        if (
+            ev.event_type == "REJECT"
+            and clause is not None
+            and syntax.charge_denied(ev.trigger, clause)
+        ):
+            accusation = next(
+                (a for a in events if a.event_type == "ACCUSE" and a.trigger.i == clause.i), None
+            )
+            if accusation is not None and accusation.actor1 is not None:
+                ev.actor2 = accusation.actor1
+            continue
+        if ev.event_type != "REJECT" or ev.trigger.dep_ != "relcl":
+            continue
+        if ev.actor2 is not None and ev.actor2.i != ev.trigger.head.i:
+            continue  # a target of its own; "allegations he rejects" has only the allegations
+        accusation = next(
+            (
+                a
+                for a in reversed(events)
+                if a.event_type == "ACCUSE"
+                and a.trigger.i < ev.trigger.i
+                and a.actor1 is not None
+                and ev.trigger.head.i in {t.i for t in a.trigger.subtree}
+            ),
+            None,
+        )
+        if accusation is not None:
+            ev.actor2 = accusation.actor1
+
+
+def inherit_pronoun_targets(events: list[EventMention]) -> None:
+    """'imposed sanctions on nine officials, accusing them of ...': 'them' in a clause hung off
+    another event's verb is that event's target."""
+    by_anchor: dict[int, EventMention] = {}
+    for ev in events:
+        for a in ev.anchors:
+            by_anchor.setdefault(a.i, ev)
+    for ev in events:
+        pron = ev.actor2
+        if (
+            pron is None
+            or pron.lower_ not in ("them", "it")
+            or ev.trigger.dep_
+            not in (
+                "advcl",
+                "conj",
+                "xcomp",
+            )
+        ):
+            continue
+        parent = by_anchor.get(ev.trigger.head.i)
+        if parent is not None and parent is not ev and parent.actor2 is not None:
+            ev.actor2 = parent.actor2 if parent.actor2.pos_ != "PRON" else ev.actor2
+
+
+def merge_casualty_conjuncts(events: list[EventMention]) -> list[EventMention]:
+    """'Gunmen killed at least 27 people and wounded dozens more in an attack': coordinated
+    ASSAULT verbs sharing one subject count the casualties of one attack, not two attacks."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    kept = []
+    for ev in events:
+        tok = ev.trigger
+        head = by_trigger.get(tok.head.i) if tok.dep_ == "conj" and tok.pos_ == "VERB" else None
+        if (
+            head is None
+            or head is ev
+            or ev.event_type != "ASSAULT"
+            or head.event_type != "ASSAULT"
+            or syntax.child(tok, *syntax.SUBJECTS) is not None
+            or ev.modality != head.modality
+        ):
+            kept.append(ev)
+            continue
+        head.anchors.extend(a for a in ev.anchors if a not in head.anchors)
+        if head.actor2 is None:
+            head.actor2 = ev.actor2
+    return kept
+
+
+def merge_subject_events(events: list[EventMention]) -> list[EventMention]:
+    """'Air strikes by the military have killed 1,200 civilians', 'their shelling has killed
+    hundreds': a verb whose subject is an event noun of its own type reports that event's
+    outcome; the noun keeps the event, the verb gives it its target and its clause."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    kept = []
+    for ev in events:
+        subj = syntax.child(ev.trigger, "nsubj") if ev.trigger.pos_ == "VERB" else None
+        noun = by_trigger.get(subj.i) if subj is not None else None
+        if noun is None or noun is ev or noun.event_type != ev.event_type:
+            kept.append(ev)
+            continue
+        noun.anchors.extend(a for a in ev.anchors if a not in noun.anchors)
+        if noun.actor2 is None:
+            noun.actor2 = ev.actor2
+        if noun.modality == "asserted":
+            noun.modality = ev.modality
+    for ev in kept:
+        # "drone attacks have hit oil and gas fields": an attack noun as the subject of a verb
+        # the lexicon does not know still names what it hit
+        tok = ev.trigger
+        if (
+            ev.event_type == "ASSAULT"
+            and tok.pos_ == "NOUN"
+            and tok.dep_ == "nsubj"
+            and ev.actor2 is None
+            and tok.head.pos_ == "VERB"
+            and tok.head.i not in by_trigger
+        ):
+            ev.actor2 = syntax.child(tok.head, "dobj")
+            if ev.actor2 is not None and tok.head not in ev.anchors:
+                ev.anchors.append(tok.head)
+    return kept
+
+
+def merge_consequences(
+    events: list[EventMention], two_party: frozenset[str] = frozenset()
+) -> list[EventMention]:
+    """'conducted strikes ..., killing 83': the participle reports the same event's outcome."""
+    events = merge_subject_events(events)
+    events = merge_casualty_conjuncts(events)
+    by_anchor = {}
+    by_target = {}
+    for ev in events:
+        for a in ev.anchors:
+            by_anchor.setdefault(a.i, ev)
+        if ev.actor2 is not None:
+            by_target.setdefault(ev.actor2.i, ev)
+    kept = []
+    merged: dict[int, EventMention] = {}
+    for ev in events:
+        trig = ev.trigger
+        parent = by_anchor.get(trig.head.i)
+        if parent is None and trig.dep_ == "relcl":
+            # "an attack on a convoy that killed four": the clause hangs off the target
+            parent = by_target.get(trig.head.i)
+        outcome = trig.dep_ in ("relcl", "acl") or (
+            trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG"
+        )
+        # "killed 27 people in an attack on ...", "pledged $25 million in aid": a noun inside
+        # a same-type verb's clause names that verb's event.
+        in_pp = False
+        if trig.pos_ == "NOUN" and trig.dep_ != "ROOT":
+            verb = next((a for a in trig.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            if verb is not None and verb.i in by_anchor and by_anchor[verb.i] is not ev:
+                parent, in_pp = by_anchor[verb.i], True
+        if (
+            (outcome or in_pp)
+            and parent is not None
+            and parent is not ev
+            and parent.event_type == ev.event_type
+        ):
+            parent = merged.get(id(parent), parent)
+            parent.anchors.extend(a for a in ev.anchors if a not in parent.anchors)
+            for attr in ("actor1", "actor2"):
+                value = getattr(ev, attr)
+                # "an attack that killed four": the relative clause's subject is the attack
+                # ... or the target the clause hangs off ("a convoy that killed").
+                taken = {parent.trigger.i} | {a.i for a in (parent.actor1, parent.actor2) if a}
+                if getattr(parent, attr) is None and value is not None and value.i not in taken:
+                    setattr(parent, attr, value)
+            if (
+                in_pp
+                and ev.actor2 is not None
+                and ev.actor2.head.lower_ in ("on", "against")
+                and ev.event_type not in two_party  # "talks on X": a topic
+            ):
+                # "killed 27 people in an attack on a village": the attack names the target;
+                # the people are its victims, counted in quantities.
+                parent.actor2 = ev.actor2
+            merged[id(ev)] = parent
+            continue
+        kept.append(ev)
+    return kept

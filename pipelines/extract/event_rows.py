@@ -1,0 +1,183 @@
+"""Event mentions to event rows: actors resolved, place looked up, dates attached."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from spacy.tokens import Span, Token
+
+from pipelines.extract import syntax
+from pipelines.extract.actors import Actor, ActorResolver
+from pipelines.extract.dates import resolve_date
+from pipelines.extract.events import EventMention
+from pipelines.extract.places import gazetteer
+from pipelines.extract.rows import ArticleInput, EventRow, stable_id
+from pipelines.extract.rules import trigger_lexicon
+
+# Modalities of events still to come: a weekday in them points forward.
+_FORWARD = {"planned", "expected", "possible"}
+
+
+def event_row(
+    article: ArticleInput, sentence_index: int, ev: EventMention, resolver: ActorResolver
+) -> EventRow:
+    """The row of one event mention, without its claim and date (set once the sentence's
+    claims and dates are known)."""
+    doc = ev.trigger.doc
+    start = ev.trigger.idx
+    last = doc[ev.end_token - 1]
+    end = last.idx + len(last.text)
+    a1_text, a1 = _actor(
+        ev.actor1, resolver, article.body_start, alone=ev.actor1_alone, trigger=ev.trigger
+    )
+    a2_text, a2 = _actor(ev.actor2, resolver, article.body_start, trigger=ev.trigger)
+    location_text = ev.location.text if ev.location is not None else None
+    place = gazetteer().lookup(location_text) if location_text else None
+    return EventRow(
+        event_id=stable_id(article.article_id, "event", start, end, ev.event_type),
+        article_id=article.article_id,
+        sentence_index=sentence_index,
+        start_char=start,
+        end_char=end,
+        trigger=article.text[start:end],
+        event_type=ev.event_type,
+        event_mode=ev.rule.mode,
+        quad_class=ev.quad_class,
+        actor1_text=a1_text,
+        actor1_id=a1.actor_id if a1 else None,
+        actor2_text=a2_text,
+        actor2_id=a2.actor_id if a2 else None,
+        location_text=location_text,
+        location_country=place.country if place else None,
+        latitude=place.lat if place else None,
+        longitude=place.lon if place else None,
+        location_precision=place.kind if place else None,
+        modality=ev.modality,
+        confidence=ev.confidence,
+    )
+
+
+def _actor(
+    tok: Token | None,
+    resolver: ActorResolver,
+    body_start: int,
+    alone: bool = False,
+    trigger: Token | None = None,
+) -> tuple[str | None, Actor | None]:
+    if tok is None or tok.idx < body_start or tok.ent_type_ in ("DATE", "TIME"):
+        return None, None
+    if tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
+        tok = tok.head.head  # "a student who was struck": the student
+    if tok.pos_ == "PRON":
+        antecedent = syntax.pronoun_antecedent(tok)
+        if antecedent is None:
+            return tok.text, resolver.resolve_pronoun(tok.text)
+        tok = antecedent  # "the army said it had deployed": the army
+    if tok.pos_ == "NOUN" and trigger_lexicon().lookup(tok.lemma_, "NOUN"):
+        return None, None  # "condemned the attack": an event is not an actor
+    span = syntax.phrase(tok, alone)
+    if trigger is not None and span.start <= tok.i < trigger.i < span.end:
+        # "11 civilians killed in the strike": an actor's phrase stops before its own event
+        end = trigger.i
+        while end > tok.i + 1 and tok.doc[end - 1].is_punct:
+            end -= 1
+        span = tok.doc[span.start : end]
+    ner = tok.ent_type_ or None
+    return span.text, resolver.resolve(span.text, tok.lemma_, ner)
+
+
+def attach_dates(
+    sent: Span,
+    mentions: Sequence[EventMention],
+    rows: Sequence[EventRow],
+    published: dt.date | None,
+    cue_lemmas: set[str],
+) -> None:
+    """A date belongs to the event whose clause it hangs off (first anchor up its heads).
+    Dates hung off an event's own trigger are placed first: in "agreed on Sunday to a ceasefire
+    starting on November 1" the ceasefire takes November 1, not the Sunday of the agreeing
+    clause it also hangs off."""
+    dates = [ent for ent in syntax.sentence_ents(sent) if ent.label_ == "DATE"]
+    own = {ev.trigger.i: [(ev, row)] for ev, row in zip(mentions, rows, strict=True)}
+    anchor_rows: dict[int, list[tuple[EventMention, EventRow]]] = {}
+    for ev, row in zip(mentions, rows, strict=True):
+        for a in ev.anchors:
+            anchor_rows.setdefault(a.i, []).append((ev, row))
+    taken: set[int] = set()
+    for anchors in (own, anchor_rows):
+        for ent in dates:
+            if ent.start in taken and anchors is anchor_rows:
+                continue
+            root = ent.root
+            if (
+                root.dep_ in ("compound", "nmod", "amod", "nummod")
+                and root.head.i not in anchors
+                and root.head.ent_type_ not in ("DATE", "TIME")  # "Thursday morning"
+            ):
+                continue  # "the 2023 agreement": the noun's own date, not its clause's
+            if _said_on(ent, cue_lemmas):
+                continue
+            for anc in syntax.ancestors_in_sentence(ent.root):
+                if anc.i not in anchors:
+                    if anc.pos_ == "VERB" and anc.lemma_.lower() in cue_lemmas:
+                        break  # "..., officials said on Friday": the date of the saying
+                    if anchors is own and anc.i in anchor_rows:
+                        break  # another clause's date; the second pass decides
+                    continue
+                for ev, row in anchors[anc.i]:
+                    if row.date_text is None and _date_event(ent, ev, row, published):
+                        taken.add(ent.start)
+                break
+
+
+def _date_event(ent: Span, ev: EventMention, row: EventRow, published: dt.date | None) -> bool:
+    """Resolve the date against the publication date and give it to the row; False when it
+    names no definite time."""
+    date_text = _date_phrase(ent)
+    future = ev.modality in _FORWARD
+    resolved = resolve_date(date_text, published, future=future)
+    cut = next((t.i for t in ent[1:] if t.pos_ in ("ADP", "SCONJ")), None)
+    if resolved is None and cut is not None:
+        # "Wednesday after months of talks" read as one DATE: its first part
+        date_text = ent.doc[ent.start : cut].text
+        resolved = resolve_date(date_text, published, future=future)
+    if resolved is None:
+        return False
+    row.event_date = resolved.start
+    row.date_end = resolved.end
+    row.date_precision = resolved.precision
+    row.date_text = date_text
+    return True
+
+
+def _said_on(ent: Span, cue_lemmas: set[str]) -> bool:
+    """'The army said on Saturday it had arrested ...': the parser hangs the date on the
+    reported verb, but it sits between the reporting verb and the reported clause's subject,
+    so it dates the saying."""
+    verb = next((a for a in ent.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in cue_lemmas:
+        return False
+    subj = next((c for c in verb.children if c.dep_ in syntax.SUBJECTS), None)
+    return subj is not None and verb.head.i < ent.start and ent.end <= subj.i
+
+
+def _date_phrase(ent: Span) -> str:
+    """The DATE entity with a governing 'since'/'from' ("Since September")."""
+    head = ent.root.head
+    if ent.root.dep_ == "pobj" and head.lower_ in ("since", "from") and head.i == ent.start - 1:
+        return ent.doc[head.i : ent.end].text
+    return ent.text
+
+
+def event_of(
+    counted: Token, by_anchor: dict[int, EventRow], sent_events: Sequence[EventRow]
+) -> EventRow | None:
+    """The event a number belongs to: the first event up the counted noun's heads, else the
+    sentence's event nearest to it."""
+    for anc in syntax.ancestors_in_sentence(counted):
+        if anc.i in by_anchor:
+            return by_anchor[anc.i]
+    if not sent_events:
+        return None
+    return min(sent_events, key=lambda r: abs(r.start_char - counted.idx))

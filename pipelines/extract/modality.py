@@ -1,0 +1,100 @@
+"""Modality of an event: whether the text says it happened, is planned, expected, possible,
+negated or denied, from the cues (modality.yaml) on the way up from its trigger."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from pipelines.extract import syntax
+from pipelines.extract.rules import ModalityCues
+
+# Clause heads climbed when looking for modality cues; stops at attribution verbs.
+# Not relcl: a relative clause makes its own assertion ("... which it accuses Maduro of").
+_CLIMB = {
+    "xcomp",
+    "ccomp",
+    "advcl",
+    "conj",
+    "dobj",
+    "pobj",
+    "prep",
+    "pcomp",
+    "acl",
+    "amod",
+    "nsubj",
+    "nsubjpass",
+    "acomp",
+    "attr",
+    "compound",
+    "appos",
+}
+_MODAL_CHILD_DEPS = {
+    "aux",
+    "auxpass",
+    "neg",
+    "acomp",
+    "advmod",
+    "amod",
+    "mark",
+    "nsubj",
+    "nsubjpass",
+    "prep",
+}
+
+
+def event_modality(
+    tok: Token, cues: ModalityCues, cue_lemmas: set[str], skip_own_aux: bool = False
+) -> tuple[str, list[Token]]:
+    """Nearest cue wins, walking from the trigger up through its governing clauses; the walk
+    stops at an attribution verb, whose own tense says nothing about the reported event."""
+    governors: list[Token] = []
+    node = tok
+    for _ in range(8):
+        verdict = _modal_cue(
+            node, cues, is_trigger=node.i == tok.i, skip_aux=skip_own_aux and node.i == tok.i
+        )
+        if verdict:
+            return verdict, governors
+        if node.dep_ not in _CLIMB or node.head.i == node.i:
+            break
+        parent = node.head
+        if parent.lemma_.lower() in cue_lemmas and parent.pos_ == "VERB":
+            if parent.lemma_.lower() in cues.denied and node.dep_ == "ccomp":
+                if syntax.charge_denied(parent, node):
+                    break  # "Pakistan accused India ..., a charge New Delhi denied": asserted
+                return "denied", governors  # "officials denied that troops attacked"
+            break
+        node = parent
+        if node.pos_ in ("VERB", "AUX", "ADJ"):
+            governors.append(node)
+    return "asserted", governors
+
+
+def _modal_cue(
+    node: Token, cues: ModalityCues, is_trigger: bool, skip_aux: bool = False
+) -> str | None:
+    lemma = node.lemma_.lower()
+    kids = [c for c in node.children if c.dep_ in _MODAL_CHILD_DEPS]
+    if skip_aux:  # the future of what is threatened: will, shall, would
+        future = cues.expected_aux | {"would", "'d"}
+        kids = [c for c in kids if not (c.dep_ == "aux" and c.lower_ in future)]
+    kid_lemmas = {c.lemma_.lower() for c in kids} | {c.lower_ for c in kids}
+    if lemma in cues.denied and not is_trigger:
+        return "denied"
+    if any(c.dep_ == "neg" for c in kids) or (kid_lemmas & cues.negators and node.pos_ == "VERB"):
+        return "denied" if lemma in cues.denied else "negated"
+    if not is_trigger and lemma in cues.planned:
+        return "planned"
+    if kid_lemmas & cues.planned_adj:
+        return "planned"
+    if (not is_trigger and lemma in cues.expected) or kid_lemmas & cues.expected:
+        return "expected"
+    if any(c.dep_ == "aux" and c.lower_ in cues.expected_aux for c in kids):
+        return "expected"
+    if any(c.dep_ in ("aux",) and c.lower_ in cues.possible_aux for c in kids):
+        return "possible"
+    if kid_lemmas & cues.possible_adj or (not is_trigger and lemma in cues.possible):
+        return "possible"
+    if any(c.lemma_.lower() in cues.possible for c in kids if c.dep_ in ("nsubj", "mark")):
+        return "possible"
+    return None
