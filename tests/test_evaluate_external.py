@@ -28,6 +28,8 @@ PLV_TSV = (
 def _event(etype, a1=None, a2=None, a1_id=None, start=0):
     return {
         "event_type": etype,
+        "trigger": etype.lower(),
+        "modality": "asserted",
         "actor1_text": a1,
         "actor1_id": a1_id,
         "actor2_text": a2,
@@ -117,9 +119,16 @@ def test_plv_confusions_count_wrong_types_only():
         {"gold": "AID", "pred": "none", "why": "no_event"},
     ]
     for p in preds[:3]:
-        p.update(source_found=True, target_found=False)
+        p.update(source_found=True, target_found=False, trigger="Denounced", modality="asserted")
+    preds[0].update(modality="negated", gold_type_in_sentence=False)
+    preds[1].update(gold_type_in_sentence=True)
     report = plv.score(preds)
-    assert report["top_confusions"] == [{"gold": "ACCUSE", "predicted": "REJECT", "count": 2}]
+    assert report["wrong_type"] == 2
+    assert report["wrong_type_negated"] == 1
+    assert report["wrong_type_gold_on_other_event"] == 1
+    assert report["top_confusions"] == [
+        {"gold": "ACCUSE", "predicted": "REJECT", "count": 2, "triggers": [["denounced", 2]]}
+    ]
     assert report["per_class"]["ACCUSE"]["recall"] == round(1 / 3, 3)
     assert report["per_class"]["ACCUSE"]["precision"] == 1.0
 
@@ -240,6 +249,25 @@ def test_claims_match_attributions_by_cue_overlap_and_are_scored():
     assert report["content_agreement"] == 1.0
     assert report["missed_cue_words"] == [["believe", 1], ["it was reported", 1]]
     assert report["extra_cue_words"] == [["run", 1]]
+
+
+def test_unmatched_claims_and_missed_attributions_are_explained():
+    gold = polnear.map_attributions("a", RAW, CLEAN, polnear.parse_ann(_ann()))
+    said = _claim(CLEAN, "said", "Brandt", "the ferry will run on Sunday")
+    second = {**said, "content": "Sunday"}
+    nested = _claim(CLEAN, "run", "the ferry", None)
+    gap = CLEAN.index("It was") - 1
+    elsewhere = {**nested, "start_char": gap, "end_char": gap + 1}
+    outer = _claim(CLEAN, "added", "the union", "It was reported that fares would rise")
+    claims = [said, second, nested, elsewhere, outer]
+    pairs, extra = polnear.match_article(claims, gold, CLEAN)
+    extra_why, missed_why = polnear.explain_article(claims, pairs, extra, gold)
+    assert extra_why == {
+        "second_claim_on_one_cue": 1,
+        "inside_another_attribution": 1,
+        "no_attribution_there": 1,
+    }
+    assert missed_why == {"not_speech": 1, "inside_a_claims_content": 1}
 
 
 def test_speaker_agrees_by_span_when_words_differ_much():

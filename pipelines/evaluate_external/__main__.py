@@ -68,6 +68,11 @@ def format_report(report: dict) -> str:
             )
         tops = ", ".join(f"{t['gold']}->{t['predicted']} {t['count']}" for t in p["top_confusions"])
         lines.append(f"  top confusions (gold->predicted): {tops}")
+        lines.append(
+            f"  wrong types {p['wrong_type']}: gold type on another event of the sentence "
+            f"{p['wrong_type_gold_on_other_event']}, picked event negated/denied "
+            f"{p['wrong_type_negated']}"
+        )
     if q := report.get("polnear"):
         lines += [
             "",
@@ -83,6 +88,8 @@ def format_report(report: dict) -> str:
             "  most missed cues: " + ", ".join(f"{w} {k}" for w, k in q["missed_cue_words"][:10]),
             "  most frequent unmatched claim cues: "
             + ", ".join(f"{w} {k}" for w, k in q["extra_cue_words"][:10]),
+            f"  missed attributions: {q['missed_attributions_why']}",
+            f"  unmatched claims: {q['unmatched_claims_why']}",
         ]
     return "\n".join(lines)
 

@@ -13,6 +13,13 @@ POLNEAR_DEV_TEXT = Path("PolNeAR/data/dev/text")
 POLNEAR_DEV_ANN = Path("PolNeAR/data/dev/attributions")
 POLNEAR_METADATA = Path("PolNeAR/data/metadata.tsv")
 
+_READ = [
+    (f"{PLV_TRAIN}", "PLOVER root types of source/target sentences (issue #15)"),
+    (f"{POLNEAR_DEV_TEXT}/*.txt", "dev articles (issue #17)"),
+    (f"{POLNEAR_DEV_ANN}/*.ann", "their brat attribution annotations"),
+    (f"{POLNEAR_METADATA}", "publisher and publication date"),
+]
+
 HOW_TO_GET = f"""\
 make eval-external scores the pipeline on text annotated by others. It needs two public
 GitHub repositories cloned side by side in one folder, named by {ENV_VAR}:
@@ -23,10 +30,7 @@ GitHub repositories cloned side by side in one folder, named by {ENV_VAR}:
   export {ENV_VAR}=~/eventwire-external
 
 Files read (nothing else is opened):
-  {PLV_TRAIN}                 PLOVER root types of source/target sentences (issue #15)
-  {POLNEAR_DEV_TEXT}/*.txt              dev articles (issue #17)
-  {POLNEAR_DEV_ANN}/*.ann       their brat attribution annotations
-  {POLNEAR_METADATA}               publisher and publication date
+{chr(10).join(f"  {path:42s} {what}" for path, what in _READ)}
 
 Kept back, never to be read, scored or tuned on: Zero-Shot-PLOVER/datasets/PLV_test.tsv and
 PolNeAR/data/test (the held-out test parts), and the CAMEO manual. A copy holding only the

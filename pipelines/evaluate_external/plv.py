@@ -112,6 +112,11 @@ def predictions(
                 "gold": row.gold,
                 "pred": scored_type(ev["event_type"]),
                 "why": None,
+                "trigger": ev["trigger"],
+                "modality": ev["modality"],
+                "gold_type_in_sentence": any(
+                    scored_type(e["event_type"]) == row.gold for e in events
+                ),
                 "events_in_sentence": len(events),
                 "source_found": shares_word(a1, row.source) or shares_word(a2, row.source),
                 "target_found": shares_word(a1, row.target) or shares_word(a2, row.target),
@@ -147,9 +152,12 @@ def score(preds: list[dict]) -> dict:
     n = len(preds)
     correct = sum(p["pred"] == p["gold"] for p in preds)
     with_event = [p for p in preds if p["pred"] != NONE]
-    confusions = Counter(
-        (p["gold"], p["pred"]) for p in preds if p["pred"] != p["gold"] and p["pred"] != NONE
-    )
+    wrong = [p for p in preds if p["pred"] != p["gold"] and p["pred"] != NONE]
+    confusions = Counter((p["gold"], p["pred"]) for p in wrong)
+    # The trigger words behind each confusion: where the lexicon and PLV's coders part ways.
+    triggers: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for p in wrong:
+        triggers[p["gold"], p["pred"]][(p.get("trigger") or "").lower()] += 1
     return {
         "rows": n,
         "accuracy": round(correct / n, 3) if n else 0.0,
@@ -168,9 +176,21 @@ def score(preds: list[dict]) -> dict:
             "one": sum(p["source_found"] != p["target_found"] for p in with_event),
             "neither": sum(not p["source_found"] and not p["target_found"] for p in with_event),
         },
+        # Wrong types split by cause: the gold type was on another event of the sentence (the
+        # pick went astray), or the picked event is negated/denied ("refused to lift" is
+        # REJECT in PLOVER, a negated RETREAT here).
+        "wrong_type": len(wrong),
+        "wrong_type_gold_on_other_event": sum(bool(p.get("gold_type_in_sentence")) for p in wrong),
+        "wrong_type_negated": sum(p.get("modality") in ("negated", "denied") for p in wrong),
         "per_class": per_class,
         "top_confusions": [
-            {"gold": g, "predicted": pr, "count": k} for (g, pr), k in confusions.most_common(10)
+            {
+                "gold": g,
+                "predicted": pr,
+                "count": k,
+                "triggers": [[w, n] for w, n in triggers[g, pr].most_common(5)],
+            }
+            for (g, pr), k in confusions.most_common(10)
         ],
         "confusion": {g: dict(sorted(row.items())) for g, row in sorted(confusion.items())},
     }

@@ -205,6 +205,43 @@ def match_article(
     return pairs, extra
 
 
+def explain_article(
+    claims: list[dict],
+    pairs: list[tuple[dict, GoldAttribution]],
+    extra: list[dict],
+    gold: list[GoldAttribution],
+) -> tuple[Counter, Counter]:
+    """Why claims matched nothing and attributions were missed, in broad categories."""
+    matched = {id(g) for _, g in pairs}
+    extra_why: Counter = Counter()
+    for c in extra:
+        span = (c["start_char"], c["end_char"])
+        if any(_overlap(g.cue or [], span) for g in gold):
+            extra_why["second_claim_on_one_cue"] += 1
+        elif any(_overlap(g.content + g.source, span) for g in gold):
+            # PolNeAR gives each token to one attribution only: a report inside a report
+            # is left unannotated.
+            extra_why["inside_another_attribution"] += 1
+        else:
+            extra_why["no_attribution_there"] += 1
+    missed_why: Counter = Counter()
+    contents = [
+        (c["content_start"], c["content_end"]) for c in claims if c["content_start"] is not None
+    ]
+    for g in gold:
+        if g.cue is None or id(g) in matched:
+            continue
+        if not any(ch.isalnum() for ch in g.cue_text):
+            missed_why["punctuation_cue"] += 1
+        elif any(_overlap(g.cue, s) for s in contents):
+            missed_why["inside_a_claims_content"] += 1
+        elif not g.speech:
+            missed_why["not_speech"] += 1
+        else:
+            missed_why["speech_cue_missed"] += 1
+    return extra_why, missed_why
+
+
 def _ratio(num: int, den: int) -> float | None:
     return round(num / den, 3) if den else None
 
@@ -255,7 +292,9 @@ def score(
 
 
 def _top_cues(cues, n: int = 15) -> list[list]:
-    return [[w, k] for w, k in Counter(" ".join(words(c)) for c in cues).most_common(n)]
+    # A cue with no word is punctuation (a colon or dash introducing a quote): shown as is.
+    counted = Counter(" ".join(words(c)) or c.strip() for c in cues)
+    return [[w, k] for w, k in counted.most_common(n)]
 
 
 def load_metadata(path: Path) -> dict[str, dict]:
@@ -296,6 +335,8 @@ def evaluate_tables(
 ) -> dict:
     all_pairs, all_extra, all_gold, texts = [], [], [], {}
     not_extracted: Counter = Counter()
+    extra_why: Counter = Counter()
+    missed_why: Counter = Counter()
     for text_path, ann_path, _n in articles:
         row = article_by_file.get(text_path.name)
         raw = text_path.read_text(encoding="utf-8")
@@ -310,9 +351,11 @@ def evaluate_tables(
             continue
         texts[text_path.stem] = row["text"]
         gold = map_attributions(text_path.stem, raw, row["text"], attrs)
-        pairs, extra = match_article(
-            claims_by_article.get(row["article_id"], []), gold, row["text"]
-        )
+        claims = claims_by_article.get(row["article_id"], [])
+        pairs, extra = match_article(claims, gold, row["text"])
+        why_extra, why_missed = explain_article(claims, pairs, extra, gold)
+        extra_why += why_extra
+        missed_why += why_missed
         all_pairs += pairs
         all_extra += extra
         all_gold += gold
@@ -320,4 +363,6 @@ def evaluate_tables(
     report["articles"] = len(articles)
     report["articles_with_several_annotations"] = sum(n > 1 for *_, n in articles)
     report["articles_not_extracted"] = dict(not_extracted)
+    report["unmatched_claims_why"] = dict(extra_why.most_common())
+    report["missed_attributions_why"] = dict(missed_why.most_common())
     return report
