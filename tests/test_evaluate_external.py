@@ -3,6 +3,7 @@ in PLV's TSV and PolNeAR's brat formats; no pipeline run."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -338,3 +339,33 @@ def test_make_target_runs_the_module():
     target = re.search(r"^eval-external:.*\n((?:\t.*\n)+)", makefile, re.M)
     assert target and "pipelines.evaluate_external" in target.group(1)
     assert "eval-external" not in re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, re.M).group(0)
+
+
+def test_dev_articles_are_landed_with_sidecars_and_scored_end_to_end(tmp_path):
+    text_dir, ann_dir = tmp_path / "text", tmp_path / "attributions"
+    text_dir.mkdir()
+    ann_dir.mkdir()
+    (text_dir / "outlet_2016-10-01_harbour.txt").write_text(RAW, encoding="utf-8")
+    (ann_dir / "outlet_2016-10-01_harbour_ab12.ann").write_text(_ann(), encoding="utf-8")
+    (ann_dir / "outlet_2016-10-01_harbour_cd34.ann").write_text("", encoding="utf-8")
+    (text_dir / "unannotated.txt").write_text(RAW, encoding="utf-8")
+    articles = polnear.dev_articles(text_dir, ann_dir)
+    assert [(t.name, a.name, n) for t, a, n in articles] == [
+        ("outlet_2016-10-01_harbour.txt", "outlet_2016-10-01_harbour_ab12.ann", 2)
+    ]
+    meta = {"outlet_2016-10-01_harbour": {"publisher": "outlet", "publication_date": "2016-10-01"}}
+    polnear.write_articles(articles, meta, tmp_path / "raw")
+    sidecar = tmp_path / "raw" / "outlet_2016-10-01_harbour.meta.json"
+    assert json.loads(sidecar.read_text()) == {"outlet": "outlet", "published": "2016-10-01"}
+
+    row = {"article_id": "a", "text": CLEAN, "language": "en", "duplicate_of": None}
+    claims = {"a": [_claim(CLEAN, "said", "Mayor Ilse Brandt", "the ferry will run on Sunday")]}
+    report = polnear.evaluate_tables(articles, {"outlet_2016-10-01_harbour.txt": row}, claims)
+    assert (report["matched"], report["attributions"], report["precision"]) == (1, 4, 1.0)
+    assert report["articles_with_several_annotations"] == 1
+    # An article the pipeline did not extract: every attribution in it is missed.
+    skipped = polnear.evaluate_tables(
+        articles, {"outlet_2016-10-01_harbour.txt": {**row, "language": "fr"}}, {}
+    )
+    assert skipped["articles_not_extracted"] == {"not_english": 1}
+    assert (skipped["recall"], skipped["attributions_unmapped"]) == (0.0, 0)

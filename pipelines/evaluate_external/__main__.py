@@ -79,7 +79,9 @@ def format_report(report: dict) -> str:
             f"PolNeAR dev: {q['articles']} articles, {q['attributions']} attributions "
             f"({q['attributions_unmapped']} not located in articles.text), {q['claims']} claims",
             f"  claims P {q['precision']:.3f} R {q['recall']:.3f} F1 {q['f1']:.3f} "
-            f"(recall counting unmapped as missed {q['recall_counting_unmapped']})",
+            f"(recall counting unmapped as missed {q['recall_counting_unmapped']}; "
+            f"precision leaving out claims nested in another attribution "
+            f"{q['precision_without_nested']})",
             f"  recall, speech attributions ({q['speech_attributions']}): {q['speech_recall']}"
             f"; other attributions: {q['other_recall']}",
             f"  on {q['matched']} matched pairs: speaker agreement {q['speaker_agreement']}, "
