@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: setup run test ui lint lock clean eval bench
+.PHONY: setup run test ui lint lock clean eval eval-external bench
 
 setup: $(STAMP)
 
@@ -48,6 +48,12 @@ clean:
 # Score extraction against the hand annotations in tests/gold (train, test and seed splits).
 eval: setup
 	$(VENV)/bin/python -m pipelines.evaluate --gold tests/gold --out warehouse/eval.json
+
+# Score the real pipeline on text annotated by others: PLV train sentences (event types) and
+# PolNeAR dev articles (claims). Needs EVENTWIRE_EXTERNAL_DATA; without it, says how to get it.
+# Not part of `make test`: it runs the pipeline twice, a few minutes.
+eval-external: setup
+	$(PY) -m pipelines.evaluate_external --out warehouse/eval-external.json
 
 # Benchmark (docs/benchmarks.md): N generated articles, then memory at SIZES (default N, 2N, 4N).
 # Not a test, and long: about an hour at the default N=5000 on 2 quiet cores (docs/benchmarks.md).
