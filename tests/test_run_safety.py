@@ -229,7 +229,8 @@ def test_newer_segments_win_and_other_columns_count_as_not_done(tmp_path):
 
 @pytest.mark.parametrize("stage", ["ingest", "extract", "duckdb"])
 def test_writers_take_turns(tmp_path, stage):
-    from pipelines.store.locks import WarehouseBusy, warehouse_lock
+    from pipelines.errors import WarehouseBusy
+    from pipelines.store.locks import warehouse_lock
 
     holder = subprocess.Popen(
         [
