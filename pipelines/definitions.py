@@ -7,6 +7,7 @@ import dagster as dg
 from pipelines.defs.extract import extracted_tables
 from pipelines.defs.ingest import fetched_feed_items, raw_articles
 from pipelines.defs.jobs import eventwire_job, raw_files_job
+from pipelines.defs.link import linked_tables
 from pipelines.defs.resources import EventwireSettings, build_resources
 from pipelines.defs.schedules import nightly_schedule
 from pipelines.defs.sensors import (
@@ -16,7 +17,7 @@ from pipelines.defs.sensors import (
 )
 from pipelines.defs.warehouse import duckdb_warehouse
 
-ASSETS = [fetched_feed_items, raw_articles, extracted_tables, duckdb_warehouse]
+ASSETS = [fetched_feed_items, raw_articles, extracted_tables, linked_tables, duckdb_warehouse]
 
 
 def build_definitions(settings: EventwireSettings | None = None) -> dg.Definitions:

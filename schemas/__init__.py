@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from schemas.ingest_errors import IngestErrors
     from schemas.quantities import Quantities
     from schemas.validation import (
-        TableValidationError,
         empty_frame,
         frame_from_rows,
         polars_schema,
@@ -41,7 +40,6 @@ _WHERE = {
     "ExtractionErrors": "schemas.extraction_errors",
     "IngestErrors": "schemas.ingest_errors",
     "Quantities": "schemas.quantities",
-    "TableValidationError": "schemas.validation",
     "empty_frame": "schemas.validation",
     "frame_from_rows": "schemas.validation",
     "polars_schema": "schemas.validation",
@@ -71,7 +69,6 @@ __all__ = [
     "ExtractionErrors",
     "IngestErrors",
     "Quantities",
-    "TableValidationError",
     "empty_frame",
     "frame_from_rows",
     "polars_schema",

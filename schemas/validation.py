@@ -5,21 +5,11 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.faults import fault_point
-
-
-class TableValidationError(ValueError):
-    """A table failed its pandera model; the message names the table, columns and row indexes."""
-
-    def __init__(self, table: str, problems: list[str]):
-        self.table = table
-        self.problems = problems
-        super().__init__(f"table {table!r} failed validation:\n  " + "\n  ".join(problems))
+from pipelines.errors import TableValidationError
 
 
 def validate_table(table: str, model: type[pa.DataFrameModel], df: pl.DataFrame) -> pl.DataFrame:
     """Return df unchanged when it satisfies model, else raise TableValidationError."""
-    fault_point("validate", table)
     try:
         return model.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:

@@ -68,7 +68,7 @@ def test_a_run_keeps_going_records_the_error_and_retries_next_time(
     meta = {
         k: v.value
         for mat in result.asset_materializations_for_node("extracted_tables")
-        if mat.asset_key.path == ["events"]
+        if mat.asset_key.path == ["extraction_errors"]
         for k, v in mat.metadata.items()
     }
     assert meta["articles_failed"] == 1

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.faults import FaultPoint
 from pipelines.store import DUCKDB_FILE, state_dir, table_path
 from schemas import TABLES
 from tests.conftest import RAW, REPO, materialize_all
@@ -115,7 +116,9 @@ def reference(tmp_path_factory):
 def test_the_kill_points_cover_every_stage():
     names = [point for point, _ in KILL_POINTS]
     assert len(set(names)) == len(names) >= 10
-    stages = {point.split(":")[0].split("@")[0].split(".")[0] for point in names}
+    points = {point.split(":")[0].split("@")[0] for point in names}
+    assert points <= {p.value for p in FaultPoint}
+    stages = {point.split(".")[0] for point in points}
     assert stages >= {"ingest", "state", "validate", "atomic", "extract", "link", "duckdb"}
 
 

@@ -33,7 +33,7 @@ RUN_TIME_COLUMNS = {
 def run_meta(result) -> dict[str, dict]:
     """Materialization metadata by asset name (last path part; warehouse/x as x@warehouse)."""
     out = {}
-    for node in ("raw_articles", "extracted_tables", "duckdb_warehouse"):
+    for node in ("raw_articles", "extracted_tables", "linked_tables", "duckdb_warehouse"):
         for mat in result.asset_materializations_for_node(node):
             path = mat.asset_key.path
             name = path[-1] if len(path) == 1 else f"{path[-1]}@{path[0]}"
@@ -91,11 +91,11 @@ def test_unchanged_raw_reads_and_parses_nothing_and_keeps_every_file(twice):
     _, warehouse, first, second, before, tables_before = twice
     m1, m2 = run_meta(first), run_meta(second)
     assert m1["articles"]["files_read_this_run"] == N_FILES
-    assert m1["events"]["articles_parsed"] == N_ARTICLES
+    assert m1["extracted_events"]["articles_parsed"] == N_ARTICLES
     assert m2["articles"]["files_read_this_run"] == 0
     assert m2["articles"]["files_unchanged"] == N_FILES
-    assert m2["events"]["articles_parsed"] == 0
-    assert m2["events"]["articles_reused"] == N_ARTICLES
+    assert m2["extracted_events"]["articles_parsed"] == 0
+    assert m2["extracted_events"]["articles_reused"] == N_ARTICLES
     assert m1["events@warehouse"]["rebuilt"] is True
     assert m2["events@warehouse"]["rebuilt"] is False
     # Not one byte rewritten: same inode, same mtime, same content for every file.
@@ -144,9 +144,9 @@ def test_changed_added_and_removed_files_are_all_that_is_redone(twice, tmp_path)
     meta = run_meta(result)
     assert meta["articles"]["files_read_this_run"] == 2  # the edited file and the new one
     assert meta["articles"]["files_unchanged"] == N_FILES - 2  # one edited, one removed
-    assert meta["events"]["articles_parsed"] == 2
-    assert meta["events"]["articles_reused"] == N_ARTICLES - 2
-    assert meta["events"]["articles_dropped"] == 2  # the removed one, the edit's old text
+    assert meta["extracted_events"]["articles_parsed"] == 2
+    assert meta["extracted_events"]["articles_reused"] == N_ARTICLES - 2
+    assert meta["extracted_events"]["articles_dropped"] == 2  # the removed one, the edit's old text
     assert meta["events@warehouse"]["rebuilt"] is True
 
     cold = materialize_all(work, tmp_path / "cold")
@@ -172,7 +172,7 @@ def test_an_extraction_lexicon_change_reparses_without_rereading(twice, tmp_path
     assert result.success
     meta = run_meta(result)
     assert meta["articles"]["files_read_this_run"] == 0
-    assert meta["events"]["articles_parsed"] == N_ARTICLES
+    assert meta["extracted_events"]["articles_parsed"] == N_ARTICLES
 
 
 def test_a_reader_change_rereads_without_reparsing(twice, tmp_path, monkeypatch):
@@ -189,7 +189,7 @@ def test_a_reader_change_rereads_without_reparsing(twice, tmp_path, monkeypatch)
     assert result.success
     meta = run_meta(result)
     assert meta["articles"]["files_read_this_run"] == N_FILES
-    assert meta["events"]["articles_parsed"] == 0  # same texts: nothing to parse again
+    assert meta["extracted_events"]["articles_parsed"] == 0  # same texts: nothing to parse again
     assert meta["events@warehouse"]["rebuilt"] is False
 
 
@@ -226,7 +226,7 @@ def test_touched_but_unchanged_files_are_not_read_again(twice, tmp_path):
     assert result.success
     meta = run_meta(result)
     assert meta["articles"]["files_read_this_run"] == 0
-    assert meta["events"]["articles_parsed"] == 0
+    assert meta["extracted_events"]["articles_parsed"] == 0
 
 
 def test_near_duplicates_are_remembered_and_recomputed_when_articles_change(tmp_path):

@@ -15,14 +15,9 @@ import pytest
 
 from pipelines.defs.ingest import fetched_feed_items
 from pipelines.defs.resources import EventwireSettings, build_resources
+from pipelines.errors import SourcesError
 from pipelines.ingest import read_raw_folder
-from pipelines.ingest.fetch import (
-    FeedSource,
-    FetchLimits,
-    SourcesError,
-    fetch_feeds,
-    load_sources,
-)
+from pipelines.ingest.fetch import FeedSource, FetchLimits, fetch_feeds, load_sources
 
 FEED = Path(__file__).parent / "fixtures" / "ingest" / "formats" / "meridian-wire.rss"
 NOW = dt.datetime(2025, 11, 25, 12, tzinfo=dt.UTC)

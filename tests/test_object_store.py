@@ -89,11 +89,11 @@ def test_tables_live_in_the_object_store_and_duckdb_is_built_from_them(s3_url, t
     second = dg.materialize(ASSETS, resources=build_resources(settings), raise_on_error=False)
     assert second.success
     meta = run_meta(second)
-    assert meta["events"]["articles_parsed"] == 0
+    assert meta["extracted_events"]["articles_parsed"] == 0
     assert meta["events@warehouse"]["rebuilt"] is False
     rewritten = [
         m.metadata["rewritten"].value
-        for node in ("raw_articles", "extracted_tables")
+        for node in ("raw_articles", "extracted_tables", "linked_tables")
         for m in second.asset_materializations_for_node(node)
     ]
     assert rewritten and not any(rewritten)

@@ -260,3 +260,46 @@ def test_a_busy_warehouse_is_retried_not_failed(small, tmp_path):
     retried = [e.step_key for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
     assert retried and set(retried) == {"duckdb_warehouse"}
     assert (warehouse / "eventwire.duckdb").is_file()
+
+
+def test_the_link_stage_runs_alone_from_the_stored_tables(small, tmp_path):
+    warehouse = tmp_path / "wh"
+    resources = build_resources(EventwireSettings(raw_dir=str(small), warehouse_dir=str(warehouse)))
+    assert materialize_all(small, warehouse).success
+    before = {t: read_table(warehouse, t) for t in TABLES}
+    clusters = warehouse / "parquet" / "event_clusters" / "part-0.parquet"
+    clusters.unlink()
+    linked = ["events", "claims", "event_clusters", "claim_clusters"]
+    alone = dg.materialize(ASSETS, selection=linked, resources=resources)
+    assert alone.success
+    steps = {e.step_key for e in alone.all_events if e.event_type_value == "STEP_SUCCESS"}
+    assert steps == {"linked_tables"}  # nothing parsed, nothing read from raw/
+    rewritten = {
+        m.asset_key.path[-1]: m.metadata["rewritten"].value
+        for m in alone.asset_materializations_for_node("linked_tables")
+    }
+    assert rewritten == {
+        "events": False,
+        "claims": False,
+        "event_clusters": True,
+        "claim_clusters": False,
+    }
+    for table in TABLES:
+        assert read_table(warehouse, table).equals(before[table]), table
+
+
+def test_a_run_with_nothing_new_rewrites_no_table_and_no_staged_frame(small, tmp_path):
+    warehouse = tmp_path / "wh"
+    assert materialize_all(small, warehouse).success
+    again = materialize_all(small, warehouse)
+    assert again.success
+    rewritten = {
+        m.asset_key.to_user_string(): m.metadata["rewritten"].value
+        for node in ("raw_articles", "extracted_tables", "linked_tables")
+        for m in again.asset_materializations_for_node(node)
+    }
+    assert {"extracted_events", "extracted_claims", "events", "event_clusters"} <= set(rewritten)
+    assert not any(rewritten.values()), rewritten
+    staged = warehouse / "state" / "staged"
+    assert sorted(p.name for p in staged.iterdir()) == ["extracted_claims", "extracted_events"]
+    assert not (warehouse / "parquet" / "extracted_events").exists()

@@ -154,7 +154,7 @@ def test_asset_metadata_reports_counts_and_previews(shipped_run, tables):
     result, _ = shipped_run
     mats = {
         tuple(m.asset_key.path): m.metadata
-        for node in ("raw_articles", "extracted_tables", "duckdb_warehouse")
+        for node in ("raw_articles", "linked_tables", "duckdb_warehouse")
         for m in result.asset_materializations_for_node(node)
     }
     assert mats[("events",)]["dagster/row_count"].value == tables["events"].height

@@ -7,10 +7,11 @@ import shutil
 import polars as pl
 import pytest
 
+from pipelines.errors import LexiconError, TableValidationError
 from pipelines.extract import actors, places, quantities, rules
 from pipelines.ingest import clean
-from pipelines.lexicons import BUILTIN_DIR, LexiconError
-from schemas import Events, TableValidationError, validate_table
+from pipelines.lexicons import BUILTIN_DIR
+from schemas import Events, validate_table
 from schemas.codes import PLOVER_TYPES
 
 CACHED = [

@@ -111,7 +111,7 @@ def test_run_killed_during_extraction_leaves_the_warehouse_whole(tmp_path):
     # uninterrupted run over the same raw/ ends.
     resumed = materialize_all(raw, warehouse)
     assert resumed.success
-    meta = run_meta(resumed)["events"]
+    meta = run_meta(resumed)["extracted_events"]
     new_articles = meta["articles_parsed"] + meta["articles_reused"] - 7
     assert new_articles >= 5
     assert 0 < meta["articles_parsed"] < new_articles
@@ -229,7 +229,8 @@ def test_newer_segments_win_and_other_columns_count_as_not_done(tmp_path):
 
 @pytest.mark.parametrize("stage", ["ingest", "extract", "duckdb"])
 def test_writers_take_turns(tmp_path, stage):
-    from pipelines.store.locks import WarehouseBusy, warehouse_lock
+    from pipelines.errors import WarehouseBusy
+    from pipelines.store.locks import warehouse_lock
 
     holder = subprocess.Popen(
         [
@@ -329,7 +330,7 @@ def test_two_runs_started_at_once_take_turns(tmp_path):
     cold = tmp_path / "cold"
     single = materialize_all(raw, cold)
     assert single.success
-    assert parsed == [0, run_meta(single)["events"]["articles_parsed"]], parsed
+    assert parsed == [0, run_meta(single)["extracted_events"]["articles_parsed"]], parsed
 
     # One whole warehouse, equal to a single run's.
     assert_same_tables(read_tables(warehouse), read_tables(cold))

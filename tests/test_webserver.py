@@ -4,6 +4,7 @@ sensors, which must be the ones the code location defines."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import shutil
@@ -35,6 +36,7 @@ QUERY = """
         assetNodes {
           assetKey { path }
           groupName
+          description
           dependencyKeys { path }
           assetChecksOrError { ... on AssetChecks { checks { name } } }
           metadataEntries {
@@ -136,9 +138,18 @@ def test_asset_graph_has_every_asset_and_edge(repository):
         assert f"warehouse/{table}" in nodes
         deps = {"/".join(d["path"]) for d in nodes[f"warehouse/{table}"]["dependencyKeys"]}
         assert deps == {table}
-    for table in ("events", "claims", "quantities", "actors"):
+    for table in ("extracted_events", "extracted_claims", "quantities", "actors"):
         assert {"/".join(d["path"]) for d in nodes[table]["dependencyKeys"]} == {"articles"}
         assert nodes[table]["groupName"] == "extract"
+    for table in ("events", "claims"):
+        deps = {"/".join(d["path"]) for d in nodes[table]["dependencyKeys"]}
+        assert deps == {f"extracted_{table}", "articles"}
+        assert nodes[table]["groupName"] == "link"
+    # Descriptions are the pandera models' docstrings, written once.
+    for table, model in TABLES.items():
+        doc = inspect.cleandoc(model.__doc__)
+        assert nodes[table]["description"] == doc
+        assert nodes[f"warehouse/{table}"]["description"].endswith(doc)
     # Column schemas with the pandera models' descriptions.
     events_schema = next(
         m["schema"]

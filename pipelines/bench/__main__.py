@@ -7,8 +7,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pipelines.bench.harness import BenchConfig, BenchError, run_benchmark, write_json
+from pipelines.bench.harness import BenchConfig, run_benchmark, write_json
 from pipelines.bench.report import render_markdown, render_text
+from pipelines.errors import BenchError
 
 
 def _sizes(text: str) -> list[int]:

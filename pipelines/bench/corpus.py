@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from pipelines.errors import CorpusError
+
 GRAMMAR_FILE = Path(__file__).with_name("corpus.yaml")
 DEFAULT_SEED = 20251125
 MIN_WORDS, MAX_WORDS = 400, 900
@@ -36,10 +38,6 @@ _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven tw
 _SHARED_ROLES = ("quotes", "attribution", "reactions", "background", "outlook", "economy")
 # Where article i goes, by i % 20: the mix of formats stays the same in any window of articles.
 _FORMAT_BY_SLOT = ["txt+meta"] * 5 + ["txt"] * 4 + ["html"] * 4 + ["jsonl"] * 7
-
-
-class CorpusError(ValueError):
-    """corpus.yaml is malformed; the message names the entry."""
 
 
 @dataclass(frozen=True)

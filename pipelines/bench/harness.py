@@ -31,6 +31,7 @@ import polars as pl
 
 from pipelines.bench.corpus import DEFAULT_SEED, write_corpus
 from pipelines.bench.measure import ChildRun, CpuClock, Span, run_child, wait_for_quiet
+from pipelines.errors import BenchError
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,10 +47,6 @@ TARGETS = {
     "peak_rss_growth": ("<", 1.5),
     "cores_busy_extract": (">=", None),  # 90% of the machine's cores, filled in at run time
 }
-
-
-class BenchError(RuntimeError):
-    """The benchmark could not measure what it set out to (a failed run, a bad corpus)."""
 
 
 @dataclass

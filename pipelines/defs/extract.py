@@ -1,5 +1,5 @@
-"""Assets of the extract stage: articles -> events, claims, quantities, actors (one parse),
-then the link stage: the same event and statement across articles (clusters)."""
+"""Assets of the extract stage: articles -> events, claims, quantities, actors (one parse).
+Events and claims go on to the link stage (pipelines/defs/link.py) before they are tables."""
 
 import datetime as dt
 
@@ -10,48 +10,54 @@ from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
     ProgressLog,
     definition_metadata,
+    model_description,
     schema_check_spec,
     table_metadata,
     validate_outputs,
 )
-from pipelines.defs.resources import EventwireSettings
+from pipelines.defs.resources import STAGING_IO_MANAGER, EventwireSettings
 from pipelines.extract.incremental import (
     EXTRACTED_TABLES,
     extract_incremental,
     extraction_errors,
 )
-from pipelines.link import cluster_claims, cluster_events
 from pipelines.store import state_dir
-from schemas import ClaimClusters, EventClusters, ExtractionErrors
+from schemas import ExtractionErrors
 
-_DESCRIPTIONS = {
-    "events": "Event mentions coded to PLOVER types, with actors, date, place.",
-    "claims": "Attributed statements: speaker, cue, content, outlet.",
-    "quantities": "Casualties, counts and money, tied to their event.",
-    "actors": "Every actor an event or claim refers to.",
-    "event_clusters": "Real-world events: mentions grouped across articles.",
-    "claim_clusters": "Statements repeated across articles.",
-    "extraction_errors": "Articles the rules failed on in the last run, with the error.",
-}
 MAX_LOGGED_FAILURES = 20  # failures logged one by one; the table has them all
-# Clusters are recomputed over all articles at every run: they are cheap, and a new article
-# can join mentions that were each alone before.
+# Events and claims as the rules found them, without the cluster ids linking gives them: kept
+# under state/ (not among the tables) for the link asset, which validates and writes the
+# tables. Keyed by the table they become.
+UNLINKED = {"events": "extracted_events", "claims": "extracted_claims"}
+# The tables this stage writes itself, validated here.
 OUTPUT_TABLES = {
-    **EXTRACTED_TABLES,
-    "event_clusters": EventClusters,
-    "claim_clusters": ClaimClusters,
+    **{name: model for name, model in EXTRACTED_TABLES.items() if name not in UNLINKED},
     "extraction_errors": ExtractionErrors,
 }
 
 
+def _unlinked_out(table: str) -> dg.AssetOut:
+    model = EXTRACTED_TABLES[table]
+    return dg.AssetOut(
+        description=f"{model_description(model)} As extracted, before the link stage fills "
+        f"in the cluster ids; the {table} table is written by the link stage.",
+        metadata=definition_metadata(model),
+        io_manager_key=STAGING_IO_MANAGER,
+        kinds={"spacy", "parquet"},
+    )
+
+
 @dg.multi_asset(
     outs={
-        name: dg.AssetOut(
-            description=_DESCRIPTIONS.get(name, model.__doc__),
-            metadata=definition_metadata(model),
-            kinds={"spacy", "parquet"},
-        )
-        for name, model in OUTPUT_TABLES.items()
+        **{asset: _unlinked_out(table) for table, asset in UNLINKED.items()},
+        **{
+            name: dg.AssetOut(
+                description=model_description(model),
+                metadata=definition_metadata(model),
+                kinds={"spacy", "parquet"},
+            )
+            for name, model in OUTPUT_TABLES.items()
+        },
     },
     check_specs=[schema_check_spec(name, model) for name, model in OUTPUT_TABLES.items()],
     group_name="extract",
@@ -94,20 +100,7 @@ def extracted_tables(
             f"... and {len(result.failures) - MAX_LOGGED_FAILURES} more: see the "
             "extraction_errors table"
         )
-    claims, claim_clusters = cluster_claims(result.tables["claims"], articles)
-    events, event_clusters = cluster_events(result.tables["events"], claims, articles)
-    context.log.info(
-        f"linked {events.height} event mentions into {event_clusters.height} events and "
-        f"{claims.height} claims into {claim_clusters.height} statements across articles"
-    )
-    tables = {
-        **result.tables,
-        "events": events,
-        "claims": claims,
-        "event_clusters": event_clusters,
-        "claim_clusters": claim_clusters,
-        "extraction_errors": errors,
-    }
+    tables = {**result.tables, "extraction_errors": errors}
     run_counts = {
         "articles_failed": len(result.failures),
         "articles_parsed": result.articles_parsed,
@@ -120,6 +113,9 @@ def extracted_tables(
     if failure:
         yield from checks
         raise failure
+    for table, asset in UNLINKED.items():
+        df = tables[table]
+        yield dg.Output(df, output_name=asset, metadata={**table_metadata(df), **run_counts})
     for name in OUTPUT_TABLES:
         df = tables[name]
         yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **run_counts})

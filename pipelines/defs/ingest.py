@@ -10,13 +10,15 @@ from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
     ProgressLog,
     definition_metadata,
+    model_description,
     schema_check_spec,
     table_metadata,
     validate_outputs,
 )
 from pipelines.defs.resources import EventwireSettings
+from pipelines.errors import SourcesError
 from pipelines.ingest import account_for_files
-from pipelines.ingest.fetch import FetchLimits, SourcesError, fetch_feeds, load_sources
+from pipelines.ingest.fetch import FetchLimits, fetch_feeds, load_sources
 from pipelines.ingest.incremental import read_raw_incremental
 from pipelines.store import state_dir
 from schemas import Articles, IngestErrors
@@ -69,12 +71,12 @@ def fetched_feed_items(
 @dg.multi_asset(
     outs={
         "articles": dg.AssetOut(
-            description="One row per distinct article read from raw/.",
+            description=model_description(Articles),
             metadata=definition_metadata(Articles),
             kinds={"polars", "parquet"},
         ),
         "ingest_errors": dg.AssetOut(
-            description="One row per raw file or record that could not be read, with why.",
+            description=model_description(IngestErrors),
             metadata=definition_metadata(IngestErrors),
             kinds={"polars", "parquet"},
         ),

@@ -9,10 +9,7 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 
-from pipelines.extract.nlp import ModelNotInstalled
-from pipelines.lexicons import LexiconError
-from pipelines.store.atomic import StorageError
-from pipelines.store.locks import WarehouseBusy
+from pipelines.errors import EventwireError
 
 # Anything unexpected (a network share gone for a minute, a parser
 # worker killed for memory) is tried again, waiting longer each time; extraction resumes from
@@ -20,13 +17,10 @@ from pipelines.store.locks import WarehouseBusy
 TRANSIENT_RETRIES = dg.RetryPolicy(
     max_retries=2, delay=15, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
-# Failures that would only repeat: fix the named file, model or query, then run again. A full
-# or read-only disk (StorageError) is one: retried a minute later it fails the same way, after
-# redoing the work, and the person who must free space learns of it later.
-DETERMINISTIC = (
-    StorageError,
-    LexiconError,
-    ModelNotInstalled,
+# Our own errors say whether they would only repeat (EventwireError.deterministic: a bad
+# lexicon, a missing model, a full disk, a bad table); these are DuckDB's: an SQL error in a
+# view fails the same way every time.
+DETERMINISTIC_SQL_ERRORS = (
     duckdb.BinderException,
     duckdb.ParserException,
     duckdb.CatalogException,
@@ -40,12 +34,16 @@ WAREHOUSE_RUN_TAGS = {"eventwire/writes": "warehouse"}
 
 @contextmanager
 def classified_failures(retries: int, wait_s: float) -> Iterator[None]:
-    """Another run holding the warehouse past the lock timeout: retry after wait_s (up to
-    `retries` times). A deterministic error: fail now, no retry. Anything else: the step's
-    retry policy decides."""
+    """An error that asks to be retried later (another run holding the warehouse past the lock
+    timeout): retry after wait_s, up to `retries` times. A deterministic error: fail now, no
+    retry. Anything else: the step's retry policy decides."""
     try:
         yield
-    except WarehouseBusy as err:
-        raise dg.RetryRequested(max_retries=retries, seconds_to_wait=wait_s) from err
-    except DETERMINISTIC as err:
+    except EventwireError as err:
+        if err.retry_later:
+            raise dg.RetryRequested(max_retries=retries, seconds_to_wait=wait_s) from err
+        if err.deterministic:
+            raise dg.Failure(description=err.describe(), allow_retries=False) from err
+        raise
+    except DETERMINISTIC_SQL_ERRORS as err:
         raise dg.Failure(description=f"{type(err).__name__}: {err}", allow_retries=False) from err

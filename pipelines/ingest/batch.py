@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from pipelines import MAX_ARTICLE_CHARS
+from pipelines.errors import IngestError
 from pipelines.ingest import clean
 from pipelines.ingest.accounting import FileAccounting, account_for_files
 from pipelines.ingest.decode import gunzip_capped, sniff_binary
@@ -26,7 +27,6 @@ from pipelines.ingest.detect import (
     is_tar,
     split_gzip_name,
 )
-from pipelines.ingest.errors import IngestError
 from pipelines.ingest.feeds import read_feed
 from pipelines.ingest.language import choose_language
 from pipelines.ingest.readers import (

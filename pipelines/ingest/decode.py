@@ -9,7 +9,7 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from pipelines.ingest.errors import IngestError
+from pipelines.errors import IngestError
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),

@@ -16,8 +16,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
+from pipelines.errors import IngestError
 from pipelines.ingest.decode import decode_text
-from pipelines.ingest.errors import IngestError
 from pipelines.ingest.readers import Item, RawDoc, RecordError, html_fragment_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"

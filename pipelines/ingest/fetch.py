@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.ingest.errors import IngestError
+from pipelines.errors import FetchError, IngestError, SourcesError
 from pipelines.ingest.feeds import read_feed
 from pipelines.ingest.readers import RawDoc
 
@@ -33,10 +33,6 @@ FETCHED_DIR = "fetched"
 STATE_FILE = ".fetch-state.json"  # hidden: not an input for the readers
 ALLOWED_SCHEMES = ("http", "https")
 USER_AGENT = "eventwire/0.1 (news feed reader; polite, conditional requests)"
-
-
-class SourcesError(ValueError):
-    """sources.yaml is missing, unreadable or has an invalid entry."""
 
 
 @dataclass(frozen=True)
@@ -166,10 +162,6 @@ def _fetch_one(
         "fetched_at": now.isoformat(),
     }
     return report
-
-
-class FetchError(Exception):
-    pass
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):

@@ -14,8 +14,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from pipelines.errors import IngestError
 from pipelines.ingest.decode import decode_text
-from pipelines.ingest.errors import IngestError
 
 
 @dataclass

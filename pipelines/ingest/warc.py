@@ -15,8 +15,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from pipelines.errors import IngestError
 from pipelines.ingest.decode import GZIP_MAGIC
-from pipelines.ingest.errors import IngestError
 from pipelines.ingest.readers import Item, RecordError, decode_html, html_doc
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from pipelines.errors import LexiconError
+
 BUILTIN_DIR = Path(__file__).parent
 
 
@@ -31,10 +33,6 @@ _Loader.add_implicit_resolver(
     re.compile(r"^(?:true|false|True|False|TRUE|FALSE)$"),
     list("tTfF"),
 )
-
-
-class LexiconError(ValueError):
-    """A data file is missing, unreadable or has an invalid entry."""
 
 
 def data_file(name: str) -> Path:

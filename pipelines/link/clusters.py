@@ -20,7 +20,6 @@ from collections import deque
 
 import polars as pl
 
-from pipelines.faults import fault_point
 from schemas import ClaimClusters, EventClusters, polars_schema
 
 DAY_WINDOW = 1  # event dates known on both sides
@@ -122,7 +121,6 @@ def cluster_events(
     events: pl.DataFrame, claims: pl.DataFrame, articles: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """events with cluster_id filled, and one event_clusters row per cluster."""
-    fault_point("link", "events")
     meta = articles.select("article_id", "outlet", "published_date")
     rows = (
         events.select(_EVENT_FIELDS)
@@ -224,7 +222,6 @@ def cluster_claims(
     claims: pl.DataFrame, articles: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """claims with claim_cluster_id filled, and one claim_clusters row per cluster."""
-    fault_point("link", "claims")
     meta = articles.select("article_id", "outlet", "published_date")
     speakers = claims["speaker_text"].drop_nulls().unique().to_list()
     speaker_words = {t: " ".join(sorted(_words(t))) for t in speakers}

@@ -12,25 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipelines.errors import StorageError
 from pipelines.faults import fault_point
 
 # A disk that is full or read-only: the same error at every retry, until a person acts.
 _STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
-
-
-class StorageError(OSError):
-    """A warehouse file could not be written because the disk is full, or the folder is
-    read-only or not ours. Whatever was already in the warehouse is left as it was."""
-
-    def __init__(self, code: int, path: Path | str):
-        super().__init__(code, os.strerror(code), str(path))
-
-    def __str__(self) -> str:
-        return (
-            f"cannot write {self.filename}: {self.strerror.lower()}. Free space or make the "
-            "folder writable, then run again; the warehouse from the last complete run is "
-            "unchanged"
-        )
 
 
 def storage_errno(err: BaseException) -> int | None:

@@ -9,14 +9,11 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from pipelines.errors import WarehouseBusy
 from pipelines.store.atomic import storage_errors
 
 # Long enough for another run's extraction to finish (settings.lock_timeout_s overrides it).
 DEFAULT_TIMEOUT_S = 6 * 3600.0
-
-
-class WarehouseBusy(RuntimeError):
-    """Another run kept the lock longer than the timeout."""
 
 
 def lock_path(warehouse_dir: Path | str, name: str) -> Path:
