@@ -3,8 +3,9 @@
 Layout, in the order an article flows:
   ingest/   raw file -> article rows (plain Python)
   extract/  article text -> events, claims, quantities, actors (plain Python, spaCy)
+  link/     the same event or statement across articles -> clusters (plain Python)
   store/    frames -> Parquet -> DuckDB warehouse (plain Python)
-  defs/     the thin Dagster shell over the three above
+  defs/     the thin Dagster shell over the four above
 """
 
 # Written on every extracted row. Raised whenever the rules or lexicons change what is

@@ -6,6 +6,7 @@ Layout of a warehouse folder:
   parquet/<table>/part-0.parquet   the tables (source of truth; or at an object-store URL)
   eventwire.duckdb                 the serving copy, rebuilt from Parquet and swapped in
   state/ingest/, state/extract/    results kept between runs (see state.py)
+  state/staged/                    events and claims before linking adds cluster ids
   state/locks/                     one lock per writing stage
 """
 
