@@ -1,5 +1,7 @@
-"""One reader per input format. Each turns one raw file into documents (text plus metadata)
-or IngestErrors; none of them cleans text or decides ids, that is clean.py's and batch.py's job."""
+"""What a reader gets (a RawFile) and gives (RawDocs and RecordErrors), and the readers of
+plain text, web pages and JSON. Each turns one raw file into documents (text plus metadata) or
+IngestErrors; none of them cleans text or decides ids, that is clean.py's and article_row.py's
+job. registry.py says which reader a file goes to."""
 
 from __future__ import annotations
 
@@ -43,7 +45,38 @@ class RecordError:
 
 
 Item = RawDoc | RecordError
-Reader = Callable[[Path, bytes], Iterator[Item]]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the most one file (or one page of an archive) may hold
+
+
+@dataclass
+class RawFile:
+    """One input file as its reader gets it. Its bytes (unpacked when it was gzipped) are read
+    on demand and within the size limit, so a reader that streams (WARC) never loads them."""
+
+    path: Path
+    size: int  # on disk
+    max_bytes: int = DEFAULT_MAX_BYTES
+    unpacked: bytes | None = None  # the file's content when it was gzipped
+
+    def data(self) -> bytes:
+        if self.unpacked is None:
+            check_size(self.size, self.max_bytes)
+            self.unpacked = self.path.read_bytes()
+        return self.unpacked
+
+
+Reader = Callable[[RawFile], Iterator[Item]]
+
+
+def check_size(size: int, max_bytes: int, what: str = "") -> None:
+    if size > max_bytes:
+        raise IngestError(
+            "too_large",
+            f"{size:,} {what}bytes is over the {max_bytes:,}-byte limit for one file; "
+            "split it or raise the limit",
+        )
+
 
 SIDECAR_SUFFIX = ".meta.json"
 
@@ -63,15 +96,15 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
 
 
-def read_txt(path: Path, data: bytes) -> Iterator[Item]:
-    decoded = decode_text(data)
+def read_txt(file: RawFile) -> Iterator[Item]:
+    decoded = decode_text(file.data())
     doc = RawDoc(text=decoded.text, source_format="txt", extra=_encoding_note(decoded.encoding))
-    yield from _with_sidecar(path, doc)
+    yield from _with_sidecar(file.path, doc)
 
 
-def read_html(path: Path, data: bytes) -> Iterator[Item]:
-    doc = html_doc(decode_html(data), "html")
-    yield from _with_sidecar(path, doc)
+def read_html(file: RawFile) -> Iterator[Item]:
+    doc = html_doc(decode_html(file.data()), "html")
+    yield from _with_sidecar(file.path, doc)
 
 
 # <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
@@ -226,8 +259,8 @@ def html_fragment_text(fragment: str) -> str:
     return root.text_content()
 
 
-def read_json(path: Path, data: bytes) -> Iterator[Item]:
-    text = decode_text(data).text
+def read_json(file: RawFile) -> Iterator[Item]:
+    text = decode_text(file.data()).text
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as err:
@@ -245,8 +278,8 @@ def read_json(path: Path, data: bytes) -> Iterator[Item]:
         yield _record_doc(record, "json", i if isinstance(payload, list) else None)
 
 
-def read_jsonl(path: Path, data: bytes) -> Iterator[Item]:
-    yield from _jsonl_records(decode_text(data).text)
+def read_jsonl(file: RawFile) -> Iterator[Item]:
+    yield from _jsonl_records(decode_text(file.data()).text)
 
 
 def _jsonl_records(text: str) -> Iterator[Item]:
