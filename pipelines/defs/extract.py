@@ -15,11 +15,8 @@ from pipelines.defs.reporting import (
     validate_outputs,
 )
 from pipelines.defs.resources import EventwireSettings
-from pipelines.extract.incremental import (
-    EXTRACTED_TABLES,
-    extract_incremental,
-    extraction_errors,
-)
+from pipelines.extract.extraction_errors import extraction_errors
+from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
 from pipelines.link import cluster_claims, cluster_events
 from pipelines.store import state_dir
 from schemas import ClaimClusters, EventClusters, ExtractionErrors
