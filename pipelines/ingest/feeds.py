@@ -17,7 +17,8 @@ import defusedxml.ElementTree as SafeET
 
 from pipelines.ingest.decode import decode_text
 from pipelines.ingest.errors import IngestError
-from pipelines.ingest.readers import Item, RawDoc, RawFile, RecordError, html_fragment_text
+from pipelines.ingest.html_pages import html_fragment_text
+from pipelines.ingest.readers import Item, RawDoc, RawFile, RecordError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RSS1 = "{http://purl.org/rss/1.0/}"

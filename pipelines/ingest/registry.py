@@ -10,12 +10,12 @@ from pipelines.ingest.decode import gunzip_capped, sniff_binary
 from pipelines.ingest.detect import HEAD_BYTES, detect_format, is_gzip, is_tar, split_gzip_name
 from pipelines.ingest.errors import IngestError
 from pipelines.ingest.feeds import read_feed
+from pipelines.ingest.html_pages import read_html
 from pipelines.ingest.readers import (
     Item,
     RawFile,
     Reader,
     check_size,
-    read_html,
     read_json,
     read_jsonl,
     read_txt,

@@ -17,7 +17,8 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from pipelines.ingest.decode import GZIP_MAGIC
 from pipelines.ingest.errors import IngestError
-from pipelines.ingest.readers import Item, RawFile, RecordError, decode_html, html_doc
+from pipelines.ingest.html_pages import decode_html, html_doc
+from pipelines.ingest.readers import Item, RawFile, RecordError
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TRAILING_SLACK = 4  # CR/LF pairs some writers leave after the last record
