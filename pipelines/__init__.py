@@ -8,6 +8,8 @@ Layout, in the order an article flows:
   defs/     the thin Dagster shell over the four above
 """
 
+from collections.abc import Callable
+
 # Written on every extracted row. Raised whenever the rules or lexicons change what is
 # extracted, so rows from different rule sets can be told apart (0.2.0: the actor, date and
 # event-rule work scored in docs/quality.md on 2026-11-30).
@@ -16,3 +18,6 @@ EXTRACTOR_VERSION = "0.2.0"
 # too_large, so one huge file cannot stop extraction for the rest. A 1,000,000-character
 # article takes about 2.5 GB while parsed (docs/reliability.md).
 MAX_ARTICLE_CHARS = 2_000_000
+
+# Told after each unit of work (a raw file read, an article extracted): (done, total).
+Progress = Callable[[int, int], None]

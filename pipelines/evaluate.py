@@ -30,8 +30,9 @@ import polars as pl
 from pipelines.extract import ArticleInput, extract_articles
 from pipelines.extract.actors import ActorResolver, normalize, strip_leading
 from pipelines.extract.quantities import quantity_words
-from pipelines.ingest.batch import DEFAULT_MAX_BYTES, article_row, iter_file
-from pipelines.ingest.readers import RawDoc
+from pipelines.ingest.article_row import article_row
+from pipelines.ingest.readers import DEFAULT_MAX_BYTES, RawDoc
+from pipelines.ingest.registry import read_items
 
 
 @dataclass
@@ -105,7 +106,7 @@ def _now():
 
 
 def _read_source(path: Path, record: int | None) -> RawDoc:
-    items = [i for i in iter_file(path, DEFAULT_MAX_BYTES) if isinstance(i, RawDoc)]
+    items = [i for i in read_items(path, DEFAULT_MAX_BYTES) if isinstance(i, RawDoc)]
     if record is None:
         return items[0]
     return next(i for i in items if i.record == record)

@@ -23,8 +23,8 @@ from pipelines import MAX_ARTICLE_CHARS
 from pipelines.extract import ArticleInput, extract_articles
 from pipelines.extract.claims import _CONTENT_MAX_CHARS, _QUOTE_PARAGRAPHS, _QUOTE_REACH
 from pipelines.ingest import read_raw_folder
-from pipelines.ingest.batch import DEFAULT_MAX_BYTES
 from pipelines.ingest.fetch import FeedSource, FetchLimits, _safe_name, fetch_feeds
+from pipelines.ingest.readers import DEFAULT_MAX_BYTES
 from tests.test_ingest_bad_inputs import NOW, _html, _story
 
 CLAUSE = "police arrested twelve protesters and officials said the army would deploy troops "

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from pipelines.extract.incremental import EXTRACT_LEXICONS
-from pipelines.ingest.batch import list_raw_files
+from pipelines.ingest.raw_files import list_raw_files
 from pipelines.store import DUCKDB_FILE, table_path
 from pipelines.store.timeline_chart import CHART_FILE
 from schemas import TABLES
@@ -231,7 +231,8 @@ def test_touched_but_unchanged_files_are_not_read_again(twice, tmp_path):
 
 def test_near_duplicates_are_remembered_and_recomputed_when_articles_change(tmp_path):
     from pipelines.ingest import read_raw_folder
-    from pipelines.ingest.incremental import NEAR_DUPLICATE_MEMO, read_raw_incremental
+    from pipelines.ingest.dedup import NEAR_DUPLICATE_MEMO
+    from pipelines.ingest.incremental import read_raw_incremental
 
     raw = tmp_path / "raw"
     shutil.copytree(Path(__file__).parent / "fixtures" / "ingest" / "neardup", raw)

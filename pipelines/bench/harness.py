@@ -196,7 +196,7 @@ def _in_process(
 ) -> dict[str, Any]:
     """Stages 1 and 2, and the stage breakdown, on the plain-Python functions the assets call."""
     from pipelines.extract import ArticleInput, extract_articles
-    from pipelines.extract.incremental import extraction_errors
+    from pipelines.extract.extraction_errors import extraction_errors
     from pipelines.extract.nlp import load_nlp, parse
     from pipelines.ingest import read_raw_folder
     from pipelines.link import cluster_claims, cluster_events

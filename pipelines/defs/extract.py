@@ -16,11 +16,8 @@ from pipelines.defs.reporting import (
     validate_outputs,
 )
 from pipelines.defs.resources import STAGING_IO_MANAGER, EventwireSettings
-from pipelines.extract.incremental import (
-    EXTRACTED_TABLES,
-    extract_incremental,
-    extraction_errors,
-)
+from pipelines.extract.extraction_errors import extraction_errors
+from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
 from pipelines.store import state_dir
 from schemas import ExtractionErrors
 

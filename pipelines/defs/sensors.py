@@ -13,7 +13,7 @@ from pipelines.defs.automation import AUTOMATION
 from pipelines.defs.jobs import raw_files_job
 from pipelines.defs.resources import EventwireSettings
 from pipelines.defs.warehouse import duckdb_warehouse
-from pipelines.ingest.incremental import pending_files
+from pipelines.ingest.pending import pending_files
 from pipelines.store import state_dir
 
 

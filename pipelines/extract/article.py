@@ -5,11 +5,12 @@ is reported with where it was raised."""
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines import Progress
 from pipelines.extract.document import extract_doc
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, parse, resolve_workers
 from pipelines.extract.rows import ActorRow, ArticleInput, ArticleRows
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
 _REPO = Path(__file__).resolve().parents[2]
 MAX_MESSAGE = 2000  # characters of an exception's message kept in extraction_errors
-
-Progress = Callable[[int, int], None]  # (articles done, articles total)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Extraction that parses only what it has not parsed before.
+"""Extraction that parses only what it has not parsed before (the cycle is
+pipelines/store/incremental.py's; the unit of work is one article).
 
 Each article's rows (events, claims, quantities, and the actors it mentions) are kept in the
 warehouse's state under its article_id, with a hash of the article fields extraction reads and
@@ -12,32 +13,22 @@ a cold run whatever was reused.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
 
-from pipelines import EXTRACTOR_VERSION
+from pipelines import EXTRACTOR_VERSION, Progress
+from pipelines.extract.actor_table import merge_actors
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
-from pipelines.faults import fault_point
 from pipelines.fingerprint import fingerprint
-from pipelines.store.state import KEY, ResultStore
-from schemas import (
-    Actors,
-    Claims,
-    Events,
-    ExtractionErrors,
-    Quantities,
-    frame_from_rows,
-    polars_schema,
-)
+from pipelines.store.incremental import IncrementalRun, StageState, in_unit_order, incremental_run
+from pipelines.store.state import ResultStore
+from schemas import Actors, Claims, Events, Quantities
 
-Progress = Callable[[int, int], None]
 CHECKPOINT_ARTICLES = 200
 
 # The tables extraction produces, in the order they are written.
@@ -47,6 +38,12 @@ EXTRACTED_TABLES: dict[str, type[pa.DataFrameModel]] = {
     "quantities": Quantities,
     "actors": Actors,
 }
+EXTRACT_STATE = StageState(
+    name="extract",
+    unit_index={"input_key": pl.String()},
+    tables=EXTRACTED_TABLES,
+    fault_point="extract.article",
+)
 # Every data file the extraction rules load (tests check this list against the code).
 EXTRACT_LEXICONS = (
     "triggers.yaml",
@@ -72,11 +69,7 @@ def extractor_fingerprint(model: str) -> str:
 
 
 def extract_store(state_dir: Path | str) -> ResultStore:
-    return ResultStore(
-        Path(state_dir) / "extract",
-        {"input_key": pl.String(), "fingerprint": pl.String()},
-        {name: polars_schema(model) for name, model in EXTRACTED_TABLES.items()},
-    )
+    return EXTRACT_STATE.store(state_dir)
 
 
 def to_extract(articles: pl.DataFrame) -> pl.DataFrame:
@@ -127,29 +120,24 @@ def extract_incremental(
 ) -> IncrementalExtraction:
     inputs = input_rows(to_extract(articles))
     keys = {a["article_id"]: input_key(a) for a in inputs}
-    fp = extractor_fingerprint(model)
-    store = extract_store(state_dir)
-    with store.locked(lock_timeout_s):
-        # Only the index decides what to parse; the stored rows are read once, at the end.
-        index = store.load_index()
-        done = {
-            key
-            for key, ikey, f in index.select(KEY, "input_key", "fingerprint").iter_rows()
-            if f == fp and keys.get(key) == ikey
-        }
-        dropped = len(set(index[KEY].to_list()) - keys.keys())
-        del index
-        todo = [a for a in inputs if a["article_id"] not in done]
+    # Only the index decides what to parse; the stored rows are read once, at the end.
+    with incremental_run(
+        EXTRACT_STATE,
+        state_dir,
+        extractor_fingerprint(model),
+        checkpoint_every=checkpoint_articles,
+        lock_timeout_s=lock_timeout_s,
+    ) as run:
+        dropped = len(run.stored_keys() - keys.keys())
+        todo = [a for a in inputs if not _still_good(run, a["article_id"], keys)]
         failures: list[dict] = []
         if todo:
-            failures = _extract_into(
-                store, todo, keys, fp, model, n_process, batch_size, progress, checkpoint_articles
-            )
+            failures = _extract_into(run, todo, keys, model, n_process, batch_size, progress)
         failed = {f["article_id"] for f in failures}
-        store.compact(keep=[k for k in keys if k not in failed])
-        stored = store.current()
+        run.finish(keep=[k for k in keys if k not in failed])
+        stored = run.store.current()
     order = {a["article_id"]: i for i, a in enumerate(inputs)}
-    tables = {name: _in_article_order(stored.tables[name], order) for name in EXTRACTED_TABLES}
+    tables = {name: in_unit_order(stored.tables[name], order) for name in EXTRACTED_TABLES}
     tables["actors"] = merge_actors(tables["actors"])
     return IncrementalExtraction(
         tables=tables,
@@ -168,40 +156,19 @@ def extract_incremental(
     )
 
 
-def extraction_errors(failures: list[dict], failed_at: dt.datetime) -> pl.DataFrame:
-    """The extraction_errors table: one row per article the rules failed on."""
-    return frame_from_rows(
-        ExtractionErrors,
-        [{**f, "extractor_version": EXTRACTOR_VERSION, "failed_at": failed_at} for f in failures],
-    )
+def _still_good(run: IncrementalRun, key: str, keys: dict[str, str]) -> bool:
+    """Extracted with this extractor from the same article fields."""
+    kept = run.current(key)
+    return kept is not None and kept["input_key"] == keys[key]
 
 
 def _extract_into(
-    store, todo, keys, fp, model, n_process, batch_size, progress, every
+    run: IncrementalRun, todo, keys, model, n_process, batch_size, progress
 ) -> list[dict]:
-    """Extract `todo` into the store, saving every `every` articles; returns the failures,
+    """Extract `todo` into the run's state, saved at its checkpoints; returns the failures,
     which are not saved: an article the rules raised on counts as never extracted."""
     # Imported here: a run with nothing new to parse never loads spaCy.
     from pipelines.extract.article import ArticleInput, actor_rows, extract_each
-
-    pending: dict[str, list[dict]] = {name: [] for name in EXTRACTED_TABLES}
-    done: list[str] = []
-
-    def save() -> None:
-        index = pl.DataFrame(
-            {KEY: done, "input_key": [keys[k] for k in done], "fingerprint": [fp] * len(done)},
-            schema=store.index_schema,
-        )
-        frames = {
-            name: frame_from_rows(model_, pending[name]).with_columns(
-                pl.Series(KEY, [r[KEY] for r in pending[name]], dtype=pl.String)
-            )
-            for name, model_ in EXTRACTED_TABLES.items()
-        }
-        store.append(index, frames)
-        done.clear()
-        for rows in pending.values():
-            rows.clear()
 
     failures: list[dict] = []
     articles = [ArticleInput(**row) for row in todo]
@@ -218,36 +185,5 @@ def _extract_into(
             "quantities": rows.quantities,
             "actors": actor_rows(rows),
         }
-        for name, table_rows in found.items():
-            pending[name].extend({**r, KEY: key} for r in table_rows)
-        done.append(key)
-        fault_point("extract.article", key)  # extracted, not yet saved
-        if len(done) >= every:
-            save()
-    if done:
-        save()
+        run.record(key, {"input_key": keys[key]}, found)
     return failures
-
-
-def _in_article_order(df: pl.DataFrame, order: dict[str, int]) -> pl.DataFrame:
-    """Rows grouped by article in the articles table's order; within an article, as found.
-    Rows of a cold run are stored in that order already and are not copied to sort them."""
-    pos = df[KEY].replace_strict(order, return_dtype=pl.Int64)
-    if not pos.is_sorted():
-        df = df.with_columns(pos.alias("_pos")).sort("_pos", maintain_order=True).drop("_pos")
-    return df.drop(KEY)
-
-
-def merge_actors(per_article: pl.DataFrame) -> pl.DataFrame:
-    """One row per actor from the per-article actor rows (in article order): the first
-    article's value for each column, and list columns (aliases) merged and sorted."""
-    columns = list(polars_schema(Actors))
-    key = "actor_id"
-    aggs = [
-        pl.col(c).list.explode(keep_nulls=False, empty_as_null=False).unique().sort()
-        if isinstance(dtype, pl.List)
-        else pl.col(c).first()
-        for c, dtype in per_article.schema.items()
-        if c != key
-    ]
-    return per_article.group_by(key, maintain_order=True).agg(aggs).sort(key).select(columns)

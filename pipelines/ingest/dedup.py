@@ -8,16 +8,28 @@ signatures show them plainly dissimilar are dropped, and every other pair is ver
 exact Jaccard of the shingle sets. The hashes are seeded, so the result is the same on every
 run; a true near-duplicate is missed with a probability of about 0.004 at Jaccard 0.5 and
 vanishingly small above 0.7.
+
+Between runs, the grouping and the signatures it was computed from are kept in the state
+folder (NearDuplicateMemo): an unchanged raw/ groups nothing again, and a few new articles
+compute only their own signatures.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
+import json
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+
+from pipelines.store.atomic import write_bytes_atomic
 
 SHINGLE_WORDS = 5
 # A republished wire story with a few edits scores 0.7-0.95; two outlets' own reports of the
@@ -171,3 +183,91 @@ def group_near_duplicates(
         first = min(members, key=lambda m: order[m])
         earliest_of.update({m: first for m in members if m != first})
     return earliest_of
+
+
+NEAR_DUPLICATE_MEMO = Path("ingest") / "near-duplicates.json"  # inside the state folder
+SIGNATURES_FILE = "near-duplicate-signatures.npz"  # beside it: MinHash signature per article
+
+
+@dataclass
+class NearDuplicateMemo:
+    """The last grouping and what it was computed from. The grouping depends only on the
+    texts (article_id is a hash of the text, up to case and white space, which shingles
+    ignore too) and their order (publication date, position), so equal keys give it back."""
+
+    key: str = ""
+    earliest_of: dict[int, int] = field(default_factory=dict)
+    # MinHash signature by article_id, as last computed: an article's signature depends on
+    # its text alone, so a run with a few new articles computes only theirs.
+    signatures: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @staticmethod
+    def key_of(rows: list[dict]) -> str:
+        h = hashlib.sha256()
+        for r in rows:
+            h.update(f"{r['article_id']}|{r['published_date']}\n".encode())
+        return h.hexdigest()
+
+    @classmethod
+    def load(cls, state_dir: Path, fp: str) -> NearDuplicateMemo:
+        """The last grouping kept in state_dir, and the signatures it was computed from when
+        the readers (and the dedup code with them, fingerprint `fp`) are the same as then."""
+        path = state_dir / NEAR_DUPLICATE_MEMO
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            memo = cls(data["key"], {int(i): int(j) for i, j in data["earliest_of"]})
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()
+        try:
+            with np.load(path.with_name(SIGNATURES_FILE), allow_pickle=False) as saved:
+                if str(saved["fingerprint"]) == fp:
+                    memo.signatures = dict(
+                        zip(saved["article_id"].tolist(), saved["signature"], strict=True)
+                    )
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            pass  # computed again from the texts
+        return memo
+
+    def save(self, state_dir: Path, fp: str) -> None:
+        path = state_dir / NEAR_DUPLICATE_MEMO
+        ids = list(self.signatures)
+        sigs = np.array([self.signatures[i] for i in ids], dtype=np.uint64).reshape(len(ids), -1)
+        buf = io.BytesIO()
+        np.savez(buf, fingerprint=np.array(fp), article_id=np.array(ids, dtype=str), signature=sigs)
+        # Signatures first: a run killed between the two writes leaves signatures that are
+        # still each article's own, whatever the grouping file says.
+        write_bytes_atomic(path.with_name(SIGNATURES_FILE), buf.getvalue())
+        write_bytes_atomic(
+            path,
+            json.dumps({"key": self.key, "earliest_of": sorted(self.earliest_of.items())}).encode(),
+        )
+
+
+def mark_near_duplicates(rows: list[dict], memo: NearDuplicateMemo | None = None) -> int:
+    """Set duplicate_of on every near-duplicate (pointing at its group's earliest copy) and
+    give the earliest copy every outlet of the group. Returns how many rows were marked."""
+    key = NearDuplicateMemo.key_of(rows) if memo is not None else ""
+    if memo is not None and memo.key == key:
+        earliest_of = dict(memo.earliest_of)
+    else:
+        order = [
+            (r["published_date"] is None, r["published_date"] or dt.date.max, i)
+            for i, r in enumerate(rows)
+        ]
+        texts = [r["text"] for r in rows]
+        known = [memo.signatures.get(r["article_id"]) for r in rows] if memo is not None else None
+        signed = signatures(texts, known)
+        earliest_of = group_near_duplicates(texts, order, signed)
+        if memo is not None:
+            memo.key, memo.earliest_of = key, dict(earliest_of)
+            positions, sigs = signed
+            memo.signatures = {
+                rows[p]["article_id"]: sig for p, sig in zip(positions.tolist(), sigs, strict=True)
+            }
+    for i in sorted(earliest_of):
+        first = rows[earliest_of[i]]
+        rows[i]["duplicate_of"] = first["article_id"]
+        for outlet in rows[i]["outlets"]:
+            if outlet not in first["outlets"]:
+                first["outlets"].append(outlet)
+    return len(earliest_of)

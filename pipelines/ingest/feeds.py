@@ -10,7 +10,6 @@ import datetime as dt
 import email.utils
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml
@@ -18,7 +17,8 @@ import defusedxml.ElementTree as SafeET
 
 from pipelines.errors import IngestError
 from pipelines.ingest.decode import decode_text
-from pipelines.ingest.readers import Item, RawDoc, RecordError, html_fragment_text
+from pipelines.ingest.html_pages import html_fragment_text
+from pipelines.ingest.readers import Item, RawDoc, RawFile, RecordError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RSS1 = "{http://purl.org/rss/1.0/}"
@@ -30,7 +30,12 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
 
 
-def read_feed(path: Path, data: bytes) -> Iterator[Item]:
+def read_feed(file: RawFile) -> Iterator[Item]:
+    yield from feed_items(file.data())
+
+
+def feed_items(data: bytes) -> Iterator[Item]:
+    """The items of an RSS, RDF or Atom feed (a file's, or one just fetched)."""
     root = parse_xml(data)
     tag = _local(root.tag).lower()
     if tag == "rss":
@@ -190,7 +195,7 @@ def _iso_date(value: str | None) -> str | None:
     try:
         return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:
-        return value  # left for dateparser in batch.py
+        return value  # left for dateparser in article_row.py
 
 
 def _local(tag: str) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.errors import FetchError, IngestError, SourcesError
-from pipelines.ingest.feeds import read_feed
+from pipelines.ingest.feeds import feed_items
 from pipelines.ingest.readers import RawDoc
 
 FETCHED_DIR = "fetched"
@@ -137,7 +137,7 @@ def _fetch_one(
         report.status = "not_modified"
         return report
     try:
-        items = list(read_feed(Path(source.url), body))
+        items = list(feed_items(body))
     except IngestError as err:
         report.message = f"{err.reason}: {err.message}"
         return report

@@ -1,18 +1,16 @@
-"""One reader per input format. Each turns one raw file into documents (text plus metadata)
-or IngestErrors; none of them cleans text or decides ids, that is clean.py's and batch.py's job."""
+"""What a reader gets (a RawFile) and gives (RawDocs and RecordErrors); metadata from
+sidecars and record fields; the readers of plain text and JSON (web pages: html_pages.py,
+feeds: feeds.py, web archives: warc.py). Each turns one raw file into documents (text plus
+metadata) or IngestErrors; none of them cleans text or decides ids, that is clean.py's and
+article_row.py's job. registry.py says which reader a file goes to."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import lxml.etree
-import lxml.html
-import trafilatura
 
 from pipelines.errors import IngestError
 from pipelines.ingest.decode import decode_text
@@ -43,7 +41,38 @@ class RecordError:
 
 
 Item = RawDoc | RecordError
-Reader = Callable[[Path, bytes], Iterator[Item]]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the most one file (or one page of an archive) may hold
+
+
+@dataclass
+class RawFile:
+    """One input file as its reader gets it. Its bytes (unpacked when it was gzipped) are read
+    on demand and within the size limit, so a reader that streams (WARC) never loads them."""
+
+    path: Path
+    size: int  # on disk
+    max_bytes: int = DEFAULT_MAX_BYTES
+    unpacked: bytes | None = None  # the file's content when it was gzipped
+
+    def data(self) -> bytes:
+        if self.unpacked is None:
+            check_size(self.size, self.max_bytes)
+            self.unpacked = self.path.read_bytes()
+        return self.unpacked
+
+
+Reader = Callable[[RawFile], Iterator[Item]]
+
+
+def check_size(size: int, max_bytes: int, what: str = "") -> None:
+    if size > max_bytes:
+        raise IngestError(
+            "too_large",
+            f"{size:,} {what}bytes is over the {max_bytes:,}-byte limit for one file; "
+            "split it or raise the limit",
+        )
+
 
 SIDECAR_SUFFIX = ".meta.json"
 
@@ -63,171 +92,14 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX)
 
 
-def read_txt(path: Path, data: bytes) -> Iterator[Item]:
-    decoded = decode_text(data)
+def read_txt(file: RawFile) -> Iterator[Item]:
+    decoded = decode_text(file.data())
     doc = RawDoc(text=decoded.text, source_format="txt", extra=_encoding_note(decoded.encoding))
-    yield from _with_sidecar(path, doc)
+    yield from with_sidecar(file.path, doc)
 
 
-def read_html(path: Path, data: bytes) -> Iterator[Item]:
-    doc = html_doc(decode_html(data), "html")
-    yield from _with_sidecar(path, doc)
-
-
-# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
-
-
-def decode_html(data: bytes, declared: str | None = None) -> str:
-    """Decode a web page, honouring the charset the server or the page itself declares."""
-    if not declared:
-        m = _META_CHARSET.search(data[:4096])
-        declared = m.group(1).decode("ascii") if m else None
-    if declared and declared.lower().replace("_", "-") not in ("utf-8", "utf8"):
-        try:
-            return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong or unknown label: fall back to detection
-    return decode_text(data).text
-
-
-def html_doc(html: str, fmt: str, record: int | None = None, url: str | None = None) -> RawDoc:
-    """Main text and metadata of a web page: <meta> tags, JSON-LD and the page itself."""
-    try:
-        extracted = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            favor_precision=True,
-            as_dict=True,
-            # Dates from the markup only (meta tags, JSON-LD, <time>): a date guessed from the
-            # running text or the URL is not "the page says so".
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
-    except (ValueError, RecursionError) as err:
-        raise IngestError(
-            "no_article_text", f"the HTML page could not be parsed into an article ({err})"
-        ) from None
-    if not extracted or not (extracted.get("text") or "").strip():
-        if _too_deep(html):
-            raise IngestError(
-                "no_article_text",
-                f"the page is nested more than {_MAX_DEPTH} elements deep; the HTML parser "
-                "stops there, so no article text was found",
-            )
-        raise IngestError(
-            "no_article_text",
-            "no article body found in the HTML page (only navigation, links or boilerplate)",
-        )
-    extra = {
-        k: extracted[k]
-        for k in ("description", "categories", "tags", "hostname", "pagetype")
-        if extracted.get(k)
-    }
-    ld = _jsonld_article(html)
-    published = extracted.get("date") or ld.get("published")
-    return RawDoc(
-        # trafilatura puts one paragraph per line; a blank line between paragraphs is the
-        # convention every other reader follows, and what headline splitting looks for.
-        text="\n\n".join(line for line in extracted["text"].split("\n") if line.strip()),
-        source_format=fmt,
-        record=record,
-        title=extracted.get("title") or ld.get("title"),
-        outlet=extracted.get("sitename") or ld.get("outlet") or extracted.get("hostname"),
-        author=extracted.get("author") or ld.get("author"),
-        url=extracted.get("url") or ld.get("url") or url,
-        published=published,
-        language=extracted.get("language"),
-        published_from_page=bool(published),
-        extra=extra,
-    )
-
-
-_ARTICLE_TYPES = ("Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting", "WebPage")
-
-
-def _jsonld_article(html: str) -> dict[str, str]:
-    """Fields of the page's schema.org article in JSON-LD, for what trafilatura left empty
-    (it does not read mainEntityOfPage, for one)."""
-    if "application/ld+json" not in html:
-        return {}
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return {}
-    for script in root.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except (json.JSONDecodeError, RecursionError):
-            continue
-        for obj in _jsonld_objects(data):
-            kinds = obj.get("@type")
-            kinds = kinds if isinstance(kinds, list) else [kinds]
-            if not any(k in _ARTICLE_TYPES for k in kinds):
-                continue
-            page = obj.get("mainEntityOfPage")
-            page = page.get("@id") if isinstance(page, dict) else page
-            publisher = obj.get("publisher")
-            fields = {
-                "title": _as_str(obj.get("headline")),
-                "published": _as_str(obj.get("datePublished")),
-                "author": _author(obj.get("author")),
-                "outlet": _author(publisher) if isinstance(publisher, dict | list) else None,
-                "url": _as_str(obj.get("url")) or _as_str(page),
-            }
-            return {k: v for k, v in fields.items() if v}
-    return {}
-
-
-def _jsonld_objects(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 5:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _jsonld_objects(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        if isinstance(data.get("@graph"), list):
-            yield from _jsonld_objects(data["@graph"], depth + 1)
-
-
-_MAX_DEPTH = 255  # libxml2 drops everything nested deeper than 256 elements
-
-
-def _too_deep(html: str) -> bool:
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return False
-    depth = deepest = 0
-    for event, _ in lxml.etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    return deepest >= _MAX_DEPTH
-
-
-_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
-
-
-def html_fragment_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (a feed item's body), one paragraph per block."""
-    if "<" not in fragment:
-        return fragment
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
-        return ""
-    for bad in root.xpath(".//script|.//style|.//noscript|.//iframe"):
-        bad.drop_tree()
-    for el in root.iter(*_BLOCKS):
-        el.tail = "\n\n" + (el.tail or "")
-    return root.text_content()
-
-
-def read_json(path: Path, data: bytes) -> Iterator[Item]:
-    text = decode_text(data).text
+def read_json(file: RawFile) -> Iterator[Item]:
+    text = decode_text(file.data()).text
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as err:
@@ -245,8 +117,8 @@ def read_json(path: Path, data: bytes) -> Iterator[Item]:
         yield _record_doc(record, "json", i if isinstance(payload, list) else None)
 
 
-def read_jsonl(path: Path, data: bytes) -> Iterator[Item]:
-    yield from _jsonl_records(decode_text(data).text)
+def read_jsonl(file: RawFile) -> Iterator[Item]:
+    yield from _jsonl_records(decode_text(file.data()).text)
 
 
 def _jsonl_records(text: str) -> Iterator[Item]:
@@ -284,7 +156,7 @@ def _record_doc(record: Any, fmt: str, index: int | None) -> Item:
     return doc
 
 
-def _with_sidecar(path: Path, doc: RawDoc) -> Iterator[Item]:
+def with_sidecar(path: Path, doc: RawDoc) -> Iterator[Item]:
     sidecar = sidecar_path(path)
     if sidecar.is_file():
         try:
@@ -305,25 +177,25 @@ def _with_sidecar(path: Path, doc: RawDoc) -> Iterator[Item]:
 
 
 def _apply_metadata(doc: RawDoc, meta: dict[str, Any]) -> None:
-    doc.title = _as_str(meta.get("title")) or doc.title
+    doc.title = as_str(meta.get("title")) or doc.title
     outlet = _first(meta, _OUTLET_KEYS)
     if isinstance(outlet, dict):  # {"source": {"id": ..., "name": ...}}
         outlet = outlet.get("name") or outlet.get("title")
-    doc.outlet = _as_str(outlet) or doc.outlet
-    doc.url = _as_str(_first(meta, _URL_KEYS)) or doc.url
-    doc.published = _as_str(_first(meta, _DATE_KEYS)) or doc.published
-    doc.language = _as_str(_first(meta, _LANG_KEYS)) or doc.language
-    doc.author = _author(_first(meta, _AUTHOR_KEYS)) or doc.author
+    doc.outlet = as_str(outlet) or doc.outlet
+    doc.url = as_str(_first(meta, _URL_KEYS)) or doc.url
+    doc.published = as_str(_first(meta, _DATE_KEYS)) or doc.published
+    doc.language = as_str(_first(meta, _LANG_KEYS)) or doc.language
+    doc.author = author_name(_first(meta, _AUTHOR_KEYS)) or doc.author
     doc.extra.update({k: v for k, v in meta.items() if k not in _KNOWN_KEYS})
 
 
-def _author(value: Any) -> str | None:
+def author_name(value: Any) -> str | None:
     if isinstance(value, dict):
-        return _as_str(value.get("name"))
+        return as_str(value.get("name"))
     if isinstance(value, list):
-        names = [_author(v) for v in value]
+        names = [author_name(v) for v in value]
         return ", ".join(n for n in names if n) or None
-    return _as_str(value)
+    return as_str(value)
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -333,7 +205,7 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def _as_str(value: Any) -> str | None:
+def as_str(value: Any) -> str | None:
     if value is None or isinstance(value, dict | list):
         return None
     s = str(value).strip()

@@ -17,13 +17,15 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from pipelines.errors import IngestError
 from pipelines.ingest.decode import GZIP_MAGIC
-from pipelines.ingest.readers import Item, RecordError, decode_html, html_doc
+from pipelines.ingest.html_pages import decode_html, html_doc
+from pipelines.ingest.readers import Item, RawFile, RecordError
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TRAILING_SLACK = 4  # CR/LF pairs some writers leave after the last record
 
 
-def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
+def read_warc(file: RawFile) -> Iterator[Item]:
+    path, max_bytes = file.path, file.max_bytes
     if not _starts_like_warc(path):
         raise IngestError(
             "corrupt_archive",

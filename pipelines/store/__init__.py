@@ -5,7 +5,7 @@ per-file and per-article results between runs, so a run only does new work.
 Layout of a warehouse folder:
   parquet/<table>/part-0.parquet   the tables (source of truth; or at an object-store URL)
   eventwire.duckdb                 the serving copy, rebuilt from Parquet and swapped in
-  state/ingest/, state/extract/    results kept between runs (see state.py)
+  state/ingest/, state/extract/    results kept between runs (state.py, incremental.py)
   state/staged/                    events and claims before linking adds cluster ids
   state/locks/                     one lock per writing stage
 """
