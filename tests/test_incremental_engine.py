@@ -20,7 +20,7 @@ STAGE = StageState(
     name="toy",
     unit_index={"length": pl.Int64()},
     tables={"words": Words},
-    fault_point="toy.unit",
+    fault_point=None,
 )
 
 

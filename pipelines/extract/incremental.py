@@ -24,6 +24,7 @@ import polars as pl
 from pipelines import EXTRACTOR_VERSION, Progress
 from pipelines.extract.actor_table import merge_actors
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
+from pipelines.faults import FaultPoint
 from pipelines.fingerprint import fingerprint
 from pipelines.store.incremental import IncrementalRun, StageState, in_unit_order, incremental_run
 from pipelines.store.state import ResultStore
@@ -42,7 +43,7 @@ EXTRACT_STATE = StageState(
     name="extract",
     unit_index={"input_key": pl.String()},
     tables=EXTRACTED_TABLES,
-    fault_point="extract.article",
+    fault_point=FaultPoint.EXTRACT_ARTICLE,
 )
 # Every data file the extraction rules load (tests check this list against the code).
 EXTRACT_LEXICONS = (

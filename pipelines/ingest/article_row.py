@@ -8,8 +8,8 @@ import datetime as dt
 import dateparser
 
 from pipelines import MAX_ARTICLE_CHARS
+from pipelines.errors import IngestError
 from pipelines.ingest import clean
-from pipelines.ingest.errors import IngestError
 from pipelines.ingest.language import choose_language
 from pipelines.ingest.readers import RawDoc
 

@@ -8,8 +8,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.errors import IngestError
 from pipelines.ingest.article_row import article_row
-from pipelines.ingest.errors import IngestError
 from pipelines.ingest.readers import RecordError
 from pipelines.ingest.registry import read_items
 

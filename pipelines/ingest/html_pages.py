@@ -12,8 +12,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from pipelines.errors import IngestError
 from pipelines.ingest.decode import decode_text
-from pipelines.ingest.errors import IngestError
 from pipelines.ingest.readers import Item, RawDoc, RawFile, as_str, author_name, with_sidecar
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines import Progress
+from pipelines.faults import FaultPoint
 from pipelines.fingerprint import fingerprint
 from pipelines.ingest.combine import IngestResult, combine
 from pipelines.ingest.dedup import NearDuplicateMemo
@@ -46,7 +47,7 @@ INGEST_STATE = StageState(
         "read_at_ns": pl.Int64(),
     },
     tables={"records": Articles, "errors": IngestErrors},
-    fault_point="ingest.file-read",
+    fault_point=FaultPoint.INGEST_FILE_READ,
 )
 
 

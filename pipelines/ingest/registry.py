@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipelines.errors import IngestError
 from pipelines.ingest.decode import gunzip_capped, sniff_binary
 from pipelines.ingest.detect import HEAD_BYTES, detect_format, is_gzip, is_tar, split_gzip_name
-from pipelines.ingest.errors import IngestError
 from pipelines.ingest.feeds import read_feed
 from pipelines.ingest.html_pages import read_html
 from pipelines.ingest.readers import (

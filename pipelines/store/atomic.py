@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.errors import StorageError
-from pipelines.faults import fault_point
+from pipelines.faults import FaultPoint, fault_point
 
 # A disk that is full or read-only: the same error at every retry, until a person acts.
 _STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
@@ -83,10 +83,10 @@ def _replace_atomically(path: Path, write: Callable[[Path], None], keep_if_same:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         label = f"{path.parent.name}/{path.name}"
-        fault_point("atomic.written", label)
+        fault_point(FaultPoint.ATOMIC_WRITTEN, label)
         os.replace(tmp, path)
         fsync_dir(path.parent)
-        fault_point("atomic.replaced", label)
+        fault_point(FaultPoint.ATOMIC_REPLACED, label)
         return True
     except BaseException:
         tmp.unlink(missing_ok=True)

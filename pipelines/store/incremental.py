@@ -25,7 +25,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.faults import fault_point
+from pipelines.faults import FaultPoint, fault_point
 from pipelines.store.state import KEY, ResultStore, StoredResults
 from schemas import frame_from_rows, polars_schema
 
@@ -40,7 +40,8 @@ class StageState:
     # Per unit, what tells a later run whether the unit changed (besides the fingerprint).
     unit_index: Mapping[str, pl.DataType]
     tables: Mapping[str, type[pa.DataFrameModel]]  # the rows kept per unit, by table
-    fault_point: str  # reached after each unit is processed, before its result is saved
+    # reached after each unit is processed, before its result is saved (None: no crash test)
+    fault_point: FaultPoint | None
 
     def store(self, state_dir: Path | str) -> ResultStore:
         return ResultStore(
@@ -110,7 +111,7 @@ class IncrementalRun:
         self._units.append({KEY: key, **unit, FINGERPRINT: self.fingerprint})
         for name in self.stage.tables:
             self._rows[name].extend({**r, KEY: key} for r in rows.get(name, ()))
-        if processed:
+        if processed and self.stage.fault_point is not None:
             fault_point(self.stage.fault_point, key)  # processed, not yet saved
         if len(self._keys) >= self.checkpoint_every:
             self._save()

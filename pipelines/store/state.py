@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.faults import fault_point
+from pipelines.faults import FaultPoint, fault_point
 from pipelines.store.atomic import fsync_dir, storage_errors, write_bytes_atomic
 from pipelines.store.locks import file_lock
 
@@ -169,7 +169,7 @@ class ResultStore:
             for name in self.table_schemas
         }
         newest = self._write_segment(self._next_seq(), index, tables)
-        fault_point("state.compacted", self.root.name)  # old segments not yet deleted
+        fault_point(FaultPoint.STATE_COMPACTED, self.root.name)  # old segments not yet deleted
         for path in self._segment_dirs():
             if path != newest:
                 shutil.rmtree(path, ignore_errors=True)
@@ -219,10 +219,10 @@ class ResultStore:
             df = pl.DataFrame(schema=schema) if df is None else df.select(schema.names())
             _write(path / f"{name}.parquet", df, schema)
         fsync_dir(path)
-        fault_point("state.segment-written", self.root.name)
+        fault_point(FaultPoint.STATE_SEGMENT_WRITTEN, self.root.name)
         write_bytes_atomic(path / _MARKER, b"")
         fsync_dir(self.root)
-        fault_point("state.segment-complete", self.root.name)
+        fault_point(FaultPoint.STATE_SEGMENT_COMPLETE, self.root.name)
 
 
 def _seq(path: Path) -> int:

@@ -17,7 +17,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.faults import fault_point
+from pipelines.faults import FaultPoint, fault_point
 from pipelines.store.atomic import storage_errors, write_bytes_atomic
 from pipelines.store.integrity import CheckOutcome, check_warehouse
 from pipelines.store.locks import warehouse_lock
@@ -150,7 +150,7 @@ def _build_beside(
                     f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [files.uri(table)]
                 )
             counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
-            fault_point("duckdb.table", table)
+            fault_point(FaultPoint.DUCKDB_TABLE, table)
         for view_file in sorted(VIEWS_DIR.glob("*.sql")):
             con.execute(view_file.read_text(encoding="utf-8"))
             views.append(view_file.stem)
@@ -161,9 +161,9 @@ def _build_beside(
         con.close()
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
-    fault_point("duckdb.built")
+    fault_point(FaultPoint.DUCKDB_BUILT)
     os.replace(tmp, final)
-    fault_point("duckdb.swapped")  # the build record (see _record_build) is written next
+    fault_point(FaultPoint.DUCKDB_SWAPPED)  # the build record (see _record_build) is written next
     return WarehouseBuild(final, counts, views)
 
 
