@@ -67,11 +67,15 @@ Reader = Callable[[RawFile], Iterator[Item]]
 
 def check_size(size: int, max_bytes: int, what: str = "") -> None:
     if size > max_bytes:
-        raise IngestError(
-            "too_large",
-            f"{size:,} {what}bytes is over the {max_bytes:,}-byte limit for one file; "
-            "split it or raise the limit",
-        )
+        raise too_large(size, max_bytes, what)
+
+
+def too_large(size: int, max_bytes: int, what: str = "") -> IngestError:
+    return IngestError(
+        "too_large",
+        f"{size:,} {what}bytes is over the {max_bytes:,}-byte limit for one file; "
+        "split it or raise the limit",
+    )
 
 
 SIDECAR_SUFFIX = ".meta.json"

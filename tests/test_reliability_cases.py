@@ -1,0 +1,290 @@
+"""The twelve cases of issue 20 (docs/reliability.md, "Cases from the outside probe"): each
+names what a hostile user did and what eventwire must do instead of hanging, stopping the
+run, or reading a file outside raw/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.defs.ingest import fetched_feed_items, raw_articles
+from pipelines.defs.resources import EventwireSettings, build_resources
+from pipelines.errors import SourcesError
+from pipelines.ingest import read_raw_folder
+from pipelines.ingest.fetch import FeedSource, FetchLimits, fetch_feeds, load_sources
+from pipelines.ingest.incremental import read_raw_incremental
+from pipelines.ingest.raw_files import MAX_DEPTH
+from pipelines.store import state as state_module
+from pipelines.store.state import QUARANTINE
+from tests.test_ingest_bad_inputs import NOW, _story
+
+
+def reasons(result) -> dict[str, str]:
+    return {r["source_path"]: r["reason"] for r in result.errors.iter_rows(named=True)}
+
+
+def good_raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text(_story(1))
+    return raw
+
+
+def both_ways(raw: Path, state: Path):
+    """A cold read of the folder and an incremental one (twice: the second reuses the state);
+    all three must give the same tables."""
+    cold = read_raw_folder(raw, now=NOW)
+    first = read_raw_incremental(raw, state, now=NOW).result
+    second = read_raw_incremental(raw, state, now=NOW).result
+    for got in (first, second):
+        assert got.articles.equals(cold.articles)
+        assert got.errors.equals(cold.errors)
+    return cold
+
+
+# (7) raw/ is a boundary
+
+
+def test_a_symlink_out_of_raw_is_refused_and_its_target_never_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(_story(7))
+    raw = good_raw(tmp_path)
+    (raw / "passwd.txt").symlink_to(secret)
+    (raw / "inside.txt").symlink_to(raw / "good.txt")  # a link inside raw/ is read
+    result = both_ways(raw, tmp_path / "state")
+    assert reasons(result) == {"passwd.txt": "outside_raw"}
+    assert str(secret) in result.errors["message"][0]
+    assert not any(_story(7)[:40] in t for t in result.articles["text"].to_list())
+    assert result.accounting.adds_up and result.accounting.files_failed == 1
+
+
+# (8) loops, FIFOs, sockets, dangling links: a row each, never a stop
+
+
+def test_links_pipes_and_sockets_each_get_a_reason_and_the_rest_is_read(tmp_path):
+    raw = good_raw(tmp_path)
+    (raw / "dangling.txt").symlink_to(raw / "nowhere.txt")
+    (raw / "loop-a.txt").symlink_to(raw / "loop-b.txt")
+    (raw / "loop-b.txt").symlink_to(raw / "loop-a.txt")
+    (raw / "folder-link").symlink_to(raw)  # would be a loop if followed
+    os.mkfifo(raw / "pipe.txt")  # opening it would block the run for ever
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(raw / "sock.txt"))
+    (raw / ".hidden.txt").write_text(_story(2))
+    (raw / ".cache").mkdir()
+    (raw / ".cache" / "x.txt").write_text(_story(3))
+    try:
+        result = both_ways(raw, tmp_path / "state")
+    finally:
+        sock.close()
+    assert reasons(result) == {
+        "dangling.txt": "broken_link",
+        "loop-a.txt": "broken_link",
+        "loop-b.txt": "broken_link",
+        "folder-link": "not_a_file",
+        "pipe.txt": "not_a_file",
+        "sock.txt": "not_a_file",
+    }
+    assert result.articles["source_path"].to_list() == ["good.txt"]
+    # Hidden entries are not inputs (README): neither read nor counted as files.
+    assert result.accounting.adds_up and result.accounting.files_seen == 7
+    incremental = read_raw_incremental(raw, tmp_path / "state2", now=NOW)
+    assert incremental.hidden == 2
+
+
+@pytest.mark.skipif(not Path("/dev/null").is_char_device(), reason="no /dev/null")
+def test_a_device_is_never_opened(tmp_path):
+    raw = good_raw(tmp_path)
+    (raw / "null.txt").symlink_to("/dev/null")  # outside raw/
+    os.mknod(raw / "zero.txt", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero's numbers
+    result = read_raw_folder(raw, now=NOW)
+    assert reasons(result) == {"null.txt": "outside_raw", "zero.txt": "not_a_file"}
+
+
+# (4) names that are not UTF-8
+
+
+def test_a_name_that_is_not_utf8_gets_a_reason_and_the_state_is_saved(tmp_path):
+    raw = good_raw(tmp_path)
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_text(_story(4))
+    (raw / os.fsdecode(b"dir\xff")).mkdir()
+    (raw / os.fsdecode(b"dir\xff") / "inner.txt").write_text(_story(5))
+    result = both_ways(raw, tmp_path / "state")  # before: UnicodeEncodeError saving state
+    assert reasons(result) == {"caf\\xe9.txt": "bad_file_name", "dir\\xff": "bad_file_name"}
+    assert result.articles["source_path"].to_list() == ["good.txt"]
+
+
+# (6) over-deep folders
+
+
+def test_a_folder_1100_deep_is_one_row_not_a_recursion_error(tmp_path):
+    raw = good_raw(tmp_path)
+    chain = [raw]
+    for _ in range(1100):  # one at a time: mkdir(parents=True) would recurse itself
+        chain.append(chain[-1] / "d")
+        chain[-1].mkdir()
+    (chain[-1] / "bottom.txt").write_text(_story(6))
+    (raw / "d" / "shallow.txt").write_text(_story(8))
+    try:
+        result = both_ways(raw, tmp_path / "state")
+    finally:
+        # pytest's own clean-up (shutil.rmtree) recurses, and would fail on this tree in
+        # every later session on the machine: take it down from the bottom here.
+        (chain[-1] / "bottom.txt").unlink()
+        for folder in reversed(chain[2:]):
+            folder.rmdir()
+    too_deep = "/".join(["d"] * (MAX_DEPTH + 1))
+    assert reasons(result) == {too_deep: "too_deep"}
+    assert result.articles["source_path"].to_list() == ["d/shallow.txt", "good.txt"]
+
+
+# (10) the size limit before any byte is read or hashed
+
+
+def test_an_oversized_file_is_refused_from_its_size_alone(tmp_path, monkeypatch):
+    raw = good_raw(tmp_path)
+    with open(raw / "sparse.txt", "wb") as fh:
+        fh.truncate(4 * 1024**3)  # 4 GB, sparse: reading or hashing it takes seconds
+    opened: list[str] = []
+    real_open = Path.open
+
+    def watched_open(self, *args, **kwargs):
+        opened.append(self.name)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", watched_open)
+    real_read_bytes = Path.read_bytes
+
+    def watched_read_bytes(self):
+        opened.append(self.name)
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", watched_read_bytes)
+    result = read_raw_incremental(raw, tmp_path / "state", now=NOW).result
+    assert reasons(result) == {"sparse.txt": "too_large"}
+    assert "4,294,967,296 bytes" in result.errors["message"][0]
+    assert "sparse.txt" not in opened and "good.txt" in opened
+    again = read_raw_incremental(raw, tmp_path / "state", now=NOW)  # reused: still unread
+    assert again.files_reused == 2 and opened.count("sparse.txt") == 0
+
+
+# (5) state that cannot be read
+
+
+def test_a_damaged_state_segment_is_quarantined_and_its_work_redone(tmp_path, caplog):
+    raw = good_raw(tmp_path)
+    for n in range(2, 6):
+        (raw / f"story-{n}.txt").write_text(_story(n))
+    state = tmp_path / "state"
+    first = read_raw_incremental(raw, state, now=NOW).result
+    (segment,) = (state / "ingest").glob("seg-*")
+    records = segment / "records.parquet"
+    data = bytearray(records.read_bytes())
+    middle = len(data) // 3  # inside the column data; the footer at the end stays intact
+    data[middle : middle + 64] = bytes(64)
+    records.write_bytes(bytes(data))
+    state_module._verified.clear()  # a fresh process would decode it again
+
+    with caplog.at_level("WARNING"):
+        again = read_raw_incremental(raw, state, now=NOW)
+    assert again.files_read == 5 and again.files_reused == 0  # before: every run failed
+    assert again.result.articles.equals(first.articles)
+    (moved,) = (state / QUARANTINE).iterdir()
+    assert moved.name.startswith(f"ingest-{segment.name}-")
+    assert (moved / "records.parquet").read_bytes() == bytes(data)
+    assert str(moved) in caplog.text and "cannot be read" in caplog.text
+    assert read_raw_incremental(raw, state, now=NOW).files_reused == 5
+
+
+# (1) a feed that sends one byte at a time
+
+
+class Trickle(BaseHTTPRequestHandler):
+    """Sends a byte every 0.2 s, in the headers (/headers) or in the body (/body)."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        stream = self.wfile
+        if self.path == "/body":
+            stream.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n<rss>")
+            payload = b" " * 60
+        else:
+            payload = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 60
+        for byte in payload:  # bounded: 12 s at most, the test's deadline is 1 s
+            try:
+                stream.write(bytes([byte]))
+                stream.flush()
+            except OSError:
+                return  # the client hung up
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def trickle(monkeypatch):
+    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_a_feed_trickling_bytes_is_cut_at_the_deadline(tmp_path, trickle, where):
+    limits = FetchLimits(timeout_s=1.0, per_host_delay_s=0.0)
+    sources = [FeedSource("slow", f"{trickle}/{where}"), FeedSource("gone", f"{trickle[:-1]}9/x")]
+    started = time.monotonic()
+    reports = fetch_feeds(sources, tmp_path / "raw", limits=limits, now=NOW)
+    took = time.monotonic() - started
+    assert took < 4.0  # before: as long as the server kept sending (the probe: for ever)
+    assert reports[0].status == "error" and "longer than 1 s" in reports[0].message
+    assert reports[1].status == "error"  # the next feed was still tried
+
+
+# (9) a bad entry in the sources file
+
+
+def test_a_file_url_in_the_sources_file_is_reported_and_skipped(tmp_path, monkeypatch):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "feeds:\n  - {name: local, url: 'file:///etc/passwd'}\n"
+        "  - {name: fine, url: 'http://127.0.0.1:9/rss'}\n"
+    )
+    bad: list[SourcesError] = []
+    assert load_sources(sources, on_bad_entry=bad.append) == [
+        FeedSource("fine", "http://127.0.0.1:9/rss")
+    ]
+    assert len(bad) == 1 and "feeds[0]" in str(bad[0]) and "skipped" in str(bad[0])
+
+    raw = good_raw(tmp_path)
+    settings = EventwireSettings(raw_dir=str(raw), warehouse_dir=str(tmp_path / "wh"))
+    monkeypatch.setenv("EVENTWIRE_SOURCES", str(sources))
+    started = time.monotonic()
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [fetched_feed_items, raw_articles],
+        instance=instance,
+        resources=build_resources(settings),
+        run_config={"ops": {"fetched_feed_items": {"config": {"per_host_delay_s": 0.0}}}},
+    )
+    assert result.success and time.monotonic() - started < 30  # no retries
+    [fetched] = result.asset_materializations_for_node("fetched_feed_items")
+    assert fetched.metadata["entries_skipped"].value == 1
+    assert fetched.metadata["feeds"].value == 1  # the good entry was tried
+    articles = result.output_for_node("raw_articles", "articles")
+    assert articles["source_path"].to_list() == ["good.txt"]
+    logs = [e.user_message for e in instance.all_logs(result.run_id)]
+    assert any("fetched_feed_items" in m and "file:///etc/passwd" in m for m in logs)
