@@ -5,8 +5,12 @@ run, or reading a file outside raw/."""
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import socket
 import stat
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,9 +26,12 @@ from pipelines.ingest import read_raw_folder
 from pipelines.ingest.fetch import FeedSource, FetchLimits, fetch_feeds, load_sources
 from pipelines.ingest.incremental import read_raw_incremental
 from pipelines.ingest.raw_files import MAX_DEPTH
+from pipelines.store import DUCKDB_FILE, state_dir
 from pipelines.store import state as state_module
 from pipelines.store.state import QUARANTINE
+from tests.conftest import RAW, REPO
 from tests.test_ingest_bad_inputs import NOW, _story
+from tests.test_run_safety import cli_env
 
 
 def reasons(result) -> dict[str, str]:
@@ -288,3 +295,111 @@ def test_a_file_url_in_the_sources_file_is_reported_and_skipped(tmp_path, monkey
     assert articles["source_path"].to_list() == ["good.txt"]
     logs = [e.user_message for e in instance.all_logs(result.run_id)]
     assert any("fetched_feed_items" in m and "file:///etc/passwd" in m for m in logs)
+
+
+# (12) SIGTERM, and parser workers that outlive their run
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below pid, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat_line = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat_line.rsplit(")", 1)[1].split()
+        if fields[0] != "Z":  # a zombie is dead, only not yet reaped
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def wait_for(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs Linux /proc")
+def test_sigterm_stops_a_run_at_once_and_no_worker_survives(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    warehouse = tmp_path / "wh"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw)],
+        cwd=REPO,
+        env=cli_env(EVENTWIRE_WORKERS="2", EVENTWIRE_WAREHOUSE_DIR=str(warehouse)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        # The supervisor, the run below it, and the run's two parser workers below that.
+        wait_for(lambda: len(descendants(proc.pid)) >= 3 or proc.poll() is not None, 240, "")
+        assert proc.poll() is None, proc.stderr.read().decode()[-3000:]
+        below = descendants(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        stopped = time.monotonic()
+        proc.wait(timeout=10)
+        took = time.monotonic() - stopped
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.returncode == -signal.SIGTERM and took < 5  # before: still running after 60 s
+    assert "SIGTERM received: stopping the run" in stderr
+    wait_for(lambda: not any(Path(f"/proc/{p}").exists() for p in below), 5, "a process lived on")
+    assert not (warehouse / DUCKDB_FILE).exists()  # no warehouse before: none half-built
+    # The locks died with their holders: the next run's ingest goes straight in.
+    read_raw_incremental(raw, state_dir(warehouse), lock_timeout_s=5)
+
+
+WORKER_PARENT = """
+import multiprocessing, os, sys, time
+from pipelines.processes import die_with_parent
+
+def worker(parent):
+    die_with_parent(parent)
+    time.sleep(60)
+
+if __name__ == "__main__":
+    child = multiprocessing.get_context("spawn").Process(target=worker, args=(os.getpid(),))
+    child.start()
+    print(child.pid, flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_dies_with_its_parent_even_by_sigkill(tmp_path):
+    script = tmp_path / "parent.py"
+    script.write_text(WORKER_PARENT)
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], cwd=REPO, env=cli_env(), stdout=subprocess.PIPE
+    )
+    try:
+        child = int(parent.stdout.readline())
+        time.sleep(0.5)  # let the child reach its prctl call
+        parent.kill()  # as the out-of-memory killer would: no handler runs
+        parent.wait(timeout=10)
+        wait_for(lambda: not _alive(child), 5, "the worker outlived its parent")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        parent.stdout.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
