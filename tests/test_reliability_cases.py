@@ -17,18 +17,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import polars as pl
 import pytest
 
 from pipelines.defs.ingest import fetched_feed_items, raw_articles
 from pipelines.defs.resources import EventwireSettings, build_resources
-from pipelines.errors import SourcesError
+from pipelines.errors import SourcesError, WarehouseInUse
 from pipelines.ingest import read_raw_folder
 from pipelines.ingest.fetch import FeedSource, FetchLimits, fetch_feeds, load_sources
 from pipelines.ingest.incremental import read_raw_incremental
 from pipelines.ingest.raw_files import MAX_DEPTH
 from pipelines.store import DUCKDB_FILE, state_dir
 from pipelines.store import state as state_module
+from pipelines.store import warehouse as warehouse_module
+from pipelines.store.parquet import TableFiles
 from pipelines.store.state import QUARANTINE
+from pipelines.store.warehouse import build_warehouse
 from tests.conftest import RAW, REPO
 from tests.test_ingest_bad_inputs import NOW, _story
 from tests.test_run_safety import cli_env
@@ -403,3 +408,74 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+# (2) a read-write session's WAL beside the served file
+
+
+def build_events(warehouse: Path, ids: range):
+    TableFiles(warehouse).write("t", pl.DataFrame({"id": list(ids)}))
+    return build_warehouse(warehouse, ["t"])
+
+
+def served_ids(warehouse: Path) -> int:
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM t").fetchone()[0]
+    finally:
+        con.close()
+
+
+ANALYST = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("DELETE FROM t WHERE id < 20")
+print("deleted", flush=True)
+sys.stdin.read()  # open until the test closes our stdin
+con.close()
+"""
+DYING_WRITER = """
+import os, sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("DELETE FROM t WHERE id < 20")
+os._exit(0)  # dies with its change in the WAL only, never checkpointed
+"""
+
+
+def test_a_read_write_sessions_wal_never_reaches_the_new_warehouse(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(warehouse_module, "VIEWS_DIR", tmp_path / "no-views")
+    warehouse = tmp_path / "wh"
+    build_events(warehouse, range(100))
+    served = warehouse / DUCKDB_FILE
+
+    # An analyst's session in another process, open read-write with a DELETE in its WAL.
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", ANALYST, str(served)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert analyst.stdout.readline().strip() == "deleted"
+        assert served.with_name(served.name + ".wal").exists()
+        before = served.read_bytes()
+        with pytest.raises(WarehouseInUse, match="open read-write") as refused:
+            build_events(warehouse, range(102))
+        assert str(served) in str(refused.value) and "duckdb_warehouse" in str(refused.value)
+        assert served.read_bytes() == before  # not swapped: readers keep the previous file
+    finally:
+        analyst.stdin.close()
+        analyst.wait(timeout=30)
+        analyst.stdout.close()
+    assert build_events(warehouse, range(102)).rebuilt
+    assert served_ids(warehouse) == 102
+
+    # A session that died with its change only in the WAL: the log is set aside, not replayed.
+    subprocess.run([sys.executable, "-c", DYING_WRITER, str(served)], check=True)
+    wal = served.with_name(served.name + ".wal")
+    assert wal.exists()
+    with caplog.at_level("WARNING"):
+        build_events(warehouse, range(103))
+    assert not wal.exists() and served_ids(warehouse) == 103  # before: 83
+    (moved,) = (warehouse / "state" / QUARANTINE).iterdir()
+    assert moved.name.startswith(f"{wal.name}-") and str(moved) in caplog.text
