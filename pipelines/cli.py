@@ -123,6 +123,8 @@ def run(raw: str | None, warehouse: str | None) -> int:
     import dagster as dg
 
     from pipelines.defs.resources import EventwireSettings
+    from pipelines.errors import EventwireError
+    from pipelines.store.locks import warehouse_lock
 
     settings = EventwireSettings.from_env(raw, warehouse)
     if not Path(settings.raw_dir).is_dir():
@@ -143,18 +145,28 @@ def run(raw: str | None, warehouse: str | None) -> int:
         "job_for_run",
         reconstructable_args=(settings.raw_dir, settings.warehouse_dir),
     )
-    with (
-        instance,
-        dg.execute_job(
-            job,
-            instance=instance,
-            raise_on_error=False,
-            run_config={
-                "execution": {"config": {"in_process": {}}},
-                "loggers": {"console": {"config": {"log_level": "INFO"}}},
-            },
-        ) as result,
-    ):
+    with contextlib.ExitStack() as held:
+        held.enter_context(instance)
+        # One run at a time per warehouse, from its first write to its last: stage locks
+        # alone let a second run's articles meet the first run's events in one DuckDB build.
+        try:
+            held.enter_context(
+                warehouse_lock(settings.warehouse_dir, "run", settings.lock_timeout_s)
+            )
+        except EventwireError as err:
+            print(f"eventwire: the run did not start: {err.describe()}", file=sys.stderr)
+            return 1
+        result = held.enter_context(
+            dg.execute_job(
+                job,
+                instance=instance,
+                raise_on_error=False,
+                run_config={
+                    "execution": {"config": {"in_process": {}}},
+                    "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                },
+            )
+        )
         return _report_run(result, settings.warehouse_dir)
 
 

@@ -31,6 +31,7 @@ from pipelines.ingest.raw_files import MAX_DEPTH
 from pipelines.store import DUCKDB_FILE, state_dir
 from pipelines.store import state as state_module
 from pipelines.store import warehouse as warehouse_module
+from pipelines.store.locks import lock_path, warehouse_lock
 from pipelines.store.parquet import TableFiles
 from pipelines.store.state import QUARANTINE
 from pipelines.store.warehouse import build_warehouse
@@ -479,3 +480,26 @@ def test_a_read_write_sessions_wal_never_reaches_the_new_warehouse(tmp_path, mon
     assert not wal.exists() and served_ids(warehouse) == 103  # before: 83
     (moved,) = (warehouse / "state" / QUARANTINE).iterdir()
     assert moved.name.startswith(f"{wal.name}-") and str(moved) in caplog.text
+
+
+# (3) two runs overlapping
+
+
+def test_a_second_run_waits_for_the_whole_first_run(tmp_path):
+    """The run lock is held from a run's first write to its last; a second run waits for all
+    of it (here, with a 1 s timeout, it gives up) and writes nothing meanwhile."""
+    raw = good_raw(tmp_path)
+    warehouse = tmp_path / "wh"
+    with warehouse_lock(warehouse, "run"):  # as a first run would, across all its stages
+        proc = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw)],
+            cwd=REPO,
+            env=cli_env(EVENTWIRE_WAREHOUSE_DIR=str(warehouse), EVENTWIRE_LOCK_TIMEOUT="1"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert proc.returncode == 1
+    assert "eventwire: the run did not start: WarehouseBusy [warehouse_busy]" in proc.stderr
+    assert str(lock_path(warehouse, "run")) in proc.stderr
+    assert sorted(p.name for p in warehouse.rglob("*") if p.is_file()) == ["run.lock"]
