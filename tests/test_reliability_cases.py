@@ -72,11 +72,15 @@ def test_a_symlink_out_of_raw_is_refused_and_its_target_never_read(tmp_path):
     raw = good_raw(tmp_path)
     (raw / "passwd.txt").symlink_to(secret)
     (raw / "inside.txt").symlink_to(raw / "good.txt")  # a link inside raw/ is read
+    meta = tmp_path / "meta.json"
+    meta.write_text('{"outlet": "Leaked Outlet"}')
+    (raw / "good.txt.meta.json").symlink_to(meta)  # a sidecar linked out of raw/
     result = both_ways(raw, tmp_path / "state")
-    assert reasons(result) == {"passwd.txt": "outside_raw"}
-    assert str(secret) in result.errors["message"][0]
+    assert reasons(result) == {"passwd.txt": "outside_raw", "good.txt.meta.json": "outside_raw"}
+    assert "Leaked Outlet" not in str(result.articles["outlets"].to_list())
+    assert any(str(secret) in m for m in result.errors["message"])
     assert not any(_story(7)[:40] in t for t in result.articles["text"].to_list())
-    assert result.accounting.adds_up and result.accounting.files_failed == 1
+    assert result.accounting.adds_up and result.accounting.files_failed == 2
 
 
 # (8) loops, FIFOs, sockets, dangling links: a row each, never a stop
