@@ -218,6 +218,7 @@ def test_a_damaged_state_segment_is_quarantined_and_its_work_redone(tmp_path, ca
     assert moved.name.startswith(f"ingest-{segment.name}-")
     assert (moved / "records.parquet").read_bytes() == bytes(data)
     assert str(moved) in caplog.text and "cannot be read" in caplog.text
+    assert again.quarantined == [moved]  # the asset logs each one
     assert read_raw_incremental(raw, state, now=NOW).files_reused == 5
 
 

@@ -118,6 +118,11 @@ def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings)
             lock_timeout_s=settings.lock_timeout_s,
         )
     result = incremental.result
+    for path in incremental.quarantined:
+        context.log.warning(
+            f"step raw_articles: a state segment could not be read and was moved to {path}; "
+            "its files were read again. Delete that folder once you no longer need it"
+        )
     context.log.info(
         f"{incremental.files_read} files read, {incremental.files_reused} unchanged since "
         "they were last read"

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from pipelines import Progress
+from pipelines import MAX_ARTICLE_CHARS, Progress
 from pipelines.errors import IngestError
 from pipelines.faults import FaultPoint
 from pipelines.fingerprint import fingerprint
@@ -58,7 +58,8 @@ def reader_fingerprint(max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         code_dirs=[Path(__file__).parent],
         data_files=["boilerplate.yaml"],
         distributions=["trafilatura", "lxml", "dateparser", "py3langid", "warcio", "defusedxml"],
-        extra=[f"max_bytes={max_bytes}"],
+        # The article-length cap decides which texts become articles.
+        extra=[f"max_bytes={max_bytes}", f"max_article_chars={MAX_ARTICLE_CHARS}"],
     )
 
 
@@ -72,6 +73,7 @@ class IncrementalIngest:
     files_read: int  # read from disk this run
     files_reused: int  # unchanged since they were read: rows taken from the state
     hidden: int = 0  # entries below raw/ named .*: not inputs, never read
+    quarantined: list[Path] = field(default_factory=list)  # state set aside as unreadable
 
 
 def read_raw_incremental(
@@ -146,7 +148,11 @@ def read_raw_incremental(
         if memo.key != before:
             memo.save(Path(state_dir), fp)
     return IncrementalIngest(
-        result, files_read=len(stored) - reused, files_reused=reused, hidden=scan.hidden
+        result,
+        files_read=len(stored) - reused,
+        files_reused=reused,
+        hidden=scan.hidden,
+        quarantined=run.store.quarantined,
     )
 
 
