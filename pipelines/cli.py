@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pipelines.processes import die_with_parent
 
 if TYPE_CHECKING:
     import polars as pl
@@ -27,6 +32,8 @@ EXAMPLE_QUERIES = [
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line. Invoked as the `eventwire` command (argv None) on Linux, `run` goes
+    through a supervisor process (see `supervised`); called with argv (tests), it runs here."""
     parser = argparse.ArgumentParser(
         prog="eventwire", description="News articles to tables of events and claims."
     )
@@ -47,10 +54,68 @@ def main(argv: list[str] | None = None) -> int:
     exp_p.add_argument("--warehouse", help="warehouse folder (default ./warehouse)")
     args = parser.parse_args(argv)
     if args.command == "run":
+        if argv is None and sys.platform == "linux":
+            return supervised(lambda: run(args.raw, args.warehouse))
         return run(args.raw, args.warehouse)
     if args.command == "export":
         return export(args.format, args.out, args.warehouse)
     return sql(args.query, args.warehouse)
+
+
+def supervised(work: Callable[[], int]) -> int:
+    """Run `work` in a child process, so that SIGTERM or SIGINT stops the run within a second
+    wherever it is. Dagster defers those signals while a step runs (extraction went on for
+    minutes after a SIGTERM), and no handler in the run's own process can be relied on.
+
+    On SIGTERM or SIGINT the supervisor kills the run with SIGKILL, which every stage is built
+    to survive (docs/reliability.md): the previous warehouse stays whole and the next run
+    resumes from the last checkpoint. The run dies with the supervisor however the supervisor
+    dies, and the parser workers with the run (both by PR_SET_PDEATHSIG). The supervisor ends
+    as the run ended: the same exit code, or the same signal."""
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            die_with_parent(parent)
+            code = work()
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    stopped_by: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        if not stopped_by:
+            stopped_by.append(signum)
+            print(
+                f"eventwire: {signal.Signals(signum).name} received: stopping the run. The "
+                "warehouse from the last complete run is unchanged; the next run resumes",
+                file=sys.stderr,
+            )
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    _, status = os.waitpid(child, 0)  # retried by Python after the handler runs (PEP 475)
+    signum = stopped_by[0] if stopped_by else None
+    if signum is None and os.WIFSIGNALED(status):
+        signum = os.WTERMSIG(status)  # killed (by a fault point, the OOM killer): say so alike
+    if signum is not None:
+        if signum != signal.SIGKILL:
+            signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return 128 + signum  # only if the signal was blocked
+    return os.waitstatus_to_exitcode(status)
 
 
 def run(raw: str | None, warehouse: str | None) -> int:
@@ -58,6 +123,8 @@ def run(raw: str | None, warehouse: str | None) -> int:
     import dagster as dg
 
     from pipelines.defs.resources import EventwireSettings
+    from pipelines.errors import EventwireError
+    from pipelines.store.locks import warehouse_lock
 
     settings = EventwireSettings.from_env(raw, warehouse)
     if not Path(settings.raw_dir).is_dir():
@@ -78,18 +145,28 @@ def run(raw: str | None, warehouse: str | None) -> int:
         "job_for_run",
         reconstructable_args=(settings.raw_dir, settings.warehouse_dir),
     )
-    with (
-        instance,
-        dg.execute_job(
-            job,
-            instance=instance,
-            raise_on_error=False,
-            run_config={
-                "execution": {"config": {"in_process": {}}},
-                "loggers": {"console": {"config": {"log_level": "INFO"}}},
-            },
-        ) as result,
-    ):
+    with contextlib.ExitStack() as held:
+        held.enter_context(instance)
+        # One run at a time per warehouse, from its first write to its last: stage locks
+        # alone let a second run's articles meet the first run's events in one DuckDB build.
+        try:
+            held.enter_context(
+                warehouse_lock(settings.warehouse_dir, "run", settings.lock_timeout_s)
+            )
+        except EventwireError as err:
+            print(f"eventwire: the run did not start: {err.describe()}", file=sys.stderr)
+            return 1
+        result = held.enter_context(
+            dg.execute_job(
+                job,
+                instance=instance,
+                raise_on_error=False,
+                run_config={
+                    "execution": {"config": {"in_process": {}}},
+                    "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                },
+            )
+        )
         return _report_run(result, settings.warehouse_dir)
 
 

@@ -148,6 +148,26 @@ class WarehouseBusy(EventwireError, RuntimeError):
     what_to_do = "wait for the other run to finish (or raise EVENTWIRE_LOCK_TIMEOUT)"
 
 
+class WarehouseInUse(EventwireError, RuntimeError):
+    """Someone holds the served DuckDB file open read-write. Swapping a new file in would let
+    that session's write-ahead log (eventwire.duckdb.wal) apply to the new file for every
+    later reader, so the new file is not swapped in."""
+
+    code = "warehouse_in_use"
+    what_to_do = (
+        "close the read-write DuckDB session on the warehouse (`eventwire sql` opens it "
+        "read-only), then run again; readers keep the previous warehouse meanwhile"
+    )
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        super().__init__(
+            f"step duckdb_warehouse: {self.path} is open read-write in another session, so "
+            f"the new warehouse was not swapped in. {self.what_to_do[0].upper()}"
+            f"{self.what_to_do[1:]}"
+        )
+
+
 # benchmark (make bench)
 
 
@@ -174,6 +194,7 @@ ALL_ERRORS: tuple[type[EventwireError], ...] = (
     TableValidationError,
     StorageError,
     WarehouseBusy,
+    WarehouseInUse,
     BenchError,
     CorpusError,
 )

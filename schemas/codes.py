@@ -21,6 +21,11 @@ REASONS = [
     "unsupported_format",
     "too_large",
     "unreadable",
+    "outside_raw",
+    "broken_link",
+    "not_a_file",
+    "bad_file_name",
+    "too_deep",
 ]
 
 # events

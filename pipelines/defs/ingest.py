@@ -44,10 +44,19 @@ def fetched_feed_items(
     if not sources_file:
         context.log.info("no sources file configured (EVENTWIRE_SOURCES): nothing fetched")
         return dg.MaterializeResult(metadata={"configured": False, "items_new": 0})
+    # A bad entry is reported and skipped; a sources file that cannot be used at all is
+    # reported and nothing is fetched. Neither is retried (the file does not fix itself), and
+    # neither stops the run: raw/ is still read.
+    bad: list[SourcesError] = []
     try:
-        sources = load_sources(sources_file)
+        sources = load_sources(sources_file, on_bad_entry=bad.append)
     except SourcesError as err:
-        raise dg.Failure(description=str(err)) from None
+        context.log.error(f"step fetched_feed_items: {err.describe()}; nothing fetched")
+        return dg.MaterializeResult(
+            metadata={"configured": True, "items_new": 0, "sources_error": str(err)}
+        )
+    for err in bad:
+        context.log.error(f"step fetched_feed_items: {err.describe()}")
     limits = FetchLimits(
         timeout_s=config.timeout_s,
         max_bytes=config.max_bytes,
@@ -62,6 +71,7 @@ def fetched_feed_items(
             "configured": True,
             "feeds": len(reports),
             "feeds_failed": len(failed),
+            "entries_skipped": len(bad),
             "feeds_not_modified": sum(r.status == "not_modified" for r in reports),
             "items_new": sum(r.items_new for r in reports),
         }
@@ -108,9 +118,19 @@ def raw_articles(context: dg.AssetExecutionContext, settings: EventwireSettings)
             lock_timeout_s=settings.lock_timeout_s,
         )
     result = incremental.result
+    for path in incremental.quarantined:
+        context.log.warning(
+            f"step raw_articles: a state segment could not be read and was moved to {path}; "
+            "its files were read again. Delete that folder once you no longer need it"
+        )
     context.log.info(
         f"{incremental.files_read} files read, {incremental.files_reused} unchanged since "
         "they were last read"
+        + (
+            f"; {incremental.hidden} hidden entries (named .*) skipped, as always"
+            if incremental.hidden
+            else ""
+        )
     )
     checks, failure = validate_outputs(
         {"articles": (Articles, result.articles), "ingest_errors": (IngestErrors, result.errors)}

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from pipelines.processes import die_with_parent
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,8 +52,8 @@ def map_in_workers(
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_load_model,
-        initargs=(model,),
+        initializer=_start_worker,
+        initargs=(model, os.getpid()),
     ) as pool:
 
         def submit() -> None:
@@ -71,7 +74,10 @@ def map_in_workers(
                 future.cancel()
 
 
-def _load_model(model: str) -> None:
+def _start_worker(model: str, parent: int) -> None:
+    # A worker dies with the run however the run dies (SIGKILL, the out-of-memory killer);
+    # before, two workers and the resource tracker stayed alive, adopted by init.
+    die_with_parent(parent)
     from pipelines.extract.nlp import load_nlp
 
     load_nlp(model)

@@ -2,7 +2,7 @@
 with its metadata, for the ordinary readers to pick up.
 
 Polite and bounded: conditional requests (ETag / Last-Modified) so an unchanged feed costs a
-304, a total time limit and a size cap per request, http and https only (redirects included),
+304, a wall-clock limit on each request however slowly the bytes come, a size cap, http and https only (redirects included),
 and a pause between two requests to the same host. A feed that fails is reported and the
 others are still fetched. Existing files in raw/ are never touched: items already landed are
 recognised by name and skipped.
@@ -10,11 +10,15 @@ recognised by name and skipped.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import http.client
 import json
 import os
+import socket
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -60,13 +64,21 @@ class FetchReport:
     landed: list[str] = field(default_factory=list)  # paths relative to raw/
 
 
-def load_sources(path: Path | str) -> list[FeedSource]:
-    """Read and validate sources.yaml: `feeds: [{name: ..., url: https://...}, ...]`."""
+def load_sources(
+    path: Path | str, on_bad_entry: Callable[[SourcesError], None] | None = None
+) -> list[FeedSource]:
+    """Read and validate sources.yaml: `feeds: [{name: ..., url: https://...}, ...]`.
+
+    A file that cannot be read, or holds no list of feeds, raises SourcesError. So does a bad
+    entry (a `file://` URL, no URL), unless `on_bad_entry` is given: then that entry is
+    reported to it and skipped, and the other feeds are still returned."""
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SourcesError(f"{path}: sources file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise SourcesError(f"{path}: cannot read the sources file: {err}") from None
     except yaml.YAMLError as err:
         raise SourcesError(f"{path}: not valid YAML: {err}") from None
     feeds = data.get("feeds") if isinstance(data, dict) else None
@@ -74,15 +86,25 @@ def load_sources(path: Path | str) -> list[FeedSource]:
         raise SourcesError(f"{path}: expected a non-empty list under 'feeds'")
     sources = []
     for i, entry in enumerate(feeds):
-        where = f"{path}: feeds[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
-            raise SourcesError(f"{where}: expected a mapping with a 'url'")
-        url = entry["url"].strip()
-        parsed = urllib.parse.urlsplit(url)
-        if parsed.scheme.lower() not in ALLOWED_SCHEMES or not parsed.hostname:
-            raise SourcesError(f"{where}: {url!r} is not an http or https URL")
-        sources.append(FeedSource(name=str(entry.get("name") or parsed.hostname), url=url))
+        try:
+            sources.append(_source(entry, f"{path}: feeds[{i}]"))
+        except SourcesError as err:
+            if on_bad_entry is None:
+                raise
+            on_bad_entry(err)
     return sources
+
+
+def _source(entry: object, where: str) -> FeedSource:
+    if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+        raise SourcesError(f"{where}: expected a mapping with a 'url'")
+    url = entry["url"].strip()
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme.lower() not in ALLOWED_SCHEMES or not parsed.hostname:
+        raise SourcesError(
+            f"{where}: {url!r} is not an http or https URL; skipped (fix or remove the entry)"
+        )
+    return FeedSource(name=str(entry.get("name") or parsed.hostname), url=url)
 
 
 def fetch_feeds(
@@ -175,10 +197,111 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class _Deadline:
+    """A wall-clock limit on one fetch, redirects included. A socket timeout alone restarts
+    with every byte, so a server sending one byte a second would hold the run for ever: at the
+    deadline a timer shuts down every socket the fetch opened, which wakes any read blocked on
+    them (connect, TLS handshake, headers or body alike)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._end = time.monotonic() + seconds
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        return max(self._end - time.monotonic(), 0.001)
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        # A duplicate of the descriptor: shutdown acts on the connection itself, so it works
+        # even after TLS has taken the original socket object over (detached it).
+        dup = sock.dup()
+        with self._lock:
+            self._sockets.append(dup)
+            expired = self.expired
+        if expired:
+            self._shutdown(dup)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._shutdown(sock)
+
+    @staticmethod
+    def _shutdown(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # already closed by its owner
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _connection(base: type[http.client.HTTPConnection], deadline: _Deadline) -> type:
+    class Watched(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            kwargs["timeout"] = deadline.remaining()  # connect included
+            super().__init__(*args, **kwargs)
+            create = self._create_connection
+            self._create_connection = lambda *a, **k: deadline.watch(create(*a, **k))
+
+    return Watched
+
+
+class _WatchedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(_connection(http.client.HTTPConnection, self.deadline), req)
+
+
+class _WatchedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(
+            _connection(http.client.HTTPSConnection, self.deadline),
+            req,
+            context=self._context,
+        )
+
+
 def _get(url: str, headers: dict[str, str], limits: FetchLimits) -> tuple[int, dict, bytes]:
-    opener = urllib.request.build_opener(_HttpOnlyRedirects(limits.max_redirects))
+    with _Deadline(limits.timeout_s) as deadline:
+        try:
+            return _get_within(url, headers, limits, deadline)
+        except FetchError:
+            raise
+        except Exception as err:  # a malformed answer (http.client's own errors): skip it
+            if deadline.expired:  # whatever the cut socket made the reader raise
+                raise FetchError(f"the feed took longer than {limits.timeout_s:g} s") from None
+            raise FetchError(f"could not fetch: {type(err).__name__}: {err}") from None
+
+
+def _get_within(
+    url: str, headers: dict[str, str], limits: FetchLimits, deadline: _Deadline
+) -> tuple[int, dict, bytes]:
+    opener = urllib.request.build_opener(
+        _HttpOnlyRedirects(limits.max_redirects), _WatchedHTTP(deadline), _WatchedHTTPS(deadline)
+    )
     request = urllib.request.Request(url, headers=headers)
-    deadline = time.monotonic() + limits.timeout_s
     try:
         with opener.open(request, timeout=limits.timeout_s) as response:
             declared = response.headers.get("Content-Length")
@@ -191,8 +314,8 @@ def _get(url: str, headers: dict[str, str], limits: FetchLimits) -> tuple[int, d
                 body += chunk
                 if len(body) > limits.max_bytes:
                     raise FetchError(f"the feed is over the {limits.max_bytes:,}-byte cap")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"the feed took longer than {limits.timeout_s:g} s")
+            if deadline.expired:  # cut short: what was read is not the whole feed
+                raise FetchError(f"the feed took longer than {limits.timeout_s:g} s")
             return response.status, dict(response.headers), bytes(body)
     except urllib.error.HTTPError as err:
         if err.code == 304:
@@ -207,6 +330,8 @@ def _get(url: str, headers: dict[str, str], limits: FetchLimits) -> tuple[int, d
         reason = getattr(err, "reason", err)
         if isinstance(reason, FetchError):
             raise reason from None
+        if deadline.expired:
+            raise FetchError(f"the feed took longer than {limits.timeout_s:g} s") from None
         if isinstance(reason, TimeoutError) or "timed out" in str(reason):
             raise FetchError(f"no answer within {limits.timeout_s:g} s") from None
         raise FetchError(f"could not fetch: {reason}") from None

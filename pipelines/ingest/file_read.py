@@ -66,3 +66,16 @@ def read_file(raw_dir: Path, path: Path, now: dt.datetime, max_bytes: int) -> Fi
     if not outcomes:
         error(rel, IngestError("no_article_text", "the file holds no records"))
     return out
+
+
+def refused_read(shown: str, err: IngestError, now: dt.datetime) -> FileRead:
+    """An entry below raw/ that is not read at all (a link out of raw/, a FIFO ...): one error
+    row under the path it is shown by."""
+    row = {
+        "source_path": shown,
+        "source_record": None,
+        "reason": err.reason,
+        "message": err.message,
+        "seen_at": now,
+    }
+    return FileRead(shown, [], [row])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pipelines import Progress
 from pipelines.ingest.combine import IngestResult, combine
-from pipelines.ingest.file_read import read_file
-from pipelines.ingest.raw_files import list_raw_files
+from pipelines.ingest.file_read import read_file, refused_read
+from pipelines.ingest.raw_files import scan_raw
 from pipelines.ingest.readers import DEFAULT_MAX_BYTES
 
 
@@ -26,10 +26,13 @@ def read_raw_folder(
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder {raw_dir} does not exist or is not a folder")
     now = now or dt.datetime.now(dt.UTC)
-    files = list_raw_files(raw_dir)
+    entries = scan_raw(raw_dir).entries
     reads = []
-    for n, path in enumerate(files, 1):
-        reads.append(read_file(raw_dir, path, now, max_bytes))
+    for n, entry in enumerate(entries, 1):
+        if entry.refused is not None:
+            reads.append(refused_read(entry.shown, entry.refused, now))
+        else:
+            reads.append(read_file(raw_dir, entry.path, now, max_bytes))
         if progress:
-            progress(n, len(files))
+            progress(n, len(entries))
     return combine(reads)

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from pipelines import Progress
+from pipelines import MAX_ARTICLE_CHARS, Progress
+from pipelines.errors import IngestError
 from pipelines.faults import FaultPoint
 from pipelines.fingerprint import fingerprint
 from pipelines.ingest.combine import IngestResult, combine
 from pipelines.ingest.dedup import NearDuplicateMemo
-from pipelines.ingest.file_read import FileRead, read_file
-from pipelines.ingest.raw_files import FileStat, content_hash, list_raw_files, stored_stat
+from pipelines.ingest.file_read import FileRead, read_file, refused_read
+from pipelines.ingest.raw_files import FileStat, content_hash, scan_raw, stored_stat
 from pipelines.ingest.readers import DEFAULT_MAX_BYTES
+from pipelines.ingest.registry import size_refusal
 from pipelines.store.incremental import StageState, incremental_run
 from pipelines.store.state import ResultStore
 from schemas import Articles, IngestErrors
@@ -56,7 +58,8 @@ def reader_fingerprint(max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         code_dirs=[Path(__file__).parent],
         data_files=["boilerplate.yaml"],
         distributions=["trafilatura", "lxml", "dateparser", "py3langid", "warcio", "defusedxml"],
-        extra=[f"max_bytes={max_bytes}"],
+        # The article-length cap decides which texts become articles.
+        extra=[f"max_bytes={max_bytes}", f"max_article_chars={MAX_ARTICLE_CHARS}"],
     )
 
 
@@ -69,6 +72,8 @@ class IncrementalIngest:
     result: IngestResult
     files_read: int  # read from disk this run
     files_reused: int  # unchanged since they were read: rows taken from the state
+    hidden: int = 0  # entries below raw/ named .*: not inputs, never read
+    quarantined: list[Path] = field(default_factory=list)  # state set aside as unreadable
 
 
 def read_raw_incremental(
@@ -95,41 +100,68 @@ def read_raw_incremental(
         load_tables=True,
     ) as run:
         first_seen = _first_seen(run.stored.tables["records"])
-        files = list_raw_files(raw_dir)
+        scan = scan_raw(raw_dir)
         reads: list[FileRead] = []
+        stored: list[str] = []  # files whose result is in the state
         reused = 0
-        for n, path in enumerate(files, 1):
-            rel = path.relative_to(raw_dir).as_posix()
+        for n, entry in enumerate(scan.entries, 1):
+            if n > 1 and progress:
+                progress(n - 1, len(scan.entries))
+            if entry.refused is not None:  # never read, so nothing to keep between runs
+                reads.append(refused_read(entry.shown, entry.refused, now))
+                continue
+            path, rel = entry.path, entry.shown
             seen_at = time.time_ns()  # before the stat: a later change always shows up
-            stat = FileStat.of(path)
-            kept = run.current(rel)
-            digest, read = None, None
-            if kept is not None:
-                if not _same_stat(kept, stat):
-                    digest = content_hash(path)
-                if digest is None or digest == kept["sha256"]:
-                    read = FileRead(rel, run.rows("records", rel), run.rows("errors", rel))
-                    reused += 1
-                    if digest is not None:  # touched, not changed: remember the new stat
-                        run.record(rel, _index(stat, digest, seen_at), _rows(read), processed=False)
-            if read is None:
-                # Hashed before reading: if the file changes while it is read, the stored
-                # hash is the older content's and the next run reads it again.
-                digest = digest or content_hash(path)
-                read = read_file(raw_dir, path, now, max_bytes)
-                for row in read.records:
-                    row["ingested_at"] = min(first_seen.get(row["article_id"], now), now)
-                run.record(rel, _index(stat, digest, seen_at), _rows(read))
+            try:
+                stat = FileStat.of(path)
+                kept = run.current(rel)
+                digest, read = None, None
+                if kept is not None:
+                    if not _same_stat(kept, stat):
+                        digest = _digest(path, stat, max_bytes)
+                    if digest is None or digest == kept["sha256"]:
+                        read = FileRead(rel, run.rows("records", rel), run.rows("errors", rel))
+                        reused += 1
+                        if digest is not None:  # touched, not changed: remember the new stat
+                            index = _index(stat, digest, seen_at)
+                            run.record(rel, index, _rows(read), processed=False)
+                if read is None:
+                    # Hashed before reading: if the file changes while it is read, the stored
+                    # hash is the older content's and the next run reads it again.
+                    digest = digest or _digest(path, stat, max_bytes)
+                    read = read_file(raw_dir, path, now, max_bytes)
+                    for row in read.records:
+                        row["ingested_at"] = min(first_seen.get(row["article_id"], now), now)
+                    run.record(rel, _index(stat, digest, seen_at), _rows(read))
+            except OSError as err:  # gone or unreadable since the scan: tried again next run
+                why = f"cannot read it: {err.strerror or err}; the next run tries again"
+                reads.append(refused_read(rel, IngestError("unreadable", why), now))
+                continue
             reads.append(read)
-            if progress:
-                progress(n, len(files))
-        run.finish(keep=[r.path for r in reads])
+            stored.append(rel)
+        if scan.entries and progress:
+            progress(len(scan.entries), len(scan.entries))
+        run.finish(keep=stored)
         memo = NearDuplicateMemo.load(Path(state_dir), fp)
         before = memo.key
         result = combine(reads, memo)
         if memo.key != before:
             memo.save(Path(state_dir), fp)
-    return IncrementalIngest(result, files_read=len(files) - reused, files_reused=reused)
+    return IncrementalIngest(
+        result,
+        files_read=len(stored) - reused,
+        files_reused=reused,
+        hidden=scan.hidden,
+        quarantined=run.store.quarantined,
+    )
+
+
+def _digest(path: Path, stat: FileStat, max_bytes: int) -> str:
+    """The content hash, except for a file refused by its size alone: it is never read, so
+    its size and time stand for its bytes."""
+    if size_refusal(path, stat.size, max_bytes) is not None:
+        return f"unread:{stat.size}:{stat.mtime_ns}:{stat.sidecar_size}:{stat.sidecar_mtime_ns}"
+    return content_hash(path)
 
 
 def _index(stat: FileStat, digest: str, seen_at: int) -> dict:

@@ -36,7 +36,7 @@ class PendingFiles:
 def pending_files(raw_dir: Path | str, state_dir: Path | str) -> PendingFiles:
     """A cheap look (stat only, no file read) at what the next run would have to read."""
     raw_dir = Path(raw_dir)
-    index = ingest_store(state_dir).load_index()
+    index = ingest_store(state_dir).load_index(verify=False)  # no lock held: only look
     known = {row[KEY]: row for row in index.iter_rows(named=True)}
     new, changed, seen = [], [], set()
     newest = 0

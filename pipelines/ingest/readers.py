@@ -67,11 +67,15 @@ Reader = Callable[[RawFile], Iterator[Item]]
 
 def check_size(size: int, max_bytes: int, what: str = "") -> None:
     if size > max_bytes:
-        raise IngestError(
-            "too_large",
-            f"{size:,} {what}bytes is over the {max_bytes:,}-byte limit for one file; "
-            "split it or raise the limit",
-        )
+        raise too_large(size, max_bytes, what)
+
+
+def too_large(size: int, max_bytes: int, what: str = "") -> IngestError:
+    return IngestError(
+        "too_large",
+        f"{size:,} {what}bytes is over the {max_bytes:,}-byte limit for one file; "
+        "split it or raise the limit",
+    )
 
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -158,7 +162,10 @@ def _record_doc(record: Any, fmt: str, index: int | None) -> Item:
 
 def with_sidecar(path: Path, doc: RawDoc) -> Iterator[Item]:
     sidecar = sidecar_path(path)
-    if sidecar.is_file():
+    # A sidecar is read only from its file's folder: a link elsewhere (/etc/...) is listed by
+    # the raw/ scan with its reason (outside_raw) and never read here.
+    linked_away = sidecar.is_symlink() and sidecar.resolve().parent != path.resolve().parent
+    if sidecar.is_file() and not linked_away:
         try:
             meta = json.loads(decode_text(sidecar.read_bytes()).text)
             if not isinstance(meta, dict):

@@ -19,6 +19,7 @@ from pipelines.ingest.readers import (
     read_json,
     read_jsonl,
     read_txt,
+    too_large,
 )
 from pipelines.ingest.warc import read_warc
 
@@ -33,11 +34,29 @@ READERS: dict[str, Reader] = {
 ACCEPTED = ".txt, .html, .htm, .json, .jsonl, .rss, .atom, .xml (feeds), .warc, and any of them .gz"
 
 
+def streamed(path: Path) -> bool:
+    """Web archives are read record by record, each record capped: a file of any size is fine.
+    Told by name, so the size limit of every other file applies before a byte of it is read."""
+    name = path.name.lower()
+    return name.endswith(".warc") or name.endswith(".warc.gz")
+
+
+def size_refusal(path: Path, size: int, max_bytes: int) -> IngestError | None:
+    """too_large for a file over the limit that is not a web archive, decided from its size
+    alone (stat): an oversized file is never read, nor hashed."""
+    if size <= max_bytes or streamed(path):
+        return None
+    return too_large(size, max_bytes)
+
+
 def read_items(path: Path, max_bytes: int) -> Iterator[Item]:
     """The documents and record errors of one file, from the reader its format needs."""
     size = path.stat().st_size
     if size == 0:
         raise IngestError("empty", "the file is empty (0 bytes)")
+    refused = size_refusal(path, size, max_bytes)
+    if refused is not None:
+        raise refused
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
     name, unpacked = path.name, None

@@ -10,10 +10,18 @@ deletes the rest, so the folder does not grow run after run.
 
 Callers hold the store's lock (`with store.locked():`) from `load` to `compact`: a second run
 waits instead of writing segments under a compaction.
+
+A complete segment that cannot be read (a file cut short or damaged on disk) is set aside
+under <warehouse>/state/quarantine/, named in a warning, and its keys count as never done:
+the stage does them again and the run goes on. Every file of a segment is decoded in full the
+first time a process looks at it, so damage shows up before a run relies on the segment, not
+half-way through writing its tables.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 import re
 import shutil
@@ -23,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from pipelines.faults import FaultPoint, fault_point
 from pipelines.store.atomic import fsync_dir, storage_errors, write_bytes_atomic
@@ -32,6 +41,11 @@ KEY = "_key"
 INDEX = "index"
 _MARKER = "COMPLETE"
 _SEGMENT = re.compile(r"^seg-(\d{10})-[0-9a-f]{8}$")
+QUARANTINE = "quarantine"  # beside the stores, under state/
+
+log = logging.getLogger(__name__)
+# Segments this process has decoded in full, by path and marker time: checked once each.
+_verified: set[tuple[str, int]] = set()
 
 
 @dataclass
@@ -64,6 +78,7 @@ class ResultStore:
         self._loaded: StoredResults | None = None
         self._appended = False
         self._tidy = False
+        self.quarantined: list[Path] = []  # segments set aside by this object
 
     def locked(self, timeout_s: float | None = None):
         """The lock every writer of this store holds, next to the store's folder."""
@@ -81,9 +96,10 @@ class ResultStore:
         self._loaded = self._load(segments)
         return self._loaded
 
-    def load_index(self) -> pl.DataFrame:
-        """Only the newest index row per key, no tables: a cheap look (for sensors)."""
-        index, _ = self._index(self._complete(self._segment_dirs()))
+    def load_index(self, verify: bool = True) -> pl.DataFrame:
+        """Only the newest index row per key, no tables. verify=False: a cheap look without
+        the store's lock (for sensors), which never decodes or quarantines a segment."""
+        index, _ = self._index(self._complete(self._segment_dirs(), verify))
         return index
 
     def current(self) -> StoredResults:
@@ -117,9 +133,45 @@ class ResultStore:
         tables = {name: self._scan(name, segments, winner).collect() for name in self.table_schemas}
         return StoredResults(index, tables, len(segments))
 
-    def _complete(self, found: list[Path]) -> list[Path]:
-        """The segments that count: marked complete and written with the current columns."""
-        return [s for s in found if (s / _MARKER).is_file() and self._usable(s)]
+    def _complete(self, found: list[Path], verify: bool = True) -> list[Path]:
+        """The segments that count: marked complete, written with the current columns, and
+        (verify) readable: a damaged one is quarantined, see the module docstring."""
+        complete = [s for s in found if (s / _MARKER).is_file() and self._usable(s)]
+        return [s for s in complete if self._readable(s)] if verify else complete
+
+    def _readable(self, segment: Path) -> bool:
+        try:
+            key = (str(segment), (segment / _MARKER).stat().st_mtime_ns)
+        except OSError:
+            return False
+        if key in _verified:
+            return True
+        try:
+            for path in sorted(segment.glob("*.parquet")):
+                for _ in pq.ParquetFile(path).iter_batches(batch_size=65_536):
+                    pass  # decoded and dropped: only whether it decodes matters
+        except Exception as err:  # pyarrow raises OSError, ArrowInvalid, ... for bad bytes
+            self._quarantine(segment, f"{type(err).__name__}: {err}")
+            return False
+        _verified.add(key)
+        return True
+
+    def _quarantine(self, segment: Path, why: str) -> None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        dest = self.root.parent / QUARANTINE / f"{self.root.name}-{segment.name}-{stamp}"
+        with storage_errors(dest):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            segment.rename(dest)
+            fsync_dir(self.root)
+        self.quarantined.append(dest)
+        log.warning(
+            "state %s: segment %s cannot be read (%s); moved to %s. Its results are made "
+            "again by this run; delete the quarantined folder once you no longer need it",
+            self.root.name,
+            segment,
+            why[:300],
+            dest,
+        )
 
     def _segment_dirs(self) -> list[Path]:
         """Segment folders, complete or not, oldest first."""

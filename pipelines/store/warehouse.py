@@ -6,8 +6,11 @@ are those of the current file is skipped."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import fcntl
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,11 +20,13 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.errors import WarehouseInUse
 from pipelines.faults import FaultPoint, fault_point
 from pipelines.store.atomic import storage_errors, write_bytes_atomic
 from pipelines.store.integrity import CheckOutcome, check_warehouse
 from pipelines.store.locks import warehouse_lock
 from pipelines.store.parquet import TableFiles
+from pipelines.store.state import QUARANTINE
 from schemas.relations import Reference
 
 DUCKDB_FILE = "eventwire.duckdb"
@@ -29,6 +34,8 @@ BUILD_RECORD = Path("state") / "duckdb-build.json"  # what the current file was 
 VIEWS_DIR = Path(__file__).parent / "views"
 # Written in the 1.0 storage format so DuckDB 1.x clients (the PyPI CLI, DBeaver) can open it.
 STORAGE_VERSION = "v1.0.0"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -162,9 +169,51 @@ def _build_beside(
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     fault_point(FaultPoint.DUCKDB_BUILT)
+    _no_foreign_wal(final)
     os.replace(tmp, final)
     fault_point(FaultPoint.DUCKDB_SWAPPED)  # the build record (see _record_build) is written next
     return WarehouseBuild(final, counts, views)
+
+
+def _no_foreign_wal(final: Path) -> None:
+    """DuckDB finds a file's write-ahead log by name (<file>.wal) and replays it on open: a log
+    left beside the served file by someone else's read-write session would be replayed onto
+    the new file by every later reader (the probe saw 82 of 102 events). A live read-write
+    session holds DuckDB's write lock on the file: then the new file is not swapped in
+    (WarehouseInUse). A log with no session behind it (one that died) belongs to the old file
+    only: it is moved to state/quarantine/ and named in the log."""
+    wal = final.with_name(final.name + ".wal")
+    if final.is_file() and _write_locked(final):
+        raise WarehouseInUse(final)
+    if wal.exists():
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        dest = final.parent / "state" / QUARANTINE / f"{wal.name}-{stamp}"
+        with storage_errors(dest):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(wal, dest)
+        log.warning(
+            "step duckdb_warehouse: %s was left by a read-write session that is gone; it "
+            "belongs to the previous file, so it was moved to %s before the new file was "
+            "swapped in. Nothing to do unless you want those changes back",
+            wal,
+            dest,
+        )
+
+
+def _write_locked(path: Path) -> bool:
+    """Whether another process holds DuckDB's write lock (an fcntl lock) on the file. Read-only
+    sessions hold shared locks, which this does not mistake for a writer."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # also drops the shared lock just taken
+    return False
 
 
 def _sql_path(path: Path) -> str:
