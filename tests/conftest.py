@@ -8,16 +8,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from pipelines.definitions import ASSETS
-from pipelines.defs.resources import EventwireSettings, build_resources
-
-REPO = Path(__file__).resolve().parent.parent
-RAW = REPO / "raw"
-
-
-def materialize_all(raw_dir: Path, warehouse_dir: Path) -> dg.ExecuteInProcessResult:
-    settings = EventwireSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))
-    return dg.materialize(ASSETS, resources=build_resources(settings), raise_on_error=False)
+from tests.helpers import RAW, materialize_all
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,7 @@ import pytest
 
 from pipelines.definitions import defs
 from schemas import TABLES
-from tests.conftest import REPO
-from tests.test_run_safety import cli_env
+from tests.helpers import REPO, cli_env
 
 QUERY = """
 {

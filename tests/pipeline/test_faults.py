@@ -9,19 +9,25 @@ import shutil
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
-from pipelines.store import DUCKDB_FILE, state_dir, table_path
+from pipelines.store import DUCKDB_FILE, table_path
 from schemas import TABLES
-from tests.conftest import RAW, REPO, materialize_all
-from tests.test_incremental import RUN_TIME_COLUMNS, assert_same_tables, read_tables
-from tests.test_run_safety import cli_env, digest
+from tests.helpers import (
+    GOLD_TEXTS,
+    RAW,
+    REPO,
+    assert_same_tables,
+    cli_env,
+    digest,
+    duckdb_rows,
+    leftovers,
+    materialize_all,
+    read_tables,
+)
 
-GOLD_TEXTS = REPO / "tests" / "gold" / "texts"
 REMOVED, ADDED = (
     "burkina-faso-coup-plot-arrests",
     (
@@ -52,32 +58,6 @@ KILL_POINTS = [
     ("duckdb.swapped", "new"),  # swapped in, its build record not written
     ("atomic.written:state/duckdb-build.json", "new"),
 ]
-
-
-def duckdb_rows(warehouse: Path) -> dict[str, list[str]]:
-    """Every table of the DuckDB file as a sorted list of rows, run-time columns left out."""
-    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
-    try:
-        out = {}
-        for table in TABLES:
-            df = con.sql(f'SELECT * FROM "{table}"').pl()
-            out[table] = sorted(map(repr, df.drop(RUN_TIME_COLUMNS.get(table, [])).rows()))
-        return out
-    finally:
-        con.close()
-
-
-def leftovers(warehouse: Path) -> list[str]:
-    """Anything a killed run left half done: temporaries, a half-built DuckDB file, state
-    segments without their COMPLETE marker, more than one segment per store."""
-    found = [str(p) for p in warehouse.rglob("*.tmp")]
-    found += [str(p) for p in warehouse.glob(f".{DUCKDB_FILE}.building*")]
-    for store in ("ingest", "extract"):
-        segments = list((state_dir(warehouse) / store).glob("seg-*"))
-        found += [str(s) for s in segments if not (s / "COMPLETE").is_file()]
-        if len(segments) != 1:
-            found.append(f"{store}: {len(segments)} segments")
-    return found
 
 
 @pytest.fixture(scope="module")

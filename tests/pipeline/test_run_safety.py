@@ -4,8 +4,6 @@ next run gives what an uninterrupted run gives."""
 from __future__ import annotations
 
 import ast
-import hashlib
-import os
 import shutil
 import signal
 import subprocess
@@ -13,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -21,31 +18,21 @@ from pipelines.extract.incremental import extract_store
 from pipelines.store import DUCKDB_FILE, state_dir, table_path
 from pipelines.store.state import ResultStore
 from schemas import TABLES
-from tests.conftest import RAW, REPO, materialize_all
-from tests.test_incremental import assert_same_tables, read_tables, run_meta
+from tests.helpers import (
+    GOLD_TEXTS,
+    RAW,
+    REPO,
+    assert_same_tables,
+    cli_env,
+    counts,
+    digest,
+    duckdb_rows,
+    materialize_all,
+    read_tables,
+    run_meta,
+)
 
-GOLD_TEXTS = REPO / "tests" / "gold" / "texts"
 EXTRACTED = ("events", "claims", "quantities", "actors")
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def counts(db: Path) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
-    finally:
-        con.close()
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
-    env.pop("DAGSTER_HOME", None)
-    env["PYTHONPATH"] = str(REPO)
-    env.update(extra)
-    return env
 
 
 def extraction_segments(warehouse: Path) -> set[str]:
@@ -288,8 +275,6 @@ def test_a_killed_lock_holder_does_not_block_the_next_run(tmp_path):
 
 
 def test_two_runs_started_at_once_take_turns(tmp_path):
-    from tests.test_faults import duckdb_rows
-
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     for text in GOLD_TEXTS.glob("*"):

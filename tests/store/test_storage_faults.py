@@ -15,9 +15,16 @@ import pytest
 
 from pipelines.store import DUCKDB_FILE, table_path
 from schemas import TABLES
-from tests.conftest import RAW, REPO, materialize_all
-from tests.test_faults import GOLD_TEXTS, leftovers
-from tests.test_run_safety import cli_env, counts, digest
+from tests.helpers import (
+    GOLD_TEXTS,
+    RAW,
+    REPO,
+    cli_env,
+    counts,
+    digest,
+    leftovers,
+    materialize_all,
+)
 
 
 def _run(*cmd: str) -> subprocess.CompletedProcess:
