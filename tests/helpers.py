@@ -11,12 +11,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+from filelock import FileLock
 
 from pipelines.definitions import ASSETS
 from pipelines.defs.resources import EventwireSettings, build_resources
@@ -35,6 +37,13 @@ RUN_TIME_COLUMNS = {
     "ingest_errors": ["seen_at"],
     "extraction_errors": ["failed_at"],
 }
+
+
+def gold_articles(n: int) -> list[Path]:
+    """The text and sidecar files of the first n gold articles, by name."""
+    files = sorted(GOLD_TEXTS.iterdir())
+    stems = sorted({p.name.split(".")[0] for p in files})[:n]
+    return [p for p in files if p.name.split(".")[0] in stems]
 
 
 def materialize_all(raw_dir: Path, warehouse_dir: Path) -> dg.ExecuteInProcessResult:
@@ -134,3 +143,22 @@ def cli_json(db: Path, sql: str) -> list[dict]:
     )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout or "[]")
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A folder that `build` fills once per test session, however many xdist workers ask for
+    it: the first to ask builds it under a file lock, the others wait and reuse it. Tests only
+    read it (copy it first to change anything)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this session's folder, shared by its workers
+    folder = root / name
+    with FileLock(str(root / f"{name}.lock")):
+        if not (folder / ".built").is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -20,6 +21,7 @@ from tests.helpers import (
     RAW,
     REPO,
     assert_same_tables,
+    built_once,
     cli_env,
     digest,
     duckdb_rows,
@@ -60,11 +62,9 @@ KILL_POINTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
+def build_reference(root: Path) -> None:
     """The previous warehouse (a run over raw A) and an uninterrupted run over raw B, where B
     is A with one file removed, one changed and two added."""
-    root = tmp_path_factory.mktemp("faults")
     raw_a, raw_b = root / "raw-a", root / "raw-b"
     shutil.copytree(RAW, raw_a)
     for suffix in (".txt", ".meta.json"):
@@ -78,11 +78,17 @@ def reference(tmp_path_factory):
     changed.write_text(
         changed.read_text() + "\nPolice said 40 people were detained near the ministry.\n"
     )
+    assert materialize_all(raw_a, root / "previous").success
+    assert materialize_all(raw_b, root / "cold").success
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    # Built once for the whole session, whichever worker gets here first; tests copy it.
+    root = built_once(tmp_path_factory, "faults-reference", build_reference)
     previous, cold = root / "previous", root / "cold"
-    assert materialize_all(raw_a, previous).success
-    assert materialize_all(raw_b, cold).success
     return {
-        "raw": raw_b,
+        "raw": root / "raw-b",
         "previous": previous,
         "previous_db": digest(previous / DUCKDB_FILE),
         "previous_rows": duckdb_rows(previous),
