@@ -195,23 +195,25 @@ def test_xml_and_html_never_resolve_entities_or_touch_the_network(tmp_path, list
     secret = tmp_path / "secret.txt"
     secret.write_text("LEAKED-FROM-DISK")
     # Three paragraphs a page: enough body for the page reader to take it as an article.
-    story = iter("</p><p>".join(story(n + k) for k in range(3)) for n in range(20, 50, 3))
+    stories = iter("</p><p>".join(story(n + k) for k in range(3)) for n in range(20, 50, 3))
     doctype = (
         f'<!DOCTYPE x SYSTEM "{url}/dtd" [<!ENTITY disk SYSTEM "file://{secret}">'
         f'<!ENTITY web SYSTEM "{url}/entity"> <!ENTITY % remote SYSTEM "{url}/param"> %remote;]>'
     )
     files = {
-        "page.html": f"{doctype}<html><body><p>&disk; &web; &leak;</p><p>{next(story)}</p></body></html>",
+        "page.html": f"{doctype}<html><body><p>&disk; &web; &leak;</p><p>{next(stories)}</p></body></html>",
         "page.xhtml.html": f'<?xml version="1.0"?>{doctype}<html xmlns="http://www.w3.org/1999/xhtml">'
-        f'<body><p>&disk;</p><p>{story}</p><img src="{url}/img.png"/></body></html>',
+        f'<body><p>&disk;</p><p>{stories}</p><img src="{url}/img.png"/></body></html>',
         "feed.rss": f'<?xml version="1.0"?>{doctype}<rss version="2.0"><channel><title>&disk;'
-        f"</title><item><description>{next(story)} &web;</description></item></channel></rss>",
+        f"</title><item><description>{next(stories)} &web;</description></item></channel></rss>",
         "feed.atom": f'<?xml version="1.0"?><?xml-stylesheet href="{url}/style.xsl"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:xi="http://www.w3.org/2001/XInclude">'
-        f'<entry><title>t</title><content type="html">{html.escape(next(story))}</content>'
+        f'<entry><title>t</title><content type="html">{html.escape(next(stories))}</content>'
         f'<xi:include href="{url}/include.xml"/><xi:include href="file://{secret}" parse="text"/>'
         "</entry></feed>",
-        "dump.json": json.dumps({"text": next(story), "url": f"{url}/a", "image": f"{url}/i.png"}),
+        "dump.json": json.dumps(
+            {"text": next(stories), "url": f"{url}/a", "image": f"{url}/i.png"}
+        ),
     }
     result = read(tmp_path / "raw", files)
     assert hits == []
