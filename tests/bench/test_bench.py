@@ -14,9 +14,6 @@ import pytest
 from pipelines.bench.__main__ import main
 from pipelines.bench.measure import run_child
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_bench")
-
 KEYS = [
     "words_per_s_bare",
     "ratio_extract",

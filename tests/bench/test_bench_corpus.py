@@ -22,9 +22,6 @@ from pipelines.bench.corpus import (
 )
 from pipelines.ingest import read_raw_folder
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_bench_corpus")
-
 
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()

@@ -11,9 +11,6 @@ import pytest
 from pipelines.evaluate import evaluate
 from tests.helpers import GOLD, REPO
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_quality")
-
 FLOORS = {
     # split: (events F1, claims F1, claim speaker accuracy, anonymous accuracy)
     "seed": (0.87, 0.87, 0.95, 0.95),

@@ -12,9 +12,6 @@ from pipelines.defs.ingest import FILES_ACCOUNTED_FOR
 from pipelines.ingest import account_for_files, read_raw_folder
 from tests.helpers import INGEST_FIXTURES, materialize_all
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_ingest_assets")
-
 
 @pytest.fixture(scope="module")
 def mixed_run(tmp_path_factory):

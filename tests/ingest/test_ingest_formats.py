@@ -17,9 +17,6 @@ from pipelines.ingest import read_raw_folder
 from pipelines.ingest.detect import detect_format
 from tests.helpers import INGEST_FIXTURES
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_ingest_formats")
-
 FORMATS = INGEST_FIXTURES / "formats"
 NOW = dt.datetime(2025, 11, 25, 12, tzinfo=dt.UTC)
 

@@ -22,9 +22,6 @@ from pipelines.definitions import defs
 from schemas import TABLES
 from tests.helpers import REPO, cli_env
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_webserver")
-
 QUERY = """
 {
   repositoriesOrError {

@@ -10,9 +10,6 @@ from pipelines.cli import main
 from pipelines.store import table_path
 from tests.helpers import RAW, REPO
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_cli")
-
 
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):

@@ -28,9 +28,6 @@ from tests.helpers import (
     run_meta,
 )
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_incremental")
-
 # The shipped raw/ folder: every file is read into an article, and every article extracted.
 N_FILES = len(list_raw_files(RAW))
 N_ARTICLES = N_FILES + 1  # the JSONL dump holds two

@@ -20,9 +20,6 @@ from pipelines.store import DUCKDB_FILE, TableFiles
 from schemas import TABLES
 from tests.helpers import RAW, run_meta
 
-# One worker runs this module: its module fixture is built once.
-pytestmark = pytest.mark.xdist_group("test_object_store")
-
 BUCKET = "eventwire-test"
 
 
