@@ -102,7 +102,7 @@ def webserver(tmp_path_factory):
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert time.monotonic() < deadline, "the webserver did not come up"
-                time.sleep(0.5)
+                time.sleep(0.1)
         yield port
     finally:
         if proc.poll() is None:

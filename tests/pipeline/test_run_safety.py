@@ -273,12 +273,9 @@ def test_a_killed_lock_holder_does_not_block_the_next_run(tmp_path):
         pass
 
 
-def test_two_runs_started_at_once_take_turns(tmp_path):
+def test_two_runs_started_at_once_take_turns(tmp_path, shipped_run):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
-    # A few articles more than raw/: enough that both runs have work at every stage.
-    for text in gold_articles(3):
-        shutil.copy(text, raw / text.name)
     warehouse = tmp_path / "wh"
     command = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw)]
     runs = [
@@ -311,9 +308,7 @@ def test_two_runs_started_at_once_take_turns(tmp_path):
         for line in log.splitlines()
         if " parsed (" in line and "articles to extract from" in line
     )
-    cold = tmp_path / "cold"
-    single = materialize_all(raw, cold)
-    assert single.success
+    single, cold = shipped_run  # a single run over the same raw/
     assert parsed == [0, run_meta(single)["events"]["articles_parsed"]], parsed
 
     # One whole warehouse, equal to a single run's.
