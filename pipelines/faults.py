@@ -1,4 +1,4 @@
-"""Fault injection for the crash tests (tests/test_faults.py): inert unless EVENTWIRE_FAULT is set.
+"""Fault injection for the crash tests (tests/pipeline/test_faults.py): inert unless EVENTWIRE_FAULT is set.
 
 A few places in the run call fault_point(point, detail) at a boundary worth crashing on (a
 state segment written but not yet marked complete, a Parquet file written but not yet renamed,

@@ -1,4 +1,5 @@
-"""Shared fixtures: one real materialization of every asset on the shipped raw/ folder."""
+"""Shared fixtures: one real materialization of every asset on the shipped raw/ folder. And how
+the suite is shared between two pytest-xdist workers (pyproject addopts)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,48 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from pipelines.definitions import ASSETS
-from pipelines.defs.resources import EventwireSettings, build_resources
+from tests.helpers import RAW, materialize_all
 
-REPO = Path(__file__).resolve().parent.parent
-RAW = REPO / "raw"
+# The longest modules (a few CPU-minutes between them), started first in this order so that
+# the two workers finish close together; every other module follows in the usual order.
+LONGEST_FIRST = (
+    "tests/bench/test_bench.py",
+    "tests/ingest/test_hostile_input.py",
+    "tests/pipeline/test_faults.py",
+    "tests/pipeline/test_run_safety.py",
+    "tests/store/test_storage_faults.py",
+    "tests/orchestration/test_webserver.py",
+    "tests/orchestration/test_orchestration.py",
+    "tests/pipeline/test_incremental.py",
+)
+# A worker runs a module's tests together, so the module's fixtures are built once. The tests
+# of these modules are long and share nothing costly per module: each goes to whichever
+# worker is free.
+ONE_BY_ONE = {
+    "tests/ingest/test_hostile_input.py",
+    "tests/pipeline/test_faults.py",
+    "tests/pipeline/test_run_safety.py",
+    "tests/store/test_storage_faults.py",
+}
 
 
-def materialize_all(raw_dir: Path, warehouse_dir: Path) -> dg.ExecuteInProcessResult:
-    settings = EventwireSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir))
-    return dg.materialize(ASSETS, resources=build_resources(settings), raise_on_error=False)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {module: n for n, module in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    # xdist's own grouping mark (--dist loadgroup) does nothing under pytest 9, which no longer
+    # lets it rename tests; scopes are all the scheduler sees, so the grouping is done here.
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return nodeid if module in ONE_BY_ONE else module
+
+    return ByModule(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import polars as pl
 
-REPO = Path(__file__).resolve().parent.parent
-PINNED = Path(__file__).resolve().parent / "table_digests.json"
-CORPORA = {"raw": REPO / "raw", "gold": REPO / "tests" / "gold" / "texts"}
+from tests.helpers import GOLD_TEXTS, RAW, REPO, materialize_all
+
+PINNED = REPO / "tests" / "table_digests.json"
+CORPORA = {"raw": RAW, "gold": GOLD_TEXTS}
 
 
 def table_digests(warehouse: Path) -> dict[str, str]:
@@ -43,8 +44,6 @@ def table_digests(warehouse: Path) -> dict[str, str]:
 
 
 def build(raw_dir: Path, warehouse: Path) -> dict[str, str]:
-    from tests.conftest import materialize_all
-
     result = materialize_all(raw_dir, warehouse)
     if not result.success:
         raise RuntimeError(f"materializing {raw_dir} failed")

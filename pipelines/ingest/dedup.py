@@ -33,7 +33,7 @@ from pipelines.store.atomic import write_bytes_atomic
 
 SHINGLE_WORDS = 5
 # A republished wire story with a few edits scores 0.7-0.95; two outlets' own reports of the
-# same event share well under 0.2 (see tests/test_ingest_dedup.py). 0.5 sits between the two.
+# same event share well under 0.2 (see tests/ingest/test_ingest_dedup.py). 0.5 sits between the two.
 THRESHOLD = 0.5
 MIN_WORDS = 25  # shorter texts share a shingle or two by chance: never called near-duplicates
 BANDS, ROWS = 42, 3  # P(candidate) is 0.996 at Jaccard 0.5 and 0.04 at Jaccard 0.1

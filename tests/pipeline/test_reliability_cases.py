@@ -35,9 +35,8 @@ from pipelines.store.locks import lock_path, warehouse_lock
 from pipelines.store.parquet import TableFiles
 from pipelines.store.state import QUARANTINE
 from pipelines.store.warehouse import build_warehouse
-from tests.conftest import RAW, REPO
-from tests.test_ingest_bad_inputs import NOW, _story
-from tests.test_run_safety import cli_env
+from tests.helpers import RAW, REPO, cli_env
+from tests.ingest.samples import NOW, story
 
 
 def reasons(result) -> dict[str, str]:
@@ -47,7 +46,7 @@ def reasons(result) -> dict[str, str]:
 def good_raw(tmp_path: Path) -> Path:
     raw = tmp_path / "raw"
     raw.mkdir()
-    (raw / "good.txt").write_text(_story(1))
+    (raw / "good.txt").write_text(story(1))
     return raw
 
 
@@ -68,7 +67,7 @@ def both_ways(raw: Path, state: Path):
 
 def test_a_symlink_out_of_raw_is_refused_and_its_target_never_read(tmp_path):
     secret = tmp_path / "secret.txt"
-    secret.write_text(_story(7))
+    secret.write_text(story(7))
     raw = good_raw(tmp_path)
     (raw / "passwd.txt").symlink_to(secret)
     (raw / "inside.txt").symlink_to(raw / "good.txt")  # a link inside raw/ is read
@@ -79,7 +78,7 @@ def test_a_symlink_out_of_raw_is_refused_and_its_target_never_read(tmp_path):
     assert reasons(result) == {"passwd.txt": "outside_raw", "good.txt.meta.json": "outside_raw"}
     assert "Leaked Outlet" not in str(result.articles["outlets"].to_list())
     assert any(str(secret) in m for m in result.errors["message"])
-    assert not any(_story(7)[:40] in t for t in result.articles["text"].to_list())
+    assert not any(story(7)[:40] in t for t in result.articles["text"].to_list())
     assert result.accounting.adds_up and result.accounting.files_failed == 2
 
 
@@ -95,9 +94,9 @@ def test_links_pipes_and_sockets_each_get_a_reason_and_the_rest_is_read(tmp_path
     os.mkfifo(raw / "pipe.txt")  # opening it would block the run for ever
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(raw / "sock.txt"))
-    (raw / ".hidden.txt").write_text(_story(2))
+    (raw / ".hidden.txt").write_text(story(2))
     (raw / ".cache").mkdir()
-    (raw / ".cache" / "x.txt").write_text(_story(3))
+    (raw / ".cache" / "x.txt").write_text(story(3))
     try:
         result = both_ways(raw, tmp_path / "state")
     finally:
@@ -131,9 +130,9 @@ def test_a_device_is_never_opened(tmp_path):
 
 def test_a_name_that_is_not_utf8_gets_a_reason_and_the_state_is_saved(tmp_path):
     raw = good_raw(tmp_path)
-    (raw / os.fsdecode(b"caf\xe9.txt")).write_text(_story(4))
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_text(story(4))
     (raw / os.fsdecode(b"dir\xff")).mkdir()
-    (raw / os.fsdecode(b"dir\xff") / "inner.txt").write_text(_story(5))
+    (raw / os.fsdecode(b"dir\xff") / "inner.txt").write_text(story(5))
     result = both_ways(raw, tmp_path / "state")  # before: UnicodeEncodeError saving state
     assert reasons(result) == {"caf\\xe9.txt": "bad_file_name", "dir\\xff": "bad_file_name"}
     assert result.articles["source_path"].to_list() == ["good.txt"]
@@ -148,8 +147,8 @@ def test_a_folder_1100_deep_is_one_row_not_a_recursion_error(tmp_path):
     for _ in range(1100):  # one at a time: mkdir(parents=True) would recurse itself
         chain.append(chain[-1] / "d")
         chain[-1].mkdir()
-    (chain[-1] / "bottom.txt").write_text(_story(6))
-    (raw / "d" / "shallow.txt").write_text(_story(8))
+    (chain[-1] / "bottom.txt").write_text(story(6))
+    (raw / "d" / "shallow.txt").write_text(story(8))
     try:
         result = both_ways(raw, tmp_path / "state")
     finally:
@@ -199,7 +198,7 @@ def test_an_oversized_file_is_refused_from_its_size_alone(tmp_path, monkeypatch)
 def test_a_damaged_state_segment_is_quarantined_and_its_work_redone(tmp_path, caplog):
     raw = good_raw(tmp_path)
     for n in range(2, 6):
-        (raw / f"story-{n}.txt").write_text(_story(n))
+        (raw / f"story-{n}.txt").write_text(story(n))
     state = tmp_path / "state"
     first = read_raw_incremental(raw, state, now=NOW).result
     (segment,) = (state / "ingest").glob("seg-*")

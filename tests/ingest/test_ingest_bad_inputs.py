@@ -8,7 +8,6 @@ None may crash the run, and the good inputs beside them must all be read.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import gzip
 import io
 import json
@@ -23,9 +22,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipelines.ingest import read_raw_folder
+from tests.helpers import INGEST_FIXTURES
+from tests.ingest.samples import NOW, html_page, story
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-NOW = dt.datetime(2025, 11, 25, 12, tzinfo=dt.UTC)
+FIXTURES = INGEST_FIXTURES
 
 STORY = (
     "LAGOS, Nov 12 (Meridian Wire) - Nigeria's central bank raised its main lending rate by "
@@ -42,26 +42,6 @@ RUSSIAN = (
     "МОСКВА. Центральный банк России в пятницу сохранил ключевую ставку без изменений, "
     "сообщила пресс-служба регулятора. Аналитики ожидали такого решения."
 )
-
-
-def _story(n: int) -> str:
-    """Distinct good stories: a different place, figure and day each."""
-    places = ["ACCRA", "LIMA", "MANILA", "TUNIS", "QUITO", "HANOI", "DHAKA", "SOFIA", "RIGA"]
-    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-    return (
-        f"{places[n % len(places)]} (Harbor Post). Police said on {days[n % len(days)]} they had "
-        f"detained {n + 3} people after protesters blocked a highway for {n + 2} hours to "
-        f"demand the repair of a bridge that collapsed in heavy rain {n + 4} weeks ago. "
-        f"Officials said repair work on the bridge would start within {n + 5} days."
-    )
-
-
-def _html(body: str, title: str = "Page") -> str:
-    return (
-        f"<!doctype html><html><head><title>{title}</title></head><body>"
-        f"<nav><a href='/'>Home</a></nav><article><h1>{title}</h1><p>{body}</p></article>"
-        "<footer>Copyright Harbor Post</footer></body></html>"
-    )
 
 
 def _rss(items: list[str]) -> str:
@@ -83,7 +63,7 @@ def _gzip(data: bytes) -> bytes:
 def _tar_gz() -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        payload = _story(30).encode()
+        payload = story(30).encode()
         info = tarfile.TarInfo("inside.txt")
         info.size = len(payload)
         tar.addfile(info, io.BytesIO(payload))
@@ -117,7 +97,7 @@ def _warc_of_pages(first: int, count: int) -> bytes:
     writer = WARCWriter(buf, gzip=False)
     for n in range(first, first + count):
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        page = _html(_story(n), f"Story {n}").encode()
+        page = html_page(story(n), f"Story {n}").encode()
         writer.write_record(
             writer.create_warc_record(
                 f"https://example.org/{n}",
@@ -141,7 +121,7 @@ def _cut_warc() -> bytes:
 
 def _deep_html() -> str:
     depth = 5000
-    return f"<html><body>{'<div>' * depth}<p>{_story(40)}</p>{'</div>' * depth}</body></html>"
+    return f"<html><body>{'<div>' * depth}<p>{story(40)}</p>{'</div>' * depth}</body></html>"
 
 
 LAUGHS = (
@@ -154,7 +134,7 @@ LAUGHS = (
 XXE = (
     '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
     '<rss version="2.0"><channel><title>x</title><item><title>&secret;</title>'
-    f"<description>{_story(41)}</description></item></channel></rss>"
+    f"<description>{story(41)}</description></item></channel></rss>"
 )
 
 
@@ -187,7 +167,7 @@ CASES = [
         codecs.BOM_UTF16_LE + "News".encode("utf-16-le") + b"\x00\xd8",
         {"bad_encoding"},
     ),
-    Case("cut-off.txt.gz", lambda: _gzip(_story(1).encode())[:-12], {"truncated_archive"}),
+    Case("cut-off.txt.gz", lambda: _gzip(story(1).encode())[:-12], {"truncated_archive"}),
     Case(
         "garbage.txt.gz",
         b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + b"not deflate" * 9,
@@ -237,10 +217,10 @@ CASES = [
         "bad-line-among-good.jsonl",
         "\n".join(
             [
-                json.dumps({"text": _story(2), "outlet": "Harbor Post"}),
+                json.dumps({"text": story(2), "outlet": "Harbor Post"}),
                 '{"text": "unterminated',
                 "[1, 2, 3]",
-                json.dumps({"text": _story(3), "source": {"name": "Atlas News Agency"}}),
+                json.dumps({"text": story(3), "source": {"name": "Atlas News Agency"}}),
             ]
         ),
         {"bad_json"},
@@ -248,13 +228,13 @@ CASES = [
     ),
     Case(
         "item-without-text.rss",
-        _rss([f"<description>{_story(4)}</description>", ""]),
+        _rss([f"<description>{story(4)}</description>", ""]),
         {"no_article_text"},
         articles=1,
     ),
     Case("cut-off.warc.gz", _cut_warc, {"truncated_archive"}, articles=1),
     Case("cut-off-plain.warc", _cut_plain_warc, {"truncated_archive"}, articles=1),
-    Case("bad-sidecar.txt", _story(5), {"bad_json"}, articles=1, sidecar='{"outlet": "Harbor'),
+    Case("bad-sidecar.txt", story(5), {"bad_json"}, articles=1, sidecar='{"outlet": "Harbor'),
     # -- odd but readable: an article, cleaned up -----------------------------------------
     Case(
         "utf16-with-bom.txt",
@@ -264,39 +244,39 @@ CASES = [
     ),
     Case(
         "utf16-no-bom.txt",
-        _story(6).encode("utf-16-le"),
+        story(6).encode("utf-16-le"),
         articles=1,
         text_has=("detained 9 people",),
     ),
     Case(
         "latin-1.txt",
-        (_story(7) + " A café owner said so.").encode("latin-1"),
+        (story(7) + " A café owner said so.").encode("latin-1"),
         articles=1,
         text_has=("café owner",),
     ),
     Case(
         "mixed-encodings.txt",
-        (_story(8) + " In São Paulo,").encode() + " a café owner agreed.".encode("cp1252"),
+        (story(8) + " In São Paulo,").encode() + " a café owner agreed.".encode("cp1252"),
         articles=1,
         text_has=("In São Paulo, a café owner agreed.",),
     ),
     Case(
         "zero-width-and-controls.txt",
-        _story(9).replace("Police", "Po\u200blice\x07").replace("bridge", "bri\u00addge\ufeff"),
+        story(9).replace("Police", "Po\u200blice\x07").replace("bridge", "bri\u00addge\ufeff"),
         articles=1,
         text_has=("Police said", "of a bridge that"),
     ),
     Case("spanish.txt", SPANISH, articles=1, language="es"),
     Case(
         "web-page-saved-as.txt",
-        _html(_story(10), "Bridge protest"),
+        html_page(story(10), "Bridge protest"),
         articles=1,
         text_has=("detained 13 people",),
     ),
-    Case("feed-saved-as.xml", _rss([f"<description>{_story(11)}</description>"]), articles=1),
+    Case("feed-saved-as.xml", _rss([f"<description>{story(11)}</description>"]), articles=1),
     Case(
         "story.txt.gz",
-        lambda: _gzip(_story(12).encode()),
+        lambda: _gzip(story(12).encode()),
         articles=1,
         text_has=("detained 15 people",),
     ),
@@ -307,10 +287,10 @@ CASES = [
 GOOD = {
     "good/wire.txt": "Central bank raises rates again\n\n" + STORY,
     "good/dump.jsonl": "\n".join(
-        json.dumps({"text": _story(20 + i), "outlet": "Atlas News Agency"}) for i in range(2)
+        json.dumps({"text": story(20 + i), "outlet": "Atlas News Agency"}) for i in range(2)
     ),
-    "good/page.html": _html(_story(22), "Highway blocked for hours"),
-    "good/feed.rss": _rss([f"<description>{_story(23)}</description>"]),
+    "good/page.html": html_page(story(22), "Highway blocked for hours"),
+    "good/feed.rss": _rss([f"<description>{story(23)}</description>"]),
 }
 GOOD_ARTICLES = 5
 

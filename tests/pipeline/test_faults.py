@@ -11,18 +11,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
 from pipelines.faults import FaultPoint
-from pipelines.store import DUCKDB_FILE, state_dir, table_path
+from pipelines.store import DUCKDB_FILE, table_path
 from schemas import TABLES
-from tests.conftest import RAW, REPO, materialize_all
-from tests.test_incremental import RUN_TIME_COLUMNS, assert_same_tables, read_tables
-from tests.test_run_safety import cli_env, digest
+from tests.helpers import (
+    GOLD_TEXTS,
+    RAW,
+    REPO,
+    assert_same_tables,
+    built_once,
+    cli_env,
+    digest,
+    duckdb_rows,
+    leftovers,
+    materialize_all,
+    read_tables,
+)
 
-GOLD_TEXTS = REPO / "tests" / "gold" / "texts"
 REMOVED, ADDED = (
     "burkina-faso-coup-plot-arrests",
     (
@@ -55,37 +63,9 @@ KILL_POINTS = [
 ]
 
 
-def duckdb_rows(warehouse: Path) -> dict[str, list[str]]:
-    """Every table of the DuckDB file as a sorted list of rows, run-time columns left out."""
-    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
-    try:
-        out = {}
-        for table in TABLES:
-            df = con.sql(f'SELECT * FROM "{table}"').pl()
-            out[table] = sorted(map(repr, df.drop(RUN_TIME_COLUMNS.get(table, [])).rows()))
-        return out
-    finally:
-        con.close()
-
-
-def leftovers(warehouse: Path) -> list[str]:
-    """Anything a killed run left half done: temporaries, a half-built DuckDB file, state
-    segments without their COMPLETE marker, more than one segment per store."""
-    found = [str(p) for p in warehouse.rglob("*.tmp")]
-    found += [str(p) for p in warehouse.glob(f".{DUCKDB_FILE}.building*")]
-    for store in ("ingest", "extract"):
-        segments = list((state_dir(warehouse) / store).glob("seg-*"))
-        found += [str(s) for s in segments if not (s / "COMPLETE").is_file()]
-        if len(segments) != 1:
-            found.append(f"{store}: {len(segments)} segments")
-    return found
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
+def build_reference(root: Path) -> None:
     """The previous warehouse (a run over raw A) and an uninterrupted run over raw B, where B
     is A with one file removed, one changed and two added."""
-    root = tmp_path_factory.mktemp("faults")
     raw_a, raw_b = root / "raw-a", root / "raw-b"
     shutil.copytree(RAW, raw_a)
     for suffix in (".txt", ".meta.json"):
@@ -99,11 +79,17 @@ def reference(tmp_path_factory):
     changed.write_text(
         changed.read_text() + "\nPolice said 40 people were detained near the ministry.\n"
     )
+    assert materialize_all(raw_a, root / "previous").success
+    assert materialize_all(raw_b, root / "cold").success
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    # Built once for the whole session, whichever worker gets here first; tests copy it.
+    root = built_once(tmp_path_factory, "faults-reference", build_reference)
     previous, cold = root / "previous", root / "cold"
-    assert materialize_all(raw_a, previous).success
-    assert materialize_all(raw_b, cold).success
     return {
-        "raw": raw_b,
+        "raw": root / "raw-b",
         "previous": previous,
         "previous_db": digest(previous / DUCKDB_FILE),
         "previous_rows": duckdb_rows(previous),

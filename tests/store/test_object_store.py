@@ -18,8 +18,7 @@ from pipelines.definitions import ASSETS
 from pipelines.defs.resources import EventwireSettings, build_resources
 from pipelines.store import DUCKDB_FILE, TableFiles
 from schemas import TABLES
-from tests.conftest import RAW
-from tests.test_incremental import run_meta
+from tests.helpers import RAW, run_meta
 
 BUCKET = "eventwire-test"
 

@@ -21,8 +21,7 @@ import pytest
 
 from pipelines.definitions import defs
 from schemas import TABLES
-from tests.conftest import REPO
-from tests.test_run_safety import cli_env
+from tests.helpers import REPO, cli_env
 
 QUERY = """
 {
@@ -105,7 +104,7 @@ def webserver(tmp_path_factory):
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert time.monotonic() < deadline, "the webserver did not come up"
-                time.sleep(0.5)
+                time.sleep(0.1)
         yield port
     finally:
         if proc.poll() is None:

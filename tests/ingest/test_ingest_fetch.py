@@ -8,7 +8,6 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -18,8 +17,9 @@ from pipelines.defs.resources import EventwireSettings, build_resources
 from pipelines.errors import SourcesError
 from pipelines.ingest import read_raw_folder
 from pipelines.ingest.fetch import FeedSource, FetchLimits, fetch_feeds, load_sources
+from tests.helpers import INGEST_FIXTURES
 
-FEED = Path(__file__).parent / "fixtures" / "ingest" / "formats" / "meridian-wire.rss"
+FEED = INGEST_FIXTURES / "formats" / "meridian-wire.rss"
 NOW = dt.datetime(2025, 11, 25, 12, tzinfo=dt.UTC)
 FAST = FetchLimits(timeout_s=0.5, max_bytes=64 * 1024, per_host_delay_s=0.0)
 

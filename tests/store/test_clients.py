@@ -4,20 +4,16 @@ the Parquet files in pyarrow, polars, pandas and DuckDB with the DuckDB tables' 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
-import pytest
 
 from pipelines.store import DUCKDB_FILE, table_path
 from schemas import TABLES
+from tests.helpers import cli_json, duckdb_cli
 
 # Parquet (arrow) type -> the type DuckDB gives the same column.
 ARROW_TO_DUCKDB = {
@@ -33,26 +29,6 @@ ARROW_TO_DUCKDB = {
     "list<item: string>": "VARCHAR[]",
     "large_list<element: large_string>": "VARCHAR[]",
 }
-
-
-def duckdb_cli() -> str:
-    exe = Path(sys.executable).parent / "duckdb"
-    found = str(exe) if exe.exists() else shutil.which("duckdb")
-    if not found:
-        pytest.fail("the duckdb-cli dev dependency is not installed: run make setup")
-    return found
-
-
-def cli_json(db: Path, sql: str) -> list[dict]:
-    out = subprocess.run(
-        [duckdb_cli(), "-readonly", "-json", str(db), "-c", sql],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout or "[]")
 
 
 def test_duckdb_1x_cli_opens_the_warehouse(shipped_run, tables):

@@ -1,5 +1,5 @@
-"""Hostile and pathological input not covered by tests/test_ingest_bad_inputs.py and
-tests/test_properties.py: enormous sentences and articles, thousands of quotation marks,
+"""Hostile and pathological input not covered by tests/ingest/test_ingest_bad_inputs.py and
+tests/pipeline/test_properties.py: enormous sentences and articles, thousands of quotation marks,
 100,000 nested elements, a 100 MB line, a gzip bomb inside a web archive, XML that points at
 files or URLs, and feed metadata that looks like a path. Work is bounded by counting what is
 produced and what is held in memory, never by timing."""
@@ -25,7 +25,7 @@ from pipelines.extract.claims import _CONTENT_MAX_CHARS, _QUOTE_PARAGRAPHS, _QUO
 from pipelines.ingest import read_raw_folder
 from pipelines.ingest.fetch import FeedSource, FetchLimits, _safe_name, fetch_feeds
 from pipelines.ingest.readers import DEFAULT_MAX_BYTES
-from tests.test_ingest_bad_inputs import NOW, _html, _story
+from tests.ingest.samples import NOW, html_page, story
 
 CLAUSE = "police arrested twelve protesters and officials said the army would deploy troops "
 
@@ -83,7 +83,7 @@ def test_a_sentence_as_long_as_the_cap_is_read_and_extracted_with_exact_spans(tm
 
 def test_an_article_longer_than_the_parser_takes_is_refused_and_the_rest_read(tmp_path):
     huge = "Long\n\n" + (CLAUSE * (MAX_ARTICLE_CHARS // len(CLAUSE) + 10)) + "."
-    result = read(tmp_path, {"huge.txt": huge, "good.html": _html(_story(1))})
+    result = read(tmp_path, {"huge.txt": huge, "good.html": html_page(story(1))})
     assert reasons(result) == {"huge.txt": "too_large"}
     (message,) = result.errors["message"]
     assert f"{MAX_ARTICLE_CHARS:,}" in message and "split" in message
@@ -94,13 +94,13 @@ def test_a_100_mb_line_is_refused_without_being_read_into_memory(tmp_path):
     sparse = tmp_path / "raw" / "one-line.jsonl"  # 100 MB, one line; sparse, so cheap to make
     sparse.parent.mkdir()
     with sparse.open("wb") as fh:
-        fh.write(b'{"text": "' + _story(2).encode())
+        fh.write(b'{"text": "' + story(2).encode())
         fh.truncate(100 * 1024 * 1024)
     packed = gzip.compress(b'{"text": "' + b"a " * (50 * 1024 * 1024) + b'"}\n', 1)
-    read(tmp_path / "warm-up", {"good.txt": _story(2)})  # loads the language model first
+    read(tmp_path / "warm-up", {"good.txt": story(2)})  # loads the language model first
     tracemalloc.start()
     try:
-        result = read(tmp_path / "raw", {"one-line.jsonl.gz": packed, "good.txt": _story(3)})
+        result = read(tmp_path / "raw", {"one-line.jsonl.gz": packed, "good.txt": story(3)})
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -116,7 +116,7 @@ def test_a_gzip_bomb_inside_a_web_archive_is_refused_and_the_other_pages_kept(tm
     writer = WARCWriter(buf, gzip=True)  # each record its own gzip member, as crawlers write
     pages = {
         "https://example.org/bomb": b"<html><body><p>" + b"a " * (15 * 1024 * 1024) + b"</p>",
-        "https://example.org/news": _html(_story(4), "News").encode(),
+        "https://example.org/news": html_page(story(4), "News").encode(),
     }
     for url, page in pages.items():
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
@@ -158,9 +158,9 @@ def test_quotation_marks_by_the_thousand(tmp_path, name, text):
 
 def test_100_000_nested_elements(tmp_path):
     depth = 100_000
-    page = f"<html><body>{'<div>' * depth}<p>{_story(5)}</p>{'</div>' * depth}</body></html>"
-    unclosed = "<html><body>" + "<div><span><b>" * 40_000 + f"<p>{_story(6)}"
-    result = read(tmp_path, {"nested.html": page, "unclosed.html": unclosed, "ok.txt": _story(7)})
+    page = f"<html><body>{'<div>' * depth}<p>{story(5)}</p>{'</div>' * depth}</body></html>"
+    unclosed = "<html><body>" + "<div><span><b>" * 40_000 + f"<p>{story(6)}"
+    result = read(tmp_path, {"nested.html": page, "unclosed.html": unclosed, "ok.txt": story(7)})
     assert reasons(result) == {"nested.html": "no_article_text", "unclosed.html": "no_article_text"}
     assert all("nested more than" in m for m in result.errors["message"])
     assert result.articles["source_path"].to_list() == ["ok.txt"]
@@ -197,23 +197,25 @@ def test_xml_and_html_never_resolve_entities_or_touch_the_network(tmp_path, list
     secret = tmp_path / "secret.txt"
     secret.write_text("LEAKED-FROM-DISK")
     # Three paragraphs a page: enough body for the page reader to take it as an article.
-    story = iter("</p><p>".join(_story(n + k) for k in range(3)) for n in range(20, 50, 3))
+    stories = iter("</p><p>".join(story(n + k) for k in range(3)) for n in range(20, 50, 3))
     doctype = (
         f'<!DOCTYPE x SYSTEM "{url}/dtd" [<!ENTITY disk SYSTEM "file://{secret}">'
         f'<!ENTITY web SYSTEM "{url}/entity"> <!ENTITY % remote SYSTEM "{url}/param"> %remote;]>'
     )
     files = {
-        "page.html": f"{doctype}<html><body><p>&disk; &web; &leak;</p><p>{next(story)}</p></body></html>",
+        "page.html": f"{doctype}<html><body><p>&disk; &web; &leak;</p><p>{next(stories)}</p></body></html>",
         "page.xhtml.html": f'<?xml version="1.0"?>{doctype}<html xmlns="http://www.w3.org/1999/xhtml">'
-        f'<body><p>&disk;</p><p>{story}</p><img src="{url}/img.png"/></body></html>',
+        f'<body><p>&disk;</p><p>{stories}</p><img src="{url}/img.png"/></body></html>',
         "feed.rss": f'<?xml version="1.0"?>{doctype}<rss version="2.0"><channel><title>&disk;'
-        f"</title><item><description>{next(story)} &web;</description></item></channel></rss>",
+        f"</title><item><description>{next(stories)} &web;</description></item></channel></rss>",
         "feed.atom": f'<?xml version="1.0"?><?xml-stylesheet href="{url}/style.xsl"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:xi="http://www.w3.org/2001/XInclude">'
-        f'<entry><title>t</title><content type="html">{html.escape(next(story))}</content>'
+        f'<entry><title>t</title><content type="html">{html.escape(next(stories))}</content>'
         f'<xi:include href="{url}/include.xml"/><xi:include href="file://{secret}" parse="text"/>'
         "</entry></feed>",
-        "dump.json": json.dumps({"text": next(story), "url": f"{url}/a", "image": f"{url}/i.png"}),
+        "dump.json": json.dumps(
+            {"text": next(stories), "url": f"{url}/a", "image": f"{url}/i.png"}
+        ),
     }
     result = read(tmp_path / "raw", files)
     assert hits == []
@@ -236,7 +238,7 @@ def test_feed_metadata_never_becomes_a_path_outside_the_raw_folder(tmp_path):
     ]
     items = "".join(
         f"<item><guid>{guid}</guid><link>{link}</link><title>{guid}</title>"
-        f"<description>{_story(10 + n)}</description></item>"
+        f"<description>{story(10 + n)}</description></item>"
         for n, (guid, link) in enumerate(hostile)
     )
     feed = tmp_path / "hostile.rss"

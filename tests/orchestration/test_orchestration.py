@@ -24,8 +24,7 @@ from pipelines.defs.sensors import raw_files_sensor
 from pipelines.store import build_warehouse, inspect_warehouse, read_table, write_table
 from schemas import TABLES, Events
 from schemas.relations import REFERENCES
-from tests.conftest import RAW, REPO, materialize_all
-from tests.test_run_safety import cli_env
+from tests.helpers import RAW, REPO, cli_env, materialize_all
 
 
 @pytest.fixture(scope="module")

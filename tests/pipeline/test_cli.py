@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.store import table_path
-from tests.conftest import RAW
+from tests.helpers import RAW, REPO
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_dagster_code_location_validates(tmp_path):
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=REPO,
         env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
         check=False,
     )

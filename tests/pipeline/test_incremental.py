@@ -16,43 +16,21 @@ from pipelines.ingest.raw_files import list_raw_files
 from pipelines.store import DUCKDB_FILE, table_path
 from pipelines.store.timeline_chart import CHART_FILE
 from schemas import TABLES
-from tests.conftest import RAW, materialize_all
+from tests.helpers import (
+    GOLD_TEXTS,
+    INGEST_FIXTURES,
+    RAW,
+    REPO,
+    assert_same_tables,
+    cli_env,
+    materialize_all,
+    read_tables,
+    run_meta,
+)
 
 # The shipped raw/ folder: every file is read into an article, and every article extracted.
 N_FILES = len(list_raw_files(RAW))
 N_ARTICLES = N_FILES + 1  # the JSONL dump holds two
-
-# Columns that record when a run happened, not what it found.
-RUN_TIME_COLUMNS = {
-    "articles": ["ingested_at"],
-    "ingest_errors": ["seen_at"],
-    "extraction_errors": ["failed_at"],
-}
-
-
-def run_meta(result) -> dict[str, dict]:
-    """Materialization metadata by asset name (last path part; warehouse/x as x@warehouse)."""
-    out = {}
-    for node in ("raw_articles", "extracted_tables", "linked_tables", "duckdb_warehouse"):
-        for mat in result.asset_materializations_for_node(node):
-            path = mat.asset_key.path
-            name = path[-1] if len(path) == 1 else f"{path[-1]}@{path[0]}"
-            out[name] = {k: v.value for k, v in mat.metadata.items()}
-    return out
-
-
-def read_tables(warehouse: Path) -> dict[str, pl.DataFrame]:
-    return {t: pl.read_parquet(table_path(warehouse, t)) for t in TABLES}
-
-
-def without_run_times(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    return {t: df.drop(RUN_TIME_COLUMNS.get(t, [])) for t, df in tables.items()}
-
-
-def assert_same_tables(a: dict[str, pl.DataFrame], b: dict[str, pl.DataFrame]) -> None:
-    a, b = without_run_times(a), without_run_times(b)
-    for table in TABLES:
-        assert a[table].equals(b[table]), table
 
 
 def file_identities(warehouse: Path) -> dict[str, tuple]:
@@ -135,7 +113,7 @@ def test_changed_added_and_removed_files_are_all_that_is_redone(twice, tmp_path)
     )
     (work / "wire" / "greece-turkey-naval-standoff.txt").unlink()
     (work / "wire" / "greece-turkey-naval-standoff.meta.json").unlink()
-    gold = RAW.parent / "tests" / "gold" / "texts"
+    gold = GOLD_TEXTS
     shutil.copy(gold / "india-pakistan-loc-clash-poonch.txt", work / "new.txt")
     shutil.copy(gold / "india-pakistan-loc-clash-poonch.meta.json", work / "new.meta.json")
 
@@ -163,7 +141,7 @@ def test_an_extraction_lexicon_change_reparses_without_rereading(twice, tmp_path
     shutil.copytree(warehouse, tmp_path / "wh")
     lexicons = tmp_path / "lexicons"
     lexicons.mkdir()
-    src = Path(__file__).resolve().parent.parent / "pipelines" / "lexicons" / "triggers.yaml"
+    src = REPO / "pipelines" / "lexicons" / "triggers.yaml"
     (lexicons / "triggers.yaml").write_text(
         src.read_text(encoding="utf-8") + "\n# an analyst's edit\n", encoding="utf-8"
     )
@@ -180,7 +158,7 @@ def test_a_reader_change_rereads_without_reparsing(twice, tmp_path, monkeypatch)
     shutil.copytree(warehouse, tmp_path / "wh")
     lexicons = tmp_path / "lexicons"
     lexicons.mkdir()
-    src = Path(__file__).resolve().parent.parent / "pipelines" / "lexicons" / "boilerplate.yaml"
+    src = REPO / "pipelines" / "lexicons" / "boilerplate.yaml"
     (lexicons / "boilerplate.yaml").write_text(
         src.read_text(encoding="utf-8") + "\n# an analyst's edit\n", encoding="utf-8"
     )
@@ -194,7 +172,7 @@ def test_a_reader_change_rereads_without_reparsing(twice, tmp_path, monkeypatch)
 
 
 def test_every_lexicon_the_rules_load_is_in_the_fingerprint():
-    root = Path(__file__).resolve().parent.parent / "pipelines"
+    root = REPO / "pipelines"
     for package, listed in (("extract", set(EXTRACT_LEXICONS)), ("ingest", {"boilerplate.yaml"})):
         loaded = set()
         for source in (root / package).glob("*.py"):
@@ -235,7 +213,7 @@ def test_near_duplicates_are_remembered_and_recomputed_when_articles_change(tmp_
     from pipelines.ingest.incremental import read_raw_incremental
 
     raw = tmp_path / "raw"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "ingest" / "neardup", raw)
+    shutil.copytree(INGEST_FIXTURES / "neardup", raw)
     state = tmp_path / "state"
     first = read_raw_incremental(raw, state).result
     assert first.near_duplicates == 2
@@ -268,8 +246,6 @@ def test_a_run_with_nothing_to_parse_never_loads_spacy(tmp_path):
     import subprocess
     import sys
 
-    from tests.test_run_safety import cli_env
-
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy2(RAW / "realist-us-venezuela.txt", raw)
@@ -300,7 +276,7 @@ def test_only_new_articles_get_near_duplicate_signatures_computed(tmp_path, monk
     from pipelines.ingest.incremental import read_raw_incremental
 
     raw = tmp_path / "raw"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "ingest" / "neardup", raw)
+    shutil.copytree(INGEST_FIXTURES / "neardup", raw)
     state = tmp_path / "state"
     read_raw_incremental(raw, state)
     signed = []

@@ -4,8 +4,6 @@ next run gives what an uninterrupted run gives."""
 from __future__ import annotations
 
 import ast
-import hashlib
-import os
 import shutil
 import signal
 import subprocess
@@ -13,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -21,31 +18,21 @@ from pipelines.extract.incremental import extract_store
 from pipelines.store import DUCKDB_FILE, state_dir, table_path
 from pipelines.store.state import ResultStore
 from schemas import TABLES
-from tests.conftest import RAW, REPO, materialize_all
-from tests.test_incremental import assert_same_tables, read_tables, run_meta
+from tests.helpers import (
+    RAW,
+    REPO,
+    assert_same_tables,
+    cli_env,
+    counts,
+    digest,
+    duckdb_rows,
+    gold_articles,
+    materialize_all,
+    read_tables,
+    run_meta,
+)
 
-GOLD_TEXTS = REPO / "tests" / "gold" / "texts"
 EXTRACTED = ("events", "claims", "quantities", "actors")
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def counts(db: Path) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in TABLES}
-    finally:
-        con.close()
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
-    env.pop("DAGSTER_HOME", None)
-    env["PYTHONPATH"] = str(REPO)
-    env.update(extra)
-    return env
 
 
 def extraction_segments(warehouse: Path) -> set[str]:
@@ -53,17 +40,16 @@ def extraction_segments(warehouse: Path) -> set[str]:
     return {p.name for p in root.glob("seg-*") if (p / "COMPLETE").is_file()}
 
 
-def test_run_killed_during_extraction_leaves_the_warehouse_whole(tmp_path):
+def test_run_killed_during_extraction_leaves_the_warehouse_whole(tmp_path, shipped_run):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     warehouse = tmp_path / "wh"
-    first = materialize_all(raw, warehouse)
-    assert first.success
+    shutil.copytree(shipped_run[1], warehouse)  # the session's finished run over raw/
     before = {t: digest(table_path(warehouse, t)) for t in EXTRACTED}
     db_before = digest(warehouse / DUCKDB_FILE)
     counts_before = counts(warehouse / DUCKDB_FILE)
     segments_before = extraction_segments(warehouse)
-    for text in GOLD_TEXTS.glob("*"):
+    for text in gold_articles(6):
         shutil.copy(text, raw / text.name)
 
     # Results are saved after every article, so the kill lands between two saves.
@@ -288,13 +274,9 @@ def test_a_killed_lock_holder_does_not_block_the_next_run(tmp_path):
         pass
 
 
-def test_two_runs_started_at_once_take_turns(tmp_path):
-    from tests.test_faults import duckdb_rows
-
+def test_two_runs_started_at_once_take_turns(tmp_path, shipped_run):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
-    for text in GOLD_TEXTS.glob("*"):
-        shutil.copy(text, raw / text.name)
     warehouse = tmp_path / "wh"
     command = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw)]
     runs = [
@@ -327,9 +309,7 @@ def test_two_runs_started_at_once_take_turns(tmp_path):
         for line in log.splitlines()
         if " parsed (" in line and "articles to extract from" in line
     )
-    cold = tmp_path / "cold"
-    single = materialize_all(raw, cold)
-    assert single.success
+    single, cold = shipped_run  # a single run over the same raw/
     assert parsed == [0, run_meta(single)["extracted_events"]["articles_parsed"]], parsed
 
     # One whole warehouse, equal to a single run's.

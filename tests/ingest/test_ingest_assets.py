@@ -4,24 +4,21 @@ materialized end to end, the accounting in the metadata, and the asset check."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from pipelines.defs.ingest import FILES_ACCOUNTED_FOR
 from pipelines.ingest import account_for_files, read_raw_folder
-from tests.conftest import materialize_all
-
-FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+from tests.helpers import INGEST_FIXTURES, materialize_all
 
 
 @pytest.fixture(scope="module")
 def mixed_run(tmp_path_factory):
     raw = tmp_path_factory.mktemp("raw")
-    shutil.copytree(FIXTURES / "formats", raw / "formats")
-    shutil.copytree(FIXTURES / "neardup", raw / "neardup")
-    shutil.copy(FIXTURES / "neardup" / "mekong-own-report.txt", raw / "again.txt")
+    shutil.copytree(INGEST_FIXTURES / "formats", raw / "formats")
+    shutil.copytree(INGEST_FIXTURES / "neardup", raw / "neardup")
+    shutil.copy(INGEST_FIXTURES / "neardup" / "mekong-own-report.txt", raw / "again.txt")
     (raw / "es.txt").write_text(
         "BOGOTÁ (Agencia Meridiana). El Gobierno colombiano anunció el martes que enviará mil "
         "soldados más a la frontera con Venezuela después de que grupos armados atacaran dos "

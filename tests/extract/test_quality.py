@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.evaluate import evaluate
-from tests.conftest import REPO
+from tests.helpers import GOLD, REPO
 
 FLOORS = {
     # split: (events F1, claims F1, claim speaker accuracy, anonymous accuracy)
@@ -27,7 +27,7 @@ EVENT_FLOORS = {
 
 @pytest.fixture(scope="module")
 def report():
-    return evaluate(REPO / "tests" / "gold", REPO)
+    return evaluate(GOLD, REPO)
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))

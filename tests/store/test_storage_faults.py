@@ -15,9 +15,16 @@ import pytest
 
 from pipelines.store import DUCKDB_FILE, table_path
 from schemas import TABLES
-from tests.conftest import RAW, REPO, materialize_all
-from tests.test_faults import GOLD_TEXTS, leftovers
-from tests.test_run_safety import cli_env, counts, digest
+from tests.helpers import (
+    GOLD_TEXTS,
+    RAW,
+    REPO,
+    cli_env,
+    counts,
+    digest,
+    leftovers,
+    materialize_all,
+)
 
 
 def _run(*cmd: str) -> subprocess.CompletedProcess:
@@ -40,12 +47,15 @@ def disk(tmp_path):
         _run("umount", "-l", str(mnt))
 
 
-def previous_warehouse(tmp_path: Path, disk: Path) -> tuple[Path, Path, dict[str, str]]:
+def previous_warehouse(
+    tmp_path: Path, disk: Path, shipped: Path
+) -> tuple[Path, Path, dict[str, str]]:
     """A finished warehouse on the disk, then new articles in raw/ for the next run."""
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     warehouse = disk / "wh"
-    assert materialize_all(raw, warehouse).success
+    # The session's run over raw/ is that finished warehouse: copied, not built again.
+    shutil.copytree(shipped, warehouse)
     for text in sorted(GOLD_TEXTS.glob("*"))[:6]:
         shutil.copy(text, raw / text.name)
     files = {t: digest(table_path(warehouse, t)) for t in TABLES}
@@ -84,8 +94,8 @@ def fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-def test_read_only_warehouse_folder(tmp_path, disk):
-    raw, warehouse, before = previous_warehouse(tmp_path, disk)
+def test_read_only_warehouse_folder(tmp_path, disk, shipped_run):
+    raw, warehouse, before = previous_warehouse(tmp_path, disk, shipped_run[1])
     remounted = _run("mount", "-o", "remount,ro", str(disk))
     assert remounted.returncode == 0, remounted.stderr
 
@@ -104,8 +114,8 @@ def test_read_only_warehouse_folder(tmp_path, disk):
     [(0, "raw_articles"), (1024 * 1024, "duckdb_warehouse")],
     ids=["full", "full-at-the-duckdb-build"],
 )
-def test_out_of_space(tmp_path, disk, free_bytes, failing_step):
-    raw, warehouse, before = previous_warehouse(tmp_path, disk)
+def test_out_of_space(tmp_path, disk, shipped_run, free_bytes, failing_step):
+    raw, warehouse, before = previous_warehouse(tmp_path, disk, shipped_run[1])
     old_counts = counts(warehouse / DUCKDB_FILE)
     filler = fill(disk, free_bytes)
 

@@ -12,7 +12,7 @@ from pipelines import EXTRACTOR_VERSION
 from pipelines.extract import ArticleInput, extract_articles
 from pipelines.extract import events as event_rules
 from pipelines.store import query
-from tests.conftest import RAW, materialize_all
+from tests.helpers import RAW, materialize_all
 
 MARKER = "signalling a further escalation"  # in the seed article alone
 
@@ -40,7 +40,7 @@ def test_the_failure_is_reported_and_the_other_articles_are_extracted(rules_fail
     [failure] = result.failures
     assert failure["article_id"] == f"{0:016x}"
     assert failure["error"] == "KeyError: \"lexicon entry 'escalation' has no type\""
-    assert failure["location"].startswith("tests/test_extraction_errors.py:")
+    assert failure["location"].startswith("tests/extract/test_extraction_errors.py:")
     assert failure["location"].endswith(" in find_events")
     assert set(result.events["article_id"]) == {f"{1:016x}"}
 
@@ -95,5 +95,5 @@ def test_the_location_is_our_code_that_called_into_a_library():
         rule()
     row = failure_row("d" * 16, caught.value)
     assert row["error"].startswith("JSONDecodeError: ")
-    assert row["location"].startswith("tests/test_extraction_errors.py:")
+    assert row["location"].startswith("tests/extract/test_extraction_errors.py:")
     assert row["location"].endswith(" in rule")

@@ -7,7 +7,6 @@ import gzip
 import io
 import json
 import shutil
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -16,8 +15,9 @@ from warcio.warcwriter import WARCWriter
 
 from pipelines.ingest import read_raw_folder
 from pipelines.ingest.detect import detect_format
+from tests.helpers import INGEST_FIXTURES
 
-FORMATS = Path(__file__).parent / "fixtures" / "ingest" / "formats"
+FORMATS = INGEST_FIXTURES / "formats"
 NOW = dt.datetime(2025, 11, 25, 12, tzinfo=dt.UTC)
 
 

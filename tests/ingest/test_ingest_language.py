@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from pipelines.ingest import read_raw_folder
 from pipelines.ingest.language import MIN_CONFIDENCE, choose_language, identify
+from tests.helpers import INGEST_FIXTURES
 
-SAMPLES = Path(__file__).parent / "fixtures" / "ingest" / "language-samples.tsv"
+SAMPLES = INGEST_FIXTURES / "language-samples.tsv"
 NOW = dt.datetime(2025, 11, 25, tzinfo=dt.UTC)
 
 

@@ -20,7 +20,7 @@ from pipelines.store.export import ACLED_COLUMNS, ACLED_TYPES
 from pipelines.store.timeline_chart import CHART_FILE, render_timeline
 from pipelines.store.warehouse import VIEWS_DIR
 from schemas.events import PLOVER_TYPES
-from tests.test_clients import cli_json
+from tests.helpers import cli_json
 
 VIEWS = sorted(p.stem for p in VIEWS_DIR.glob("*.sql"))
 

@@ -9,6 +9,7 @@ import pytest
 from pipelines.extract import ArticleInput, extract_articles
 from pipelines.extract.dates import resolve_date
 from pipelines.extract.quantities import parse_number
+from tests.helpers import RAW, REPO
 
 PUBLISHED = dt.date(2025, 11, 19)  # a Wednesday
 
@@ -269,9 +270,7 @@ def test_inverted_attribution_without_a_clause_in_the_parse(extract):
 def test_worker_processes_give_exactly_the_rows_of_one_process():
     # Two workers that each parse and run the rules must give the same rows, in the same
     # order, as one process: the seed article and sentences of our own, several times over.
-    from pathlib import Path
-
-    seed = Path(__file__).parents[1] / "raw" / "realist-us-venezuela.txt"
+    seed = RAW / "realist-us-venezuela.txt"
     texts = [
         seed.read_text(encoding="utf-8"),
         "Eleven villagers were killed by gunmen in Plateau state on Monday.",
@@ -347,7 +346,6 @@ def test_parser_processes_do_not_load_pandera_or_polars(tmp_path):
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     code = (
         "import sys, datetime as dt\n"
@@ -360,14 +358,13 @@ def test_parser_processes_do_not_load_pandera_or_polars(tmp_path):
         "assert rows[0].events and rows[0].claims, 'nothing extracted'\n"
         "print(sorted({'pandera', 'polars', 'pyarrow', 'pandas', 'dagster'} & set(sys.modules)))\n"
     )
-    repo = Path(__file__).parents[1]
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(repo)},
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert out.stdout.strip() == "[]", out.stdout
 

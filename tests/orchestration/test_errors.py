@@ -12,7 +12,7 @@ import pytest
 from pipelines import errors
 from pipelines.defs.policies import classified_failures
 from pipelines.faults import ENV, FaultPoint, fault_point
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 @pytest.mark.parametrize("env", [None, "link:events"])

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import shutil
-from pathlib import Path
 
 import polars as pl
 
 from pipelines.ingest import read_raw_folder
 from pipelines.ingest.dedup import THRESHOLD, group_near_duplicates, jaccard, shingles
+from tests.helpers import INGEST_FIXTURES
 
-NEARDUP = Path(__file__).parent / "fixtures" / "ingest" / "neardup"
+NEARDUP = INGEST_FIXTURES / "neardup"
 NOW = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
 COPIES = ["mekong-meridian.txt", "mekong-harbor-post.txt", "mekong-atlas.json"]
 
