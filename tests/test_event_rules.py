@@ -218,3 +218,76 @@ def test_a_threat_made_is_asserted_whatever_it_threatens(extract):
 def test_general_plover_verbs(extract, sentence, etype, actor2):
     ev = _by_type(extract(sentence))[etype]
     assert ev["actor2_text"] == actor2
+
+
+def test_act_counted_by_a_part_noun_is_carried_by_its_verb(extract):
+    # The seed's headline shape: the act is named after "a new phase of", its target by a
+    # participle, and the plan by the governing verb.
+    r = extract(
+        "The coalition is preparing to launch a new phase of operations targeting the rebel "
+        "enclave in the coming weeks, three diplomats said."
+    )
+    ev = _by_type(r)["COERCE"]
+    assert (ev["actor1_text"], ev["actor2_text"]) == ("The coalition", "the rebel enclave")
+    assert ev["modality"] == "planned"
+    ev = _by_type(extract("Border police launched a wave of arrests in the northern province."))
+    assert ev["COERCE"]["actor1_text"] == "Border police"
+    ev = _by_type(extract("The army launched a ground operation against the militia on Monday."))
+    assert (ev["ASSAULT"]["actor1_text"], ev["ASSAULT"]["actor2_text"]) == (
+        "The army",
+        "the militia",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype"),
+    [
+        # courts, suits and summonses
+        ("A district court convicted the former governor of bribery on Thursday.", "ACCUSE"),
+        ("The union filed a lawsuit against the port authority over the dismissals.", "ACCUSE"),
+        (
+            "The foreign ministry summoned the Ostrian ambassador over the border incident.",
+            "ACCUSE",
+        ),
+        ("The regulator launched a probe into the airline's safety record.", "ACCUSE"),
+        # giving, granting, returning, surrendering
+        ("The agency will provide 40 tonnes of seed to farmers in the north.", "AID"),
+        ("The government gave $3 million to flood victims in the delta.", "AID"),
+        ("The republic granted political asylum to the dissident writer.", "AID"),
+        ("The museum returned two bronze sculptures to the Ostrian government.", "RETREAT"),
+        ("Forty militants surrendered to the army near the border on Sunday.", "RETREAT"),
+        ("The governor lifted the state of emergency in the coastal districts.", "RETREAT"),
+        ("A judge ordered the release of the opposition leader on Tuesday.", "RETREAT"),
+        ("The interior minister resigned after the bombing.", "CONCEDE"),
+        # bans, coups, borders, ties
+        ("The junta outlawed the main opposition party in March.", "COERCE"),
+        ("Army officers seized power in the capital overnight.", "COERCE"),
+        ("The government closed its land border with its neighbour.", "COERCE"),
+        ("The two states severed diplomatic ties in 2019.", "SANCTION"),
+        ("The aid group suspended food supplies to the northern camps.", "SANCTION"),
+        ("The two countries established diplomatic ties on Saturday.", "SUPPORT"),
+        ("The senator defended the ministry's new visa policy on Tuesday.", "SUPPORT"),
+        ("The minister supports the plan to reopen the crossing.", "SUPPORT"),
+        # forces, fighting, training
+        ("Three warships docked at the naval base on Friday.", "MOBILIZE"),
+        ("The army beefed up its presence along the frontier.", "MOBILIZE"),
+        ("Rebel fighters captured two towns west of the capital on Monday.", "ASSAULT"),
+        ("Guards tortured a detainee at the prison last year, the report said.", "ASSAULT"),
+        ("Foreign instructors train local pilots to fly transport planes.", "COOPERATE"),
+        ("The court set a 30-day deadline for the council to respond.", "THREATEN"),
+    ],
+)
+def test_vocabulary_of_real_reporting(extract, sentence, etype):
+    assert etype in _by_type(extract(sentence)), events_of(extract(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "types"),
+    [
+        ("An official, who requested anonymity, described the talks as tense.", {"CONSULT"}),
+        ("The lawyer called for his client's immediate release.", {"REQUEST"}),
+        ("The exchange followed the release of three sailors by the navy in 2021.", set()),
+    ],
+)
+def test_releases_asked_for_or_recalled_and_anonymity_are_no_events(extract, sentence, types):
+    assert {e["event_type"] for e in events_of(extract(sentence))} == types

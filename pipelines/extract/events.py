@@ -124,7 +124,8 @@ def _mention(
     else:
         parties = _noun_parties(tok, rule, kind, lex)
     _borrowed_parties(parties, kind, lex)
-    if not _conditions_met(tok, rule, parties.actor1):
+    governor = (_stand_in(tok, lex) if pos == "NOUN" else tok).head
+    if not _conditions_met(tok, rule, parties.actor1, governor):
         return None
     modality, governors = _mention_modality(tok, rule, modal, cue_lemmas)
     anchors = parties.anchors
@@ -248,7 +249,11 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
     parties.actor1 = _noun_actor1(tok, lex, rule.governor_any or frozenset())
     # "talks with the rebels" names a party; "talks on the nuclear programme" a topic
     preps = {"with", "against"} if kind.symmetric else _NOUN_TARGET_PREPS
-    parties.actor2 = syntax.prep_object(tok, preps)
+    # "operations targeting Venezuela", also when the parser hung the participle on the part
+    # noun ("a new phase of operations targeting ...")
+    parties.actor2 = (
+        syntax.prep_object(tok, preps) or _aimed_at(tok) or _aimed_at(_stand_in(tok, lex))
+    )
     between = syntax.prep_object(tok, {"between"})
     if between is not None:  # "clashes between farmers and armed groups"
         parties.actor1 = between
@@ -262,9 +267,36 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
         parties.anchors.append(tok.head)
         if tok.head.i > tok.i:  # not "assets ... are frozen", where the head comes first
             parties.end_token = tok.head.i + 1
-    if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
-        parties.anchors.append(tok.head)
+    place = _stand_in(tok, lex)
+    if place.head.pos_ == "VERB" and place.dep_ in ("dobj", "nsubjpass"):
+        parties.anchors.append(place.head)
     return parties
+
+
+def _stand_in(noun: Token, lex: TriggerLexicon) -> Token:
+    """Where an act's noun stands in its clause: 'launched a new phase of operations' counts and
+    stages the operations with 'phase' (a lexicon part noun), so 'phase' stands for them."""
+    for _ in range(3):
+        of = noun.head
+        if not (noun.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN"):
+            break
+        if of.head.lemma_.lower() not in lex.part_nouns:
+            break
+        noun = of.head
+    return noun
+
+
+def _aimed_at(noun: Token) -> Token | None:
+    """'operations targeting Venezuela', 'a campaign aimed at the cartels': the target named by
+    a participle on the act's noun."""
+    for c in noun.children:
+        if c.dep_ != "acl" or c.pos_ != "VERB":
+            continue
+        if c.lemma_.lower() == "target":
+            return syntax.child(c, "dobj")
+        if c.lemma_.lower() in ("aim", "direct"):
+            return syntax.prep_object(c, {"at", "against"})
+    return None
 
 
 def _borrowed_parties(parties: _Parties, kind: EventType, lex: TriggerLexicon) -> None:
@@ -284,7 +316,7 @@ def _borrowed_parties(parties: _Parties, kind: EventType, lex: TriggerLexicon) -
         parties.alone = parties.actor2 is not None
 
 
-def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None) -> bool:
+def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: Token) -> bool:
     """The lexicon entry's conditions: subject, object, governor, modifier, preposition."""
     if (
         rule.subject_any
@@ -294,7 +326,7 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None) -> bool:
         return False
     if rule.object_any and not _object_matches(tok, rule.object_any):
         return False
-    if rule.governor_any and tok.head.lemma_.lower() not in rule.governor_any:
+    if rule.governor_any and governor.lemma_.lower() not in rule.governor_any:
         return False
     if rule.modifier_any and not _modified_by(tok, rule.modifier_any):
         return False
@@ -507,6 +539,7 @@ def _noun_actor1(
     by = syntax.prep_object(noun, {"by"})
     if by is not None:
         return by  # "air strikes by the military"
+    noun = _stand_in(noun, lex)  # "launched a new phase of operations": who launched it
     verb = None
     if noun.dep_ == "dobj":
         verb = noun.head  # "U.S. forces conducted strikes"

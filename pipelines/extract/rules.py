@@ -52,6 +52,7 @@ _TOP_LEVEL = {
     "instruments",
     "permission_verbs",
     "suspicion_verbs",
+    "part_nouns",
     "types",
     "examples",
 }
@@ -66,6 +67,7 @@ class TriggerLexicon:
     instruments: frozenset[str] = frozenset()  # weapons and means: never an actor on their own
     permission_verbs: frozenset[str] = frozenset()  # "not authorised to talk": no event
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
+    part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -207,7 +209,9 @@ def trigger_lexicon() -> TriggerLexicon:
     suspicion = frozenset(
         s.lower() for s in str_list(data.get("suspicion_verbs"), path, "suspicion_verbs")
     )
+    parts = frozenset(s.lower() for s in str_list(data.get("part_nouns"), path, "part_nouns"))
     return TriggerLexicon(
+        part_nouns=parts,
         instruments=instruments,
         permission_verbs=permission,
         suspicion_verbs=suspicion,
