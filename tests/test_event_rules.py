@@ -291,3 +291,28 @@ def test_vocabulary_of_real_reporting(extract, sentence, etype):
 )
 def test_releases_asked_for_or_recalled_and_anonymity_are_no_events(extract, sentence, types):
     assert {e["event_type"] for e in events_of(extract(sentence))} == types
+
+
+def test_refusals_and_promises_are_aimed_at_the_party_of_their_act(extract):
+    r = _by_type(extract("The governor refused to meet the Ostrian envoy on Monday."))
+    assert r["REJECT"]["actor2_text"] == "the Ostrian envoy"
+    r = _by_type(extract("The republic agreed to lift sanctions on Ostria next month."))
+    assert (r["AGREE"]["actor1_text"], r["AGREE"]["actor2_text"]) == ("The republic", "Ostria")
+    # what is promised is no party
+    r = _by_type(extract("The donors agreed to provide food to the camps."))
+    assert r["AGREE"]["actor2_text"] is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype"),
+    [
+        ("The premier has cancelled a planned visit to the capital.", "REJECT"),
+        ("The ministry cancelled the permits of two foreign carriers.", "SANCTION"),
+    ],
+)
+def test_cancelling_a_visit_rejects_cancelling_a_permit_sanctions(extract, sentence, etype):
+    assert [e["event_type"] for e in events_of(extract(sentence))] == [etype]
+
+
+def test_declining_to_comment_is_no_event(extract):
+    assert events_of(extract("The ministry declined to comment on the report.")) == []

@@ -405,6 +405,38 @@ def _complement_party(tok: Token, rule: Trigger, lex: TriggerLexicon) -> Token |
         obj = syntax.child(clause, "dobj")
         if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
             return obj
+    if rule.event_type in ("REJECT", "AGREE"):
+        # "refused to meet the envoy", "agreed to lift sanctions on the North": a refusal or a
+        # promise of an act is aimed at the act's party
+        clause = syntax.child(tok, "xcomp")
+        return _party_of_act(clause, lex) if clause is not None else None
+    return None
+
+
+_PARTY_ENTS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _party_of_act(verb: Token, lex: TriggerLexicon) -> Token | None:
+    """The party an act in a complement is done to or with: a named object, the object of
+    'with', 'to', 'on' or 'against' on the verb, or of 'on'/'against' on an act's noun."""
+    obj = syntax.child(verb, "dobj")
+    rules = lex.lookup(verb.lemma_, "VERB")
+    # the object of an act done to someone ("meet the envoy"), not of one that moves or uses
+    # a thing ("provide food")
+    acted_on = bool(rules) and not any(
+        lex.types[r.event_type].theme_object is not None
+        or r.object_is_instrument
+        or r.object_is_topic
+        for r in rules
+    )
+    named = obj is not None and (obj.pos_ == "PROPN" or obj.ent_type_ in _PARTY_ENTS)
+    if obj is not None and not lex.lookup(obj.lemma_, "NOUN") and (named or acted_on):
+        return obj
+    found = syntax.prep_object(verb, {"with", "to", "on", "against"})
+    if found is not None and (found.pos_ == "PROPN" or found.ent_type_ in _PARTY_ENTS):
+        return found
+    if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
+        return syntax.prep_object(obj, {"on", "against"})
     return None
 
 
