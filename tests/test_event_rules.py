@@ -316,3 +316,13 @@ def test_cancelling_a_visit_rejects_cancelling_a_permit_sanctions(extract, sente
 
 def test_declining_to_comment_is_no_event(extract):
     assert events_of(extract("The ministry declined to comment on the report.")) == []
+
+
+def test_reported_must_is_a_request_whose_content_is_no_event(extract):
+    r = extract("Moscow says Ostria must end its attacks on the border villages.")
+    assert [e["event_type"] for e in events_of(r)] == ["REQUEST"]
+    ev = events_of(r)[0]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == ("must", "Moscow", "Ostria")
+    # a passive clause or a pronoun names nobody asked to act
+    assert events_of(extract("The report must be published by Friday, officials said.")) == []
+    assert events_of(extract("Officials said it must be a mistake.")) == []

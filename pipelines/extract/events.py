@@ -73,10 +73,19 @@ def find_events(
     sent: Span, lex: TriggerLexicon, modal: ModalityCues, cue_lemmas: set[str]
 ) -> list[EventMention]:
     events: list[EventMention] = []
+    demands = [d for d in (_reported_demand(t, lex, modal, cue_lemmas) for t in sent) if d]
+    demanded = {
+        t.i
+        for d in demands
+        for t in d.anchors[0].subtree
+        if d.actor2 is None or t.i not in {s.i for s in d.actor2.subtree}
+    }
     for tok in sent:
         pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
         if tok.dep_ == "compound" and pos == "NOUN":
             continue  # "strike group", "protest leader": modifiers, not events
+        if tok.i in demanded:
+            continue  # what a reported demand asks for is its content
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
         if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
@@ -86,6 +95,7 @@ def find_events(
             if mention is not None:
                 events.append(mention)
                 break
+    events = sorted(events + demands, key=lambda ev: ev.trigger.i)
     two_party = frozenset(t.name for t in lex.types.values() if t.symmetric)
     events = merge_consequences(events, two_party)
     inherit_pronoun_targets(events)
@@ -95,6 +105,38 @@ def find_events(
     for ev in events:
         ev.location = _location(ev, places)
     return events
+
+
+_DEMAND = Trigger(lemma="must", event_type="REQUEST", pos=frozenset({"VERB"}), confidence=0.5)
+
+
+def _reported_demand(
+    verb: Token, lex: TriggerLexicon, modal: ModalityCues, cue_lemmas: set[str]
+) -> EventMention | None:
+    """'Russia says Israel must end attacks on Syria', 'the minister said donors should pay':
+    a reported clause whose subject must or should act is the speaker's request to that
+    subject; the modal is the trigger."""
+    if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in cue_lemmas:
+        return None
+    modal_tok = next(
+        (c for c in verb.children if c.dep_ == "aux" and c.lower_ in lex.obligation_modals), None
+    )
+    subject = syntax.child(verb, "nsubj")  # not "the report must be published"
+    if modal_tok is None or subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    speaker = verb.head
+    modality, _ = event_modality(speaker, modal, cue_lemmas)
+    return EventMention(
+        trigger=modal_tok,
+        end_token=modal_tok.i + 1,
+        rule=_DEMAND,
+        quad_class=lex.types["REQUEST"].quad_class,
+        actor1=syntax.subject_of(speaker),
+        actor2=subject,
+        modality=modality,
+        anchors=[verb, speaker],
+        confidence=_DEMAND.confidence,
+    )
 
 
 @dataclass

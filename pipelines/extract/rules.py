@@ -53,6 +53,7 @@ _TOP_LEVEL = {
     "permission_verbs",
     "suspicion_verbs",
     "part_nouns",
+    "obligation_modals",
     "types",
     "examples",
 }
@@ -68,6 +69,7 @@ class TriggerLexicon:
     permission_verbs: frozenset[str] = frozenset()  # "not authorised to talk": no event
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
     part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
+    obligation_modals: frozenset[str] = frozenset()  # "said Israel must end": a request
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -210,7 +212,11 @@ def trigger_lexicon() -> TriggerLexicon:
         s.lower() for s in str_list(data.get("suspicion_verbs"), path, "suspicion_verbs")
     )
     parts = frozenset(s.lower() for s in str_list(data.get("part_nouns"), path, "part_nouns"))
+    must = frozenset(
+        s.lower() for s in str_list(data.get("obligation_modals"), path, "obligation_modals")
+    )
     return TriggerLexicon(
+        obligation_modals=must,
         part_nouns=parts,
         instruments=instruments,
         permission_verbs=permission,
