@@ -275,6 +275,11 @@ def test_act_counted_by_a_part_noun_is_carried_by_its_verb(extract):
         ("Guards tortured a detainee at the prison last year, the report said.", "ASSAULT"),
         ("Foreign instructors train local pilots to fly transport planes.", "COOPERATE"),
         ("The court set a 30-day deadline for the council to respond.", "THREATEN"),
+        ("The opposition leader launched a scathing attack on the cabinet on Sunday.", "ACCUSE"),
+        ("The republic reduced military aid to the army by $20 million.", "SANCTION"),
+        ("Ostria is sending peacekeepers to the island.", "AID"),
+        ("Bulldozers escorted by soldiers demolished three homes near the village.", "COERCE"),
+        ("The group launched cyber warfare against the ministry's servers.", "ASSAULT"),
     ],
 )
 def test_vocabulary_of_real_reporting(extract, sentence, etype):
@@ -326,3 +331,13 @@ def test_reported_must_is_a_request_whose_content_is_no_event(extract):
     # a passive clause or a pronoun names nobody asked to act
     assert events_of(extract("The report must be published by Friday, officials said.")) == []
     assert events_of(extract("Officials said it must be a mistake.")) == []
+
+
+def test_mediation_between_two_parties_keeps_the_mediator(extract):
+    ev = _by_type(extract("The bishop launched a mediation effort between the two factions."))
+    assert (ev["CONSULT"]["actor1_text"], ev["CONSULT"]["actor2_text"]) == (
+        "The bishop",
+        "the two factions",
+    )
+    ev = _by_type(extract("Clashes between farmers and herders killed four people."))
+    assert ev["ASSAULT"]["actor1_text"] == "farmers"

@@ -297,7 +297,9 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
         syntax.prep_object(tok, preps) or _aimed_at(tok) or _aimed_at(_stand_in(tok, lex))
     )
     between = syntax.prep_object(tok, {"between"})
-    if between is not None:  # "clashes between farmers and armed groups"
+    if between is not None and parties.actor1 is not None and rule.mode == "mediation":
+        parties.actor2 = between  # "launched a mediation effort between X and Y": the mediated
+    elif between is not None:  # "clashes between farmers and armed groups"
         parties.actor1 = between
         parties.actor2 = next(iter(between.conjuncts), parties.actor2)
         parties.alone = parties.actor2 is not None and parties.actor2.i != between.i
