@@ -341,3 +341,16 @@ def test_mediation_between_two_parties_keeps_the_mediator(extract):
     )
     ev = _by_type(extract("Clashes between farmers and herders killed four people."))
     assert ev["ASSAULT"]["actor1_text"] == "farmers"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "types"),
+    [
+        ("The president called King Harald of Ostria on Saturday.", ["CONSULT"]),
+        ("The opposition called on the government to resign.", ["REQUEST"]),
+        ("The premier called the plan a mistake on Monday.", []),
+        ("The cabinet accepted the demands of the union after a week.", ["CONCEDE"]),
+    ],
+)
+def test_calls_to_named_parties_are_contact_and_accepted_demands_concede(extract, sentence, types):
+    assert [e["event_type"] for e in events_of(extract(sentence))] == types

@@ -374,9 +374,23 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.modifier_any and not _modified_by(tok, rule.modifier_any):
         return False
+    if rule.object_named and not _named_party(syntax.child(tok, "dobj")):
+        return False
     return not rule.prep_any or any(
-        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any for c in tok.children
+        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any and not _on_a_date(c)
+        for c in tok.children
     )
+
+
+def _on_a_date(prep: Token) -> bool:
+    """'called King Salman on Saturday': 'on' a date is no 'call on'."""
+    return prep.lower_ == "on" and any(
+        o.ent_type_ in ("DATE", "TIME") for o in prep.children if o.dep_ == "pobj"
+    )
+
+
+def _named_party(tok: Token | None) -> bool:
+    return tok is not None and (tok.pos_ == "PROPN" or tok.ent_type_ in _PARTY_ENTS)
 
 
 def _mention_modality(

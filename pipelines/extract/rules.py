@@ -24,6 +24,7 @@ class Trigger:
     prep_any: frozenset[str] = frozenset()
     object_is_instrument: bool = False
     object_is_topic: bool = False  # "discussed the border": what is talked about, no party
+    object_named: bool = False  # the object must be a named party ("called King Salman")
     modifier_any: frozenset[str] = frozenset()
     modality: str | None = None
     confidence: float = 0.8
@@ -143,6 +144,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "prep_any",
                 "object",
                 "modifier_any",
+                "object_named",
                 "modality",
                 "confidence",
             }
@@ -184,6 +186,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 prep_any=frozenset(s.lower() for s in str_list(entry.get("prep_any"), path, where)),
                 object_is_instrument=entry.get("object", "target") == "instrument",
                 object_is_topic=entry.get("object", "target") == "topic",
+                object_named=bool(entry.get("object_named", False)),
                 modality=entry.get("modality"),
                 modifier_any=frozenset(
                     s.lower() for s in str_list(entry.get("modifier_any"), path, where)
@@ -262,7 +265,7 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
 
 def _specificity(t: Trigger) -> int:
     conditions = (t.subject_any, t.object_any, t.governor_any, t.prep_any, t.modifier_any)
-    return -sum(bool(c) for c in conditions)
+    return -sum(bool(c) for c in conditions) - t.object_named
 
 
 @functools.cache
