@@ -354,3 +354,12 @@ def test_mediation_between_two_parties_keeps_the_mediator(extract):
 )
 def test_calls_to_named_parties_are_contact_and_accepted_demands_concede(extract, sentence, types):
     assert [e["event_type"] for e in events_of(extract(sentence))] == types
+
+
+def test_willing_to_act_is_agreeing_to_it_and_the_act_stays(extract):
+    r = _by_type(extract("The republic is willing to lift sanctions on Ostria next year."))
+    assert (r["AGREE"]["actor1_text"], r["AGREE"]["actor2_text"]) == ("The republic", "Ostria")
+    assert r["AGREE"]["modality"] == "planned"
+    assert "RETREAT" in r
+    # without an act to agree to, "willing" is no event
+    assert events_of(extract("The ministry is a willing partner of the port authority.")) == []

@@ -289,6 +289,12 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
     that carries it."""
     parties = _Parties(end_token=tok.i + 1, anchors=[tok])
     parties.actor1 = _noun_actor1(tok, lex, rule.governor_any or frozenset())
+    if tok.pos_ == "ADJ" and tok.dep_ == "acomp" and syntax.child(tok, "xcomp") is not None:
+        # "Honduras is willing to withdraw its troops from the zone": an attitude to an act,
+        # held by the copula's subject and aimed at the act's party
+        parties.actor1 = syntax.subject_of(tok.head)
+        parties.actor2 = _complement_party(tok, rule, lex)
+        return parties
     # "talks with the rebels" names a party; "talks on the nuclear programme" a topic
     preps = {"with", "against"} if kind.symmetric else _NOUN_TARGET_PREPS
     # "operations targeting Venezuela", also when the parser hung the participle on the part
