@@ -34,7 +34,7 @@ def evaluate_plv(data: ExternalData, work: Path) -> dict:
     preds = plv.predictions(
         rows, files, article_of_file(tables["articles"]), _by_article(tables["events"]), names
     )
-    report = plv.score(preds)
+    report = plv.score_folds(preds)
     report["sentences"] = len(files)
     return report
 
@@ -51,11 +51,15 @@ def evaluate_polnear(data: ExternalData, work: Path) -> dict:
 def format_report(report: dict) -> str:
     lines = [f"eventwire on text annotated by others ({report['date']}, commit {report['commit']})"]
     if p := report.get("plv"):
+        lines += ["", f"PLV train: {p['folds']['all']['rows']} rows, {p['sentences']} sentences"]
+        for name, f in p["folds"].items():
+            lines.append(
+                f"  {name:9s} rows {f['rows']:5d}   accuracy {f['accuracy']:.3f}   macro-F1 "
+                f"{f['macro_f1']:.3f}   accuracy where an event was found "
+                f"{f['accuracy_when_event']}   no event {f['no_event']}"
+            )
         lines += [
-            "",
-            f"PLV train: {p['rows']} source/target rows, {p['sentences']} sentences",
-            f"  accuracy {p['accuracy']:.3f}   macro-F1 {p['macro_f1']:.3f}   "
-            f"accuracy where an event was found {p['accuracy_when_event']}",
+            "  study fold only below (held-out errors are not reported):",
             f"  no event: {p['no_event']} {p['no_event_why']}   "
             f"picked event holds both actors {p['pair_found']['both']}, one "
             f"{p['pair_found']['one']}, neither {p['pair_found']['neither']}",

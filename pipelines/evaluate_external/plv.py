@@ -16,11 +16,18 @@ the dictionary name of the actor it was resolved to ("Tehran" -> "Iran").
 
 PLV's gold YIELD is the older root that PLOVER split into CONCEDE and RETREAT: predictions of
 either are scored as YIELD.
+
+Folds. Rules are written by reading errors, so a figure on the sentences read is a figure on
+what the rules were fitted to. Each sentence is put in a fixed fold by a hash of its text
+(`fold_of`): "study" (about 2/3), whose errors may be read, and "held-out" (about 1/3), of
+which only the summary figures are reported, never its errors. The fold of a sentence does not
+depend on the file's order or on the other rows, so it stays put as the data or code change.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +36,7 @@ from pipelines.evaluate_external.run import why_not_extracted
 from pipelines.evaluate_external.text import shares_word
 
 NONE = "none"
+STUDY, HELD_OUT = "study", "held-out"
 _MERGED = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
 
 
@@ -48,6 +56,13 @@ def load_plv(path: Path) -> list[PlvRow]:
         for r in rows
         if r.get("sentence", "").strip() and r.get("gold_root")
     ]
+
+
+def fold_of(sentence: str) -> str:
+    """The fixed fold of a sentence: held-out when the SHA-256 of its stripped UTF-8 text, read
+    as a big-endian integer, is divisible by 3; study otherwise."""
+    digest = hashlib.sha256(sentence.strip().encode("utf-8")).digest()
+    return HELD_OUT if int.from_bytes(digest, "big") % 3 == 0 else STUDY
 
 
 def write_articles(rows: list[PlvRow], raw_dir: Path) -> dict[str, str]:
@@ -98,12 +113,20 @@ def predictions(
     """One prediction per row: the picked event's type (or "none") and why."""
     out = []
     for row in rows:
+        where = {"fold": fold_of(row.sentence), "row": (row.sentence, row.source, row.target)}
         article = article_by_file.get(files[row.sentence])
         skipped = why_not_extracted(article)
         events = events_by_article.get(article["article_id"], []) if article and not skipped else []
         ev = pick_event(events, row.source, row.target, names)
         if ev is None:
-            out.append({"gold": row.gold, "pred": NONE, "why": skipped or "no_event"})
+            out.append(
+                {
+                    "gold": row.gold,
+                    "pred": NONE,
+                    "why": skipped or "no_event",
+                    **where,
+                }
+            )
             continue
         a1 = _slot_words(ev["actor1_text"], ev["actor1_id"], names)
         a2 = _slot_words(ev["actor2_text"], ev["actor2_id"], names)
@@ -112,6 +135,7 @@ def predictions(
                 "gold": row.gold,
                 "pred": scored_type(ev["event_type"]),
                 "why": None,
+                **where,
                 "trigger": ev["trigger"],
                 "modality": ev["modality"],
                 "gold_type_in_sentence": any(
@@ -194,3 +218,37 @@ def score(preds: list[dict]) -> dict:
         ],
         "confusion": {g: dict(sorted(row.items())) for g, row in sorted(confusion.items())},
     }
+
+
+SUMMARY_KEYS = ("rows", "accuracy", "macro_f1", "accuracy_when_event", "no_event")
+
+
+def score_folds(preds: list[dict]) -> dict:
+    """The full report (per class, confusions, triggers) on the study fold only, with the
+    summary figures of all rows, the study fold and the held-out fold beside it. The held-out
+    fold's errors are never reported, so they cannot be read and fitted."""
+    report = score([p for p in preds if p["fold"] == STUDY])
+    report["folds"] = {
+        name: {k: v for k, v in score(part).items() if k in SUMMARY_KEYS}
+        for name, part in (
+            ("all", preds),
+            (STUDY, [p for p in preds if p["fold"] == STUDY]),
+            (HELD_OUT, [p for p in preds if p["fold"] == HELD_OUT]),
+        )
+    }
+    # The study fold's wrong rows, to be read when writing rules (the JSON stays in warehouse/,
+    # never committed: it holds PLV's text).
+    report["study_errors"] = [
+        {
+            "sentence": p["row"][0],
+            "source": p["row"][1],
+            "target": p["row"][2],
+            "gold": p["gold"],
+            "pred": p["pred"],
+            "trigger": p.get("trigger"),
+            "modality": p.get("modality"),
+        }
+        for p in preds
+        if p["fold"] == STUDY and p["pred"] != p["gold"]
+    ]
+    return report

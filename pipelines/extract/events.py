@@ -73,10 +73,19 @@ def find_events(
     sent: Span, lex: TriggerLexicon, modal: ModalityCues, cue_lemmas: set[str]
 ) -> list[EventMention]:
     events: list[EventMention] = []
+    demands = [d for d in (_reported_demand(t, lex, modal, cue_lemmas) for t in sent) if d]
+    demanded = {
+        t.i
+        for d in demands
+        for t in d.anchors[0].subtree
+        if d.actor2 is None or t.i not in {s.i for s in d.actor2.subtree}
+    }
     for tok in sent:
         pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
         if tok.dep_ == "compound" and pos == "NOUN":
             continue  # "strike group", "protest leader": modifiers, not events
+        if tok.i in demanded:
+            continue  # what a reported demand asks for is its content
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
         if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
@@ -86,6 +95,7 @@ def find_events(
             if mention is not None:
                 events.append(mention)
                 break
+    events = sorted(events + demands, key=lambda ev: ev.trigger.i)
     two_party = frozenset(t.name for t in lex.types.values() if t.symmetric)
     events = merge_consequences(events, two_party)
     inherit_pronoun_targets(events)
@@ -95,6 +105,38 @@ def find_events(
     for ev in events:
         ev.location = _location(ev, places)
     return events
+
+
+_DEMAND = Trigger(lemma="must", event_type="REQUEST", pos=frozenset({"VERB"}), confidence=0.5)
+
+
+def _reported_demand(
+    verb: Token, lex: TriggerLexicon, modal: ModalityCues, cue_lemmas: set[str]
+) -> EventMention | None:
+    """'Russia says Israel must end attacks on Syria', 'the minister said donors should pay':
+    a reported clause whose subject must or should act is the speaker's request to that
+    subject; the modal is the trigger."""
+    if verb.dep_ != "ccomp" or verb.head.lemma_.lower() not in cue_lemmas:
+        return None
+    modal_tok = next(
+        (c for c in verb.children if c.dep_ == "aux" and c.lower_ in lex.obligation_modals), None
+    )
+    subject = syntax.child(verb, "nsubj")  # not "the report must be published"
+    if modal_tok is None or subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    speaker = verb.head
+    modality, _ = event_modality(speaker, modal, cue_lemmas)
+    return EventMention(
+        trigger=modal_tok,
+        end_token=modal_tok.i + 1,
+        rule=_DEMAND,
+        quad_class=lex.types["REQUEST"].quad_class,
+        actor1=syntax.subject_of(speaker),
+        actor2=subject,
+        modality=modality,
+        anchors=[verb, speaker],
+        confidence=_DEMAND.confidence,
+    )
 
 
 @dataclass
@@ -124,7 +166,8 @@ def _mention(
     else:
         parties = _noun_parties(tok, rule, kind, lex)
     _borrowed_parties(parties, kind, lex)
-    if not _conditions_met(tok, rule, parties.actor1):
+    governor = (_stand_in(tok, lex) if pos == "NOUN" else tok).head
+    if not _conditions_met(tok, rule, parties.actor1, governor):
         return None
     modality, governors = _mention_modality(tok, rule, modal, cue_lemmas)
     anchors = parties.anchors
@@ -246,11 +289,23 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
     that carries it."""
     parties = _Parties(end_token=tok.i + 1, anchors=[tok])
     parties.actor1 = _noun_actor1(tok, lex, rule.governor_any or frozenset())
+    if tok.pos_ == "ADJ" and tok.dep_ == "acomp" and syntax.child(tok, "xcomp") is not None:
+        # "Honduras is willing to withdraw its troops from the zone": an attitude to an act,
+        # held by the copula's subject and aimed at the act's party
+        parties.actor1 = syntax.subject_of(tok.head)
+        parties.actor2 = _complement_party(tok, rule, lex)
+        return parties
     # "talks with the rebels" names a party; "talks on the nuclear programme" a topic
     preps = {"with", "against"} if kind.symmetric else _NOUN_TARGET_PREPS
-    parties.actor2 = syntax.prep_object(tok, preps)
+    # "operations targeting Venezuela", also when the parser hung the participle on the part
+    # noun ("a new phase of operations targeting ...")
+    parties.actor2 = (
+        syntax.prep_object(tok, preps) or _aimed_at(tok) or _aimed_at(_stand_in(tok, lex))
+    )
     between = syntax.prep_object(tok, {"between"})
-    if between is not None:  # "clashes between farmers and armed groups"
+    if between is not None and parties.actor1 is not None and rule.mode == "mediation":
+        parties.actor2 = between  # "launched a mediation effort between X and Y": the mediated
+    elif between is not None:  # "clashes between farmers and armed groups"
         parties.actor1 = between
         parties.actor2 = next(iter(between.conjuncts), parties.actor2)
         parties.alone = parties.actor2 is not None and parties.actor2.i != between.i
@@ -262,9 +317,36 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
         parties.anchors.append(tok.head)
         if tok.head.i > tok.i:  # not "assets ... are frozen", where the head comes first
             parties.end_token = tok.head.i + 1
-    if tok.head.pos_ == "VERB" and tok.dep_ in ("dobj", "nsubjpass"):
-        parties.anchors.append(tok.head)
+    place = _stand_in(tok, lex)
+    if place.head.pos_ == "VERB" and place.dep_ in ("dobj", "nsubjpass"):
+        parties.anchors.append(place.head)
     return parties
+
+
+def _stand_in(noun: Token, lex: TriggerLexicon) -> Token:
+    """Where an act's noun stands in its clause: 'launched a new phase of operations' counts and
+    stages the operations with 'phase' (a lexicon part noun), so 'phase' stands for them."""
+    for _ in range(3):
+        of = noun.head
+        if not (noun.dep_ == "pobj" and of.lower_ == "of" and of.head.pos_ == "NOUN"):
+            break
+        if of.head.lemma_.lower() not in lex.part_nouns:
+            break
+        noun = of.head
+    return noun
+
+
+def _aimed_at(noun: Token) -> Token | None:
+    """'operations targeting Venezuela', 'a campaign aimed at the cartels': the target named by
+    a participle on the act's noun."""
+    for c in noun.children:
+        if c.dep_ != "acl" or c.pos_ != "VERB":
+            continue
+        if c.lemma_.lower() == "target":
+            return syntax.child(c, "dobj")
+        if c.lemma_.lower() in ("aim", "direct"):
+            return syntax.prep_object(c, {"at", "against"})
+    return None
 
 
 def _borrowed_parties(parties: _Parties, kind: EventType, lex: TriggerLexicon) -> None:
@@ -284,7 +366,7 @@ def _borrowed_parties(parties: _Parties, kind: EventType, lex: TriggerLexicon) -
         parties.alone = parties.actor2 is not None
 
 
-def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None) -> bool:
+def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: Token) -> bool:
     """The lexicon entry's conditions: subject, object, governor, modifier, preposition."""
     if (
         rule.subject_any
@@ -294,13 +376,27 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None) -> bool:
         return False
     if rule.object_any and not _object_matches(tok, rule.object_any):
         return False
-    if rule.governor_any and tok.head.lemma_.lower() not in rule.governor_any:
+    if rule.governor_any and governor.lemma_.lower() not in rule.governor_any:
         return False
     if rule.modifier_any and not _modified_by(tok, rule.modifier_any):
         return False
+    if rule.object_named and not _named_party(syntax.child(tok, "dobj")):
+        return False
     return not rule.prep_any or any(
-        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any for c in tok.children
+        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any and not _on_a_date(c)
+        for c in tok.children
     )
+
+
+def _on_a_date(prep: Token) -> bool:
+    """'called King Salman on Saturday': 'on' a date is no 'call on'."""
+    return prep.lower_ == "on" and any(
+        o.ent_type_ in ("DATE", "TIME") for o in prep.children if o.dep_ == "pobj"
+    )
+
+
+def _named_party(tok: Token | None) -> bool:
+    return tok is not None and (tok.pos_ == "PROPN" or tok.ent_type_ in _PARTY_ENTS)
 
 
 def _mention_modality(
@@ -373,6 +469,38 @@ def _complement_party(tok: Token, rule: Trigger, lex: TriggerLexicon) -> Token |
         obj = syntax.child(clause, "dobj")
         if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
             return obj
+    if rule.event_type in ("REJECT", "AGREE"):
+        # "refused to meet the envoy", "agreed to lift sanctions on the North": a refusal or a
+        # promise of an act is aimed at the act's party
+        clause = syntax.child(tok, "xcomp")
+        return _party_of_act(clause, lex) if clause is not None else None
+    return None
+
+
+_PARTY_ENTS = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _party_of_act(verb: Token, lex: TriggerLexicon) -> Token | None:
+    """The party an act in a complement is done to or with: a named object, the object of
+    'with', 'to', 'on' or 'against' on the verb, or of 'on'/'against' on an act's noun."""
+    obj = syntax.child(verb, "dobj")
+    rules = lex.lookup(verb.lemma_, "VERB")
+    # the object of an act done to someone ("meet the envoy"), not of one that moves or uses
+    # a thing ("provide food")
+    acted_on = bool(rules) and not any(
+        lex.types[r.event_type].theme_object is not None
+        or r.object_is_instrument
+        or r.object_is_topic
+        for r in rules
+    )
+    named = obj is not None and (obj.pos_ == "PROPN" or obj.ent_type_ in _PARTY_ENTS)
+    if obj is not None and not lex.lookup(obj.lemma_, "NOUN") and (named or acted_on):
+        return obj
+    found = syntax.prep_object(verb, {"with", "to", "on", "against"})
+    if found is not None and (found.pos_ == "PROPN" or found.ent_type_ in _PARTY_ENTS):
+        return found
+    if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
+        return syntax.prep_object(obj, {"on", "against"})
     return None
 
 
@@ -507,6 +635,7 @@ def _noun_actor1(
     by = syntax.prep_object(noun, {"by"})
     if by is not None:
         return by  # "air strikes by the military"
+    noun = _stand_in(noun, lex)  # "launched a new phase of operations": who launched it
     verb = None
     if noun.dep_ == "dobj":
         verb = noun.head  # "U.S. forces conducted strikes"

@@ -24,6 +24,7 @@ class Trigger:
     prep_any: frozenset[str] = frozenset()
     object_is_instrument: bool = False
     object_is_topic: bool = False  # "discussed the border": what is talked about, no party
+    object_named: bool = False  # the object must be a named party ("called King Salman")
     modifier_any: frozenset[str] = frozenset()
     modality: str | None = None
     confidence: float = 0.8
@@ -52,6 +53,8 @@ _TOP_LEVEL = {
     "instruments",
     "permission_verbs",
     "suspicion_verbs",
+    "part_nouns",
+    "obligation_modals",
     "types",
     "examples",
 }
@@ -66,6 +69,8 @@ class TriggerLexicon:
     instruments: frozenset[str] = frozenset()  # weapons and means: never an actor on their own
     permission_verbs: frozenset[str] = frozenset()  # "not authorised to talk": no event
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
+    part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
+    obligation_modals: frozenset[str] = frozenset()  # "said Israel must end": a request
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -139,6 +144,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "prep_any",
                 "object",
                 "modifier_any",
+                "object_named",
                 "modality",
                 "confidence",
             }
@@ -180,6 +186,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 prep_any=frozenset(s.lower() for s in str_list(entry.get("prep_any"), path, where)),
                 object_is_instrument=entry.get("object", "target") == "instrument",
                 object_is_topic=entry.get("object", "target") == "topic",
+                object_named=bool(entry.get("object_named", False)),
                 modality=entry.get("modality"),
                 modifier_any=frozenset(
                     s.lower() for s in str_list(entry.get("modifier_any"), path, where)
@@ -207,7 +214,13 @@ def trigger_lexicon() -> TriggerLexicon:
     suspicion = frozenset(
         s.lower() for s in str_list(data.get("suspicion_verbs"), path, "suspicion_verbs")
     )
+    parts = frozenset(s.lower() for s in str_list(data.get("part_nouns"), path, "part_nouns"))
+    must = frozenset(
+        s.lower() for s in str_list(data.get("obligation_modals"), path, "obligation_modals")
+    )
     return TriggerLexicon(
+        obligation_modals=must,
+        part_nouns=parts,
         instruments=instruments,
         permission_verbs=permission,
         suspicion_verbs=suspicion,
@@ -252,7 +265,7 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
 
 def _specificity(t: Trigger) -> int:
     conditions = (t.subject_any, t.object_any, t.governor_any, t.prep_any, t.modifier_any)
-    return -sum(bool(c) for c in conditions)
+    return -sum(bool(c) for c in conditions) - t.object_named
 
 
 @functools.cache

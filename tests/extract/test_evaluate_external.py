@@ -134,6 +134,46 @@ def test_plv_confusions_count_wrong_types_only():
     assert report["per_class"]["ACCUSE"]["precision"] == 1.0
 
 
+def test_plv_folds_are_fixed_by_the_sentence_text_and_hold_out_a_third():
+    sentences = [f"Minister {i} met the envoy of district {i * 7}." for i in range(600)]
+    folds = [plv.fold_of(s) for s in sentences]
+    assert set(folds) == {plv.STUDY, plv.HELD_OUT}
+    assert 0.28 < folds.count(plv.HELD_OUT) / len(folds) < 0.39
+    # The fold depends on the text only (surrounding white space aside), not on order or rows.
+    assert [plv.fold_of(s) for s in reversed(sentences)] == folds[::-1]
+    assert plv.fold_of("  " + sentences[0] + "\n") == folds[0]
+
+
+def test_plv_report_gives_held_out_summary_only(monkeypatch):
+    held = {"s3", "s4"}
+    monkeypatch.setattr(plv, "fold_of", lambda s: plv.HELD_OUT if s in held else plv.STUDY)
+    rows = [
+        plv.PlvRow("s1", "army", "villages", "ASSAULT"),
+        plv.PlvRow("s2", "Vell", "Ostland", "YIELD"),
+        plv.PlvRow("s3", "army", "villages", "ASSAULT"),
+        plv.PlvRow("s4", "council", "guild", "CONSULT"),
+    ]
+    files = {r.sentence: f"{r.sentence}.txt" for r in rows}
+    by_file = {
+        f"s{i}.txt": {"article_id": f"a{i}", "language": "en", "duplicate_of": None}
+        for i in range(1, 5)
+    }
+    events = {
+        "a1": [_event("ASSAULT", "the army", "villages")],
+        "a2": [_event("REJECT", "Vell", "Ostland")],
+        "a3": [_event("ASSAULT", "the army", "villages")],
+    }
+    report = plv.score_folds(plv.predictions(rows, files, by_file, events, {}))
+    assert report["rows"] == 2 and report["accuracy"] == 0.5  # the details are the study fold's
+    assert report["folds"]["all"]["accuracy"] == 0.5
+    assert report["folds"]["study"]["rows"] == 2
+    assert report["folds"]["held-out"] == {
+        "rows": 2, "accuracy": 0.5, "macro_f1": 0.5, "accuracy_when_event": 1.0, "no_event": 1
+    }  # fmt: skip
+    assert [e["sentence"] for e in report["study_errors"]] == ["s2"]
+    assert "CONSULT" not in report["per_class"]
+
+
 # A brat file of our own in PolNeAR's layout: a headline paragraph, a two-fragment content, a
 # belief attribution and one without a source.
 RAW = (

@@ -218,3 +218,148 @@ def test_a_threat_made_is_asserted_whatever_it_threatens(extract):
 def test_general_plover_verbs(extract, sentence, etype, actor2):
     ev = _by_type(extract(sentence))[etype]
     assert ev["actor2_text"] == actor2
+
+
+def test_act_counted_by_a_part_noun_is_carried_by_its_verb(extract):
+    # The seed's headline shape: the act is named after "a new phase of", its target by a
+    # participle, and the plan by the governing verb.
+    r = extract(
+        "The coalition is preparing to launch a new phase of operations targeting the rebel "
+        "enclave in the coming weeks, three diplomats said."
+    )
+    ev = _by_type(r)["COERCE"]
+    assert (ev["actor1_text"], ev["actor2_text"]) == ("The coalition", "the rebel enclave")
+    assert ev["modality"] == "planned"
+    ev = _by_type(extract("Border police launched a wave of arrests in the northern province."))
+    assert ev["COERCE"]["actor1_text"] == "Border police"
+    ev = _by_type(extract("The army launched a ground operation against the militia on Monday."))
+    assert (ev["ASSAULT"]["actor1_text"], ev["ASSAULT"]["actor2_text"]) == (
+        "The army",
+        "the militia",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype"),
+    [
+        # courts, suits and summonses
+        ("A district court convicted the former governor of bribery on Thursday.", "ACCUSE"),
+        ("The union filed a lawsuit against the port authority over the dismissals.", "ACCUSE"),
+        (
+            "The foreign ministry summoned the Ostrian ambassador over the border incident.",
+            "ACCUSE",
+        ),
+        ("The regulator launched a probe into the airline's safety record.", "ACCUSE"),
+        # giving, granting, returning, surrendering
+        ("The agency will provide 40 tonnes of seed to farmers in the north.", "AID"),
+        ("The government gave $3 million to flood victims in the delta.", "AID"),
+        ("The republic granted political asylum to the dissident writer.", "AID"),
+        ("The museum returned two bronze sculptures to the Ostrian government.", "RETREAT"),
+        ("Forty militants surrendered to the army near the border on Sunday.", "RETREAT"),
+        ("The governor lifted the state of emergency in the coastal districts.", "RETREAT"),
+        ("A judge ordered the release of the opposition leader on Tuesday.", "RETREAT"),
+        ("The interior minister resigned after the bombing.", "CONCEDE"),
+        # bans, coups, borders, ties
+        ("The junta outlawed the main opposition party in March.", "COERCE"),
+        ("Army officers seized power in the capital overnight.", "COERCE"),
+        ("The government closed its land border with its neighbour.", "COERCE"),
+        ("The two states severed diplomatic ties in 2019.", "SANCTION"),
+        ("The aid group suspended food supplies to the northern camps.", "SANCTION"),
+        ("The two countries established diplomatic ties on Saturday.", "SUPPORT"),
+        ("The senator defended the ministry's new visa policy on Tuesday.", "SUPPORT"),
+        ("The minister supports the plan to reopen the crossing.", "SUPPORT"),
+        # forces, fighting, training
+        ("Three warships docked at the naval base on Friday.", "MOBILIZE"),
+        ("The army beefed up its presence along the frontier.", "MOBILIZE"),
+        ("Rebel fighters captured two towns west of the capital on Monday.", "ASSAULT"),
+        ("Guards tortured a detainee at the prison last year, the report said.", "ASSAULT"),
+        ("Foreign instructors train local pilots to fly transport planes.", "COOPERATE"),
+        ("The court set a 30-day deadline for the council to respond.", "THREATEN"),
+        ("The opposition leader launched a scathing attack on the cabinet on Sunday.", "ACCUSE"),
+        ("The republic reduced military aid to the army by $20 million.", "SANCTION"),
+        ("Ostria is sending peacekeepers to the island.", "AID"),
+        ("Bulldozers escorted by soldiers demolished three homes near the village.", "COERCE"),
+        ("The group launched cyber warfare against the ministry's servers.", "ASSAULT"),
+    ],
+)
+def test_vocabulary_of_real_reporting(extract, sentence, etype):
+    assert etype in _by_type(extract(sentence)), events_of(extract(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "types"),
+    [
+        ("An official, who requested anonymity, described the talks as tense.", {"CONSULT"}),
+        ("The lawyer called for his client's immediate release.", {"REQUEST"}),
+        ("The exchange followed the release of three sailors by the navy in 2021.", set()),
+    ],
+)
+def test_releases_asked_for_or_recalled_and_anonymity_are_no_events(extract, sentence, types):
+    assert {e["event_type"] for e in events_of(extract(sentence))} == types
+
+
+def test_refusals_and_promises_are_aimed_at_the_party_of_their_act(extract):
+    r = _by_type(extract("The governor refused to meet the Ostrian envoy on Monday."))
+    assert r["REJECT"]["actor2_text"] == "the Ostrian envoy"
+    r = _by_type(extract("The republic agreed to lift sanctions on Ostria next month."))
+    assert (r["AGREE"]["actor1_text"], r["AGREE"]["actor2_text"]) == ("The republic", "Ostria")
+    # what is promised is no party
+    r = _by_type(extract("The donors agreed to provide food to the camps."))
+    assert r["AGREE"]["actor2_text"] is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype"),
+    [
+        ("The premier has cancelled a planned visit to the capital.", "REJECT"),
+        ("The ministry cancelled the permits of two foreign carriers.", "SANCTION"),
+    ],
+)
+def test_cancelling_a_visit_rejects_cancelling_a_permit_sanctions(extract, sentence, etype):
+    assert [e["event_type"] for e in events_of(extract(sentence))] == [etype]
+
+
+def test_declining_to_comment_is_no_event(extract):
+    assert events_of(extract("The ministry declined to comment on the report.")) == []
+
+
+def test_reported_must_is_a_request_whose_content_is_no_event(extract):
+    r = extract("Moscow says Ostria must end its attacks on the border villages.")
+    assert [e["event_type"] for e in events_of(r)] == ["REQUEST"]
+    ev = events_of(r)[0]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == ("must", "Moscow", "Ostria")
+    # a passive clause or a pronoun names nobody asked to act
+    assert events_of(extract("The report must be published by Friday, officials said.")) == []
+    assert events_of(extract("Officials said it must be a mistake.")) == []
+
+
+def test_mediation_between_two_parties_keeps_the_mediator(extract):
+    ev = _by_type(extract("The bishop launched a mediation effort between the two factions."))
+    assert (ev["CONSULT"]["actor1_text"], ev["CONSULT"]["actor2_text"]) == (
+        "The bishop",
+        "the two factions",
+    )
+    ev = _by_type(extract("Clashes between farmers and herders killed four people."))
+    assert ev["ASSAULT"]["actor1_text"] == "farmers"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "types"),
+    [
+        ("The president called King Harald of Ostria on Saturday.", ["CONSULT"]),
+        ("The opposition called on the government to resign.", ["REQUEST"]),
+        ("The premier called the plan a mistake on Monday.", []),
+        ("The cabinet accepted the demands of the union after a week.", ["CONCEDE"]),
+    ],
+)
+def test_calls_to_named_parties_are_contact_and_accepted_demands_concede(extract, sentence, types):
+    assert [e["event_type"] for e in events_of(extract(sentence))] == types
+
+
+def test_willing_to_act_is_agreeing_to_it_and_the_act_stays(extract):
+    r = _by_type(extract("The republic is willing to lift sanctions on Ostria next year."))
+    assert (r["AGREE"]["actor1_text"], r["AGREE"]["actor2_text"]) == ("The republic", "Ostria")
+    assert r["AGREE"]["modality"] == "planned"
+    assert "RETREAT" in r
+    # without an act to agree to, "willing" is no event
+    assert events_of(extract("The ministry is a willing partner of the port authority.")) == []
