@@ -231,7 +231,10 @@ class NearDuplicateMemo:
     def save(self, state_dir: Path, fp: str) -> None:
         path = state_dir / NEAR_DUPLICATE_MEMO
         ids = list(self.signatures)
-        sigs = np.array([self.signatures[i] for i in ids], dtype=np.uint64).reshape(len(ids), -1)
+        # Texts too short to be near-duplicates have no signature: none at all is a 0 x 0 array
+        # (reshape(0, -1) cannot infer a width from nothing).
+        sigs = np.array([self.signatures[i] for i in ids], dtype=np.uint64)
+        sigs = sigs.reshape(len(ids), -1) if ids else sigs.reshape(0, 0)
         buf = io.BytesIO()
         np.savez(buf, fingerprint=np.array(fp), article_id=np.array(ids, dtype=str), signature=sigs)
         # Signatures first: a run killed between the two writes leaves signatures that are

@@ -11,6 +11,7 @@ import polars as pl
 
 from pipelines.ingest import read_raw_folder
 from pipelines.ingest.dedup import THRESHOLD, group_near_duplicates, jaccard, shingles
+from pipelines.ingest.incremental import read_raw_incremental
 from tests.helpers import INGEST_FIXTURES
 
 NEARDUP = INGEST_FIXTURES / "neardup"
@@ -85,6 +86,18 @@ def test_short_texts_are_never_near_duplicates():
     a = "Police arrested 12 protesters in Nairobi on Tuesday, officials said."
     b = "Police arrested 12 protesters in Nairobi on Monday, officials said."
     assert group_near_duplicates([a, b], [(False, None, 0), (False, None, 1)]) == {}
+
+
+def test_a_folder_of_only_short_articles_is_read_and_read_again(tmp_path):
+    # None of them is long enough for a near-duplicate signature: the memo saves none.
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for n in range(4):
+        (raw / f"brief-{n}.txt").write_text(f"Police detained {n + 2} people in the port city.")
+    first = read_raw_incremental(raw, tmp_path / "state")
+    again = read_raw_incremental(raw, tmp_path / "state")
+    assert first.result.articles.height == again.result.articles.height == 4
+    assert again.files_read == 0
 
 
 def test_articles_frame_has_the_dedup_columns(tmp_path):
