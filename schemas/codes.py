@@ -54,6 +54,8 @@ SPEAKER_KINDS = [
     "outlet",
     "other",
 ]
+# What a claim reports: something said or written, a belief or feeling held, an intention.
+CLAIM_KINDS = ["statement", "belief", "intention"]
 STANCES = ["assert", "accuse", "deny", "reject", "warn", "promise", "request", "decline_comment"]
 
 # quantities

@@ -155,3 +155,79 @@ def test_according_to_with_nothing_attributed_is_no_claim():
 
     result = extract_articles([ArticleInput("f" * 16, "according to Police")], n_process=1)
     assert result.claims.height == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "stance", "content"),
+    [
+        ("The governor called the shelling of the market a cowardly act.", "called", "assert",
+         "the shelling of the market a cowardly act"),
+        ("The union called for calm after the clashes in the port.", "called for", "request",
+         "calm"),
+        ("The minister described the ceasefire as fragile.", "described", "assert",
+         "the ceasefire as fragile"),
+        ("The senator asked whether the troops would stay beyond March.", "asked", "request",
+         "whether the troops would stay beyond March"),
+        ("The mayor tweeted that the bridge would reopen on Monday.", "tweeted", "assert",
+         "that the bridge would reopen on Monday"),
+        ("The envoy recalled that the last talks had collapsed in May.", "recalled", "assert",
+         "that the last talks had collapsed in May"),
+        ("The opposition leader pointed to the rising price of bread.", "pointed to", "assert",
+         "the rising price of bread"),
+        ("The minister replied: “The figures are wrong.”", "replied", "assert",
+         "“The figures are wrong.”"),
+    ],
+)  # fmt: skip
+def test_cues_of_real_reporting(text, cue, stance, content):
+    c = one(text)
+    assert (c["cue"], c["stance"], c["kind"], c["content"]) == (cue, stance, "statement", content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council called a meeting for Monday.",  # convening, not naming
+        "“Nobody is above the law, whatever they call themselves,” the judge said.",
+    ],
+)
+def test_call_without_a_named_thing_is_no_claim(text):
+    assert [c["cue_lemma"] for c in claims_of(text)] in ([], ["say"])
+
+
+def test_said_inserted_mid_sentence():
+    c = one("The new levy, the finance minister said, would cost farmers more than it raises.")
+    assert c["speaker_text"] == "the finance minister"
+    assert "would cost farmers more" in c["content"] and c["content"].startswith("The new levy")
+
+
+def test_said_after_a_quotation_of_several_sentences():
+    c = one("“The road is closed. The trucks cannot pass,” the driver said.")
+    assert c["speaker_text"] == "the driver"
+    assert c["content"] == "“The road is closed. The trucks cannot pass,”"
+
+
+def test_said_before_its_speaker_and_a_colon():
+    c = one("Said the harbour master: “No ship leaves tonight.”")
+    assert c["speaker_text"] == "the harbour master"
+    assert c["content"] == "“No ship leaves tonight.”"
+
+
+def test_beliefs_are_kept_apart_from_statements():
+    claims = claims_of(
+        "The general believes the rebels will regroup. Western diplomats fear the truce will not "
+        "hold. The minister said the truce would hold."
+    )
+    kinds = {c["cue_lemma"]: c["kind"] for c in claims}
+    assert kinds == {"believe": "belief", "fear": "belief", "say": "statement"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“I think the vote was stolen,” the candidate said.",  # a belief inside a quotation
+        "Everyone knows the port is closed.",  # nobody in particular
+        "The candidate thinks so.",  # no clause believed
+    ],
+)
+def test_beliefs_that_are_not_claims_of_their_own(text):
+    assert all(c["kind"] == "statement" for c in claims_of(text))

@@ -90,6 +90,7 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
         cue=text[cm.cue_start : cm.cue_end],
         cue_lemma=cm.cue_lemma,
         stance=cm.stance,
+        kind=cm.kind,
         content=content,
         content_start=c_start,
         content_end=c_end,

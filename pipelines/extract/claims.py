@@ -28,6 +28,7 @@ class ClaimMention:
     content_end: int | None = None
     reported_via: str | None = None
     confidence: float = 0.8
+    kind: str = "statement"  # schemas.codes.CLAIM_KINDS
 
 
 def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
@@ -42,10 +43,30 @@ def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
             or _phrase_cue(tok, cues)
             or _verb_cue(tok, cues)
         )
-        if claim is not None:
-            found.append(claim)
-            used.add(tok.i)
+        if claim is None or _nobody(claim, cues):
+            continue
+        if claim.kind != "statement" and (
+            _inside_quote(tok.doc.text, claim.cue_start)
+            or (claim.speaker is not None and claim.speaker.lower_ == "you")
+        ):
+            # '"I think we will win," he said': part of what he said; "you know": a filler
+            continue
+        found.append(claim)
+        used.add(tok.i)
     return found
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    """True when pos sits inside a quotation opened earlier in its paragraph."""
+    segment = text[_para_start(text, pos) : pos]
+    if max(segment.rfind(q) for q in _OPENERS) > max(segment.rfind(q) for q in _CLOSERS):
+        return True
+    return segment.count('"') % 2 == 1  # straight marks: an odd count has one open
+
+
+def _nobody(claim: ClaimMention, cues: AttributionCues) -> bool:
+    span = claim.speaker_span
+    return span is not None and span.text.lower().strip() in cues.nobody
 
 
 def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
@@ -56,7 +77,8 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
-    ccomp = syntax.child(tok, "ccomp")
+    allowed = cues.content_deps.get(lemma)
+    ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
     doc = tok.doc
     cue_end_tok = tok
     reported_via = None
@@ -66,19 +88,34 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         if outlet:
             reported_via = outlet
             cue_end_tok = doc[syntax.phrase_bounds(obj)[1] - 1]
+    quote = None
     if ccomp is not None:
         start, end = ccomp.left_edge.i, ccomp.right_edge.i + 1
         for inner in _inner_cues(ccomp, cues):
             end = min(end, _clause_start(inner))  # "... and insists ...": a claim of its own
         content = doc[start:end]
     else:
-        content = _object_content(tok)
-        lead = doc[tok.sent.start : speaker.left_edge.i]
-        if content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"'):
+        content = None
+        if allowed is None or any(c.dep_ in allowed for c in tok.children):
+            content = _object_content(tok)
+        if any(
+            c.dep_ in ("dobj", "oprd") and c.lower_.endswith(("self", "selves"))
+            for c in tok.children
+        ):
+            return None  # "whatever they call themselves": naming, not a claim
+        first = min(tok.i, speaker.left_edge.i)
+        lead = doc[tok.sent.start : first]
+        if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
+            # "The plan, the mayor said, would cost more.": the clause the cue interrupts
+            content = doc[tok.head.left_edge.i : tok.head.right_edge.i + 1]
+        elif content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"', ":"):
             content = lead  # "<what was said>, two officials said on Friday."
-    if content is None:
+        elif content is None and tok.dep_ == "ROOT" and not any(t.is_alpha for t in lead):
+            # '"We will win," he replied.' with the quotation parsed as a sentence of its own
+            quote = _quote_before(doc.text, doc[first].idx)
+    if content is None and quote is None:
         return None
-    c_start, c_end = _trim(content)
+    c_start, c_end = _trim(content) if content is not None else quote
     return ClaimMention(
         cue_i=tok.i,
         cue_start=tok.idx,
@@ -91,7 +128,22 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content_end=c_end,
         reported_via=reported_via,
         confidence=0.85 if ccomp is not None else 0.7,
+        kind=cues.kinds.get(lemma, "statement"),
     )
+
+
+def _quote_before(text: str, pos: int) -> tuple[int, int] | None:
+    """The quotation that closes just before pos, in the same paragraph: its marks included."""
+    para = max(text.rfind("\n\n", 0, pos) + 2, pos - _QUOTE_REACH, 0)
+    head = text[para:pos].rstrip(" ,:;—–-")
+    if not head.endswith(("”", '"', "»")):
+        return None
+    close = para + len(head) - 1
+    opener = {"”": "“", "»": "«"}.get(text[close], '"')
+    start = text.rfind(opener, para, close)
+    if start < 0 or not any(ch.isalnum() for ch in text[start:close]):
+        return None
+    return start, close + 1
 
 
 def _outer_cue(tok: Token, cues: AttributionCues) -> Token | None:
@@ -129,7 +181,7 @@ def _clause_start(verb: Token) -> int:
 def _object_content(tok: Token) -> Span | None:
     """'accuses Maduro of involvement ...', 'denounced the actions as ...', 'hinting at ...'."""
     doc = tok.doc
-    parts = [c for c in tok.children if c.dep_ in ("dobj", "xcomp")]
+    parts = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "oprd")]
     parts += [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS]
     if not parts:
         return None
@@ -234,6 +286,8 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         )
         if obj is None:
             continue
+        if obj.dep_ == "prep" and syntax.child(tok, "dobj") is not None:
+            continue  # "called a meeting for Monday" is not "called for"
         speaker = syntax.subject_of(tok)
         if speaker is None:
             continue

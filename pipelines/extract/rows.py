@@ -89,6 +89,7 @@ class ClaimRow(_Row):
     cue: str
     cue_lemma: str
     stance: str
+    kind: str
     content: str | None
     content_start: int | None
     content_end: int | None
