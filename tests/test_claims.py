@@ -221,6 +221,12 @@ def test_beliefs_are_kept_apart_from_statements():
     assert kinds == {"believe": "belief", "fear": "belief", "say": "statement"}
 
 
+def test_a_report_inside_a_quotation_is_part_of_the_quoted_claim():
+    c = one("“The soldiers told us to leave before dark,” the farmer said.")
+    assert (c["speaker_text"], c["cue"]) == ("the farmer", "said")
+    assert c["content"] == "“The soldiers told us to leave before dark,”"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -45,12 +45,16 @@ def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
         )
         if claim is None or _nobody(claim, cues):
             continue
-        if claim.kind != "statement" and (
-            _inside_quote(tok.doc.text, claim.cue_start)
-            or (claim.speaker is not None and claim.speaker.lower_ == "you")
-        ):
-            # '"I think we will win," he said': part of what he said; "you know": a filler
+        if _inside_quote(tok.doc.text, claim.cue_start):
+            # '"They told us to leave," she said': a report inside a quotation is part of
+            # what the quoted speaker said, and her claim holds it
             continue
+        if (
+            claim.kind != "statement"
+            and claim.speaker is not None
+            and claim.speaker.lower_ == "you"
+        ):
+            continue  # "you know": a filler
         found.append(claim)
         used.add(tok.i)
     return found
