@@ -237,3 +237,18 @@ def test_a_report_inside_a_quotation_is_part_of_the_quoted_claim():
 )
 def test_beliefs_that_are_not_claims_of_their_own(text):
     assert all(c["kind"] == "statement" for c in claims_of(text))
+
+
+def test_quotation_after_said_in_a_statement():
+    c = one(
+        "The harbour master said in a statement on Monday. “No ship leaves tonight. The storm "
+        "is too strong.”"
+    )
+    assert c["speaker_text"] == "The harbour master"
+    assert c["content"] == "“No ship leaves tonight. The storm is too strong.”"
+
+
+def test_as_the_speaker_said():
+    c = one("As the port authority said, the ferries will not sail until Thursday.")
+    assert c["speaker_text"] == "the port authority"
+    assert c["content"] == "the ferries will not sail until Thursday"

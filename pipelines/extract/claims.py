@@ -114,9 +114,26 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             content = doc[tok.head.left_edge.i : tok.head.right_edge.i + 1]
         elif content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"', ":"):
             content = lead  # "<what was said>, two officials said on Friday."
+        elif content is None and tok.dep_ == "advcl" and _marked_as(tok):
+            # "As the mayor said, the plan would cost more.": the clause it introduces
+            content = doc[tok.right_edge.i + 1 : tok.head.right_edge.i + 1]
         elif content is None and tok.dep_ == "ROOT" and not any(t.is_alpha for t in lead):
             # '"We will win," he replied.' with the quotation parsed as a sentence of its own
             quote = _quote_before(doc.text, doc[first].idx)
+        last = max(tok.i, speaker.right_edge.i)
+        if content is None and quote is None and tok.dep_ == "ROOT":
+            # "said in a statement on Monday:", "told reporters:": only the cue's modifiers
+            mods = {
+                t.i
+                for c in tok.children
+                if c.dep_ in ("prep", "advmod", "npadvmod", "dative", "dobj", "nsubj")
+                for t in c.subtree
+            }
+            tail = doc[last + 1 : tok.sent.end]
+            if not any(t.is_alpha and t.i not in mods for t in tail):
+                # 'X said in a statement: "..."' with the quotation parsed on its own
+                end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
+                quote = _quote_after(doc.text, end_tok.idx + len(end_tok.text))
     if content is None and quote is None:
         return None
     c_start, c_end = _trim(content) if content is not None else quote
@@ -134,6 +151,22 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         confidence=0.85 if ccomp is not None else 0.7,
         kind=cues.kinds.get(lemma, "statement"),
     )
+
+
+def _marked_as(tok: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children) and tok.i < tok.head.i
+
+
+def _quote_after(text: str, pos: int) -> tuple[int, int] | None:
+    """The quotation that opens right after pos (past punctuation and white space)."""
+    i = pos
+    while i < len(text) and i < pos + 12 and (text[i].isspace() or text[i] in ".,:;—–-"):
+        i += 1
+    if i >= len(text) or text[i] not in '“«"':
+        return None
+    close = '"' if text[i] == '"' else _CLOSERS[_OPENERS.index(text[i])]
+    end = text.find(close, i + 1, i + _QUOTE_REACH) if close == '"' else _quote_end(text, i, i + 1)
+    return (i, end + 1 if close == '"' and end > 0 else end) if end > i + 1 else None
 
 
 def _quote_before(text: str, pos: int) -> tuple[int, int] | None:
