@@ -1,6 +1,6 @@
 import pandera.polars as pa
 
-from schemas.codes import CLAIM_KINDS, SPEAKER_KINDS, STANCES
+from schemas.codes import CHANNELS, CLAIM_KINDS, SPEAKER_KINDS, STANCES
 
 
 class Claims(pa.DataFrameModel):
@@ -34,6 +34,15 @@ class Claims(pa.DataFrameModel):
     direct_quote: bool = pa.Field(description="True when the content is a quotation.")
     reported_via: str | None = pa.Field(
         nullable=True, description="Outlet the speaker talked to ('told Reuters')."
+    )
+    channel: str | None = pa.Field(
+        nullable=True,
+        isin=CHANNELS,
+        description="How the claim was made, when the text says: statement, interview, "
+        "press_conference, social_media, speech, or news_outlet (an outlet reports it).",
+    )
+    platform: str | None = pa.Field(
+        nullable=True, description="The social network named ('Truth Social', 'X', 'Twitter')."
     )
     claim_cluster_id: str = pa.Field(
         description="The repeated statement this claim belongs to (claim_clusters)."

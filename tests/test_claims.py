@@ -252,3 +252,26 @@ def test_as_the_speaker_said():
     c = one("As the port authority said, the ferries will not sail until Thursday.")
     assert c["speaker_text"] == "the port authority"
     assert c["content"] == "the ferries will not sail until Thursday"
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "platform"),
+    [
+        ("The senator wrote on Truth Social that the count was rigged.", "social_media",
+         "Truth Social"),
+        ("The mayor posted on X that the bridge would reopen.", "social_media", "X"),
+        ("The governor tweeted that the curfew would end.", "social_media", "Twitter"),
+        ("The ministry said in a statement that the talks had failed.", "statement", None),
+        ("The minister told a news conference in Rome that the talks had failed.",
+         "press_conference", None),
+        ("The envoy said in an interview that the talks had failed.", "interview", None),
+        ("A senior official told Harbor Post the ship would leave on Monday.", "interview",
+         None),
+        ("Reuters reported that the convoy reached the city on Sunday.", "news_outlet", None),
+        ("The ministry said the talks had failed.", None, None),
+        ("The talks failed, the ministry said, because X was absent.", None, None),
+    ],
+)  # fmt: skip
+def test_channel_and_platform(text, channel, platform):
+    c = one(text)
+    assert (c["channel"], c["platform"]) == (channel, platform)

@@ -76,6 +76,7 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
     if c_start is not None:
         c_start, c_end = claim_rules.extend_open_quote(text, c_start, c_end)
         content = text[c_start:c_end]
+    channel, platform = _channel(cm, speakers.cues, kind)
     return ClaimRow(
         claim_id=stable_id(speakers.article.article_id, "claim", cm.cue_start, cm.cue_end),
         article_id=speakers.article.article_id,
@@ -96,6 +97,8 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
         content_end=c_end,
         direct_quote=bool(content) and claim_rules.is_direct_quote(content),
         reported_via=reported_via,
+        channel=channel,
+        platform=platform,
         confidence=cm.confidence,
     )
 
@@ -188,3 +191,51 @@ def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> 
     if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and re.match(r"[A-Z]", head.text)):
         return "named_person", False
     return "other", False
+
+
+# The cue's modifiers that can say how a claim was made: "said in a statement", "told a news
+# conference", "wrote on Truth Social"; never its content.
+_CHANNEL_DEPS = ("prep", "npadvmod", "advmod", "dobj", "dative", "agent")
+
+
+def _channel(
+    cm: ClaimMention, cues: AttributionCues, speaker_kind: str
+) -> tuple[str | None, str | None]:
+    """(channel, platform) of a claim: schemas.codes.CHANNELS, and the social network named."""
+    if cm.speaker is None:
+        return None, None
+    doc = cm.speaker.doc
+    cue = doc[cm.cue_i]
+    ids = {cue.i}
+    if cm.speaker_span is not None:
+        ids.update(t.i for t in cm.speaker_span)
+    for c in cue.children:
+        if c.dep_ in _CHANNEL_DEPS:
+            ids.update(t.i for t in c.subtree)
+    toks = [doc[i] for i in sorted(ids)]
+    platform = next((name for name, words in cues.platforms if _has_words(toks, words)), None)
+    common = [t for t in toks if t.pos_ != "PROPN"]  # "told Harbor Post" is no post
+    channel = next((name for name, words in cues.channels if _has_words(common, words)), None)
+    if channel is None and platform is not None:
+        channel = "social_media"
+    if channel is None and speaker_kind == "outlet":
+        channel = "news_outlet"  # "Reuters reported"
+    elif channel is None and cm.reported_via is not None:
+        channel = "interview"  # "told Reuters"
+    return channel, platform
+
+
+def _has_words(toks: list, words: tuple[str, ...]) -> bool:
+    for phrase in words:
+        parts = phrase.split()
+        for k in range(len(toks) - len(parts) + 1):
+            window = toks[k : k + len(parts)]
+            if len(parts) == 1 and len(phrase) == 1:
+                # "X": only as written, after "on"
+                t = window[0]
+                if t.text == phrase.upper() and t.i > 0 and t.doc[t.i - 1].lower_ == "on":
+                    return True
+                continue
+            if all(w in (t.lower_, t.lemma_.lower()) for w, t in zip(parts, window, strict=True)):
+                return True
+    return False

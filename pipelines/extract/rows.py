@@ -95,6 +95,8 @@ class ClaimRow(_Row):
     content_end: int | None
     direct_quote: bool
     reported_via: str | None
+    channel: str | None
+    platform: str | None
     confidence: float
     extractor_version: str = EXTRACTOR_VERSION
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.lexicons import load_data_file, require, str_list
-from schemas.codes import CLAIM_KINDS, MODALITIES, PLOVER_TYPES, STANCES
+from schemas.codes import CHANNELS, CLAIM_KINDS, MODALITIES, PLOVER_TYPES, STANCES
 
 _POS = {"VERB", "NOUN", "ADJ"}
 
@@ -85,6 +85,9 @@ class AttributionCues:
     nobody: frozenset[str]  # speakers that are no one in particular: "everyone knows"
     anonymity_cues: tuple[str, ...]
     outlets: tuple[str, ...]
+    channels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # channel -> words, in file order
+    platforms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # platform name -> words
+    issued_things: frozenset[str] = frozenset()  # "the statement said": not the speaker
 
     @functools.cached_property
     def outlet_names(self) -> dict[str, str]:
@@ -315,7 +318,26 @@ def attribution_cues() -> AttributionCues:
             s.lower() for s in str_list(data.get("anonymity_cues"), path, "anonymity_cues")
         ),
         outlets=tuple(str_list(data.get("outlets"), path, "outlets")),
+        channels=_word_groups(path, data, "channels", CHANNELS),
+        platforms=_word_groups(path, data, "platforms", None),
+        issued_things=frozenset(
+            s.lower() for s in str_list(data.get("issued_things") or [], path, "issued_things")
+        ),
     )
+
+
+def _word_groups(
+    path: Path, data: dict, key: str, names: list[str] | None
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    block = data.get(key) or {}
+    require(isinstance(block, dict), path, key, "expected a mapping name -> words")
+    out = []
+    for name, words in block.items():
+        if names is not None:
+            require(name in names, path, f"{key}.{name}", f"must be one of {names}")
+        listed = str_list(words, path, f"{key}.{name}")
+        out.append((str(name), tuple(w.lower() for w in listed)))
+    return tuple(out)
 
 
 @functools.cache
