@@ -275,3 +275,42 @@ def test_as_the_speaker_said():
 def test_channel_and_platform(text, channel, platform):
     c = one(text)
     assert (c["channel"], c["platform"]) == (channel, platform)
+
+
+def test_every_later_mention_of_a_speaker_outside_the_dictionary_names_them():
+    result = extract_articles(
+        [
+            ArticleInput(
+                "e" * 16,
+                "Foreign Minister Jan Novak said the talks had failed. Novak said the army would "
+                "stay. He said the border was closed. The minister said more troops would come.",
+            )
+        ],
+        n_process=1,
+    )
+    claims = result.claims.to_dicts()
+    ids = {c["speaker_actor_id"] for c in claims}
+    assert len(claims) == 4 and len(ids) == 1 and None not in ids
+    assert [c["speaker_text"] for c in claims] == ["Foreign Minister Jan Novak", "Novak", "He",
+                                                   "The minister"]  # fmt: skip
+    assert {c["speaker_kind"] for c in claims} == {"named_person"}
+    assert not any(c["anonymous"] for c in claims)
+    (actor,) = result.actors.filter(result.actors["actor_id"] == ids.pop()).to_dicts()
+    assert actor["name"] == "Jan Novak"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_id"),
+    [
+        ("The Kremlin accused Kyiv of stalling. The statement said talks could resume.", "RUSGOV"),
+        ("The White House statement said the talks had failed.", "USAGOV"),
+        ("A statement from the Kremlin said the talks had failed.", "RUSGOV"),
+    ],
+)
+def test_a_statement_speaks_for_whoever_issued_it(text, actor_id):
+    c = next(c for c in claims_of(text) if c["cue_lemma"] == "say")
+    assert (c["speaker_actor_id"], c["speaker_kind"], c["channel"]) == (
+        actor_id,
+        "government",
+        "statement",
+    )
