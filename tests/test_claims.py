@@ -314,3 +314,20 @@ def test_a_statement_speaks_for_whoever_issued_it(text, actor_id):
         "government",
         "statement",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Over ten years the deficits would add up to $2 billion.",
+        "The governor hopes to deny the challenger the nomination.",
+        "The reporter had not been called on by the spokesman.",
+    ],
+)
+def test_cue_words_in_other_senses_are_no_claims(text):
+    assert claims_of(text) == []
+
+
+def test_a_report_inside_doubled_apostrophe_quotes_is_part_of_the_quoted_claim():
+    c = one("''Farmers tell me they cannot sell their grain,'' the senator said.")
+    assert c["speaker_text"] == "the senator"

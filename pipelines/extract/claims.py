@@ -65,7 +65,8 @@ def _inside_quote(text: str, pos: int) -> bool:
     segment = text[_para_start(text, pos) : pos]
     if max(segment.rfind(q) for q in _OPENERS) > max(segment.rfind(q) for q in _CLOSERS):
         return True
-    return segment.count('"') % 2 == 1  # straight marks: an odd count has one open
+    # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open
+    return segment.count('"') % 2 == 1 or segment.count("''") % 2 == 1
 
 
 def _nobody(claim: ClaimMention, cues: AttributionCues) -> bool:
@@ -77,6 +78,10 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ != "VERB" or lemma not in cues.verbs:
         return None
+    if (tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "up") or (
+        syntax.child(tok, "dative") is not None and syntax.child(tok, "dobj") is not None
+    ):
+        return None  # "deficits would add up to", "deny Sanders the nomination"
     outer = _outer_cue(tok, cues)
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
     if speaker is None or speaker.dep_ == "nsubjpass":
@@ -326,8 +331,8 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         if obj.dep_ == "prep" and syntax.child(tok, "dobj") is not None:
             continue  # "called a meeting for Monday" is not "called for"
         speaker = syntax.subject_of(tok)
-        if speaker is None:
-            continue
+        if speaker is None or speaker.dep_ == "nsubjpass":
+            continue  # "the journalist had not been called on"
         if obj.dep_ == "prep":  # "called on Ankara to withdraw": addressee and the request
             parts = [c for c in (*obj.children, *tok.children) if c.dep_ in ("pobj", "xcomp")]
             content = (
