@@ -176,6 +176,12 @@ def test_according_to_with_nothing_attributed_is_no_claim():
          "the rising price of bread"),
         ("The minister replied: “The figures are wrong.”", "replied", "assert",
          "“The figures are wrong.”"),
+        ("The senator is calling for the navy to leave the strait.", "calling for", "request",
+         "the navy to leave the strait"),
+        ("The minister praised the rescuers for their courage.", "praised", "assert",
+         "the rescuers for their courage"),
+        ("The mayor answered that the bridge was safe.", "answered", "assert",
+         "that the bridge was safe"),
     ],
 )  # fmt: skip
 def test_cues_of_real_reporting(text, cue, stance, content):

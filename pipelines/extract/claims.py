@@ -327,7 +327,36 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             None,
         )
         if obj is None:
+            # "is calling for the United States to step up": a clause marked by the preposition
+            obj = next(
+                (
+                    m
+                    for c in tok.children
+                    if c.dep_ in ("advcl", "ccomp")
+                    for m in c.children
+                    if m.dep_ == "mark" and m.lower_ == words[1] and m.i == tok.i + 1
+                ),
+                None,
+            )
+        if obj is None:
             continue
+        if obj.dep_ == "mark":
+            speaker = syntax.subject_of(tok)
+            if speaker is None or speaker.dep_ == "nsubjpass":
+                continue
+            c_start, c_end = _trim(tok.doc[obj.i + 1 : obj.head.right_edge.i + 1])
+            return ClaimMention(
+                cue_i=tok.i,
+                cue_start=tok.idx,
+                cue_end=obj.idx + len(obj.text),
+                cue_lemma=" ".join(words),
+                stance=stance,
+                speaker=speaker,
+                speaker_span=syntax.phrase(speaker),
+                content_start=c_start,
+                content_end=c_end,
+                confidence=0.75,
+            )
         if obj.dep_ == "prep" and syntax.child(tok, "dobj") is not None:
             continue  # "called a meeting for Monday" is not "called for"
         speaker = syntax.subject_of(tok)
