@@ -337,3 +337,12 @@ def test_cue_words_in_other_senses_are_no_claims(text):
 def test_a_report_inside_doubled_apostrophe_quotes_is_part_of_the_quoted_claim():
     c = one("''Farmers tell me they cannot sell their grain,'' the senator said.")
     assert c["speaker_text"] == "the senator"
+
+
+def test_a_dateline_is_not_the_speaker():
+    c = one(
+        "ZENDA, May 3 (Harbor Post) — Former Interior Minister Karel Dvorak told reporters that "
+        "the vote had been rigged."
+    )
+    assert c["speaker_text"] == "Former Interior Minister Karel Dvorak"
+    assert c["speaker_kind"] == "named_person"

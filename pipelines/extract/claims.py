@@ -45,6 +45,9 @@ def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
         )
         if claim is None or _nobody(claim, cues):
             continue
+        behind = _past_dateline(claim.speaker)
+        if behind is not None:
+            claim.speaker, claim.speaker_span = behind, syntax.phrase(behind)
         if _inside_quote(tok.doc.text, claim.cue_start):
             # '"They told us to leave," she said': a report inside a quotation is part of
             # what the quoted speaker said, and her claim holds it
@@ -67,6 +70,20 @@ def _inside_quote(text: str, pos: int) -> bool:
         return True
     # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open
     return segment.count('"') % 2 == 1 or segment.count("''") % 2 == 1
+
+
+_DASHES = ("—", "–", "-", "―")
+
+
+def _past_dateline(speaker: Token | None) -> Token | None:
+    """'CLEVELAND, July 19 (UPI) — Former Attorney General Michael Mukasey told ...': the
+    parser makes the dateline the subject and the person an apposition after the dash."""
+    if speaker is None:
+        return None
+    dash = next((c for c in speaker.children if c.text in _DASHES and c.i > speaker.i), None)
+    if dash is None:
+        return None
+    return next((c for c in speaker.children if c.dep_ == "appos" and c.i > dash.i), None)
 
 
 def _nobody(claim: ClaimMention, cues: AttributionCues) -> bool:
