@@ -346,3 +346,10 @@ def test_a_dateline_is_not_the_speaker():
     )
     assert c["speaker_text"] == "Former Interior Minister Karel Dvorak"
     assert c["speaker_kind"] == "named_person"
+
+
+def test_issued_a_statement_saying():
+    c = one("The port authority issued a statement saying the ferries would not sail.")
+    assert (c["speaker_text"], c["cue"], c["channel"]) == ("The port authority", "saying",
+                                                           "statement")  # fmt: skip
+    assert c["content"] == "the ferries would not sail"

@@ -285,6 +285,8 @@ def _channel(
     doc = cm.speaker.doc
     cue = doc[cm.cue_i]
     ids = {cue.i}
+    if cue.dep_ == "acl":
+        ids.add(cue.head.i)  # "issued a statement saying"
     if cm.speaker_span is not None:
         ids.update(t.i for t in cm.speaker_span)
     for c in cue.children:

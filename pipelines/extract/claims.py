@@ -101,6 +101,14 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         return None  # "deficits would add up to", "deny Sanders the nomination"
     outer = _outer_cue(tok, cues)
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
+    if (
+        speaker is None
+        and tok.dep_ == "acl"
+        and tok.head.lemma_.lower() in cues.issued_things
+        and tok.head.head.pos_ == "VERB"
+    ):
+        # "X issued a statement saying ...", "sent an email saying ...": X says it
+        speaker = syntax.subject_of(tok.head.head)
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
     allowed = cues.content_deps.get(lemma)
