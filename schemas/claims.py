@@ -1,6 +1,6 @@
 import pandera.polars as pa
 
-from schemas.codes import SPEAKER_KINDS, STANCES
+from schemas.codes import CHANNELS, CLAIM_KINDS, SPEAKER_KINDS, STANCES
 
 
 class Claims(pa.DataFrameModel):
@@ -23,12 +23,26 @@ class Claims(pa.DataFrameModel):
     cue: str = pa.Field(description="Attribution cue as written: text[start_char:end_char].")
     cue_lemma: str = pa.Field(description="Normalized cue (say, tell, according to, ...).")
     stance: str = pa.Field(isin=STANCES, description="What the speaker does with the content.")
+    kind: str = pa.Field(
+        isin=CLAIM_KINDS,
+        description="What is reported: a statement (said, wrote, tweeted), a belief or feeling "
+        "held (believes, thinks, fears) or an intention (wants, plans).",
+    )
     content: str | None = pa.Field(nullable=True, description="The attributed clause or quote.")
     content_start: int | None = pa.Field(nullable=True, ge=0, description="Start of content.")
     content_end: int | None = pa.Field(nullable=True, ge=0, description="End of content.")
     direct_quote: bool = pa.Field(description="True when the content is a quotation.")
     reported_via: str | None = pa.Field(
         nullable=True, description="Outlet the speaker talked to ('told Reuters')."
+    )
+    channel: str | None = pa.Field(
+        nullable=True,
+        isin=CHANNELS,
+        description="How the claim was made, when the text says: statement, interview, "
+        "press_conference, social_media, speech, or news_outlet (an outlet reports it).",
+    )
+    platform: str | None = pa.Field(
+        nullable=True, description="The social network named ('Truth Social', 'X', 'Twitter')."
     )
     claim_cluster_id: str = pa.Field(
         description="The repeated statement this claim belongs to (claim_clusters)."

@@ -59,6 +59,10 @@ SPEAKER_KINDS = [
     "outlet",
     "other",
 ]
+# What a claim reports: something said or written, a belief or feeling held, an intention.
+CLAIM_KINDS = ["statement", "belief", "intention"]
+# How a claim was made (claims.channel); null when the text does not say.
+CHANNELS = ["statement", "interview", "press_conference", "social_media", "speech", "news_outlet"]
 STANCES = ["assert", "accuse", "deny", "reject", "warn", "promise", "request", "decline_comment"]
 
 # quantities

@@ -39,13 +39,21 @@ def evaluate_plv(data: ExternalData, work: Path) -> dict:
     return report
 
 
-def evaluate_polnear(data: ExternalData, work: Path) -> dict:
-    articles = polnear.dev_articles(data.polnear_text, data.polnear_ann)
+def evaluate_polnear(
+    data: ExternalData, work: Path, split: str = "dev", limit: int | None = None
+) -> dict:
+    articles = polnear.dev_articles(*data.polnear_split(split))
+    if limit and limit < len(articles):
+        # Evenly spaced over the names (outlet_date_title): every outlet and period is sampled.
+        step = len(articles) / limit
+        articles = [articles[int(k * step)] for k in range(limit)]
     polnear.write_articles(articles, polnear.load_metadata(data.polnear_metadata), work / "raw")
     tables = run_pipeline(work / "raw", work / "warehouse")
-    return polnear.evaluate_tables(
+    report = polnear.evaluate_tables(
         articles, article_of_file(tables["articles"]), _by_article(tables["claims"])
     )
+    report["split"] = split
+    return report
 
 
 def format_report(report: dict) -> str:
@@ -80,7 +88,7 @@ def format_report(report: dict) -> str:
     if q := report.get("polnear"):
         lines += [
             "",
-            f"PolNeAR dev: {q['articles']} articles, {q['attributions']} attributions "
+            f"PolNeAR {q.get('split', 'dev')}: {q['articles']} articles, {q['attributions']} attributions "
             f"({q['attributions_unmapped']} not located in articles.text), {q['claims']} claims",
             f"  claims P {q['precision']:.3f} R {q['recall']:.3f} F1 {q['f1']:.3f} "
             f"(recall counting unmapped as missed {q['recall_counting_unmapped']}; "
@@ -115,6 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="warehouse/eval-external.json")
     parser.add_argument("--only", choices=["plv", "polnear"])
     parser.add_argument(
+        "--polnear-split",
+        choices=["dev", "train"],
+        default="dev",
+        help="PolNeAR part scored: dev (reported figures) or train (to study errors on)",
+    )
+    parser.add_argument(
+        "--limit", type=int, help="score N PolNeAR articles, evenly spaced over the sorted names"
+    )
+    parser.add_argument(
         "--work", help="keep the raw/ and warehouse/ folders of the runs here (default: a temp dir)"
     )
     args = parser.parse_args(argv)
@@ -130,8 +147,12 @@ def main(argv: list[str] | None = None) -> int:
             print("eval-external: PLV train sentences through eventwire run ...", file=sys.stderr)
             report["plv"] = evaluate_plv(data, work / "plv")
         if args.only in (None, "polnear"):
-            print("eval-external: PolNeAR dev articles through eventwire run ...", file=sys.stderr)
-            report["polnear"] = evaluate_polnear(data, work / "polnear")
+            split = args.polnear_split
+            print(
+                f"eval-external: PolNeAR {split} articles through eventwire run ...",
+                file=sys.stderr,
+            )
+            report["polnear"] = evaluate_polnear(data, work / "polnear", split, args.limit)
     print(format_report(report))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

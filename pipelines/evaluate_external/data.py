@@ -11,12 +11,15 @@ ENV_VAR = "EVENTWIRE_EXTERNAL_DATA"
 PLV_TRAIN = Path("Zero-Shot-PLOVER/datasets/PLV_train.tsv")
 POLNEAR_DEV_TEXT = Path("PolNeAR/data/dev/text")
 POLNEAR_DEV_ANN = Path("PolNeAR/data/dev/attributions")
+# The only PolNeAR splits ever read: train to study errors on, dev to report. test is kept back.
+POLNEAR_SPLITS = ("dev", "train")
 POLNEAR_METADATA = Path("PolNeAR/data/metadata.tsv")
 
 _READ = [
     (f"{PLV_TRAIN}", "PLOVER root types of source/target sentences (issue #15)"),
     (f"{POLNEAR_DEV_TEXT}/*.txt", "dev articles (issue #17)"),
     (f"{POLNEAR_DEV_ANN}/*.ann", "their brat attribution annotations"),
+    ("PolNeAR/data/train/...", "the same for train, only with --polnear-split train"),
     (f"{POLNEAR_METADATA}", "publisher and publication date"),
 ]
 
@@ -56,6 +59,13 @@ class ExternalData:
     @property
     def polnear_ann(self) -> Path:
         return self.root / POLNEAR_DEV_ANN
+
+    def polnear_split(self, split: str) -> tuple[Path, Path]:
+        """(text folder, attributions folder) of a PolNeAR split: dev or train, never test."""
+        if split not in POLNEAR_SPLITS:
+            raise ValueError(f"PolNeAR split {split!r} is not read (only {POLNEAR_SPLITS})")
+        base = self.root / "PolNeAR" / "data" / split
+        return base / "text", base / "attributions"
 
     @property
     def polnear_metadata(self) -> Path:

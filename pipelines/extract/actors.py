@@ -187,13 +187,21 @@ class ActorResolver:
         self.last_person: Actor | None = None
         self.seen: dict[str, tuple[Actor, set[str]]] = {}
 
+    def lookup(self, text: str, head_lemma: str | None = None, ner: str | None = None) -> Actor:
+        """What resolve would return, without recording it."""
+        return self._resolve(text, (head_lemma or "").lower(), ner)
+
     def resolve(self, text: str, head_lemma: str | None = None, ner: str | None = None) -> Actor:
-        actor = self._resolve(text, (head_lemma or "").lower(), ner)
+        actor = self.lookup(text, head_lemma, ner)
         if actor.kind == "person" and actor.in_dictionary:
             self.last_person = actor
         entry = self.seen.setdefault(actor.actor_id, (actor, set()))
         entry[1].add(text)
         return actor
+
+    def note(self, actor: Actor, text: str) -> None:
+        """Record that actor was written as text (a short form resolved by a caller)."""
+        self.seen.setdefault(actor.actor_id, (actor, set()))[1].add(text)
 
     def resolve_pronoun(self, pronoun: str) -> Actor | None:
         if pronoun.lower() in {"he", "him", "she", "her"} and self.last_person is not None:

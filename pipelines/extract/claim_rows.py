@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from pipelines.extract import claims as claim_rules
+from pipelines.extract import syntax
 from pipelines.extract.actors import Actor, ActorResolver
 from pipelines.extract.claims import ClaimMention
 from pipelines.extract.quantities import parse_number
@@ -33,6 +34,12 @@ class Speakers:
     # to be named, ..."): every claim by unnamed "people" is anonymous, before or after.
     unnamed: set[str]
     told_outlets: dict[str, str] = field(default_factory=dict)  # head lemma -> outlet
+    # People who spoke so far, dictionary or not, for "he said", "Novak said" and "the
+    # minister said" further on (issue #17: every claim's speaker named).
+    last_person: Actor | None = None
+    by_surname: dict[str, Actor] = field(default_factory=dict)
+    by_role: dict[str, Actor] = field(default_factory=dict)
+    last_speaker: tuple[Actor, str, bool] | None = None  # actor, speaker kind, anonymous
 
     @classmethod
     def of(
@@ -50,13 +57,24 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
     text = speakers.article.text
     speaker_text = cm.speaker_span.text if cm.speaker_span is not None else None
     head = cm.speaker
-    actor = None
-    if head is not None:
-        if head.pos_ == "PRON":
-            actor = speakers.resolver.resolve_pronoun(head.text)
-        elif speaker_text:
-            actor = speakers.resolver.resolve(speaker_text, head.lemma_, head.ent_type_ or None)
-    kind, anonymous = _speaker_kind(cm, actor, speakers)
+    thing = head is not None and head.lemma_.lower() in speakers.cues.issued_things
+    issuer = _issuer(head) if thing else None
+    if thing and issuer is None and speakers.last_speaker is not None:
+        # "The statement said": issued by the last speaker named before it
+        actor, kind, anonymous = speakers.last_speaker
+    else:
+        who = replace(cm, speaker=issuer, speaker_span=syntax.phrase(issuer)) if issuer else cm
+        actor, remembered = (
+            _speaker_actor(who, speakers) if who.speaker is not None and speaker_text
+            else (None, False)
+        )  # fmt: skip
+        kind, anonymous = (
+            ("named_person", False) if remembered else _speaker_kind(who, actor, speakers)
+        )
+        if actor is not None and actor.kind == "person" and not anonymous:
+            _remember(who, actor, speakers)
+    if actor is not None and not thing:
+        speakers.last_speaker = (actor, kind, anonymous)
     count = None
     if head is not None:
         num = next((c for c in head.children if c.dep_ == "nummod"), None)
@@ -76,6 +94,7 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
     if c_start is not None:
         c_start, c_end = claim_rules.extend_open_quote(text, c_start, c_end)
         content = text[c_start:c_end]
+    channel, platform = _channel(cm, speakers.cues, kind)
     return ClaimRow(
         claim_id=stable_id(speakers.article.article_id, "claim", cm.cue_start, cm.cue_end),
         article_id=speakers.article.article_id,
@@ -90,11 +109,14 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
         cue=text[cm.cue_start : cm.cue_end],
         cue_lemma=cm.cue_lemma,
         stance=cm.stance,
+        kind=cm.kind,
         content=content,
         content_start=c_start,
         content_end=c_end,
         direct_quote=bool(content) and claim_rules.is_direct_quote(content),
         reported_via=reported_via,
+        channel=channel,
+        platform=platform,
         confidence=cm.confidence,
     )
 
@@ -118,6 +140,66 @@ class ClaimIndex:
             if pos < c.content_end and (best is None or size < best[0]):
                 best = (size, c.claim_id)
         return best[1] if best else None
+
+
+_PERSONAL = {"he", "she", "him", "her", "his"}
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof"}
+
+
+def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, bool]:
+    """The actor behind a speaker, and whether it is a person named earlier in the article: a
+    pronoun, a surname or "the <role>" is the person last named that way, dictionary or not;
+    a phrase with a name in it ("Foreign Minister Jan Novak") is that name's person."""
+    head, span, resolver = cm.speaker, cm.speaker_span, speakers.resolver
+    text = span.text
+    remembered: Actor | None = None
+    names = [t for t in span if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _TITLES]
+    det = next((c.lower_ for c in head.children if c.dep_ == "det"), None)
+    if head.pos_ == "PRON":
+        actor = resolver.resolve_pronoun(head.text)
+        if actor is not None or head.lower_ not in _PERSONAL:
+            return actor, False
+        remembered = speakers.last_person  # someone outside the dictionary
+    elif len(names) == 1 and names[0].lower_ in speakers.by_surname:
+        remembered = speakers.by_surname[names[0].lower_]  # "Novak said", "Mr. Novak said"
+    elif not names and det == "the":
+        remembered = speakers.by_role.get(head.lemma_.lower())  # "the minister"
+    if remembered is not None:
+        resolver.note(remembered, text)
+        return remembered, True
+    if head.pos_ == "PRON":
+        return None, False
+    actor = resolver.lookup(text, head.lemma_, head.ent_type_ or None)
+    person = next((e for e in span.ents if e.label_ == "PERSON"), None)
+    if not actor.in_dictionary and person is not None and person.text != text:
+        # "Foreign Minister Jan Novak": the person, named by the name alone
+        return resolver.resolve(person.text, person.root.lemma_, "PERSON"), False
+    return resolver.resolve(text, head.lemma_, head.ent_type_ or None), False
+
+
+def _issuer(thing: Token) -> Token | None:
+    """Who issued a statement or post: "the ministry's statement", "his post", "a statement
+    from the ministry", "a White House statement"."""
+    for c in thing.children:
+        if c.dep_ == "poss":
+            return c
+        if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is not None and obj.lemma_.lower() not in ("support", "intent"):
+                return obj
+    names = [c for c in thing.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return names[-1] if names else None
+
+
+def _remember(cm: ClaimMention, actor: Actor, speakers: Speakers) -> None:
+    speakers.last_person = actor
+    words = actor.name.split()
+    if len(words) >= 2:
+        speakers.by_surname[words[-1].lower()] = actor
+    roles = speakers.cues.anonymous_nouns | speakers.words.role_heads
+    for tok in cm.speaker_span:
+        if tok.lemma_.lower() in roles and tok.pos_ in ("NOUN", "PROPN"):
+            speakers.by_role[tok.lemma_.lower()] = actor
 
 
 def _anonymity_heads(doc: Doc, cues: AttributionCues, words: SpeakerWords) -> set[str]:
@@ -187,3 +269,53 @@ def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> 
     if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and re.match(r"[A-Z]", head.text)):
         return "named_person", False
     return "other", False
+
+
+# The cue's modifiers that can say how a claim was made: "said in a statement", "told a news
+# conference", "wrote on Truth Social"; never its content.
+_CHANNEL_DEPS = ("prep", "npadvmod", "advmod", "dobj", "dative", "agent")
+
+
+def _channel(
+    cm: ClaimMention, cues: AttributionCues, speaker_kind: str
+) -> tuple[str | None, str | None]:
+    """(channel, platform) of a claim: schemas.codes.CHANNELS, and the social network named."""
+    if cm.speaker is None:
+        return None, None
+    doc = cm.speaker.doc
+    cue = doc[cm.cue_i]
+    ids = {cue.i}
+    if cue.dep_ == "acl":
+        ids.add(cue.head.i)  # "issued a statement saying"
+    if cm.speaker_span is not None:
+        ids.update(t.i for t in cm.speaker_span)
+    for c in cue.children:
+        if c.dep_ in _CHANNEL_DEPS:
+            ids.update(t.i for t in c.subtree)
+    toks = [doc[i] for i in sorted(ids)]
+    platform = next((name for name, words in cues.platforms if _has_words(toks, words)), None)
+    common = [t for t in toks if t.pos_ != "PROPN"]  # "told Harbor Post" is no post
+    channel = next((name for name, words in cues.channels if _has_words(common, words)), None)
+    if channel is None and platform is not None:
+        channel = "social_media"
+    if channel is None and speaker_kind == "outlet":
+        channel = "news_outlet"  # "Reuters reported"
+    elif channel is None and cm.reported_via is not None:
+        channel = "interview"  # "told Reuters"
+    return channel, platform
+
+
+def _has_words(toks: list, words: tuple[str, ...]) -> bool:
+    for phrase in words:
+        parts = phrase.split()
+        for k in range(len(toks) - len(parts) + 1):
+            window = toks[k : k + len(parts)]
+            if len(parts) == 1 and len(phrase) == 1:
+                # "X": only as written, after "on"
+                t = window[0]
+                if t.text == phrase.upper() and t.i > 0 and t.doc[t.i - 1].lower_ == "on":
+                    return True
+                continue
+            if all(w in (t.lower_, t.lemma_.lower()) for w, t in zip(parts, window, strict=True)):
+                return True
+    return False

@@ -28,6 +28,7 @@ class ClaimMention:
     content_end: int | None = None
     reported_via: str | None = None
     confidence: float = 0.8
+    kind: str = "statement"  # schemas.codes.CLAIM_KINDS
 
 
 def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
@@ -42,21 +43,76 @@ def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
             or _phrase_cue(tok, cues)
             or _verb_cue(tok, cues)
         )
-        if claim is not None:
-            found.append(claim)
-            used.add(tok.i)
+        if claim is None or _nobody(claim, cues):
+            continue
+        behind = _past_dateline(claim.speaker)
+        if behind is not None:
+            claim.speaker, claim.speaker_span = behind, syntax.phrase(behind)
+        if _inside_quote(tok.doc.text, claim.cue_start):
+            # '"They told us to leave," she said': a report inside a quotation is part of
+            # what the quoted speaker said, and her claim holds it
+            continue
+        if (
+            claim.kind != "statement"
+            and claim.speaker is not None
+            and claim.speaker.lower_ == "you"
+        ):
+            continue  # "you know": a filler
+        found.append(claim)
+        used.add(tok.i)
     return found
+
+
+def _inside_quote(text: str, pos: int) -> bool:
+    """True when pos sits inside a quotation opened earlier in its paragraph."""
+    segment = text[_para_start(text, pos) : pos]
+    if max(segment.rfind(q) for q in _OPENERS) > max(segment.rfind(q) for q in _CLOSERS):
+        return True
+    # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open
+    return segment.count('"') % 2 == 1 or segment.count("''") % 2 == 1
+
+
+_DASHES = ("—", "–", "-", "―")
+
+
+def _past_dateline(speaker: Token | None) -> Token | None:
+    """'CLEVELAND, July 19 (UPI) — Former Attorney General Michael Mukasey told ...': the
+    parser makes the dateline the subject and the person an apposition after the dash."""
+    if speaker is None:
+        return None
+    dash = next((c for c in speaker.children if c.text in _DASHES and c.i > speaker.i), None)
+    if dash is None:
+        return None
+    return next((c for c in speaker.children if c.dep_ == "appos" and c.i > dash.i), None)
+
+
+def _nobody(claim: ClaimMention, cues: AttributionCues) -> bool:
+    span = claim.speaker_span
+    return span is not None and span.text.lower().strip() in cues.nobody
 
 
 def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ != "VERB" or lemma not in cues.verbs:
         return None
+    if (tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "up") or (
+        syntax.child(tok, "dative") is not None and syntax.child(tok, "dobj") is not None
+    ):
+        return None  # "deficits would add up to", "deny Sanders the nomination"
     outer = _outer_cue(tok, cues)
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
+    if (
+        speaker is None
+        and tok.dep_ == "acl"
+        and tok.head.lemma_.lower() in cues.issued_things
+        and tok.head.head.pos_ == "VERB"
+    ):
+        # "X issued a statement saying ...", "sent an email saying ...": X says it
+        speaker = syntax.subject_of(tok.head.head)
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
-    ccomp = syntax.child(tok, "ccomp")
+    allowed = cues.content_deps.get(lemma)
+    ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
     doc = tok.doc
     cue_end_tok = tok
     reported_via = None
@@ -66,19 +122,51 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         if outlet:
             reported_via = outlet
             cue_end_tok = doc[syntax.phrase_bounds(obj)[1] - 1]
+    quote = None
     if ccomp is not None:
         start, end = ccomp.left_edge.i, ccomp.right_edge.i + 1
         for inner in _inner_cues(ccomp, cues):
             end = min(end, _clause_start(inner))  # "... and insists ...": a claim of its own
         content = doc[start:end]
     else:
-        content = _object_content(tok)
-        lead = doc[tok.sent.start : speaker.left_edge.i]
-        if content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"'):
+        content = None
+        if allowed is None or any(c.dep_ in allowed for c in tok.children):
+            content = _object_content(tok)
+        if any(
+            c.dep_ in ("dobj", "oprd") and c.lower_.endswith(("self", "selves"))
+            for c in tok.children
+        ):
+            return None  # "whatever they call themselves": naming, not a claim
+        first = min(tok.i, speaker.left_edge.i)
+        lead = doc[tok.sent.start : first]
+        if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
+            # "The plan, the mayor said, would cost more.": the clause the cue interrupts
+            content = doc[tok.head.left_edge.i : tok.head.right_edge.i + 1]
+        elif content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"', ":"):
             content = lead  # "<what was said>, two officials said on Friday."
-    if content is None:
+        elif content is None and tok.dep_ == "advcl" and _marked_as(tok):
+            # "As the mayor said, the plan would cost more.": the clause it introduces
+            content = doc[tok.right_edge.i + 1 : tok.head.right_edge.i + 1]
+        elif content is None and tok.dep_ == "ROOT" and not any(t.is_alpha for t in lead):
+            # '"We will win," he replied.' with the quotation parsed as a sentence of its own
+            quote = _quote_before(doc.text, doc[first].idx)
+        last = max(tok.i, speaker.right_edge.i)
+        if content is None and quote is None and tok.dep_ == "ROOT":
+            # "said in a statement on Monday:", "told reporters:": only the cue's modifiers
+            mods = {
+                t.i
+                for c in tok.children
+                if c.dep_ in ("prep", "advmod", "npadvmod", "dative", "dobj", "nsubj")
+                for t in c.subtree
+            }
+            tail = doc[last + 1 : tok.sent.end]
+            if not any(t.is_alpha and t.i not in mods for t in tail):
+                # 'X said in a statement: "..."' with the quotation parsed on its own
+                end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
+                quote = _quote_after(doc.text, end_tok.idx + len(end_tok.text))
+    if content is None and quote is None:
         return None
-    c_start, c_end = _trim(content)
+    c_start, c_end = _trim(content) if content is not None else quote
     return ClaimMention(
         cue_i=tok.i,
         cue_start=tok.idx,
@@ -91,7 +179,38 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content_end=c_end,
         reported_via=reported_via,
         confidence=0.85 if ccomp is not None else 0.7,
+        kind=cues.kinds.get(lemma, "statement"),
     )
+
+
+def _marked_as(tok: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children) and tok.i < tok.head.i
+
+
+def _quote_after(text: str, pos: int) -> tuple[int, int] | None:
+    """The quotation that opens right after pos (past punctuation and white space)."""
+    i = pos
+    while i < len(text) and i < pos + 12 and (text[i].isspace() or text[i] in ".,:;—–-"):
+        i += 1
+    if i >= len(text) or text[i] not in '“«"':
+        return None
+    close = '"' if text[i] == '"' else _CLOSERS[_OPENERS.index(text[i])]
+    end = text.find(close, i + 1, i + _QUOTE_REACH) if close == '"' else _quote_end(text, i, i + 1)
+    return (i, end + 1 if close == '"' and end > 0 else end) if end > i + 1 else None
+
+
+def _quote_before(text: str, pos: int) -> tuple[int, int] | None:
+    """The quotation that closes just before pos, in the same paragraph: its marks included."""
+    para = max(text.rfind("\n\n", 0, pos) + 2, pos - _QUOTE_REACH, 0)
+    head = text[para:pos].rstrip(" ,:;—–-")
+    if not head.endswith(("”", '"', "»")):
+        return None
+    close = para + len(head) - 1
+    opener = {"”": "“", "»": "«"}.get(text[close], '"')
+    start = text.rfind(opener, para, close)
+    if start < 0 or not any(ch.isalnum() for ch in text[start:close]):
+        return None
+    return start, close + 1
 
 
 def _outer_cue(tok: Token, cues: AttributionCues) -> Token | None:
@@ -129,7 +248,7 @@ def _clause_start(verb: Token) -> int:
 def _object_content(tok: Token) -> Span | None:
     """'accuses Maduro of involvement ...', 'denounced the actions as ...', 'hinting at ...'."""
     doc = tok.doc
-    parts = [c for c in tok.children if c.dep_ in ("dobj", "xcomp")]
+    parts = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "oprd")]
     parts += [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS]
     if not parts:
         return None
@@ -233,10 +352,41 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             None,
         )
         if obj is None:
+            # "is calling for the United States to step up": a clause marked by the preposition
+            obj = next(
+                (
+                    m
+                    for c in tok.children
+                    if c.dep_ in ("advcl", "ccomp")
+                    for m in c.children
+                    if m.dep_ == "mark" and m.lower_ == words[1] and m.i == tok.i + 1
+                ),
+                None,
+            )
+        if obj is None:
             continue
+        if obj.dep_ == "mark":
+            speaker = syntax.subject_of(tok)
+            if speaker is None or speaker.dep_ == "nsubjpass":
+                continue
+            c_start, c_end = _trim(tok.doc[obj.i + 1 : obj.head.right_edge.i + 1])
+            return ClaimMention(
+                cue_i=tok.i,
+                cue_start=tok.idx,
+                cue_end=obj.idx + len(obj.text),
+                cue_lemma=" ".join(words),
+                stance=stance,
+                speaker=speaker,
+                speaker_span=syntax.phrase(speaker),
+                content_start=c_start,
+                content_end=c_end,
+                confidence=0.75,
+            )
+        if obj.dep_ == "prep" and syntax.child(tok, "dobj") is not None:
+            continue  # "called a meeting for Monday" is not "called for"
         speaker = syntax.subject_of(tok)
-        if speaker is None:
-            continue
+        if speaker is None or speaker.dep_ == "nsubjpass":
+            continue  # "the journalist had not been called on"
         if obj.dep_ == "prep":  # "called on Ankara to withdraw": addressee and the request
             parts = [c for c in (*obj.children, *tok.children) if c.dep_ in ("pobj", "xcomp")]
             content = (

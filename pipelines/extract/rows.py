@@ -89,11 +89,14 @@ class ClaimRow(_Row):
     cue: str
     cue_lemma: str
     stance: str
+    kind: str
     content: str | None
     content_start: int | None
     content_end: int | None
     direct_quote: bool
     reported_via: str | None
+    channel: str | None
+    platform: str | None
     confidence: float
     extractor_version: str = EXTRACTOR_VERSION
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.lexicons import load_data_file, require, str_list
-from schemas.codes import MODALITIES, PLOVER_TYPES, STANCES
+from schemas.codes import CHANNELS, CLAIM_KINDS, MODALITIES, PLOVER_TYPES, STANCES
 
 _POS = {"VERB", "NOUN", "ADJ"}
 
@@ -79,11 +79,20 @@ class TriggerLexicon:
 @dataclass(frozen=True)
 class AttributionCues:
     verbs: dict[str, str]  # lemma -> stance
+    # lemma -> claim kind (schemas.codes.CLAIM_KINDS); a verb not listed is a statement
+    kinds: dict[str, str]
+    # lemma -> the complements (dependency labels) that make a content; a verb not listed
+    # takes any: "called the killings a cowardly act" (oprd) is a claim, "called a meeting" not
+    content_deps: dict[str, frozenset[str]]
     phrases: tuple[tuple[tuple[str, ...], str], ...]
     refusals: tuple[tuple[str, frozenset[str], bool], ...]  # verb, complements, needs negation
     anonymous_nouns: frozenset[str]
+    nobody: frozenset[str]  # speakers that are no one in particular: "everyone knows"
     anonymity_cues: tuple[str, ...]
     outlets: tuple[str, ...]
+    channels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # channel -> words, in file order
+    platforms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # platform name -> words
+    issued_things: frozenset[str] = frozenset()  # "the statement said": not the speaker
 
     @functools.cached_property
     def outlet_names(self) -> dict[str, str]:
@@ -273,8 +282,25 @@ def attribution_cues() -> AttributionCues:
     path, data = load_data_file("attribution.yaml")
     verbs = data.get("verbs") or {}
     require(isinstance(verbs, dict), path, "verbs", "expected a mapping lemma -> stance")
-    for lemma, stance in verbs.items():
-        require(stance in STANCES, path, f"verbs.{lemma}", f"stance must be one of {STANCES}")
+    stances, kinds, content_deps = {}, {}, {}
+    for lemma, entry in verbs.items():
+        where = f"verbs.{lemma}"
+        lemma = str(lemma).lower()
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - {"stance", "kind", "content"})
+            require(
+                not unknown, path, where, f"unknown keys {unknown}; expected stance, kind, content"
+            )
+            kind = entry.get("kind", "statement")
+            require(kind in CLAIM_KINDS, path, where, f"kind must be one of {CLAIM_KINDS}")
+            kinds[lemma] = kind
+            if "content" in entry:
+                deps = str_list(entry["content"], path, f"{where}.content")
+                require(bool(deps), path, f"{where}.content", "expected dependency labels")
+                content_deps[lemma] = frozenset(deps)
+            entry = entry.get("stance")
+        require(entry in STANCES, path, where, f"stance must be one of {STANCES}")
+        stances[lemma] = entry
     phrases = []
     for i, p in enumerate(data.get("phrases") or []):
         where = f"phrases[{i}]"
@@ -292,17 +318,39 @@ def attribution_cues() -> AttributionCues:
         require(bool(comps) or negated, path, where, "needs a complement list or negated: true")
         refusals.append((r["verb"].lower(), comps, negated))
     return AttributionCues(
-        verbs={k.lower(): v for k, v in verbs.items()},
+        verbs=stances,
+        kinds=kinds,
+        content_deps=content_deps,
         phrases=tuple(phrases),
         refusals=tuple(refusals),
         anonymous_nouns=frozenset(
             s.lower() for s in str_list(data.get("anonymous_nouns"), path, "anonymous_nouns")
         ),
+        nobody=frozenset(s.lower() for s in str_list(data.get("nobody"), path, "nobody")),
         anonymity_cues=tuple(
             s.lower() for s in str_list(data.get("anonymity_cues"), path, "anonymity_cues")
         ),
         outlets=tuple(str_list(data.get("outlets"), path, "outlets")),
+        channels=_word_groups(path, data, "channels", CHANNELS),
+        platforms=_word_groups(path, data, "platforms", None),
+        issued_things=frozenset(
+            s.lower() for s in str_list(data.get("issued_things") or [], path, "issued_things")
+        ),
     )
+
+
+def _word_groups(
+    path: Path, data: dict, key: str, names: list[str] | None
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    block = data.get(key) or {}
+    require(isinstance(block, dict), path, key, "expected a mapping name -> words")
+    out = []
+    for name, words in block.items():
+        if names is not None:
+            require(name in names, path, f"{key}.{name}", f"must be one of {names}")
+        listed = str_list(words, path, f"{key}.{name}")
+        out.append((str(name), tuple(w.lower() for w in listed)))
+    return tuple(out)
 
 
 @functools.cache

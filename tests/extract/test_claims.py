@@ -155,3 +155,201 @@ def test_according_to_with_nothing_attributed_is_no_claim():
 
     result = extract_articles([ArticleInput("f" * 16, "according to Police")], n_process=1)
     assert result.claims.height == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "stance", "content"),
+    [
+        ("The governor called the shelling of the market a cowardly act.", "called", "assert",
+         "the shelling of the market a cowardly act"),
+        ("The union called for calm after the clashes in the port.", "called for", "request",
+         "calm"),
+        ("The minister described the ceasefire as fragile.", "described", "assert",
+         "the ceasefire as fragile"),
+        ("The senator asked whether the troops would stay beyond March.", "asked", "request",
+         "whether the troops would stay beyond March"),
+        ("The mayor tweeted that the bridge would reopen on Monday.", "tweeted", "assert",
+         "that the bridge would reopen on Monday"),
+        ("The envoy recalled that the last talks had collapsed in May.", "recalled", "assert",
+         "that the last talks had collapsed in May"),
+        ("The opposition leader pointed to the rising price of bread.", "pointed to", "assert",
+         "the rising price of bread"),
+        ("The minister replied: “The figures are wrong.”", "replied", "assert",
+         "“The figures are wrong.”"),
+        ("The senator is calling for the navy to leave the strait.", "calling for", "request",
+         "the navy to leave the strait"),
+        ("The minister praised the rescuers for their courage.", "praised", "assert",
+         "the rescuers for their courage"),
+        ("The mayor answered that the bridge was safe.", "answered", "assert",
+         "that the bridge was safe"),
+    ],
+)  # fmt: skip
+def test_cues_of_real_reporting(text, cue, stance, content):
+    c = one(text)
+    assert (c["cue"], c["stance"], c["kind"], c["content"]) == (cue, stance, "statement", content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council called a meeting for Monday.",  # convening, not naming
+        "“Nobody is above the law, whatever they call themselves,” the judge said.",
+    ],
+)
+def test_call_without_a_named_thing_is_no_claim(text):
+    assert [c["cue_lemma"] for c in claims_of(text)] in ([], ["say"])
+
+
+def test_said_inserted_mid_sentence():
+    c = one("The new levy, the finance minister said, would cost farmers more than it raises.")
+    assert c["speaker_text"] == "the finance minister"
+    assert "would cost farmers more" in c["content"] and c["content"].startswith("The new levy")
+
+
+def test_said_after_a_quotation_of_several_sentences():
+    c = one("“The road is closed. The trucks cannot pass,” the driver said.")
+    assert c["speaker_text"] == "the driver"
+    assert c["content"] == "“The road is closed. The trucks cannot pass,”"
+
+
+def test_said_before_its_speaker_and_a_colon():
+    c = one("Said the harbour master: “No ship leaves tonight.”")
+    assert c["speaker_text"] == "the harbour master"
+    assert c["content"] == "“No ship leaves tonight.”"
+
+
+def test_beliefs_are_kept_apart_from_statements():
+    claims = claims_of(
+        "The general believes the rebels will regroup. Western diplomats fear the truce will not "
+        "hold. The minister said the truce would hold."
+    )
+    kinds = {c["cue_lemma"]: c["kind"] for c in claims}
+    assert kinds == {"believe": "belief", "fear": "belief", "say": "statement"}
+
+
+def test_a_report_inside_a_quotation_is_part_of_the_quoted_claim():
+    c = one("“The soldiers told us to leave before dark,” the farmer said.")
+    assert (c["speaker_text"], c["cue"]) == ("the farmer", "said")
+    assert c["content"] == "“The soldiers told us to leave before dark,”"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“I think the vote was stolen,” the candidate said.",  # a belief inside a quotation
+        "Everyone knows the port is closed.",  # nobody in particular
+        "The candidate thinks so.",  # no clause believed
+    ],
+)
+def test_beliefs_that_are_not_claims_of_their_own(text):
+    assert all(c["kind"] == "statement" for c in claims_of(text))
+
+
+def test_quotation_after_said_in_a_statement():
+    c = one(
+        "The harbour master said in a statement on Monday. “No ship leaves tonight. The storm "
+        "is too strong.”"
+    )
+    assert c["speaker_text"] == "The harbour master"
+    assert c["content"] == "“No ship leaves tonight. The storm is too strong.”"
+
+
+def test_as_the_speaker_said():
+    c = one("As the port authority said, the ferries will not sail until Thursday.")
+    assert c["speaker_text"] == "the port authority"
+    assert c["content"] == "the ferries will not sail until Thursday"
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "platform"),
+    [
+        ("The senator wrote on Truth Social that the count was rigged.", "social_media",
+         "Truth Social"),
+        ("The mayor posted on X that the bridge would reopen.", "social_media", "X"),
+        ("The governor tweeted that the curfew would end.", "social_media", "Twitter"),
+        ("The ministry said in a statement that the talks had failed.", "statement", None),
+        ("The minister told a news conference in Rome that the talks had failed.",
+         "press_conference", None),
+        ("The envoy said in an interview that the talks had failed.", "interview", None),
+        ("A senior official told Harbor Post the ship would leave on Monday.", "interview",
+         None),
+        ("Reuters reported that the convoy reached the city on Sunday.", "news_outlet", None),
+        ("The ministry said the talks had failed.", None, None),
+        ("The talks failed, the ministry said, because X was absent.", None, None),
+    ],
+)  # fmt: skip
+def test_channel_and_platform(text, channel, platform):
+    c = one(text)
+    assert (c["channel"], c["platform"]) == (channel, platform)
+
+
+def test_every_later_mention_of_a_speaker_outside_the_dictionary_names_them():
+    result = extract_articles(
+        [
+            ArticleInput(
+                "e" * 16,
+                "Foreign Minister Jan Novak said the talks had failed. Novak said the army would "
+                "stay. He said the border was closed. The minister said more troops would come.",
+            )
+        ],
+        n_process=1,
+    )
+    claims = result.claims.to_dicts()
+    ids = {c["speaker_actor_id"] for c in claims}
+    assert len(claims) == 4 and len(ids) == 1 and None not in ids
+    assert [c["speaker_text"] for c in claims] == ["Foreign Minister Jan Novak", "Novak", "He",
+                                                   "The minister"]  # fmt: skip
+    assert {c["speaker_kind"] for c in claims} == {"named_person"}
+    assert not any(c["anonymous"] for c in claims)
+    (actor,) = result.actors.filter(result.actors["actor_id"] == ids.pop()).to_dicts()
+    assert actor["name"] == "Jan Novak"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor_id"),
+    [
+        ("The Kremlin accused Kyiv of stalling. The statement said talks could resume.", "RUSGOV"),
+        ("The White House statement said the talks had failed.", "USAGOV"),
+        ("A statement from the Kremlin said the talks had failed.", "RUSGOV"),
+    ],
+)
+def test_a_statement_speaks_for_whoever_issued_it(text, actor_id):
+    c = next(c for c in claims_of(text) if c["cue_lemma"] == "say")
+    assert (c["speaker_actor_id"], c["speaker_kind"], c["channel"]) == (
+        actor_id,
+        "government",
+        "statement",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Over ten years the deficits would add up to $2 billion.",
+        "The governor hopes to deny the challenger the nomination.",
+        "The reporter had not been called on by the spokesman.",
+    ],
+)
+def test_cue_words_in_other_senses_are_no_claims(text):
+    assert claims_of(text) == []
+
+
+def test_a_report_inside_doubled_apostrophe_quotes_is_part_of_the_quoted_claim():
+    c = one("''Farmers tell me they cannot sell their grain,'' the senator said.")
+    assert c["speaker_text"] == "the senator"
+
+
+def test_a_dateline_is_not_the_speaker():
+    c = one(
+        "ZENDA, May 3 (Harbor Post) — Former Interior Minister Karel Dvorak told reporters that "
+        "the vote had been rigged."
+    )
+    assert c["speaker_text"] == "Former Interior Minister Karel Dvorak"
+    assert c["speaker_kind"] == "named_person"
+
+
+def test_issued_a_statement_saying():
+    c = one("The port authority issued a statement saying the ferries would not sail.")
+    assert (c["speaker_text"], c["cue"], c["channel"]) == ("The port authority", "saying",
+                                                           "statement")  # fmt: skip
+    assert c["content"] == "the ferries would not sail"

@@ -409,3 +409,15 @@ def test_dev_articles_are_landed_with_sidecars_and_scored_end_to_end(tmp_path):
     )
     assert skipped["articles_not_extracted"] == {"not_english": 1}
     assert (skipped["recall"], skipped["attributions_unmapped"]) == (0.0, 0)
+
+
+def test_polnear_test_split_is_never_read(tmp_path):
+    from pipelines.evaluate_external.data import ExternalData
+
+    data = ExternalData(tmp_path)
+    assert data.polnear_split("train") == (
+        tmp_path / "PolNeAR/data/train/text",
+        tmp_path / "PolNeAR/data/train/attributions",
+    )
+    with pytest.raises(ValueError, match="not read"):
+        data.polnear_split("test")
