@@ -18,7 +18,7 @@ import pytest
 from pipelines.cli import main
 from pipelines.store import DUCKDB_FILE
 from pipelines.store.export import ACLED_COLUMNS, ACLED_TYPES
-from pipelines.store.timeline_chart import CHART_FILE, render_timeline
+from pipelines.store.timeline_chart import CHART_FILE, axis_range, render_timeline
 from pipelines.store.warehouse import VIEWS_DIR
 from schemas.events import PLOVER_TYPES
 from tests.test_clients import cli_json
@@ -209,7 +209,7 @@ def test_the_timeline_draws_the_most_active_pairs_of_known_actors(shipped_run, t
         .head(3)
     )
     assert chart.pairs == [(a, b) for a, b, _ in pairs.rows()]
-    assert chart.events == pairs["len"].sum()
+    assert chart.events + chart.outliers == pairs["len"].sum()  # drawn, or noted
     assert ("USAGOV", "person:nicolas-maduro") in chart.pairs
     assert chart.path.read_bytes().startswith(b"\x89PNG")
 
@@ -233,3 +233,16 @@ def test_casualties_by_day_keeps_running_totals_out(shipped_run, tables):
     assert since_sept.height >= 3
     q = tables["quantities"]
     assert set(q["scope"]) == {"event", "cumulative"}
+
+
+def test_the_timeline_axis_follows_the_events_and_notes_outliers(shipped_run):
+    """Issue 16: one "since 2018" stretched the axis to 2018 and made the 2025 bars slivers."""
+    _, warehouse = shipped_run
+    chart = render_timeline(warehouse)
+    assert chart.outliers >= 1 and chart.events >= 1
+    days = [dt.date(2025, 11, d) for d in (13, 13, 17, 22)] + [dt.date(2018, 1, 1)]
+    first, last = axis_range(days, [1] * len(days))
+    assert first > dt.date(2025, 1, 1) and last == dt.date(2025, 11, 22)
+    # A story spread over weeks keeps all of its days.
+    weeks = [dt.date(2025, 10, 1) + dt.timedelta(days=7 * i) for i in range(8)]
+    assert axis_range(weeks, [1] * 8) == (weeks[0], weeks[-1])
