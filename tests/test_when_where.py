@@ -109,3 +109,36 @@ def test_without_place_or_dateline_the_actor_s_country_places_the_event():
         "country",
     )
     assert ev["latitude"] is not None and ev["location_text"] is None
+
+
+def test_our_running_total_gold_articles_keep_tolls_and_totals_apart():
+    """The gold articles written for issue 16 (tests/gold/train): each event's toll is event
+    scope, each "since 2017", "so far this year", "in recent years" total is cumulative."""
+    from pipelines.evaluate import load_gold
+    from tests.conftest import REPO
+
+    slugs = {
+        "mozambique-cabo-delgado-village-attack",
+        "sahel-mali-convoy-ambush",
+        "somalia-mogadishu-car-bomb",
+    }
+    docs = [d for d in load_gold(REPO / "tests" / "gold", REPO) if d.slug in slugs]
+    assert len(docs) == 3
+    result = extract_articles(
+        [
+            ArticleInput(d.article_id, d.text, d.published, None, d.body_start, d.dateline)
+            for d in docs
+        ],
+        n_process=1,
+    )
+    scopes = {
+        (q["value"], q["scope"])
+        for q in result.quantities.iter_rows(named=True)
+        if q["kind"] in ("killed", "injured", "arrested", "displaced")
+    }
+    assert {(14.0, "event"), (11.0, "event"), (8.0, "event"), (15.0, "event")} <= scopes
+    assert {(6000.0, "cumulative"), (300.0, "cumulative"), (200.0, "cumulative")} <= scopes
+    assert (20000.0, "cumulative") in scopes
+    events = result.events
+    assert events["event_date"].is_not_null().all()
+    assert events["location_country"].is_not_null().all()

@@ -7,7 +7,8 @@ Dates, by basis (`date_basis`):
   strike") takes that event's date; an event whose sentence dates another event of the same
   kind takes that date ("troops exchanged fire on Monday, killing five"); a material event
   reported without a date takes the date of the story's episode, the latest day-precise
-  event of the last month stated before it.
+  event of the last month stated before it. An event with a time phrase of its own that
+  names no definite date ("in recent years") keeps the phrase and skips to publication.
 - published: statements, plans and reports of the day are dated by the publication.
 Places, by basis (`location_basis`): stated (the event's own phrase), context (the event it
 refers to, its sentence's other events, its episode), dateline, actor (the country of actor1,
@@ -44,8 +45,16 @@ def date_and_place(
         for ev, row in sentence:
             earlier = _referred(ev, row, seen)
             if row.event_date is None:
-                source = earlier or _sentence_mate(row, sentence)
-                if source is None and _material(row) and _fresh(episode, published):
+                # An event with a time phrase of its own ("in recent years") that names no
+                # definite date is not part of the story's episode: it is dated by publication.
+                own_time = row.date_text is not None
+                source = earlier or (None if own_time else _sentence_mate(row, sentence))
+                if (
+                    source is None
+                    and not own_time
+                    and _material(row)
+                    and _fresh(episode, published)
+                ):
                     source = episode
                 if source is not None:
                     _copy_date(row, source)
