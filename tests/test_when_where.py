@@ -142,3 +142,9 @@ def test_our_running_total_gold_articles_keep_tolls_and_totals_apart():
     events = result.events
     assert events["event_date"].is_not_null().all()
     assert events["location_country"].is_not_null().all()
+
+
+def test_a_record_since_a_date_is_no_running_total():
+    r = run("Gunmen killed 14 soldiers on Sunday in the deadliest attack since 2019.")
+    q = r.quantities.filter(pl.col("kind") == "killed").row(0, named=True)
+    assert (q["value"], q["scope"]) == (14, "event")

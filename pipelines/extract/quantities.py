@@ -315,9 +315,20 @@ def _cue_in_clause(top: Token, below: Token) -> Span | None:
                 i + n <= len(doc)
                 and tuple(t.lower_ for t in doc[i : i + n]) == phrase
                 and all(j in inside for j in range(i, i + n))
+                and not _since_a_record(doc[i])
             ):
                 if n == 1 and doc[i].dep_ == "prep":  # "since September", as written
                     sub = list(doc[i].subtree)
                     return doc[sub[0].i : sub[-1].i + 1]
                 return doc[i : i + n]
     return None
+
+
+def _since_a_record(tok: Token) -> bool:
+    """'the deadliest attack since 2019', 'the first strike since May': a 'since' that
+    measures a record, not the period a total covers."""
+    if tok.lower_ != "since":
+        return False
+    head = tok.head
+    words = [head, *head.children]
+    return any(w.tag_ in ("JJS", "RBS") or w.lower_ in ("first", "worst", "largest") for w in words)
