@@ -9,6 +9,9 @@ Matching rules (lenient on span boundaries, strict on meaning):
   leading articles/numbers ignored), or when both resolve to the same dictionary actor
   ("Washington" and "the U.S. government"; "he" resolved to Maduro and "Maduro").
 - Dates compare at the gold's precision (YYYY-MM-DD, YYYY-MM or YYYY); null matches null.
+  `date_given` is the same check over the gold events whose text gives or implies a date.
+- Coverage (every predicted event, matched or not): the share dated, placed (coordinates) and
+  with a country, and how each date and place is known (date_basis, location_basis).
 - Quantities: each gold number on a matched event must appear on that event with the same value
   and qualifier ("at least" = at_least); vague plurals ("dozens") match by their word.
 - Claims: same sentence and same speaker (actor rule above). Speaker accuracy is measured over
@@ -44,6 +47,7 @@ class GoldDoc:
     published: object
     gold: dict
     article_id: str = ""
+    dateline: str | None = None
 
 
 @dataclass
@@ -94,6 +98,7 @@ def load_gold(gold_dir: Path, repo: Path) -> list[GoldDoc]:
                 published=row["published_date"],
                 gold=json.loads(gold_path.read_text(encoding="utf-8")),
                 article_id=row["article_id"],
+                dateline=row["dateline"],
             )
         )
     return docs
@@ -174,6 +179,10 @@ def score(
         _score_events(doc, preds, qs, ev_t, resolver)
         cpreds = claims.filter(pl.col("article_id") == doc.article_id).to_dicts()
         _score_claims(doc, cpreds, cl_t, resolver)
+    coverage: dict[str, dict] = {}
+    for doc in docs:
+        preds = events.filter(pl.col("article_id") == doc.article_id)
+        _add_coverage(coverage.setdefault(doc.split, {}), preds)
     report = {}
     for split, (ev_t, cl_t) in sorted(by_split.items()):
         ev, cl = ev_t.scores(), cl_t.scores()
@@ -184,8 +193,33 @@ def score(
             "claims": cl,
             "errors": ev_t.errors + cl_t.errors,
             "articles": sum(d.split == split for d in docs),
+            "coverage": _coverage_shares(coverage.get(split, {})),
         }
     return report
+
+
+def _add_coverage(counts: dict, preds: pl.DataFrame) -> None:
+    counts["events"] = counts.get("events", 0) + preds.height
+    for name, col in (
+        ("dated", "event_date"),
+        ("placed", "latitude"),
+        ("with_country", "location_country"),
+    ):
+        counts[name] = counts.get(name, 0) + preds[col].is_not_null().sum()
+    for col in ("date_basis", "location_basis"):
+        bases = counts.setdefault(col, {})
+        for basis in preds[col].to_list():
+            bases[basis or "none"] = bases.get(basis or "none", 0) + 1
+
+
+def _coverage_shares(counts: dict) -> dict:
+    n = counts.get("events", 0)
+    out: dict = {"events": n}
+    for name in ("dated", "placed", "with_country"):
+        out[name] = round(counts.get(name, 0) / n, 3) if n else None
+    for col in ("date_basis", "location_basis"):
+        out[col] = dict(sorted(counts.get(col, {}).items()))
+    return out
 
 
 def _score_events(doc, preds, qs, t: Tally, resolver) -> None:
@@ -217,6 +251,8 @@ def _score_events(doc, preds, qs, t: Tally, resolver) -> None:
         t.attr("actor1", a1)
         t.attr("actor2", a2)
         t.attr("date", _date_str(best) == g["date"])
+        if g["date"] is not None:
+            t.attr("date_given", _date_str(best) == g["date"])
         t.attr("modality", best["modality"] == g["modality"])
         for name, ok, gv, pv in [
             ("actor1", a1, g["actor1"], best["actor1_text"]),
@@ -321,7 +357,10 @@ def _score_claims(doc, preds, t: Tally, resolver) -> None:
 def evaluate(gold_dir: Path, repo: Path) -> dict[str, dict]:
     docs = load_gold(gold_dir, repo)
     result = extract_articles(
-        [ArticleInput(d.article_id, d.text, d.published, None, d.body_start) for d in docs],
+        [
+            ArticleInput(d.article_id, d.text, d.published, None, d.body_start, d.dateline)
+            for d in docs
+        ],
         n_process=1,
     )
     return score(docs, result.events, result.claims, result.quantities)
@@ -341,6 +380,15 @@ def format_report(report: dict[str, dict]) -> str:
             lines.append(
                 f"  {part:7s} P {s['precision']:.3f} R {s['recall']:.3f} "
                 f"F1 {s['f1']:.3f} (gold {s['gold']}, predicted {s['predicted']}); {extras}"
+            )
+        c = r["coverage"]
+        if c["events"]:
+            lines.append(
+                f"  coverage of {c['events']} events: dated {c['dated']:.3f}, placed "
+                f"{c['placed']:.3f}, with a country {c['with_country']:.3f}; dates "
+                + ", ".join(f"{k} {v}" for k, v in c["date_basis"].items())
+                + "; places "
+                + ", ".join(f"{k} {v}" for k, v in c["location_basis"].items())
             )
     return "\n".join(lines)
 

@@ -49,6 +49,9 @@ PLOVER_TYPES = [
 ]
 MODALITIES = ["asserted", "planned", "expected", "possible", "negated", "denied"]
 DATE_PRECISIONS = ["day", "month", "year", "range"]
+DATE_BASES = ["stated", "context", "published"]
+LOCATION_BASES = ["stated", "context", "dateline", "actor"]
+LOCATION_PRECISIONS = ["city", "region", "country", "sea"]
 
 # claims
 SPEAKER_KINDS = [
@@ -68,6 +71,7 @@ STANCES = ["assert", "accuse", "deny", "reject", "warn", "promise", "request", "
 # quantities
 KINDS = ["killed", "injured", "arrested", "displaced", "count", "money"]
 QUALIFIERS = ["exact", "at_least", "more_than", "about", "up_to", "less_than", "approximate"]
+SCOPES = ["event", "cumulative"]
 
 # actors
 ACTOR_KINDS = ["person", "organization", "country", "armed_group", "other"]

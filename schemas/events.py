@@ -2,7 +2,14 @@ import datetime
 
 import pandera.polars as pa
 
-from schemas.codes import DATE_PRECISIONS, MODALITIES, PLOVER_TYPES
+from schemas.codes import (
+    DATE_BASES,
+    DATE_PRECISIONS,
+    LOCATION_BASES,
+    LOCATION_PRECISIONS,
+    MODALITIES,
+    PLOVER_TYPES,
+)
 
 
 class Events(pa.DataFrameModel):
@@ -36,8 +43,44 @@ class Events(pa.DataFrameModel):
     date_precision: str | None = pa.Field(
         nullable=True, isin=DATE_PRECISIONS, description="day, month, year or range."
     )
-    date_text: str | None = pa.Field(nullable=True, description="Date expression as written.")
-    location_text: str | None = pa.Field(nullable=True, description="Place as written.")
+    date_basis: str | None = pa.Field(
+        nullable=True,
+        isin=DATE_BASES,
+        description="Where the date comes from: stated (a phrase in the event's clause), "
+        "context (the episode it belongs to: an earlier mention, a dated event of its "
+        "sentence, the story's latest event), published (a statement, plan or report of the "
+        "day, dated by publication). Empty only when the article has no publication date.",
+    )
+    date_text: str | None = pa.Field(
+        nullable=True,
+        description="Date phrase as written that the date comes from (for context, the "
+        "episode's phrase); a phrase that names no definite time is kept here while the date "
+        "comes from the next basis.",
+    )
+    date_text_start: int | None = pa.Field(
+        nullable=True, ge=0, description="Start of date_text in articles.text."
+    )
+    date_text_end: int | None = pa.Field(
+        nullable=True, ge=1, description="End (exclusive) of date_text in articles.text."
+    )
+    location_text: str | None = pa.Field(
+        nullable=True,
+        description="Place as written (for context, the phrase of the event it comes from); "
+        "empty when the place comes from the dateline or an actor.",
+    )
+    location_text_start: int | None = pa.Field(
+        nullable=True, ge=0, description="Start of location_text in articles.text."
+    )
+    location_text_end: int | None = pa.Field(
+        nullable=True, ge=1, description="End (exclusive) of location_text in articles.text."
+    )
+    location_basis: str | None = pa.Field(
+        nullable=True,
+        isin=LOCATION_BASES,
+        description="Where the place comes from: stated (the event's own phrase), context "
+        "(the event it refers to, its sentence, its episode), dateline (articles.dateline), "
+        "actor (the country of actor1, else actor2). Empty when the text allows none.",
+    )
     location_country: str | None = pa.Field(
         nullable=True, str_length=3, description="ISO 3166 alpha-3 code of the place."
     )
@@ -49,7 +92,7 @@ class Events(pa.DataFrameModel):
     )
     location_precision: str | None = pa.Field(
         nullable=True,
-        isin=["city", "region", "country", "sea"],
+        isin=LOCATION_PRECISIONS,
         description="What the coordinates stand for: a city, a region, a country (its "
         "capital's point) or a sea.",
     )

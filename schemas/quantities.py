@@ -1,6 +1,8 @@
+import datetime
+
 import pandera.polars as pa
 
-from schemas.codes import KINDS, QUALIFIERS
+from schemas.codes import KINDS, QUALIFIERS, SCOPES
 
 
 class Quantities(pa.DataFrameModel):
@@ -21,6 +23,23 @@ class Quantities(pa.DataFrameModel):
     text: str = pa.Field(description="The quantity as written: text[start_char:end_char].")
     start_char: int = pa.Field(ge=0, description="Start of the quantity in articles.text.")
     end_char: int = pa.Field(ge=1, description="End (exclusive) of the quantity.")
+    scope: str = pa.Field(
+        isin=SCOPES,
+        description="event: this event's figure; cumulative: a running total over a period "
+        '("since September", "so far this year", "in recent years", "in total"), kept '
+        "out of daily counts (casualties_by_day) and listed in running_totals.",
+    )
+    scope_text: str | None = pa.Field(
+        nullable=True, description="The phrase that makes the number a running total, as written."
+    )
+    as_of_date: datetime.date | None = pa.Field(
+        nullable=True,
+        description="The date a running total runs to: its range's end, else the publication "
+        "date. Empty for event figures.",
+    )
+    claim_id: str | None = pa.Field(
+        nullable=True, description="Claim that reports the number (claims.claim_id), if any."
+    )
     extractor_version: str = pa.Field(description="eventwire extractor version that made the row.")
 
     class Config:

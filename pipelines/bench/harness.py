@@ -228,6 +228,7 @@ def _in_process(
             published_date=row["published_date"],
             outlet=row["outlet"],
             body_start=row["body_start"],
+            dateline=row["dateline"],
         )
         for row in english.iter_rows(named=True)
     ]

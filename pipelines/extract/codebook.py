@@ -69,12 +69,23 @@ CONVENTIONS = """\
    "two days ago", "yesterday"; "last week"/"last month" and "since <month>" are ranges
    (`date_end`); a month alone has month precision, a year alone year precision; a month and
    day without a year is the nearest such day to publication; durations ("four days") are no
-   dates.
+   dates. That is `date_basis` stated. An event without one takes, in order (`context`): the
+   date of the event a definite noun refers back to ("the strike"), of an event of the same
+   kind its sentence dates ("exchanged fire on Monday, killing five"), or, for a material
+   event told without a time of its own, the story's episode (the latest day-precise stated
+   date of the last month before it); else (`published`) the publication date, as for
+   statements and plans. A phrase that names no definite time ("in recent years") stays in
+   `date_text` and the date comes from publication.
+   Places (`location_basis`): the event's own phrase (stated), else the event it refers to,
+   its sentence's other events, its episode (context), else the dateline, else the country
+   of actor1 or actor2 (actor); a country stands at its capital's point.
 6. **Numbers.** Each number is tied to the event its noun hangs off. Qualifiers
    (`quantities.yaml`, the first that matches wins): {qualifiers}. Vague plurals are lower
    bounds: {vague}. Casualty kinds come from the verb, modifier or noun: {kinds}; other numbers
    are counts of their noun; "$50 million" is money in USD. Counts of sources ("four
-   officials") are not quantities.
+   officials") are not quantities. A number whose clause, or a clause it hangs from, holds
+   {running} is a running total (`scope` cumulative, `as_of_date` its range's end or the
+   publication date), not an event's toll; daily counts leave it out.
 """
 
 
@@ -103,6 +114,7 @@ def render() -> str:
             expected=", ".join(sorted(cues.expected)),
             possible=", ".join(sorted(cues.possible | cues.possible_adj)),
             two_party=", ".join(t.name for t in lex.types.values() if t.symmetric),
+            running=", ".join(f'"{" ".join(p)}"' for p in quantity_words().running_totals),
             **_numbers(),
         ),
         f"Theme types, whose object is what is moved or given, with the prepositions that name a "

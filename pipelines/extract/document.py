@@ -10,7 +10,7 @@ from pipelines.extract import events as event_rules
 from pipelines.extract.actors import ActorResolver
 from pipelines.extract.claim_rows import ClaimIndex, Speakers, claim_row
 from pipelines.extract.event_rows import attach_dates, event_of, event_row
-from pipelines.extract.quantities import find_quantities
+from pipelines.extract.quantities import find_quantities, running_total_cue
 from pipelines.extract.rows import (
     ArticleInput,
     ArticleRows,
@@ -20,6 +20,7 @@ from pipelines.extract.rows import (
     stable_id,
 )
 from pipelines.extract.rules import attribution_cues, modality_cues, speaker_words, trigger_lexicon
+from pipelines.extract.when_where import date_and_place
 
 
 def extract_doc(article: ArticleInput, doc: Doc, rows: ArticleRows) -> None:
@@ -27,6 +28,8 @@ def extract_doc(article: ArticleInput, doc: Doc, rows: ArticleRows) -> None:
     cue_lemmas = set(cues.verbs) | {"accord"}
     resolver = ActorResolver()
     speakers = Speakers.of(article, doc, resolver, cues, speaker_words())
+    events: list[tuple[event_rules.EventMention, EventRow]] = []
+    quantities: list[QuantityRow] = []
     for s_idx, sent in enumerate(doc.sents):
         # Claims first: an event inside a claim's content is reported under it.
         claim_mentions = claim_rules.find_claims(sent, cues)
@@ -41,10 +44,20 @@ def extract_doc(article: ArticleInput, doc: Doc, rows: ArticleRows) -> None:
                 by_anchor.setdefault(a.i, row)
         # "four U.S. officials" counts sources, not something that happened
         speaker_tokens = {cm.speaker.i for cm in claim_mentions if cm.speaker is not None}
-        quantities = _quantity_rows(article, s_idx, sent, speaker_tokens, by_anchor, sent_events)
-        rows.quantities.extend(q.as_dict() for q in quantities)
-        rows.events.extend(e.as_dict() for e in sent_events)
-    for actor, texts in resolver.actors():
+        quantities += _quantity_rows(
+            article, s_idx, sent, speaker_tokens, by_anchor, sent_events, sent_claims
+        )
+        events.extend(zip(mentions, sent_events, strict=True))
+    actors = resolver.actors()
+    date_and_place(article, events, {a.actor_id: a.country for a, _ in actors})
+    by_id = {row.event_id: row for _, row in events}
+    for q in quantities:
+        if q.scope == "cumulative":  # a running total runs to its range's end, else to the day
+            ev = by_id.get(q.event_id or "")
+            q.as_of_date = (ev.date_end if ev else None) or article.published_date
+    rows.events.extend(row.as_dict() for _, row in events)
+    rows.quantities.extend(q.as_dict() for q in quantities)
+    for actor, texts in actors:
         kept = rows.actors.setdefault(actor.actor_id, (actor, set()))
         kept[1].update(texts)
 
@@ -72,12 +85,15 @@ def _quantity_rows(
     speaker_tokens: set[int],
     by_anchor: dict[int, EventRow],
     sent_events: list[EventRow],
+    sent_claims: list[ClaimRow],
 ) -> list[QuantityRow]:
     out = []
+    claim_index = ClaimIndex(sent_claims)
     for q in find_quantities(sent):
         if q.counted.i in speaker_tokens:
             continue
         ev_row = event_of(q.counted, by_anchor, sent_events)
+        cue = running_total_cue(q.counted)
         out.append(
             QuantityRow(
                 quantity_id=stable_id(article.article_id, "quantity", q.start, q.end),
@@ -91,6 +107,9 @@ def _quantity_rows(
                 text=article.text[q.start : q.end],
                 start_char=q.start,
                 end_char=q.end,
+                scope="cumulative" if cue is not None else "event",
+                scope_text=cue.text if cue is not None else None,
+                claim_id=claim_index.enclosing(q.start) or (ev_row.claim_id if ev_row else None),
             )
         )
     return out

@@ -34,6 +34,10 @@ def event_row(
     a2_text, a2 = _actor(ev.actor2, resolver, article.body_start, trigger=ev.trigger)
     location_text = ev.location.text if ev.location is not None else None
     place = gazetteer().lookup(location_text) if location_text else None
+    # The phrase is kept even when the gazetteer does not know it; the place then comes from
+    # the next basis (when_where.py), the phrase stays as written.
+    loc_start = ev.location.start_char if ev.location is not None else None
+    loc_end = ev.location.end_char if ev.location is not None else None
     return EventRow(
         event_id=stable_id(article.article_id, "event", start, end, ev.event_type),
         article_id=article.article_id,
@@ -53,6 +57,9 @@ def event_row(
         latitude=place.lat if place else None,
         longitude=place.lon if place else None,
         location_precision=place.kind if place else None,
+        location_basis="stated" if place else None,
+        location_text_start=loc_start,
+        location_text_end=loc_end,
         modality=ev.modality,
         confidence=ev.confidence,
     )
@@ -126,28 +133,35 @@ def attach_dates(
                         break  # another clause's date; the second pass decides
                     continue
                 for ev, row in anchors[anc.i]:
-                    if row.date_text is None and _date_event(ent, ev, row, published):
+                    if row.event_date is None and _date_event(ent, ev, row, published):
                         taken.add(ent.start)
                 break
 
 
 def _date_event(ent: Span, ev: EventMention, row: EventRow, published: dt.date | None) -> bool:
     """Resolve the date against the publication date and give it to the row; False when it
-    names no definite time."""
-    date_text = _date_phrase(ent)
+    names no definite time (the phrase is still kept, as written, when the row has none: the
+    date then comes from the next basis)."""
+    phrase = _date_phrase(ent)
     future = ev.modality in _FORWARD
-    resolved = resolve_date(date_text, published, future=future)
+    resolved = resolve_date(phrase.text, published, future=future)
     cut = next((t.i for t in ent[1:] if t.pos_ in ("ADP", "SCONJ")), None)
     if resolved is None and cut is not None:
         # "Wednesday after months of talks" read as one DATE: its first part
-        date_text = ent.doc[ent.start : cut].text
-        resolved = resolve_date(date_text, published, future=future)
+        first = ent.doc[ent.start : cut]
+        if (resolved := resolve_date(first.text, published, future=future)) is not None:
+            phrase = first
     if resolved is None:
+        if row.date_text is None:
+            row.date_text = phrase.text
+            row.date_text_start, row.date_text_end = phrase.start_char, phrase.end_char
         return False
     row.event_date = resolved.start
     row.date_end = resolved.end
     row.date_precision = resolved.precision
-    row.date_text = date_text
+    row.date_basis = "stated"
+    row.date_text = phrase.text
+    row.date_text_start, row.date_text_end = phrase.start_char, phrase.end_char
     return True
 
 
@@ -162,12 +176,12 @@ def _said_on(ent: Span, cue_lemmas: set[str]) -> bool:
     return subj is not None and verb.head.i < ent.start and ent.end <= subj.i
 
 
-def _date_phrase(ent: Span) -> str:
+def _date_phrase(ent: Span) -> Span:
     """The DATE entity with a governing 'since'/'from' ("Since September")."""
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.lower_ in ("since", "from") and head.i == ent.start - 1:
-        return ent.doc[head.i : ent.end].text
-    return ent.text
+        return ent.doc[head.i : ent.end]
+    return ent
 
 
 def event_of(

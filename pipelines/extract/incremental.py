@@ -81,7 +81,7 @@ def to_extract(articles: pl.DataFrame) -> pl.DataFrame:
 
 # The article columns extraction reads: the fields of ArticleInput (a test keeps the two
 # equal). Listed here so that deciding what to parse does not import spaCy.
-EXTRACTION_INPUTS = ("article_id", "text", "published_date", "outlet", "body_start")
+EXTRACTION_INPUTS = ("article_id", "text", "published_date", "outlet", "body_start", "dateline")
 
 
 def input_rows(articles: pl.DataFrame) -> list[dict]:

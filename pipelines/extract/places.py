@@ -54,11 +54,13 @@ class Gazetteer:
             if capital is not None and capital.country == c["iso3"]:
                 capitals[c["iso3"]] = capital
         self.countries: dict[str, Place] = {}
+        self.by_code: dict[str, Place] = {}
         for code, actor in actor_dictionary().countries.items():
             capital = capitals.get(code)
             if capital is None:
                 continue
             place = Place(actor.name, "country", code, capital.lat, capital.lon)
+            self.by_code[code] = place
             for name in (actor.name, *actor.aliases):
                 self.countries[_key(name)] = place
         self.own = _own_places()
@@ -71,6 +73,22 @@ class Gazetteer:
         if found is None and " and " in key:  # "the Caribbean and Pacific": the first named
             return self.lookup(key.split(" and ")[0])
         return found
+
+    def country(self, code: str | None) -> Place | None:
+        """A country by its ISO alpha-3 code (an actor's country), at its capital's point."""
+        return self.by_code.get(code or "")
+
+    def dateline(self, text: str | None) -> Place | None:
+        """The place of a dateline ("KADUGLI, Sudan", "GENEVA"): the city when the gazetteer
+        knows it in the country the dateline names, else the country, else the city alone."""
+        parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+        if not parts:
+            return None
+        first = self.lookup(parts[0])
+        last = self.lookup(parts[-1]) if len(parts) > 1 else None
+        if first is not None and (last is None or first.country == last.country):
+            return first
+        return last or first
 
 
 def _key(name: str) -> str:

@@ -30,6 +30,7 @@ class QuantityWords:
     currency_words: dict[str, str | None]  # None: the word as written is the unit
     qualifiers: tuple[tuple[tuple[str, ...], str], ...]  # words before a number, in order
     kind_by_lemma: dict[str, str]
+    running_totals: tuple[tuple[str, ...], ...]  # phrases that make a number a running total
 
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -42,6 +43,7 @@ _SECTIONS = {
     "currency_words",
     "qualifiers",
     "kinds",
+    "running_totals",
 }
 _KINDS = [k for k in KINDS if k not in ("count", "money")]  # the kinds words say
 
@@ -91,7 +93,12 @@ def quantity_words() -> QuantityWords:
             lemma = lemma.lower()
             require(lemma not in kind_by_lemma, path, where, f"{lemma!r} listed under two kinds")
             kind_by_lemma[lemma] = kind
+    running = tuple(
+        tuple(phrase.lower().split())
+        for phrase in str_list(data.get("running_totals") or [], path, "running_totals")
+    )
     return QuantityWords(
+        running_totals=running,
         units=numbers("number_words"),
         scales=numbers("scales"),
         vague=numbers("vague_plurals"),
@@ -263,3 +270,65 @@ def _counted_of_vague(tok: Token) -> Token:
                 if pobj.dep_ == "pobj":
                     return pobj
     return tok
+
+
+# Clauses of their own below the number's verb: a running-total phrase there is not the
+# number's ("killed 27 on Sunday, bringing the toll since January to 300").
+_OWN_CLAUSES = {"advcl", "ccomp", "xcomp", "conj", "relcl", "parataxis"}
+
+
+def running_total_cue(counted: Token) -> Span | None:
+    """The phrase that makes this number a running total ("since September", "so far this
+    year", "in recent years"), looked for in the number's own clause and in the clauses it
+    hangs from ("Since September, forces have conducted 21 strikes, killing 83 people"), never
+    in clauses below it; None for an event's toll."""
+    top = counted
+    for anc in counted.ancestors:  # up to the clause the number sits in
+        top = anc
+        if anc.pos_ in ("VERB", "AUX"):
+            break
+    below = counted
+    while True:
+        cue = _cue_in_clause(top, below)
+        if cue is not None or top.dep_ not in _OWN_CLAUSES or top.head.i == top.i:
+            return cue
+        below, top = top, top.head
+
+
+def _cue_in_clause(top: Token, below: Token) -> Span | None:
+    """A running-total phrase among the tokens of top's clause, leaving out the clauses below
+    it except the one holding `below`."""
+    doc = top.doc
+    inside = {below.i}
+    stack = [top]
+    while stack:
+        tok = stack.pop()
+        inside.add(tok.i)
+        for child in tok.children:
+            if child.dep_ in _OWN_CLAUSES and below not in child.subtree:
+                continue
+            stack.append(child)
+    for phrase in quantity_words().running_totals:
+        n = len(phrase)
+        for i in sorted(inside):
+            if (
+                i + n <= len(doc)
+                and tuple(t.lower_ for t in doc[i : i + n]) == phrase
+                and all(j in inside for j in range(i, i + n))
+                and not _since_a_record(doc[i])
+            ):
+                if n == 1 and doc[i].dep_ == "prep":  # "since September", as written
+                    sub = list(doc[i].subtree)
+                    return doc[sub[0].i : sub[-1].i + 1]
+                return doc[i : i + n]
+    return None
+
+
+def _since_a_record(tok: Token) -> bool:
+    """'the deadliest attack since 2019', 'the first strike since May': a 'since' that
+    measures a record, not the period a total covers."""
+    if tok.lower_ != "since":
+        return False
+    head = tok.head
+    words = [head, *head.children]
+    return any(w.tag_ in ("JJS", "RBS") or w.lower_ in ("first", "worst", "largest") for w in words)

@@ -25,6 +25,7 @@ class ArticleInput:
     published_date: dt.date | None = None
     outlet: str | None = None
     body_start: int = 0  # tokens before this offset (the dateline) are never actors
+    dateline: str | None = None  # the dateline's place as written ("KADUGLI, Sudan")
 
 
 def stable_id(*parts: object) -> str:
@@ -63,12 +64,18 @@ class EventRow(_Row):
     location_precision: str | None
     modality: str
     confidence: float
-    # Set once the sentence's claims and dates are known.
+    location_basis: str | None = None
+    location_text_start: int | None = None
+    location_text_end: int | None = None
+    # Set once the sentence's claims and dates are known, and the article's (when_where.py).
     claim_id: str | None = None
     event_date: dt.date | None = None
     date_end: dt.date | None = None
     date_precision: str | None = None
+    date_basis: str | None = None
     date_text: str | None = None
+    date_text_start: int | None = None
+    date_text_end: int | None = None
     extractor_version: str = EXTRACTOR_VERSION
 
 
@@ -116,6 +123,10 @@ class QuantityRow(_Row):
     text: str
     start_char: int
     end_char: int
+    scope: str = "event"
+    scope_text: str | None = None
+    as_of_date: dt.date | None = None
+    claim_id: str | None = None
     extractor_version: str = EXTRACTOR_VERSION
 
 

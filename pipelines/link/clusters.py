@@ -4,7 +4,10 @@ Two event mentions from different articles are the same event when they have the
 type and the same realis (both asserted, or both not), their dates are within
 DAY_WINDOW days (the publication date stands in for a missing event date, with a wider
 window), nothing they say contradicts (a known actor1, actor2 or country that differs), and
-something positive ties them: the same actor1, the same actor2 or the same place. Mentions
+something positive ties them: the same actor1, the same actor2 or the same place. Only what
+an event's own sentence says counts here: a date taken from the story's context or the
+publication, or a place taken from the dateline or an actor, would tie every event of a story
+to the same day and country. Mentions
 are joined transitively (union-find). A cluster's id is its smallest event id, so it is
 stable while its members are.
 
@@ -40,6 +43,8 @@ _EVENT_FIELDS = (
     "location_country",
     "location_text",
     "claim_id",
+    "date_basis",
+    "location_basis",
 )
 _CLAIM_FIELDS = (
     "claim_id",
@@ -125,14 +130,22 @@ def cluster_events(
     rows = (
         events.select(_EVENT_FIELDS)
         .join(meta.select("article_id", "published_date"), on="article_id", how="left")
+        .with_columns(stated=pl.col("date_basis") == "stated")
         .with_columns(
-            dated=pl.col("event_date").is_not_null() & (pl.col("date_precision") == "day"),
-            day=pl.coalesce("event_date", "published_date"),  # a range counts from its start
+            dated=pl.col("stated") & (pl.col("date_precision") == "day"),
+            # a range counts from its start
+            day=pl.when("stated").then("event_date").otherwise("published_date"),
             asserted=pl.col("modality") == "asserted",
+            location_country=pl.when(pl.col("location_basis") == "stated").then("location_country"),
+            # a phrase the gazetteer does not know is still the event's own words
+            location_text=pl.when(pl.col("location_basis").fill_null("") != "context").then(
+                "location_text"
+            ),
         )
         .filter(pl.col("day").is_not_null())
         .sort("event_type", "asserted", "day", "event_id")
-        .drop("published_date", "date_precision", "modality", "claim_id")
+        .drop("published_date", "date_precision", "modality", "claim_id", "stated")
+        .drop("date_basis", "location_basis")
     )
     uf = _UnionFind()
     # One pass in (type, realis, day) order with a window of the last PUBLISHED_WINDOW days.

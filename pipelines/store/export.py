@@ -34,7 +34,9 @@ WITH sizes AS (
         event_id,
         sum(value) FILTER (WHERE kind = 'killed') AS killed,
         sum(value) FILTER (WHERE kind = 'injured') AS injured,
-        sum(value) FILTER (WHERE kind = 'arrested') AS arrested
+        sum(value) FILTER (WHERE kind = 'arrested') AS arrested,
+        -- ACLED's fatalities are this event's toll: running totals ("since September") are not
+        sum(value) FILTER (WHERE kind = 'killed' AND scope = 'event') AS event_killed
     FROM quantities
     WHERE event_id IS NOT NULL
     GROUP BY event_id
@@ -42,15 +44,16 @@ WITH sizes AS (
 SELECT
     e.event_id, e.article_id, e.sentence_index, e.start_char, e.end_char, e.trigger,
     e.event_type, e.event_mode, e.quad_class, e.modality, e.confidence, e.extractor_version,
-    e.event_date, e.date_end, e.date_precision,
+    e.event_date, e.date_end, e.date_precision, e.date_basis,
     e.actor1_text, e.actor1_id, a1.name AS actor1_name, a1.country AS actor1_country,
     a1.sector AS actor1_sector,
     e.actor2_text, e.actor2_id, a2.name AS actor2_name, a2.country AS actor2_country,
     a2.sector AS actor2_sector,
     e.location_text, e.location_country, e.latitude, e.longitude, e.location_precision,
+    e.location_basis,
     e.claim_id, c.speaker_text, c.speaker_kind, c.anonymous, c.reported_via,
     a.published_date, a.outlet, a.url, a.title, a.language, a.ingested_at,
-    s.killed, s.injured, s.arrested
+    s.killed, s.injured, s.arrested, s.event_killed
 FROM events AS e
 JOIN articles AS a USING (article_id)
 LEFT JOIN claims AS c ON c.claim_id = e.claim_id
@@ -129,6 +132,7 @@ def plover_record(e: dict) -> dict:
         "date": _iso(date),
         "enddate": _iso(e["date_end"]),
         "date_precision": e["date_precision"] if e["event_date"] else "publication",
+        "date_basis": e["date_basis"],
         "source": _actor(e, 1),
         "recipient": _actor(e, 2),
         "event": [e["event_type"]],
@@ -160,13 +164,14 @@ def plover_record(e: dict) -> dict:
             if e[src] is not None
         },
     }
-    if e["location_text"]:
+    if e["location_basis"] or e["location_text"]:
         loc = {
             "name": e["location_text"],
             "latitude": e["latitude"],
             "longitude": e["longitude"],
             "cc3": e["location_country"],
             "precision": e["location_precision"],
+            "basis": e["location_basis"],
         }
         record["event_loc"] = {k: v for k, v in loc.items() if v is not None}
     if e["claim_id"]:
@@ -270,10 +275,12 @@ def acled_record(e: dict) -> dict | None:
         inter1 = 5 if event_type == "Riots" else 6  # rioters, protesters
     inter2 = _INTER.get(e["actor2_sector"] or "") or (7 if civilians else None)
     date = e["event_date"] or e["published_date"]
-    country_name, iso_numeric = _country(e["location_country"])
+    # The event's place, else its actors' country: ACLED has no row without a country.
+    country = e["location_country"] or e["actor1_country"] or e["actor2_country"]
+    country_name, iso_numeric = _country(country)
     notes = " ".join(t for t in (e["actor1_text"], e["trigger"], e["actor2_text"]) if t)
     return {
-        "event_id_cnty": f"{e['location_country'] or 'XXX'}{e['event_id']}",
+        "event_id_cnty": f"{country or 'XXX'}{e['event_id']}",
         "event_date": _iso(date),
         "year": date.year if date else None,
         "time_precision": _TIME_PRECISION.get(e["date_precision"] or "", 3),
@@ -301,7 +308,7 @@ def acled_record(e: dict) -> dict | None:
         "source": e["outlet"],
         "source_scale": None,
         "notes": f"{notes} (eventwire article {e['article_id']}: {e['title'] or ''})",
-        "fatalities": int(e["killed"] or 0),
+        "fatalities": int(e["event_killed"] or 0),
         "tags": f"eventwire_event_id={e['event_id']}",
         "timestamp": int(e["ingested_at"].timestamp()) if e["ingested_at"] else None,
     }

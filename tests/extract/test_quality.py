@@ -17,12 +17,16 @@ FLOORS = {
     "train": (0.86, 0.93, 0.95, 0.97),
     "test": (0.78, 0.92, 0.94, 0.97),
 }
-# On matched events: (actor accuracy, date accuracy, modality accuracy, quantity accuracy)
+# On matched events: (actor accuracy, date accuracy where the gold gives or implies a date,
+# modality accuracy, quantity accuracy). Every event is dated now, so a gold null (older
+# annotations leave statements undated) no longer matches; the date floor is over gold dates.
 EVENT_FLOORS = {
     "seed": (0.88, 0.97, 0.91, 0.97),
-    "train": (0.83, 0.96, 0.91, 0.88),
-    "test": (0.83, 0.88, 0.92, 0.87),
+    "train": (0.83, 0.95, 0.91, 0.88),
+    "test": (0.83, 0.9, 0.92, 0.87),
 }
+# Over every gold article (issue 16): events dated, events with a country.
+COVERAGE_FLOORS = (0.95, 0.9)
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +49,18 @@ def test_event_attribute_floor(report, split):
     actor, date, modality, quantity = EVENT_FLOORS[split]
     ev = report[split]["events"]
     assert ev["actor_accuracy"] >= actor, ev
-    assert ev["date_accuracy"] >= date, ev
+    assert ev["date_given_accuracy"] >= date, ev
     assert ev["modality_accuracy"] >= modality, ev
     assert ev["quantity_accuracy"] >= quantity, ev
+
+
+def test_every_event_dated_and_nine_in_ten_with_a_country(report):
+    dated_floor, country_floor = COVERAGE_FLOORS
+    covs = [r["coverage"] for r in report.values()]
+    events = sum(c["events"] for c in covs)
+    dated = sum(c["dated"] * c["events"] for c in covs) / events
+    country = sum(c["with_country"] * c["events"] for c in covs) / events
+    assert dated >= dated_floor and country >= country_floor, covs
 
 
 def test_gold_set_size(report):

@@ -47,6 +47,10 @@ def _random_events(seed: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
                 "location_country": maybe(["COL", "VEN"]),
                 "location_text": maybe(["Cucuta", "the border", "Caracas"]),
                 "claim_id": None,
+                # What the sentence says; the linker ignores dates and places taken from
+                # elsewhere (when_where.py).
+                "date_basis": "stated" if precise else None,
+                "location_basis": "stated",
             }
         )
     return pl.DataFrame(rows, schema_overrides={"claim_id": pl.String}), articles

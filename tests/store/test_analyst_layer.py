@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from pipelines.cli import main
 from pipelines.store import DUCKDB_FILE
 from pipelines.store.export import ACLED_COLUMNS, ACLED_TYPES
-from pipelines.store.timeline_chart import CHART_FILE, render_timeline
+from pipelines.store.timeline_chart import CHART_FILE, axis_range, render_timeline
 from pipelines.store.warehouse import VIEWS_DIR
 from schemas.events import PLOVER_TYPES
 from tests.helpers import cli_json
@@ -146,9 +147,22 @@ def test_acled_export_keeps_asserted_events_of_the_types_acled_codes(
     assert len(rows) == expected.height > 0
     ids = {r["tags"].removeprefix("eventwire_event_id=") for r in rows}
     assert ids == set(expected["event_id"])
-    strike = next(r for r in rows if r["fatalities"] == "83")
+    # The seed's "at least 83 people killed since September" is a running total, not this
+    # row's toll: ACLED's fatalities come from event figures only.
+    strike = next(r for r in rows if r["notes"].startswith("U.S. forces strikes"))
     assert strike["actor1"] == "United States military" and strike["inter1"] == "1"
     assert strike["event_type"] == "Explosions/Remote violence"
+    assert strike["fatalities"] == "0"
+    assert "83" not in {r["fatalities"] for r in rows}
+    # Every row on land has a country: its place, else its dateline or its actors' (the issue
+    # found 44 of 45 empty). Events placed at sea ("in the Caribbean") have none.
+    sea = {
+        e
+        for e, p in zip(events["event_id"], events["location_precision"], strict=True)
+        if p == "sea"
+    }
+    on_land = [r for r in rows if r["tags"].removeprefix("eventwire_event_id=") not in sea]
+    assert on_land and all(r["country"] for r in on_land)
     assert {r["disorder_type"] for r in rows} <= {
         "Political violence",
         "Demonstrations",
@@ -195,6 +209,40 @@ def test_the_timeline_draws_the_most_active_pairs_of_known_actors(shipped_run, t
         .head(3)
     )
     assert chart.pairs == [(a, b) for a, b, _ in pairs.rows()]
-    assert chart.events == pairs["len"].sum()
+    assert chart.events + chart.outliers == pairs["len"].sum()  # drawn, or noted
     assert ("USAGOV", "person:nicolas-maduro") in chart.pairs
     assert chart.path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_casualties_by_day_keeps_running_totals_out(shipped_run, tables):
+    """Issue 16: 83 (seed), 80 and "more than 150" since September once summed into 313 on
+    2025-09-01, and "hundreds in recent years" into 200 on a publication day."""
+    _, warehouse = shipped_run
+    daily = view(warehouse, "casualties_by_day")
+    killed = daily.filter(pl.col("kind") == "killed")
+    assert dt.date(2025, 9, 1) not in set(killed["day"])
+    assert not set(killed["reported"]) & {313.0, 200.0, 83.0, 80.0, 150.0}
+    # Each real-world event once: no day counts more events than it has clusters.
+    assert (daily["events"] >= 1).all() and (daily["articles"] >= 1).all()
+    totals = view(warehouse, "running_totals").filter(pl.col("kind") == "killed")
+    found = {(r["value"], r["outlet"]) for r in totals.iter_rows(named=True)}
+    assert {(83.0, "Realist"), (80.0, "Northline Press"), (150.0, "Meridian Wire")} <= found
+    assert (200.0, "Meridian Wire") in found  # "hundreds ... in recent years"
+    assert totals["as_of_date"].is_not_null().all()
+    since_sept = totals.filter(pl.col("since") == dt.date(2025, 9, 1))
+    assert since_sept.height >= 3
+    q = tables["quantities"]
+    assert set(q["scope"]) == {"event", "cumulative"}
+
+
+def test_the_timeline_axis_follows_the_events_and_notes_outliers(shipped_run):
+    """Issue 16: one "since 2018" stretched the axis to 2018 and made the 2025 bars slivers."""
+    _, warehouse = shipped_run
+    chart = render_timeline(warehouse)
+    assert chart.outliers >= 1 and chart.events >= 1
+    days = [dt.date(2025, 11, d) for d in (13, 13, 17, 22)] + [dt.date(2018, 1, 1)]
+    first, last = axis_range(days, [1] * len(days))
+    assert first > dt.date(2025, 1, 1) and last == dt.date(2025, 11, 22)
+    # A story spread over weeks keeps all of its days.
+    weeks = [dt.date(2025, 10, 1) + dt.timedelta(days=7 * i) for i in range(8)]
+    assert axis_range(weeks, [1] * 8) == (weeks[0], weeks[-1])

@@ -3,6 +3,7 @@ CREATE OR REPLACE VIEW event_timeline AS
 SELECT
     e.event_date,
     e.date_precision,
+    e.date_basis,
     e.event_type,
     e.modality,
     e.actor1_text,
@@ -11,6 +12,8 @@ SELECT
     e.actor2_text,
     e.actor2_id,
     e.location_text,
+    e.location_country,
+    e.location_basis,
     a.outlet,
     a.title,
     a.published_date,
