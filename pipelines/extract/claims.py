@@ -101,6 +101,8 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         syntax.child(tok, "dative") is not None and syntax.child(tok, "dobj") is not None
     ):
         return None  # "deficits would add up to", "deny Sanders the nomination"
+    if any(c.dep_ == "prt" and c.lower_ == "off" for c in tok.children):
+        return None  # "write off the costs", "called off the strike"
     outer = _outer_cue(tok, cues)
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
     if (

@@ -328,6 +328,8 @@ def test_a_statement_speaks_for_whoever_issued_it(text, actor_id):
         "Over ten years the deficits would add up to $2 billion.",
         "The governor hopes to deny the challenger the nomination.",
         "The reporter had not been called on by the spokesman.",
+        "The reform would let firms write off the cost of new machines.",
+        "The second term could add another title to his resume.",
     ],
 )
 def test_cue_words_in_other_senses_are_no_claims(text):
