@@ -182,6 +182,8 @@ def test_according_to_with_nothing_attributed_is_no_claim():
          "the rescuers for their courage"),
         ("The mayor answered that the bridge was safe.", "answered", "assert",
          "that the bridge was safe"),
+        ("The senator proposed a ban on imports of steel.", "proposed", "request",
+         "a ban on imports of steel"),
     ],
 )  # fmt: skip
 def test_cues_of_real_reporting(text, cue, stance, content):
