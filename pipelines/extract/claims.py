@@ -13,6 +13,7 @@ from pipelines.extract.rules import AttributionCues
 _CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that"}
 _QUOTES_OPEN = '“"«'
 _QUOTES_CLOSE = '”"»'
+_PLEDGES = {"pledge", "promise", "vow"}
 
 
 @dataclass
@@ -42,6 +43,7 @@ def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
             or _refusal(tok, cues)
             or _phrase_cue(tok, cues)
             or _verb_cue(tok, cues)
+            or _noun_cue(tok, cues)
         )
         if claim is None or _nobody(claim, cues):
             continue
@@ -99,6 +101,8 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         syntax.child(tok, "dative") is not None and syntax.child(tok, "dobj") is not None
     ):
         return None  # "deficits would add up to", "deny Sanders the nomination"
+    if any(c.dep_ == "prt" and c.lower_ == "off" for c in tok.children):
+        return None  # "write off the costs", "called off the strike"
     outer = _outer_cue(tok, cues)
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
     if (
@@ -111,6 +115,16 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         speaker = syntax.subject_of(tok.head.head)
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
+    own = syntax.child(tok, "nsubj")
+    if (
+        tok.dep_ == "relcl"
+        and own is not None
+        and own.tag_ not in ("WP", "WDT")
+        and lemma in _PLEDGES
+    ):
+        return None  # "the $64 million it pledged to raise": the money is pledged, no act
+    if lemma in _PLEDGES and tok.tag_ == "VBG" and tok.dep_ == "advcl":
+        return None  # "signed the pact, promising to share intelligence": the pact's terms
     allowed = cues.content_deps.get(lemma)
     ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
     doc = tok.doc
@@ -180,6 +194,49 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         reported_via=reported_via,
         confidence=0.85 if ccomp is not None else 0.7,
         kind=cues.kinds.get(lemma, "statement"),
+    )
+
+
+def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    """'her remark that the plan had failed', 'the claim by the ministry that ...': a
+    communication noun whose speaker is its possessor or its 'by' phrase and whose content
+    is a 'that' clause. Without all three the noun names a thing talked about, not a claim."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ != "NOUN" or lemma not in cues.nouns:
+        return None
+    speaker = syntax.child(tok, "poss")
+    if speaker is None:
+        by = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        speaker = syntax.child(by, "pobj") if by is not None else None
+    clause = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in ("acl", "ccomp", "relcl")
+            and c.i > tok.i
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
+    if speaker is None or clause is None:
+        return None
+    if speaker.pos_ == "PRON":
+        speaker = syntax.pronoun_antecedent(speaker) or speaker
+    c_start, c_end = _trim(tok.doc[clause.left_edge.i : clause.right_edge.i + 1])
+    span = syntax.phrase(speaker)
+    if len(span) > 1 and span[-1].dep_ == "case":
+        span = span[:-1]  # "the mayor's warning": the mayor
+    return ClaimMention(
+        cue_i=tok.i,
+        cue_start=tok.idx,
+        cue_end=tok.idx + len(tok.text),
+        cue_lemma=lemma,
+        stance=cues.nouns[lemma],
+        speaker=speaker,
+        speaker_span=span,
+        content_start=c_start,
+        content_end=c_end,
+        confidence=0.7,
     )
 
 

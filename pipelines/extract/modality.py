@@ -58,7 +58,13 @@ def event_modality(
         if node.dep_ not in _CLIMB or node.head.i == node.i:
             break
         parent = node.head
-        if parent.lemma_.lower() in cue_lemmas and parent.pos_ == "VERB":
+        if (
+            parent.lemma_.lower() in cue_lemmas
+            and parent.pos_ == "VERB"
+            and not (node.dep_ == "xcomp" and parent.lemma_.lower() in cues.planned)
+        ):
+            # "pledged to build": the pledge is a claim and its act still planned; only a
+            # reported clause ("pledged that ...") stops the walk
             if parent.lemma_.lower() in cues.denied and node.dep_ == "ccomp":
                 if syntax.charge_denied(parent, node):
                     break  # "Pakistan accused India ..., a charge New Delhi denied": asserted

@@ -93,6 +93,8 @@ class AttributionCues:
     channels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # channel -> words, in file order
     platforms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # platform name -> words
     issued_things: frozenset[str] = frozenset()  # "the statement said": not the speaker
+    # noun lemma -> stance: "her remark that ...", "the claim by X that ..."
+    nouns: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def outlet_names(self) -> dict[str, str]:
@@ -336,6 +338,7 @@ def attribution_cues() -> AttributionCues:
         issued_things=frozenset(
             s.lower() for s in str_list(data.get("issued_things") or [], path, "issued_things")
         ),
+        nouns={str(k).lower(): str(v) for k, v in (data.get("nouns") or {}).items()},
     )
 
 

@@ -182,6 +182,8 @@ def test_according_to_with_nothing_attributed_is_no_claim():
          "the rescuers for their courage"),
         ("The mayor answered that the bridge was safe.", "answered", "assert",
          "that the bridge was safe"),
+        ("The senator proposed a ban on imports of steel.", "proposed", "request",
+         "a ban on imports of steel"),
     ],
 )  # fmt: skip
 def test_cues_of_real_reporting(text, cue, stance, content):
@@ -328,6 +330,8 @@ def test_a_statement_speaks_for_whoever_issued_it(text, actor_id):
         "Over ten years the deficits would add up to $2 billion.",
         "The governor hopes to deny the challenger the nomination.",
         "The reporter had not been called on by the spokesman.",
+        "The reform would let firms write off the cost of new machines.",
+        "The second term could add another title to his resume.",
     ],
 )
 def test_cue_words_in_other_senses_are_no_claims(text):
@@ -353,3 +357,51 @@ def test_issued_a_statement_saying():
     assert (c["speaker_text"], c["cue"], c["channel"]) == ("The port authority", "saying",
                                                            "statement")  # fmt: skip
     assert c["content"] == "the ferries would not sail"
+
+
+def test_a_pledge_is_a_claim_and_its_act_stays_planned():
+    result = extract_articles(
+        [ArticleInput("p" * 16, "The governor pledged to withdraw the police from the campus.")],
+        n_process=1,
+    )
+    (claim,) = result.claims.to_dicts()
+    assert (claim["cue"], claim["stance"], claim["content"]) == (
+        "pledged",
+        "promise",
+        "to withdraw the police from the campus",
+    )
+    events = {e["trigger"]: e for e in result.events.to_dicts()}
+    assert events["withdraw"]["modality"] == "planned"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "stance", "content"),
+    [
+        ("Her remark that the vote had been rigged angered the council.", "remark", "Her",
+         "assert", "that the vote had been rigged"),
+        ("The claim by the ministry that rebels had shelled the market drew scorn.", "claim",
+         "the ministry", "assert", "that rebels had shelled the market"),
+        ("The mayor's warning that the dam could burst went unheeded.", "warning", "The mayor",
+         "warn", "that the dam could burst"),
+    ],
+)  # fmt: skip
+def test_communication_nouns_with_a_speaker_and_a_that_clause(text, cue, speaker, stance, content):
+    c = one(text)
+    assert (c["cue"], c["speaker_text"], c["stance"], c["content"]) == (
+        cue,
+        speaker,
+        stance,
+        content,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "His statement was short.",  # no content
+        "The claim that rebels shelled the market was never proven.",  # nobody behind it
+        "The minister rejected the claim that she had lied.",  # the verb's claim, not the noun's
+    ],
+)
+def test_communication_nouns_without_speaker_or_clause_are_no_claims(text):
+    assert [c["cue_lemma"] for c in claims_of(text)] in ([], ["reject"])
