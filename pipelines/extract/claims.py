@@ -32,7 +32,9 @@ class ClaimMention:
     kind: str = "statement"  # schemas.codes.CLAIM_KINDS
 
 
-def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
+def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMention]:
+    """The claims of one sentence. `text` is its doc's text, built once by the caller: Doc.text
+    joins every token afresh, which per cue made a text of many cues quadratic."""
     found: list[ClaimMention] = []
     used: set[int] = set()
     for tok in sent:
@@ -42,7 +44,7 @@ def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
             _according_to(tok, sent, cues)
             or _refusal(tok, cues)
             or _phrase_cue(tok, cues)
-            or _verb_cue(tok, cues)
+            or _verb_cue(tok, cues, text)
             or _noun_cue(tok, cues)
         )
         if claim is None or _nobody(claim, cues):
@@ -50,7 +52,7 @@ def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
         behind = _past_dateline(claim.speaker)
         if behind is not None:
             claim.speaker, claim.speaker_span = behind, syntax.phrase(behind)
-        if _inside_quote(tok.doc.text, claim.cue_start):
+        if _inside_quote(text, claim.cue_start):
             # '"They told us to leave," she said': a report inside a quotation is part of
             # what the quoted speaker said, and her claim holds it
             continue
@@ -66,12 +68,23 @@ def find_claims(sent: Span, cues: AttributionCues) -> list[ClaimMention]:
 
 
 def _inside_quote(text: str, pos: int) -> bool:
-    """True when pos sits inside a quotation opened earlier in its paragraph."""
+    """True when pos sits inside one quotation opened earlier in its paragraph and closed later
+    in it. Marks that never pair up (openers piling up unclosed, a quotation never closed) are
+    not a quotation to hide a report in: the report stands as its own claim."""
     segment = text[_para_start(text, pos) : pos]
-    if max(segment.rfind(q) for q in _OPENERS) > max(segment.rfind(q) for q in _CLOSERS):
+    end = text.find("\n\n", pos, pos + _QUOTE_REACH)
+    after = text[pos : end if end >= 0 else pos + _QUOTE_REACH]
+    unclosed = sum(segment.count(q) for q in _OPENERS) - sum(segment.count(q) for q in _CLOSERS)
+    if (
+        unclosed == 1
+        and max(segment.rfind(q) for q in _OPENERS) > max(segment.rfind(q) for q in _CLOSERS)
+        and any(q in after for q in _CLOSERS)
+    ):
         return True
     # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open
-    return segment.count('"') % 2 == 1 or segment.count("''") % 2 == 1
+    return (segment.count('"') % 2 == 1 and '"' in after) or (
+        segment.count("''") % 2 == 1 and "''" in after
+    )
 
 
 _DASHES = ("—", "–", "-", "―")
@@ -93,7 +106,7 @@ def _nobody(claim: ClaimMention, cues: AttributionCues) -> bool:
     return span is not None and span.text.lower().strip() in cues.nobody
 
 
-def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | None:
     lemma = tok.lemma_.lower()
     if tok.pos_ != "VERB" or lemma not in cues.verbs:
         return None
@@ -163,7 +176,7 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             content = doc[tok.right_edge.i + 1 : tok.head.right_edge.i + 1]
         elif content is None and tok.dep_ == "ROOT" and not any(t.is_alpha for t in lead):
             # '"We will win," he replied.' with the quotation parsed as a sentence of its own
-            quote = _quote_before(doc.text, doc[first].idx)
+            quote = _quote_before(text, doc[first].idx)
         last = max(tok.i, speaker.right_edge.i)
         if content is None and quote is None and tok.dep_ == "ROOT":
             # "said in a statement on Monday:", "told reporters:": only the cue's modifiers
@@ -177,7 +190,7 @@ def _verb_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             if not any(t.is_alpha and t.i not in mods for t in tail):
                 # 'X said in a statement: "..."' with the quotation parsed on its own
                 end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
-                quote = _quote_after(doc.text, end_tok.idx + len(end_tok.text))
+                quote = _quote_after(text, end_tok.idx + len(end_tok.text))
     if content is None and quote is None:
         return None
     c_start, c_end = _trim(content) if content is not None else quote

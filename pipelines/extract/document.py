@@ -30,9 +30,10 @@ def extract_doc(article: ArticleInput, doc: Doc, rows: ArticleRows) -> None:
     speakers = Speakers.of(article, doc, resolver, cues, speaker_words())
     events: list[tuple[event_rules.EventMention, EventRow]] = []
     quantities: list[QuantityRow] = []
+    text = doc.text
     for s_idx, sent in enumerate(doc.sents):
         # Claims first: an event inside a claim's content is reported under it.
-        claim_mentions = claim_rules.find_claims(sent, cues)
+        claim_mentions = claim_rules.find_claims(sent, cues, text)
         sent_claims = [claim_row(speakers, s_idx, cm) for cm in claim_mentions]
         rows.claims.extend(c.as_dict() for c in sent_claims)
         mentions = event_rules.find_events(sent, lex, modal, cue_lemmas)

@@ -15,7 +15,7 @@ from pipelines.evaluate_external.data import ENV_VAR, DataMissing, locate_data
 from pipelines.evaluate_external.run import article_of_file, why_not_extracted
 from pipelines.evaluate_external.text import locate, overlap_f1, shares_word
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 PLV_TSV = (
     "\tsentence_id\tsentence\tsource\ttarget\tgold_root\n"

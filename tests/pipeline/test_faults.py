@@ -5,15 +5,21 @@ at the same place every time."""
 
 from __future__ import annotations
 
+import json
+import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from pipelines.cli import main
+from pipelines.extract.nlp import load_nlp
 from pipelines.faults import FaultPoint
 from pipelines.store import DUCKDB_FILE, table_path
 from schemas import TABLES
@@ -108,33 +114,83 @@ def test_the_kill_points_cover_every_stage():
     assert stages >= {"ingest", "state", "validate", "atomic", "extract", "link", "duckdb"}
 
 
+def run_cli(argv: list[str], env: dict[str, str], stderr: Path) -> int:
+    """`eventwire <argv>` in this process, as `python -m pipelines.cli` runs it, with exactly
+    `env` as its environment and its output sent to `stderr`."""
+    os.chdir(REPO)
+    os.environ.clear()
+    os.environ.update(env)
+    with stderr.open("wb") as err, open(os.devnull, "wb") as out:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+    return main(argv)
+
+
+def serve() -> None:
+    """The launcher's loop: for each request on stdin, `eventwire` in a forked process, and its
+    exit code (minus the signal that killed it) on stdout. Forked after the imports and the
+    spaCy model are loaded, which every `python -m pipelines.cli run` repeats (4 CPU-seconds)."""
+    load_nlp()
+    for line in sys.stdin:
+        argv, env, stderr = json.loads(line)
+        child = os.fork()
+        if child == 0:
+            code = 1
+            try:
+                code = run_cli(argv, env, Path(stderr))
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(child, 0)
+        print(os.waitstatus_to_exitcode(status), flush=True)
+
+
+@pytest.fixture(scope="module")
+def launch():
+    """Runs `eventwire` in a process of its own and returns its exit code, as subprocess.run
+    would: forked from a launcher that has paid for the imports once per test worker."""
+    code = "from tests.pipeline.test_faults import serve; serve()"
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=cli_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: a hung run is stopped with it
+    )
+
+    def run(argv: list[str], env: dict[str, str], stderr: Path, timeout: float) -> int:
+        launcher.stdin.write(json.dumps([argv, env, str(stderr)]) + "\n")
+        launcher.stdin.flush()
+        if not select.select([launcher.stdout], [], [], timeout)[0]:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            pytest.fail(f"eventwire {argv} did not end within {timeout} s")
+        return int(launcher.stdout.readline())
+
+    yield run
+    launcher.stdin.close()
+    launcher.wait(timeout=60)
+
+
 @pytest.mark.parametrize(
     ("point", "duckdb_after_kill"), KILL_POINTS, ids=[p for p, _ in KILL_POINTS]
 )
-def test_a_run_killed_at_any_point_loses_nothing(reference, tmp_path, point, duckdb_after_kill):
+def test_a_run_killed_at_any_point_loses_nothing(
+    reference, launch, tmp_path, point, duckdb_after_kill
+):
     warehouse = tmp_path / "wh"
     shutil.copytree(reference["previous"], warehouse)
-    killed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "run",
-            "--raw",
-            str(reference["raw"]),
-            "--warehouse",
-            str(warehouse),
-        ],
-        cwd=REPO,
-        env=cli_env(
-            EVENTWIRE_FAULT=point, EVENTWIRE_WORKERS="1", EVENTWIRE_CHECKPOINT_ARTICLES="1"
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    stderr = tmp_path / "stderr"
+    killed = launch(
+        ["run", "--raw", str(reference["raw"]), "--warehouse", str(warehouse)],
+        cli_env(EVENTWIRE_FAULT=point, EVENTWIRE_WORKERS="1", EVENTWIRE_CHECKPOINT_ARTICLES="1"),
+        stderr,
         timeout=600,
     )
     # Killed, not finished: the run did reach the point.
-    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-3000:]
+    assert killed == -signal.SIGKILL, stderr.read_text(errors="replace")[-3000:]
 
     # What an analyst opens is whole: the previous file byte for byte, or (killed after the
     # swap) the complete new one. Every Parquet table is a whole file, old or new.
