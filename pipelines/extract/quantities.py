@@ -277,6 +277,9 @@ def _counted_of_vague(tok: Token) -> Token:
 _OWN_CLAUSES = {"advcl", "ccomp", "xcomp", "conj", "relcl", "parataxis"}
 
 
+_CLAUSE_REACH = 60  # tokens either side of the number searched for a running-total phrase
+
+
 def running_total_cue(counted: Token) -> Span | None:
     """The phrase that makes this number a running total ("since September", "so far this
     year", "in recent years"), looked for in the number's own clause and in the clauses it
@@ -299,13 +302,18 @@ def _cue_in_clause(top: Token, below: Token) -> Span | None:
     """A running-total phrase among the tokens of top's clause, leaving out the clauses below
     it except the one holding `below`."""
     doc = top.doc
+    # The clause's tokens near the number: a clause of thousands of tokens (a quotation storm
+    # read as one sentence) would make every number's walk cost the whole sentence.
+    near = range(below.i - _CLAUSE_REACH, below.i + _CLAUSE_REACH + 1)
+    path = {below.i} | {a.i for a in below.ancestors}  # below is in a subtree iff its root is here
     inside = {below.i}
     stack = [top]
     while stack:
         tok = stack.pop()
-        inside.add(tok.i)
+        if tok.i in near:
+            inside.add(tok.i)
         for child in tok.children:
-            if child.dep_ in _OWN_CLAUSES and below not in child.subtree:
+            if child.dep_ in _OWN_CLAUSES and child.i not in path:
                 continue
             stack.append(child)
     for phrase in quantity_words().running_totals:
