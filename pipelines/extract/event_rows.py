@@ -127,7 +127,11 @@ def attach_dates(
                 continue
             for anc in syntax.ancestors_in_sentence(ent.root):
                 if anc.i not in anchors:
-                    if anc.pos_ == "VERB" and anc.lemma_.lower() in cue_lemmas:
+                    if (
+                        anc.pos_ == "VERB"
+                        and anc.lemma_.lower() in cue_lemmas
+                        and anc.dep_ not in ("acl", "amod")  # "boats suspected of ..."
+                    ):
                         break  # "..., officials said on Friday": the date of the saying
                     if anchors is own and anc.i in anchor_rows:
                         break  # another clause's date; the second pass decides

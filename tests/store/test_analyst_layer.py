@@ -214,12 +214,6 @@ def test_the_timeline_draws_the_most_active_pairs_of_known_actors(shipped_run, t
     assert chart.path.read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression after the merges of 2026-12-07: Northline's 80 'since September' "
-    "gets since = its event date (2025-11-16); kept in running_totals and out of the daily "
-    "counts, but its period is wrong. To fix first next session.",
-)
 def test_casualties_by_day_keeps_running_totals_out(shipped_run, tables):
     """Issue 16: 83 (seed), 80 and "more than 150" since September once summed into 313 on
     2025-09-01, and "hundreds in recent years" into 200 on a publication day."""
