@@ -278,6 +278,8 @@ _OWN_CLAUSES = {"advcl", "ccomp", "xcomp", "conj", "relcl", "parataxis"}
 
 
 _CLAUSE_REACH = 60  # tokens either side of the number searched for a running-total phrase
+_CLAUSE_CLIMB = 6  # clauses climbed from the number's own; real sentences need one or two
+_DEPTH_REACH = 200  # heads followed from a token to its clause top
 
 
 def running_total_cue(counted: Token) -> Span | None:
@@ -291,31 +293,27 @@ def running_total_cue(counted: Token) -> Span | None:
         if anc.pos_ in ("VERB", "AUX"):
             break
     below = counted
-    while True:
+    for _ in range(_CLAUSE_CLIMB):
         cue = _cue_in_clause(top, below)
         if cue is not None or top.dep_ not in _OWN_CLAUSES or top.head.i == top.i:
             return cue
         below, top = top, top.head
+    return None
 
 
 def _cue_in_clause(top: Token, below: Token) -> Span | None:
     """A running-total phrase among the tokens of top's clause, leaving out the clauses below
-    it except the one holding `below`."""
+    it except the one holding `below`. Only tokens near the number are tested, each by its
+    path of heads up to `top`: a quotation storm read as one sentence of thousands of tokens
+    and clauses must not make every number's search cost the whole sentence."""
     doc = top.doc
-    # The clause's tokens near the number: a clause of thousands of tokens (a quotation storm
-    # read as one sentence) would make every number's walk cost the whole sentence.
-    near = range(below.i - _CLAUSE_REACH, below.i + _CLAUSE_REACH + 1)
-    path = {below.i} | {a.i for a in below.ancestors}  # below is in a subtree iff its root is here
-    inside = {below.i}
-    stack = [top]
-    while stack:
-        tok = stack.pop()
-        if tok.i in near:
-            inside.add(tok.i)
-        for child in tok.children:
-            if child.dep_ in _OWN_CLAUSES and child.i not in path:
-                continue
-            stack.append(child)
+    path = {below.i}  # below is in a clause below top; that clause is searched
+    for anc in below.ancestors:
+        path.add(anc.i)
+        if anc.i == top.i:
+            break
+    lo, hi = max(0, below.i - _CLAUSE_REACH), min(len(doc), below.i + _CLAUSE_REACH + 1)
+    inside = {i for i in range(lo, hi) if _in_clause(doc[i], top, path)}
     for phrase in quantity_words().running_totals:
         n = len(phrase)
         for i in sorted(inside):
@@ -330,6 +328,18 @@ def _cue_in_clause(top: Token, below: Token) -> Span | None:
                     return doc[sub[0].i : sub[-1].i + 1]
                 return doc[i : i + n]
     return None
+
+
+def _in_clause(tok: Token, top: Token, path: set[int]) -> bool:
+    """tok hangs from top without passing through a clause of its own (except those on
+    `path`, the number's)."""
+    for _ in range(_DEPTH_REACH):
+        if tok.i == top.i:
+            return True
+        if (tok.dep_ in _OWN_CLAUSES and tok.i not in path) or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 def _since_a_record(tok: Token) -> bool:
