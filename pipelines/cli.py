@@ -257,6 +257,7 @@ def sql_command(warehouse_dir: str | Path, query_text: str) -> str:
 
 
 def print_summary(warehouse_dir: str, accounting: dict) -> None:
+    from pipelines.report import ROOM_INDEX
     from pipelines.store import query
     from schemas import TABLES
 
@@ -299,6 +300,9 @@ def print_summary(warehouse_dir: str, accounting: dict) -> None:
     print("\nTry:")
     for title, q in EXAMPLE_QUERIES:
         print(f"  # {title}\n  {sql_command(warehouse_dir, q)}")
+    room = Path(warehouse_dir) / ROOM_INDEX
+    if room.is_file():
+        print(f"\nReading room (open in a browser; it makes no network request):\n  {room}")
 
 
 def print_failed_files(warehouse_dir: str, errors: int) -> None:
