@@ -233,6 +233,7 @@ def article_page(article: Row, events: list[Row], claims: list[Row], quantities:
     (trigger), claims (cue, and content), quantities, and the date and place phrases."""
     spans: list[list[Any]] = []
     ev, cl, qu = [], [], []
+    speakers = {c["claim_id"]: c["speaker_text"] for c in claims}
     for i, e in enumerate(events):
         spans.append([e["start_char"], e["end_char"], "e", i])
         if e["date_text_start"] is not None:
@@ -259,6 +260,7 @@ def article_page(article: Row, events: list[Row], claims: list[Row], quantities:
                 "country": e["location_country"],
                 "location_basis": e["location_basis"],
                 "modality": e["modality"],
+                "speaker": speakers.get(e["claim_id"]),  # of the claim it is reported under
                 "claim_id": e["claim_id"],
                 "cluster_id": e["cluster_id"],
                 "confidence": e["confidence"],

@@ -39,6 +39,9 @@ def test_run_prints_summary_and_sql_reads_it(small_run, capsys, monkeypatch, tmp
     assert "Articles: 1, of which 0 near-duplicates and 0 not in English" in out
     # The failed file is named, with the query that lists every one.
     assert "  broken.json: bad_json\n" in out
+    # And where the reading room is, to open in a browser.
+    assert f"Reading room (open in a browser; it makes no network request):\n  {warehouse}" in out
+    assert (warehouse / "reports" / "index.html").is_file()
     # Two queries to try and the failed files' one, each a command that works when pasted in
     # the checkout, whether or not the venv is activated.
     pasteable = re.compile(r'  \S*eventwire sql "')

@@ -160,7 +160,7 @@
   function eventCard(c, articles) {
     const m0 = c.m[0];
     const tolls = Object.entries(c.tolls).map(([k, v]) => `${k} ${v}`).join(", ");
-    return h("article", { class: "card q" + c.quad, "data-cluster": c.id },
+    return h("article", { class: "card q" + c.quad, "data-cluster": c.id, "data-f": c.f.join(" ") },
       h("div", { class: "who" },
         badge(c.type, "type"), " ",
         h("b", {}, actorName(c.a1, m0.a1)), " ", h("i", {}, m0.tr), " ",
@@ -285,7 +285,9 @@
       const piece = art.text.slice(a, b);
       if (!covering.length) { container.appendChild(document.createTextNode(piece)); continue; }
       const kinds = new Set(covering.map((i) => art.spans[i][2]));
-      const el = h("span", { class: "hl " + [...kinds].map((k) => "k-" + k).join(" "), "data-spans": covering.join(",") }, piece);
+      // data-rows names the rows marked here ("e:<event_id> t:<claim_id>"): what a test checks.
+      const rows = covering.map((i) => { const [, , k, n] = art.spans[i]; return k + ":" + art[KINDS[k][1]][n].id; });
+      const el = h("span", { class: "hl " + [...kinds].map((k) => "k-" + k).join(" "), "data-spans": covering.join(","), "data-rows": rows.join(" ") }, piece);
       segments.push([el, covering]);
       container.appendChild(el);
     }
