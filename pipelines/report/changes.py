@@ -13,17 +13,17 @@ from collections import Counter
 from typing import Any
 
 from pipelines.report.facts import Facts
-from pipelines.report.pages import Row, Timeline, card_brief, claim_brief, first_n, iso
+from pipelines.report.pages import Row, Timeline, claim_brief, claim_rows, first_n, iso, public
 
 Snapshot = dict[str, Any]
 
 
 def take_snapshot(facts: Facts, tl: Timeline, taken_at: dt.datetime) -> Snapshot:
     tolls = [
-        {"members": [m["id"] for m in card["m"]], "tolls": card["tolls"]}
+        {"members": brief["members"], "tolls": brief["tolls"]}
         for day in tl.day_order
-        for card in tl.days[day]
-        if card["tolls"]
+        for brief in tl.days[day]
+        if brief["tolls"]
     ]
     return {
         "taken_at": iso(taken_at),
@@ -62,16 +62,12 @@ def whats_new(previous: Snapshot | None, facts: Facts, tl: Timeline) -> Row:
     ]
     articles.sort(key=lambda a: (a[4] or "", a[3] or ""), reverse=True)
     events = [
-        card_brief(card, day) | {"new": sum(m["id"] not in old_events for m in card["m"])}
+        public(brief, new=sum(m not in old_events for m in brief["members"]))
         for day in reversed(tl.day_order)
-        for card in tl.days[day]
-        if any(m["id"] not in old_events for m in card["m"])
+        for brief in tl.days[day]
+        if any(m not in old_events for m in brief["members"])
     ]
-    claims = [
-        claim_brief(c)
-        for c in facts.claims.iter_rows(named=True)
-        if c["claim_id"] not in old_claims
-    ]
+    claims = [claim_brief(c) for cid, c in claim_rows(facts).items() if cid not in old_claims]
     claims.sort(key=lambda c: c["day"] or "", reverse=True)
     return {
         "since": before.get("taken_at"),
@@ -99,17 +95,14 @@ def changed_tolls(old: list[Row], tl: Timeline) -> list[Row]:
             owner[member] = i
     out = []
     for day in tl.day_order:
-        for card in tl.days[day]:
-            shared = Counter(owner[m["id"]] for m in card["m"] if m["id"] in owner)
+        for brief in tl.days[day]:
+            shared = Counter(owner[m] for m in brief["members"] if m in owner)
             if not shared:
                 continue
-            was = old[shared.most_common(1)[0][0]]["tolls"]
-            for kind in sorted(set(was) | set(card["tolls"])):
-                if was.get(kind) != card["tolls"].get(kind):
-                    out.append(
-                        card_brief(card, day)
-                        | {"kind": kind, "before": was.get(kind), "after": card["tolls"].get(kind)}
-                    )
+            was, now = old[shared.most_common(1)[0][0]]["tolls"], brief["tolls"]
+            for kind in sorted(set(was) | set(now)):
+                if was.get(kind) != now.get(kind):
+                    out.append(public(brief, kind=kind, before=was.get(kind), after=now.get(kind)))
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,51 +81,95 @@ def sourcing(claim: Row | None) -> str:
 
 @dataclass
 class Timeline:
-    """Event cards (one per real-world event, with its mentions) by day, and the filters."""
+    """The timeline's filters, and each day's events in brief (the full cards are handed to
+    `write_day` one day at a time, so a large warehouse's cards are never all in memory)."""
 
-    days: dict[str, list[Row]] = field(default_factory=dict)  # day -> cards
-    articles: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # day -> refs
+    days: dict[str, list[Row]] = field(default_factory=dict)  # day -> card briefs
     facets: dict[str, list[list[Any]]] = field(default_factory=dict)  # kind -> [key, label, n]
     facet_days: dict[str, list[int]] = field(default_factory=dict)  # facet key -> day indices
     day_order: list[str] = field(default_factory=list)
 
 
-def timeline(facts: Facts) -> Timeline:
-    claims = {c["claim_id"]: c for c in facts.claims.iter_rows(named=True)}
-    tolls = by_key(facts.quantities.filter(pl.col("event_id").is_not_null()), "event_id")
+# What a card shows of an event mention, and what a claim beside it shows.
+_EVENT_COLUMNS = [
+    "event_id", "article_id", "cluster_id", "trigger", "event_type", "event_mode", "quad_class",
+    "actor1_text", "actor1_id", "actor1", "actor2_text", "actor2_id", "actor2", "event_date",
+    "date_end", "date_precision", "date_basis", "date_text", "location_text",
+    "location_country", "location_basis", "location_precision", "modality", "claim_id",
+    "confidence", "day",
+]  # fmt: skip
+_CLAIM_COLUMNS = [
+    "claim_id", "article_id", "start_char", "speaker_text", "speaker_actor_id", "speaker",
+    "speaker_kind", "anonymous", "stance", "content", "direct_quote", "reported_via", "outlet",
+    "published_date",
+]  # fmt: skip
+
+
+def claim_rows(facts: Facts) -> dict[str, Row]:
+    return {c["claim_id"]: c for c in facts.claims.select(_CLAIM_COLUMNS).iter_rows(named=True)}
+
+
+def timeline(facts: Facts, write_day: Callable[[str, Row], None] | None = None) -> Timeline:
+    """Cards by day: each real-world event (cluster) on its date, else its first mention's
+    day. write_day(day, page) receives each day's page: its cards and the articles they cite."""
+    claims = claim_rows(facts)
+    tolls = by_key(
+        facts.quantities.filter(pl.col("event_id").is_not_null()).select(
+            "event_id", "kind", "value", "qualifier", "text", "scope", "scope_text"
+        ),
+        "event_id",
+    )
     titles = {
-        a["article_id"]: [a["title"], a["outlet"], iso(a["published_date"])]
-        for a in facts.articles.select("article_id", "title", "outlet", "published_date").iter_rows(
-            named=True
-        )
+        a: [t, o, iso(p)]
+        for a, t, o, p in facts.articles.select(
+            "article_id", "title", "outlet", "published_date"
+        ).iter_rows()
     }
     clusters = {k["cluster_id"]: k for k in facts.clusters.iter_rows(named=True)}
+    events = (
+        facts.events.select(_EVENT_COLUMNS)
+        .join(
+            facts.clusters.select("cluster_id", pl.col("event_date").alias("cluster_date")),
+            on="cluster_id",
+            how="left",
+        )
+        .with_columns(
+            pl.coalesce("cluster_date", pl.col("day").min().over("cluster_id")).alias("card_day")
+        )
+        .sort("card_day", nulls_last=True)
+    )
     out = Timeline()
-    cards_by_day: dict[str, list[Row]] = defaultdict(list)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for cluster_id, mentions in by_key(facts.events, "cluster_id").items():
-        card = event_card(clusters.get(cluster_id), mentions, claims, tolls)
-        cards_by_day[card["day"] or UNDATED].append(card)
-        for key, label in card.pop("facet_labels"):
-            kind = key.split(":", 1)[0]
-            labels[kind][key] = label
-            counts[kind][key] += 1
-    out.day_order = sorted(d for d in cards_by_day if d != UNDATED)
-    if UNDATED in cards_by_day:
-        out.day_order.append(UNDATED)
+    day_keys: list[set[str]] = []
+    for (when,), part in events.partition_by("card_day", as_dict=True, maintain_order=True).items():
+        day = iso(when) or UNDATED
+        cards = [
+            event_card(clusters.get(cluster_id), mentions, claims, tolls)
+            for cluster_id, mentions in by_key(part, "cluster_id").items()
+        ]
+        cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
+        keys: set[str] = set()
+        for card in cards:
+            keys.update(card["f"])
+            for key, label in card.pop("facet_labels"):
+                kind = key.split(":", 1)[0]
+                labels[kind][key] = label
+                counts[kind][key] += 1
+        if write_day is not None:
+            refs = sorted({m["art"] for c in cards for m in c["m"]})
+            write_day(day, {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}})
+        out.day_order.append(day)
+        out.days[day] = [card_brief(c, day) for c in cards]
+        day_keys.append(keys)
     limits = {"a": FACET_ACTORS, "p": FACET_PAIRS}
     for kind, counter in counts.items():
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], labels[kind][kv[0]]))
         out.facets[kind] = [[k, labels[kind][k], n] for k, n in ranked[: limits.get(kind)]]
     offered = {k for rows in out.facets.values() for k, _, _ in rows}
     days_of: dict[str, list[int]] = defaultdict(list)
-    for i, day in enumerate(out.day_order):
-        cards = sorted(cards_by_day[day], key=lambda c: (-len(c["m"]), c["type"], c["id"]))
-        out.days[day] = cards
-        refs = {m["art"] for c in cards for m in c["m"]}
-        out.articles[day] = {a: titles[a] for a in sorted(refs)}
-        for key in sorted({k for c in cards for k in c["f"]} & offered):
+    for i, keys in enumerate(day_keys):
+        for key in sorted(keys & offered):
             days_of[key].append(i)
     out.facet_days = dict(days_of)
     return out
@@ -382,7 +426,7 @@ def sources_page(facts: Facts, tl: Timeline) -> Row:
     """Who said what (named or anonymous, through which outlets), the events that rest only
     on anonymous sources, and denials set against the accusations they answer."""
     by_speaker: dict[str, list[Row]] = defaultdict(list)
-    claims = list(facts.claims.iter_rows(named=True))
+    claims = list(claim_rows(facts).values())
     for c in claims:
         by_speaker[speaker_key(c)].append(c)
     speakers = []
@@ -406,10 +450,10 @@ def sources_page(facts: Facts, tl: Timeline) -> Row:
     for c in claims:
         outlets[c["outlet"] or "(unknown)"]["anonymous" if c["anonymous"] else "named"] += 1
     anonymous_only = [
-        card_brief(card, day)
+        public(brief)
         for day in tl.day_order
-        for card in tl.days[day]
-        if card["src"] == "anonymous"
+        for brief in tl.days[day]
+        if brief["src"] == "anonymous"
     ]
     return {
         "claims": len(claims),
@@ -425,7 +469,8 @@ def sources_page(facts: Facts, tl: Timeline) -> Row:
 
 
 def card_brief(card: Row, day: str) -> Row:
-    """An event card without its mentions' details: enough for a list, with a link."""
+    """An event card without its mentions' details: enough for a list and a link, plus its
+    mentions' ids and toll, which what-is-new compares."""
     claims = [m["claim"] for m in card["m"] if m["claim"]]
     return {
         "id": card["id"],
@@ -437,9 +482,18 @@ def card_brief(card: Row, day: str) -> Row:
         "mo": card["m"][0]["mo"],
         "art": card["m"][0]["art"],
         "ev": card["m"][0]["id"],
+        "src": card["src"],
         "outlets": card["outlets"],
-        "claims": claims[:3],
+        # The sources the anonymous-only list names; others are in the day's page.
+        "claims": claims[:3] if card["src"] == "anonymous" else [],
+        "tolls": card["tolls"],
+        "members": [m["id"] for m in card["m"]],
     }
+
+
+def public(brief: Row, **extra: Any) -> Row:
+    """A brief as a page lists it: without its members' ids."""
+    return {k: v for k, v in brief.items() if k != "members"} | extra
 
 
 def stems(text: str | None) -> set[str]:
@@ -454,8 +508,12 @@ def contradictions(facts: Facts) -> list[Row]:
     accusation by another speaker or an assertion sharing SHARED_WORDS content words with
     it; a denial by an actor against accusations, elsewhere, of events in which that actor
     takes part."""
-    claims = {c["claim_id"]: c for c in facts.claims.iter_rows(named=True)}
-    events = list(facts.events.iter_rows(named=True))
+    claims = claim_rows(facts)
+    events = list(
+        facts.events.filter(pl.col("claim_id").is_not_null())
+        .select("event_type", "actor1_id", "actor1", "actor2_id", "modality", "claim_id", "day")
+        .iter_rows(named=True)
+    )
     pairs: list[Row] = []
     seen: set[tuple[str, str]] = set()
 
@@ -487,7 +545,9 @@ def contradictions(facts: Facts) -> list[Row]:
             ca, cd = claims[a["claim_id"]], claims[d["claim_id"]]
             if speaker_key(ca) != speaker_key(cd) and near(a["day"], d["day"]):
                 add("same event", ca, cd, f"{d['event_type']} by {d['actor1']}")
-    by_article = by_key(facts.claims, "article_id")
+    by_article: dict[str, list[Row]] = defaultdict(list)
+    for c in claims.values():
+        by_article[c["article_id"]].append(c)
     involved: dict[str, set[str]] = defaultdict(set)  # actor -> accusation claims of its events
     for e in events:
         c = claims.get(e["claim_id"]) if e["claim_id"] else None

@@ -29,7 +29,6 @@ from pipelines.report.pages import (
     Timeline,
     article_list,
     article_page,
-    by_key,
     map_page,
     sources_page,
     timeline,
@@ -107,7 +106,6 @@ def build_reading_room(
 def _write_room(
     warehouse_dir: Path, facts: Facts, previous: Snapshot | None, now: dt.datetime
 ) -> tuple[ReadingRoom, Snapshot, str]:
-    tl = timeline(facts)
     generation = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     data_root = warehouse_dir / ROOM_DATA
     building = data_root / f".building-{os.getpid()}-{generation}"
@@ -124,17 +122,24 @@ def _write_room(
     with storage_errors(data_root):
         _remove_stale_builds(data_root)
         building.mkdir(parents=True)
-        for day, cards in tl.days.items():
-            put(f"days/{day}", {"day": day, "cards": cards, "articles": tl.articles[day]})
-        events = by_key(facts.events, "article_id")
-        claims = by_key(facts.claims, "article_id")
-        quantities = by_key(facts.quantities, "article_id")
-        for article in facts.articles.iter_rows(named=True):
-            aid = article["article_id"]
-            put(
-                f"articles/{aid}",
-                article_page(article, events[aid], claims[aid], quantities[aid]),
+        tl = timeline(facts, lambda day, page: put(f"days/{day}", page))
+        # One article's rows at a time: as dicts, all of them would take a few hundred MB.
+        parts = {
+            name: frame.partition_by("article_id", as_dict=True)
+            for name, frame in (
+                ("events", facts.events),
+                ("claims", facts.claims),
+                ("quantities", facts.quantities),
             )
+        }
+        for article in facts.articles.iter_rows(named=True):
+            key = (article["article_id"],)
+            rows = {
+                name: list(part[key].iter_rows(named=True)) if key in part else []
+                for name, part in parts.items()
+            }
+            put(f"articles/{article['article_id']}", article_page(article, **rows))
+        del parts
         put("article-list", article_list(facts))
         put("sources", sources_page(facts, tl))
         new = whats_new(previous, facts, tl)
@@ -174,12 +179,14 @@ def _index(facts: Facts, tl: Timeline, new: dict, now: dt.datetime, generation: 
         "counts": {
             "articles": facts.articles.height,
             "events": facts.events.height,
-            "clusters": sum(len(c) for c in tl.days.values()),
+            "clusters": sum(len(briefs) for briefs in tl.days.values()),
             "claims": facts.claims.height,
             "quantities": facts.quantities.height,
         },
         "extractor_versions": versions,
-        "days": [[d, len(tl.days[d]), sum(len(c["m"]) for c in tl.days[d])] for d in tl.day_order],
+        "days": [
+            [d, len(tl.days[d]), sum(len(b["members"]) for b in tl.days[d])] for d in tl.day_order
+        ],
         "facets": tl.facets,
         "facet_days": tl.facet_days,
         "new": {

@@ -98,7 +98,7 @@ def test_a_changed_toll_is_reported(facts):
     tl = timeline(facts)
     card = next(c for d in tl.day_order for c in tl.days[d] if c["tolls"])
     kind, value = next(iter(card["tolls"].items()))
-    events = {m["id"] for m in card["m"]}
+    events = set(card["members"])
     lower = facts.quantities.with_columns(
         pl.when(pl.col("event_id").is_in(events) & (pl.col("kind") == kind))
         .then(pl.col("value") - 1)
