@@ -96,9 +96,14 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
         with settings.failures_classified():
             drawn = render_timeline(settings.warehouse_dir)
         context.log.info(f"drew {drawn.events} events of {len(drawn.pairs)} actor pairs: {chart}")
-    with settings.failures_classified():
+    room = None
+    try:
         room = build_reading_room(settings.warehouse_dir, lock_timeout_s=settings.lock_timeout_s)
-    if room.rebuilt:
+    except Exception as err:
+        # The warehouse is built and swapped in: a page that could not be written is reported,
+        # and the previous one stays, rather than failing the run's tables with it.
+        context.log.error(f"the reading room was not written: {type(err).__name__}: {err}")
+    if room and room.rebuilt:
         context.log.info(
             f"wrote the reading room: {room.index} ({room.articles} articles, {room.days} days, "
             f"{room.files} files, {room.data_bytes / 1e6:.1f} MB)"
@@ -113,8 +118,9 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
         if table == "events":
             metadata["event_timeline"] = dg.MetadataValue.md(chart_markdown(chart))
             metadata["event_timeline_png"] = dg.MetadataValue.path(str(chart))
-            metadata["reading_room"] = dg.MetadataValue.url(room.index.resolve().as_uri())
-            metadata["reading_room_path"] = dg.MetadataValue.path(str(room.index))
+            if room:
+                metadata["reading_room"] = dg.MetadataValue.url(room.index.resolve().as_uri())
+                metadata["reading_room_path"] = dg.MetadataValue.path(str(room.index))
         yield dg.MaterializeResult(asset_key=["warehouse", table], metadata=metadata)
     for outcome in report.checks:
         yield dg.AssetCheckResult(
