@@ -36,15 +36,16 @@ def take_snapshot(facts: Facts, tl: Timeline, taken_at: dt.datetime) -> Snapshot
 
 
 def running_totals(facts: Facts) -> dict[str, float]:
-    """The largest figure of each running total, by kind, period and country ("killed |
-    since september | VEN"): the same tally as the stories give it, run after run."""
+    """The largest figure of each running total, by kind, period and country ("killed since
+    september (VEN)"): the same tally as the stories give it, run after run."""
     country = dict(zip(facts.events["event_id"], facts.events["location_country"], strict=True))
     out: dict[str, float] = {}
     for q in facts.quantities.iter_rows(named=True):
         if q["scope"] != "cumulative":
             continue
         period = (q["scope_text"] or "").casefold().strip()
-        key = f"{q['kind']} | {period} | {country.get(q['event_id']) or ''}"
+        where = country.get(q["event_id"])
+        key = f"{q['kind']} {period}".strip() + (f" ({where})" if where else "")
         out[key] = max(out.get(key, 0.0), float(q["value"]))
     return out
 
