@@ -419,7 +419,7 @@ def speaker_name(rows: list[Row]) -> str:
         return resolved
     words = Counter(c["speaker_text"] for c in rows if c["speaker_text"]).most_common(1)
     said = words[0][0] if words else resolved
-    return said if said == resolved else f"{said} ({resolved})"
+    return said if resolved.casefold() in said.casefold() else f"{said} ({resolved})"
 
 
 def sources_page(facts: Facts, tl: Timeline) -> Row:
