@@ -55,19 +55,17 @@ class Browser:
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
-        def wire() -> None:  # in the child: the protocol's pipes are fds 3 and 4
-            a, b = os.dup(to_browser_r), os.dup(from_browser_w)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
+        # The shell puts the pipes on fds 3 and 4, where the protocol expects them, then
+        # becomes Chromium (no preexec_fn: unsafe once threads run, as under pytest-xdist).
+        wiring = f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w}'
         self.proc = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"],
+            ["/bin/sh", "-c", wiring, executable, *FLAGS, f"--user-data-dir={profile}",
+             f"--window-size={width},{height}"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=wire,  # before any thread of ours starts
-            close_fds=False,
-        )
+            pass_fds=(to_browser_r, from_browser_w),
+        )  # fmt: skip
         os.close(to_browser_r)
         os.close(from_browser_w)
         self._reader = threading.Thread(target=self._read, daemon=True)
