@@ -55,11 +55,12 @@ class Browser:
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
-        # The shell puts the pipes on fds 3 and 4, where the protocol expects them, then
-        # becomes Chromium (no preexec_fn: unsafe once threads run, as under pytest-xdist).
+        # bash puts the pipes on fds 3 and 4, where the protocol expects them, then becomes
+        # Chromium (no preexec_fn: unsafe once threads run, as under pytest-xdist; not dash,
+        # which reads no fd number above 9).
         wiring = f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w}'
         self.proc = subprocess.Popen(
-            ["/bin/sh", "-c", wiring, executable, *FLAGS, f"--user-data-dir={profile}",
+            ["/bin/bash", "-c", wiring, executable, *FLAGS, f"--user-data-dir={profile}",
              f"--window-size={width},{height}"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
