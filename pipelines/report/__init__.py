@@ -2,7 +2,8 @@
 every run. Plain Python over the DuckDB file (read-only); no Dagster here.
 
   facts.py    the rows the pages need, read from the warehouse
-  pages.py    the views' data: timeline cards by day, article pages, sources, map
+  pages.py    the views' data: timeline cards by day, article pages, the map
+  sources.py  the sources view: speakers, anonymous-only events, contradicting claims
   changes.py  what is new since the previous run (a snapshot kept in state/reading-room/)
   room.py     writes reports/index.html and the data files it loads on demand
   static/     the page's template, script and styles, and the map's country outlines

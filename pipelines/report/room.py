@@ -30,9 +30,9 @@ from pipelines.report.pages import (
     article_list,
     article_page,
     map_page,
-    sources_page,
     timeline,
 )
+from pipelines.report.sources import sources_page
 from pipelines.store.atomic import storage_errors, write_bytes_atomic
 from pipelines.store.locks import warehouse_lock
 from pipelines.store.warehouse import DUCKDB_FILE

@@ -15,8 +15,9 @@ import pytest
 from pipelines.report import ROOM_INDEX, build_reading_room
 from pipelines.report.changes import take_snapshot, whats_new
 from pipelines.report.facts import Facts, read_facts
-from pipelines.report.pages import contradictions, timeline
+from pipelines.report.pages import timeline
 from pipelines.report.room import ROOM_DATA
+from pipelines.report.sources import contradictions
 from pipelines.store import DUCKDB_FILE
 
 
