@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: setup run test ui lint lock clean eval eval-external bench
+.PHONY: setup run test ui lint lock clean eval eval-external bench browser
 
 setup: $(STAMP)
 
@@ -24,8 +24,20 @@ $(DAGSTER_HOME)/dagster.yaml:
 run: setup | $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/eventwire run
 
-test: setup | $(DAGSTER_HOME)/dagster.yaml
+test: setup browser | $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/pytest -q
+
+# The reading room's browser test drives Debian's headless chromium (no browser download):
+# installed here when missing and we are root (CI, a fresh machine), else we say how.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "make: installing chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "make: the browser test needs chromium: sudo apt-get install chromium" >&2; \
+	  fi; }
 
 ui: setup | $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
+import shlex
+import shutil
 import signal
 import sys
 from collections.abc import Callable
@@ -46,6 +49,17 @@ def main(argv: list[str] | None = None) -> int:
     sql_p = sub.add_parser("sql", help="run a read-only SQL query on the warehouse")
     sql_p.add_argument("query", help='e.g. "SELECT event_type, count(*) FROM events GROUP BY 1"')
     sql_p.add_argument("--warehouse", help="warehouse folder (default ./warehouse)")
+    sql_p.add_argument(
+        "--format",
+        choices=SQL_FORMATS,
+        default="table",
+        help="table (default), or csv, json, markdown: every row and whole values",
+    )
+    sql_p.add_argument(
+        "--wide",
+        action="store_true",
+        help="table format: every column and whole strings, however wide the lines get",
+    )
     exp_p = sub.add_parser("export", help="write events for other tools (PLOVER JSONL, ACLED CSV)")
     exp_p.add_argument("--format", required=True, choices=["plover", "acled"])
     exp_p.add_argument(
@@ -59,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(args.raw, args.warehouse)
     if args.command == "export":
         return export(args.format, args.out, args.warehouse)
-    return sql(args.query, args.warehouse)
+    return sql(args.query, args.warehouse, args.format, args.wide)
 
 
 def supervised(work: Callable[[], int]) -> int:
@@ -118,6 +132,26 @@ def supervised(work: Callable[[], int]) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
+def dagster_home() -> Path | None:
+    """Where runs are recorded: $DAGSTER_HOME, else the checkout's .dagster/, the home
+    `make run` and `make ui` use, so every run shows in one history in the UI. None (no
+    history kept) when DAGSTER_HOME is unset and EVENTWIRE_RUN_HISTORY=off (test and
+    evaluation runs), or when eventwire is installed without its checkout."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        checkout = Path(__file__).resolve().parent.parent
+        settings = checkout / "deploy" / "dagster.yaml"
+        if os.environ.get("EVENTWIRE_RUN_HISTORY", "on") == "off" or not settings.is_file():
+            return None
+        home = str(checkout / ".dagster")
+        if not (Path(home) / "dagster.yaml").is_file():
+            # What the Makefile does too: the run queue and pool limits, copied once.
+            Path(home).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(settings, Path(home) / "dagster.yaml")
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return Path(home)
+
+
 def run(raw: str | None, warehouse: str | None) -> int:
     # Imported here so `eventwire sql` starts fast and never loads Dagster or spaCy.
     import dagster as dg
@@ -130,12 +164,9 @@ def run(raw: str | None, warehouse: str | None) -> int:
     if not Path(settings.raw_dir).is_dir():
         print(f"eventwire: raw folder {settings.raw_dir} does not exist", file=sys.stderr)
         return 2
-    home = os.environ.get("DAGSTER_HOME")
-    if home:
-        Path(home).mkdir(parents=True, exist_ok=True)
-        instance = dg.DagsterInstance.get()  # runs show up in the UI's history
-    else:
-        instance = dg.DagsterInstance.ephemeral()
+    home = dagster_home()
+    # With a home, runs show in the UI's history.
+    instance = dg.DagsterInstance.from_config(str(home)) if home else dg.DagsterInstance.ephemeral()
     print(f"eventwire: reading {settings.raw_dir} into {settings.warehouse_dir}", file=sys.stderr)
     # execute_job, not job.execute_in_process: the latter keeps every asset's output (all the
     # tables) in memory until the run ends, about 430 MB at 20,000 articles. The steps run
@@ -189,7 +220,44 @@ def _report_run(result, warehouse_dir: str) -> int:
     return 0
 
 
+# The query that lists every file that could not be read, printed by the run summary.
+FAILED_FILES_QUERY = (
+    "SELECT source_path, source_record, reason, message FROM ingest_errors "
+    "ORDER BY source_path, source_record"
+)
+FAILED_FILES_SHOWN = 5
+
+
+def command_prefix() -> str:
+    """The eventwire command as a person can paste it in the current folder: `eventwire`
+    when that name on PATH is this installation (an activated venv), else the script beside
+    this interpreter, relative when below the current folder (`.venv/bin/eventwire` after
+    `make run`)."""
+    script = Path(os.path.abspath(sys.executable)).parent / "eventwire"
+    if not script.is_file():
+        return f"{shlex.quote(sys.executable)} -m pipelines.cli"
+    found = shutil.which("eventwire")
+    if found and Path(found).resolve() == script.resolve():
+        return "eventwire"
+    try:
+        return shlex.quote(str(script.relative_to(Path.cwd())))
+    except ValueError:
+        return shlex.quote(str(script))
+
+
+def sql_command(warehouse_dir: str | Path, query_text: str) -> str:
+    """`eventwire sql "<query>"`, with `--warehouse DIR` unless it is ./warehouse (the default)."""
+    # Double quotes keep the SQL readable; none of our queries holds a character the shell
+    # would expand inside them.
+    assert not set(query_text) & set('"$`\\'), query_text
+    cmd = f'{command_prefix()} sql "{query_text}"'
+    if Path(warehouse_dir).resolve() != Path("warehouse").resolve():
+        cmd += f" --warehouse {shlex.quote(str(warehouse_dir))}"
+    return cmd
+
+
 def print_summary(warehouse_dir: str, accounting: dict) -> None:
+    from pipelines.report import ROOM_INDEX
     from pipelines.store import query
     from schemas import TABLES
 
@@ -218,17 +286,42 @@ def print_summary(warehouse_dir: str, accounting: dict) -> None:
             f"{accounting.get('near_duplicates', '?')} near-duplicates and "
             f"{accounting.get('non_english', '?')} not in English (neither extracted)"
         )
-    failed = dict(counts.iter_rows()).get("extraction_errors", 0)
+    rows = dict(counts.iter_rows())
+    if rows.get("ingest_errors", 0):
+        print_failed_files(warehouse_dir, rows["ingest_errors"])
+    failed = rows.get("extraction_errors", 0)
     if failed:
         print(
-            f"Extraction failed on {failed} article(s), which have no rows this run: "
-            'eventwire sql "SELECT * FROM extraction_errors"'
+            f"Extraction failed on {failed} article(s), which have no rows this run:\n  "
+            + sql_command(warehouse_dir, "SELECT * FROM extraction_errors")
         )
     _print_frame("Rows per table", counts)
     _print_frame("Most frequent event types", top)
     print("\nTry:")
     for title, q in EXAMPLE_QUERIES:
-        print(f'  # {title}\n  eventwire sql "{q}"')
+        print(f"  # {title}\n  {sql_command(warehouse_dir, q)}")
+    room = Path(warehouse_dir) / ROOM_INDEX
+    if room.is_file():
+        print(f"\nReading room (open in a browser; it makes no network request):\n  {room}")
+
+
+def print_failed_files(warehouse_dir: str, errors: int) -> None:
+    """The first few files that could not be read, with their reason, and the query that lists
+    them all: a count alone sends the reader to look for them."""
+    from pipelines.store import query
+
+    first = query(
+        warehouse_dir,
+        "SELECT source_path, source_record, reason FROM ingest_errors "
+        f"ORDER BY source_path, source_record LIMIT {FAILED_FILES_SHOWN}",
+    )
+    print(f"Not read ({errors} in ingest_errors):")
+    for path, record, reason in first.iter_rows():
+        where = f"{path} [{record}]" if record else path
+        print(f"  {where}: {reason}")
+    if errors > first.height:
+        print(f"  … and {errors - first.height} more")
+    print(f"  # every one, with its message:\n  {sql_command(warehouse_dir, FAILED_FILES_QUERY)}")
 
 
 def _print_frame(title: str, df: pl.DataFrame) -> None:
@@ -244,7 +337,10 @@ def _print_frame(title: str, df: pl.DataFrame) -> None:
         print(df)
 
 
-def sql(query_text: str, warehouse: str | None) -> int:
+SQL_FORMATS = ["table", "csv", "json", "markdown"]
+
+
+def sql(query_text: str, warehouse: str | None, fmt: str = "table", wide: bool = False) -> int:
     import duckdb
 
     from pipelines.store import query
@@ -258,11 +354,65 @@ def sql(query_text: str, warehouse: str | None) -> int:
     except duckdb.Error as err:
         print(f"eventwire: query failed: {err}", file=sys.stderr)
         return 1
+    write_frame(df, fmt, wide)
+    return 0
+
+
+def write_frame(df: pl.DataFrame, fmt: str, wide: bool = False) -> None:
+    """A query result on stdout. csv, json and markdown hold every row and whole values (lists
+    as JSON in csv and markdown); the table is for a terminal: 200 rows, and strings cut at 80
+    characters and columns left out to fit unless `wide`."""
     import polars as pl
 
-    with pl.Config(tbl_rows=200, fmt_str_lengths=80, tbl_width_chars=200):
-        print(df)
-    return 0
+    if fmt == "json":
+        sys.stdout.write(df.write_json() + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(_flat(df).write_csv())
+    elif fmt == "markdown":
+        sys.stdout.write(markdown_table(df))
+    elif wide:
+        with pl.Config(
+            tbl_rows=200,
+            tbl_cols=-1,
+            fmt_str_lengths=1_000_000,
+            fmt_table_cell_list_len=-1,
+            tbl_width_chars=-1,
+        ):
+            print(df)
+    else:
+        with pl.Config(tbl_rows=200, fmt_str_lengths=80, tbl_width_chars=200):
+            print(df)
+
+
+def _cell_json(value: object) -> str | None:
+    return None if value is None else json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _flat(df: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns (lists, structs) as JSON text, which CSV can hold."""
+    import polars as pl
+
+    return df.with_columns(
+        pl.Series(name, [_cell_json(v) for v in df[name].to_list()], dtype=pl.String)
+        for name, dtype in df.schema.items()
+        if dtype.is_nested()
+    )
+
+
+def markdown_table(df: pl.DataFrame) -> str:
+    """A GitHub-style table, whole values: | escaped, line breaks as <br>, null as empty."""
+
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        text = value if isinstance(value, str) else str(value)
+        if isinstance(value, list | dict):
+            text = _cell_json(value) or ""
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(df.columns) + " |", "|" + " --- |" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.iter_rows()]
+    return "\n".join(lines) + "\n"
 
 
 def export(fmt: str, out: str | None, warehouse: str | None) -> int:

@@ -53,9 +53,11 @@ def materialize_all(raw_dir: Path, warehouse_dir: Path) -> dg.ExecuteInProcessRe
 
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment of an eventwire run in a child process: ours, without EVENTWIRE_*
-    settings or DAGSTER_HOME from the caller, plus `extra`."""
+    settings or DAGSTER_HOME from the caller, keeping no run history (not the checkout's
+    .dagster/, the UI's), plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTWIRE_")}
     env.pop("DAGSTER_HOME", None)
+    env["EVENTWIRE_RUN_HISTORY"] = "off"
     env["PYTHONPATH"] = str(REPO)
     env.update(extra)
     return env

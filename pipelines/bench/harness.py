@@ -200,6 +200,7 @@ def _in_process(
     from pipelines.extract.nlp import load_nlp, parse
     from pipelines.ingest import read_raw_folder
     from pipelines.link import cluster_claims, cluster_events
+    from pipelines.report import build_reading_room
     from pipelines.store import build_warehouse, write_table
     from schemas import TABLES, Articles, IngestErrors, validate_table
 
@@ -295,6 +296,9 @@ def _in_process(
     rows = {name: df.height for name, df in tables.items()}
     del tables, result, inputs, texts, ingested, articles, english
     gc.collect()
+    clock = CpuClock.now()
+    room = build_reading_room(warehouse)
+    t["reading_room"] = CpuClock.now().since(clock).wall
     return {
         "words": words,
         "bare": best_bare,
@@ -306,6 +310,13 @@ def _in_process(
         "link": t["link"],
         "parquet": t["parquet"],
         "duckdb": t["duckdb"],
+        "reading_room": t["reading_room"],
+        "room": {
+            "files": room.files,
+            "data_mb": round(room.data_bytes / 1e6, 2),
+            # What opening the page reads: index.html, index.js and the latest days.
+            "first_view_kb": round(room.index_bytes / 1e3, 1),
+        },
         "model_load": t["model_load"],
         "rows": rows,
     }
@@ -456,6 +467,7 @@ def _report(
         "link": inproc["link"],
         "parquet": inproc["parquet"],
         "duckdb": inproc["duckdb"],
+        "reading_room": inproc["reading_room"],
     }
     breakdown = {k: round(v, 2) for k, v in parts.items()}
     breakdown["other"] = round(cold.seconds - sum(parts.values()), 2)
@@ -531,6 +543,7 @@ def _report(
             "e2e_incremental": _child_figures(incr),
         },
         "memory": memory,
+        "reading_room": inproc["room"] | {"seconds": round(inproc["reading_room"], 2)},
         "breakdown": breakdown,
         "key": key,
         "targets": targets,

@@ -14,6 +14,7 @@ _BREAKDOWN = [
     ("link", "link: event and claim clusters across articles"),
     ("parquet", "Parquet: write_table, six tables"),
     ("duckdb", "DuckDB: build_warehouse and swap"),
+    ("reading_room", "reading room: reports/index.html and its data"),
     ("other", "other: start-up, Dagster, Parquet re-reads, summary"),
 ]
 
@@ -159,6 +160,11 @@ def render_text(report: dict[str, Any]) -> str:
     out.append(
         f"  (of which Python + Dagster import: {b['startup']:.2f} s; model load: "
         f"{b['model_load']:.2f} s)"
+    )
+    room = report["reading_room"]
+    out.append(
+        f"  reading room: {room['files']:,} files, {room['data_mb']:,.1f} MB of data; "
+        f"opening it reads {room['first_view_kb']:,.0f} kB"
     )
     note = _disturbance_note(report)
     if note:

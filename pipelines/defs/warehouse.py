@@ -8,6 +8,7 @@ import dagster as dg
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import definition_metadata, markdown_preview, model_description
 from pipelines.defs.resources import EventwireSettings
+from pipelines.report import build_reading_room
 from pipelines.store import TableFiles, build_warehouse, inspect_warehouse
 from pipelines.store.integrity import (
     NO_DUPLICATE_KEYS,
@@ -95,6 +96,18 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
         with settings.failures_classified():
             drawn = render_timeline(settings.warehouse_dir)
         context.log.info(f"drew {drawn.events} events of {len(drawn.pairs)} actor pairs: {chart}")
+    room = None
+    try:
+        room = build_reading_room(settings.warehouse_dir, lock_timeout_s=settings.lock_timeout_s)
+    except Exception as err:
+        # The warehouse is built and swapped in: a page that could not be written is reported,
+        # and the previous one stays, rather than failing the run's tables with it.
+        context.log.error(f"the reading room was not written: {type(err).__name__}: {err}")
+    if room and room.rebuilt:
+        context.log.info(
+            f"wrote the reading room: {room.index} ({room.articles} articles, {room.days} days, "
+            f"{room.files} files, {room.data_bytes / 1e6:.1f} MB)"
+        )
     for table in WAREHOUSE_TABLES:
         metadata = {
             "dagster/row_count": build.row_counts[table],
@@ -105,6 +118,9 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
         if table == "events":
             metadata["event_timeline"] = dg.MetadataValue.md(chart_markdown(chart))
             metadata["event_timeline_png"] = dg.MetadataValue.path(str(chart))
+            if room:
+                metadata["reading_room"] = dg.MetadataValue.url(room.index.resolve().as_uri())
+                metadata["reading_room_path"] = dg.MetadataValue.path(str(room.index))
         yield dg.MaterializeResult(asset_key=["warehouse", table], metadata=metadata)
     for outcome in report.checks:
         yield dg.AssetCheckResult(

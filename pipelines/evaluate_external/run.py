@@ -22,6 +22,7 @@ def run_pipeline(raw_dir: Path, warehouse_dir: Path) -> dict[str, pl.DataFrame]:
     env = dict(os.environ)
     # An ephemeral Dagster instance: evaluation runs stay out of the UI's run history.
     env.pop("DAGSTER_HOME", None)
+    env["EVENTWIRE_RUN_HISTORY"] = "off"
     cmd = [sys.executable, "-m", "pipelines.cli", "run"]
     cmd += ["--raw", str(raw_dir), "--warehouse", str(warehouse_dir)]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)

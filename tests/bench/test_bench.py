@@ -64,9 +64,13 @@ def test_json_report_matches_the_printed_line(smoke):
         "rules",
         "parquet",
         "duckdb",
+        "reading_room",
         "other",
         "cold_run",
     }
+    # The room's size: what opening it reads, and every file it wrote.
+    assert report["reading_room"]["files"] > report["corpus"]["articles"]
+    assert 0 < report["reading_room"]["first_view_kb"] < 1000 * report["reading_room"]["data_mb"]
     assert report["machine"]["cores"] == os.cpu_count()
     assert {t["name"] for t in report["targets"]} >= {"ratio_extract", "noop_fraction"}
     assert printed.strip().splitlines()[-1] in (tmp / "bench.md").read_text()

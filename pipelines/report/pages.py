@@ -1,0 +1,465 @@
+"""The reading room's data, shaped for the pages: plain dicts and lists, ready to be written as
+JSON. One function per view (the sources view is in sources.py); nothing here reads or
+writes a file.
+
+Keys are short where a value repeats for every event (a day of a 5,000-article warehouse holds
+thousands of mentions), and spelled out where it appears once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from pipelines.report.facts import Facts
+
+UNDATED = "undated"  # the day key of events with neither an event nor a publication date
+TOLL_KINDS = ("killed", "injured", "arrested", "displaced")
+CONTENT_CHARS = 300  # a claim's content beside an event; the reader shows it whole
+FACET_ACTORS = 400  # actors offered as timeline filters, most events first
+FACET_PAIRS = 300
+LIST_LIMIT = 300  # rows per list in the sources and new views; the page says how many more
+
+Row = dict[str, Any]
+
+
+def iso(value: dt.date | dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def clip(text: str | None, limit: int = CONTENT_CHARS) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
+def by_key(df: pl.DataFrame, key: str) -> dict[Any, list[Row]]:
+    out: dict[Any, list[Row]] = defaultdict(list)
+    for row in df.iter_rows(named=True):
+        out[row[key]].append(row)
+    return out
+
+
+def claim_brief(c: Row) -> Row:
+    """A claim as shown beside an event or in a list: who, how, what, through whom."""
+    return {
+        "id": c["claim_id"],
+        "art": c["article_id"],
+        "sp": c["speaker_text"] or c["speaker"],  # as written: "two U.S. officials"
+        "kind": c["speaker_kind"],
+        "anon": c["anonymous"],
+        "stance": c["stance"],
+        "via": c["reported_via"],
+        "outlet": c["outlet"],
+        "ct": clip(c["content"]),
+        "quote": c["direct_quote"],
+        "day": iso(c["published_date"]),
+    }
+
+
+def toll(q: Row) -> list[Any]:
+    return [q["kind"], q["value"], q["qualifier"], q["text"], q["scope"], q["scope_text"]]
+
+
+def sourcing(claim: Row | None) -> str:
+    """named: an identified source; anonymous; outlet: stated in the outlet's own voice."""
+    if claim is None:
+        return "outlet"
+    return "anonymous" if claim["anonymous"] else "named"
+
+
+@dataclass
+class Timeline:
+    """The timeline's filters, and each day's events in brief (the full cards are handed to
+    `write_day` one day at a time, so a large warehouse's cards are never all in memory)."""
+
+    days: dict[str, list[Row]] = field(default_factory=dict)  # day -> card briefs
+    facets: dict[str, list[list[Any]]] = field(default_factory=dict)  # kind -> [key, label, n]
+    facet_days: dict[str, list[int]] = field(default_factory=dict)  # facet key -> day indices
+    day_order: list[str] = field(default_factory=list)
+
+
+# What a card shows of an event mention, and what a claim beside it shows.
+_EVENT_COLUMNS = [
+    "event_id", "article_id", "cluster_id", "trigger", "event_type", "event_mode", "quad_class",
+    "actor1_text", "actor1_id", "actor1", "actor2_text", "actor2_id", "actor2", "event_date",
+    "date_end", "date_precision", "date_basis", "date_text", "location_text",
+    "location_country", "location_basis", "location_precision", "modality", "claim_id",
+    "confidence", "day",
+]  # fmt: skip
+_CLAIM_COLUMNS = [
+    "claim_id", "article_id", "start_char", "speaker_text", "speaker_actor_id", "speaker",
+    "speaker_kind", "anonymous", "stance", "content", "direct_quote", "reported_via", "outlet",
+    "published_date",
+]  # fmt: skip
+
+
+def claim_rows(facts: Facts) -> dict[str, Row]:
+    return {c["claim_id"]: c for c in facts.claims.select(_CLAIM_COLUMNS).iter_rows(named=True)}
+
+
+def timeline(facts: Facts, write_day: Callable[[str, Row], None] | None = None) -> Timeline:
+    """Cards by day: each real-world event (cluster) on its date, else its first mention's
+    day. write_day(day, page) receives each day's page: its cards and the articles they cite."""
+    claims = claim_rows(facts)
+    tolls = by_key(
+        facts.quantities.filter(pl.col("event_id").is_not_null()).select(
+            "event_id", "kind", "value", "qualifier", "text", "scope", "scope_text"
+        ),
+        "event_id",
+    )
+    titles = {
+        a: [t, o, iso(p)]
+        for a, t, o, p in facts.articles.select(
+            "article_id", "title", "outlet", "published_date"
+        ).iter_rows()
+    }
+    clusters = {k["cluster_id"]: k for k in facts.clusters.iter_rows(named=True)}
+    events = (
+        facts.events.select(_EVENT_COLUMNS)
+        .join(
+            facts.clusters.select("cluster_id", pl.col("event_date").alias("cluster_date")),
+            on="cluster_id",
+            how="left",
+        )
+        .with_columns(
+            pl.coalesce("cluster_date", pl.col("day").min().over("cluster_id")).alias("card_day")
+        )
+        .sort("card_day", nulls_last=True)
+    )
+    out = Timeline()
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    day_keys: list[set[str]] = []
+    for (when,), part in events.partition_by("card_day", as_dict=True, maintain_order=True).items():
+        day = iso(when) or UNDATED
+        cards = [
+            event_card(clusters.get(cluster_id), mentions, claims, tolls)
+            for cluster_id, mentions in by_key(part, "cluster_id").items()
+        ]
+        cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
+        keys: set[str] = set()
+        for card in cards:
+            keys.update(card["f"])
+            for key, label in card.pop("facet_labels"):
+                kind = key.split(":", 1)[0]
+                labels[kind][key] = label
+                counts[kind][key] += 1
+        if write_day is not None:
+            refs = sorted({m["art"] for c in cards for m in c["m"]})
+            write_day(day, {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}})
+        out.day_order.append(day)
+        out.days[day] = [card_brief(c, day) for c in cards]
+        day_keys.append(keys)
+    limits = {"a": FACET_ACTORS, "p": FACET_PAIRS}
+    for kind, counter in counts.items():
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], labels[kind][kv[0]]))
+        out.facets[kind] = [[k, labels[kind][k], n] for k, n in ranked[: limits.get(kind)]]
+    offered = {k for rows in out.facets.values() for k, _, _ in rows}
+    days_of: dict[str, list[int]] = defaultdict(list)
+    for i, keys in enumerate(day_keys):
+        for key in sorted(keys & offered):
+            days_of[key].append(i)
+    out.facet_days = dict(days_of)
+    return out
+
+
+def event_card(
+    cluster: Row | None,
+    mentions: list[Row],
+    claims: dict[str, Row],
+    tolls: dict[str, list[Row]],
+) -> Row:
+    """One real-world event: what its mentions agree on, its toll (each article's largest
+    figure, then the lowest across articles, as casualties_by_day counts it) and sourcing."""
+    first = mentions[0]
+    ms, facet_labels = [], []
+    per_article: dict[str, dict[str, int]] = defaultdict(dict)
+    sources = set()
+    for e in mentions:
+        claim = claims.get(e["claim_id"]) if e["claim_id"] else None
+        sources.add(sourcing(claim))
+        figures = tolls.get(e["event_id"], [])
+        for q in figures:
+            if q["kind"] in TOLL_KINDS and q["scope"] == "event" and e["modality"] == "asserted":
+                best = per_article[e["article_id"]]
+                best[q["kind"]] = max(best.get(q["kind"], 0), int(q["value"]))
+        ms.append(
+            {
+                "id": e["event_id"],
+                "art": e["article_id"],
+                "tr": e["trigger"],
+                "a1": e["actor1_text"],
+                "a2": e["actor2_text"],
+                "mo": e["modality"],
+                "mode": e["event_mode"],
+                "date": [
+                    iso(e["event_date"]),
+                    iso(e["date_end"]),
+                    e["date_precision"],
+                    e["date_basis"],
+                    e["date_text"],
+                ],
+                "loc": [
+                    e["location_text"],
+                    e["location_country"],
+                    e["location_basis"],
+                    e["location_precision"],
+                ],
+                "q": [toll(q) for q in figures],
+                "claim": claim_brief(claim) if claim else None,
+                "conf": e["confidence"],
+            }
+        )
+        facet_labels.append((f"t:{e['event_type']}", e["event_type"]))
+        facet_labels.append((f"m:{e['modality']}", e["modality"]))
+        for role in ("actor1", "actor2"):
+            if e[f"{role}_id"]:
+                facet_labels.append((f"a:{e[f'{role}_id']}", e[role]))
+        if e["actor1_id"] and e["actor2_id"]:
+            facet_labels.append(
+                (f"p:{e['actor1_id']}|{e['actor2_id']}", f"{e['actor1']} → {e['actor2']}")
+            )
+        if e["location_country"]:
+            facet_labels.append((f"c:{e['location_country']}", e["location_country"]))
+    cluster_tolls: dict[str, int] = {}
+    for figures in per_article.values():
+        for kind, value in figures.items():
+            cluster_tolls[kind] = min(cluster_tolls.get(kind, value), value)
+    days = [e["day"] for e in mentions if e["day"] is not None]
+    day = (cluster or {}).get("event_date") or (min(days) if days else None)
+    names = {e["actor1_id"]: e["actor1"] for e in mentions} | {
+        e["actor2_id"]: e["actor2"] for e in mentions
+    }
+    a1 = (cluster or {}).get("actor1_id") or first["actor1_id"]
+    a2 = (cluster or {}).get("actor2_id") or first["actor2_id"]
+    outlets = (cluster or {}).get("outlet_names") or []
+    if cluster and cluster["anonymous_only"]:
+        src = "anonymous"
+    elif "named" in sources:
+        src = "named"
+    else:
+        src = "outlet" if "outlet" in sources else "anonymous"
+    place = next((e["location_text"] for e in mentions if e["location_text"]), None)
+    country = (cluster or {}).get("location_country") or first["location_country"]
+    return {
+        "id": first["cluster_id"],
+        "day": iso(day),
+        "type": first["event_type"],
+        "quad": first["quad_class"],
+        "a1": [a1, names.get(a1, first["actor1_text"])],
+        "a2": [a2, names.get(a2, first["actor2_text"])],
+        "country": country,
+        "place": place,
+        "src": src,
+        "outlets": list(outlets),
+        "articles": len({e["article_id"] for e in mentions}),
+        "tolls": cluster_tolls,
+        "f": sorted({k for k, _ in facet_labels}),
+        "facet_labels": sorted(set(facet_labels)),
+        "m": ms,
+    }
+
+
+def article_page(article: Row, events: list[Row], claims: list[Row], quantities: list[Row]):
+    """An article's text and every row read from it, with the spans to highlight: events
+    (trigger), claims (cue, and content), quantities, and the date and place phrases."""
+    spans: list[list[Any]] = []
+    ev, cl, qu = [], [], []
+    speakers = {c["claim_id"]: c["speaker_text"] for c in claims}
+    for i, e in enumerate(events):
+        spans.append([e["start_char"], e["end_char"], "e", i])
+        if e["date_text_start"] is not None:
+            spans.append([e["date_text_start"], e["date_text_end"], "d", i])
+        if e["location_text_start"] is not None:
+            spans.append([e["location_text_start"], e["location_text_end"], "l", i])
+        ev.append(
+            {
+                "id": e["event_id"],
+                "type": e["event_type"],
+                "mode": e["event_mode"],
+                "quad": e["quad_class"],
+                "trigger": e["trigger"],
+                "actor1": e["actor1_text"],
+                "actor1_id": e["actor1_id"],
+                "actor2": e["actor2_text"],
+                "actor2_id": e["actor2_id"],
+                "date": iso(e["event_date"]),
+                "date_end": iso(e["date_end"]),
+                "date_precision": e["date_precision"],
+                "date_basis": e["date_basis"],
+                "date_text": e["date_text"],
+                "place": e["location_text"],
+                "country": e["location_country"],
+                "location_basis": e["location_basis"],
+                "modality": e["modality"],
+                "speaker": speakers.get(e["claim_id"]),  # of the claim it is reported under
+                "claim_id": e["claim_id"],
+                "cluster_id": e["cluster_id"],
+                "confidence": e["confidence"],
+                "extractor_version": e["extractor_version"],
+            }
+        )
+    for i, c in enumerate(claims):
+        spans.append([c["start_char"], c["end_char"], "c", i])
+        if c["content_start"] is not None and c["content_end"] > c["content_start"]:
+            spans.append([c["content_start"], c["content_end"], "t", i])
+        cl.append(
+            {
+                "id": c["claim_id"],
+                "speaker": c["speaker_text"],
+                "speaker_id": c["speaker_actor_id"],
+                "speaker_kind": c["speaker_kind"],
+                "anonymous": c["anonymous"],
+                "cue": c["cue"],
+                "stance": c["stance"],
+                "kind": c["kind"],
+                "content": c["content"],
+                "direct_quote": c["direct_quote"],
+                "reported_via": c["reported_via"],
+                "channel": c["channel"],
+                "platform": c["platform"],
+                "confidence": c["confidence"],
+                "extractor_version": c["extractor_version"],
+            }
+        )
+    for i, q in enumerate(quantities):
+        spans.append([q["start_char"], q["end_char"], "q", i])
+        qu.append(
+            {
+                "id": q["quantity_id"],
+                "kind": q["kind"],
+                "value": q["value"],
+                "unit": q["unit"],
+                "qualifier": q["qualifier"],
+                "text": q["text"],
+                "scope": q["scope"],
+                "period": q["scope_text"],
+                "as_of": iso(q["as_of_date"]),
+                "event_id": q["event_id"],
+                "claim_id": q["claim_id"],
+                "extractor_version": q["extractor_version"],
+            }
+        )
+    return {
+        "id": article["article_id"],
+        "title": article["title"],
+        "outlet": article["outlet"],
+        "outlets": list(article["outlets"] or []),
+        "url": article["url"],
+        "author": article["author"],
+        "dateline": article["dateline"],
+        "published": iso(article["published_date"]),
+        "published_source": article["published_source"],
+        "language": article["language"],
+        "duplicate_of": article["duplicate_of"],
+        "source": article["source_path"]
+        + (f" [{article['source_record']}]" if article["source_record"] else ""),
+        "ingested_at": iso(article["ingested_at"]),
+        "text": article["text"],
+        "spans": sorted(spans, key=lambda s: (s[0], -s[1])),
+        "events": ev,
+        "claims": cl,
+        "quantities": qu,
+    }
+
+
+def article_list(facts: Facts) -> list[list[Any]]:
+    """[id, title, outlet, published, events, claims, quantities, near-duplicate of]."""
+    n = {
+        name: Counter(df["article_id"].to_list())
+        for name, df in (
+            ("e", facts.events),
+            ("c", facts.claims),
+            ("q", facts.quantities),
+        )
+    }
+    return [
+        [
+            a["article_id"],
+            a["title"],
+            a["outlet"],
+            iso(a["published_date"]),
+            n["e"][a["article_id"]],
+            n["c"][a["article_id"]],
+            n["q"][a["article_id"]],
+            a["duplicate_of"],
+        ]
+        for a in facts.articles.iter_rows(named=True)
+    ]
+
+
+def first_n(rows: Iterable[Any], limit: int = LIST_LIMIT) -> Row:
+    rows = list(rows)
+    return {"total": len(rows), "rows": rows[:limit]}
+
+
+def card_brief(card: Row, day: str) -> Row:
+    """An event card without its mentions' details: enough for a list and a link, plus its
+    mentions' ids and toll, which what-is-new compares."""
+    claims = [m["claim"] for m in card["m"] if m["claim"]]
+    return {
+        "id": card["id"],
+        "day": day,
+        "type": card["type"],
+        "a1": card["a1"][1],
+        "a2": card["a2"][1],
+        "tr": card["m"][0]["tr"],
+        "mo": card["m"][0]["mo"],
+        "art": card["m"][0]["art"],
+        "ev": card["m"][0]["id"],
+        "src": card["src"],
+        "outlets": card["outlets"],
+        # The sources the anonymous-only list names; others are in the day's page.
+        "claims": claims[:3] if card["src"] == "anonymous" else [],
+        "tolls": card["tolls"],
+        "members": [m["id"] for m in card["m"]],
+    }
+
+
+def public(brief: Row, **extra: Any) -> Row:
+    """A brief as a page lists it: without its members' ids."""
+    return {k: v for k, v in brief.items() if k != "members"} | extra
+
+
+def map_page(facts: Facts) -> Row:
+    """Event places: one point per place (coordinates to a hundredth of a degree), with its
+    events by type and a few to open; and events per country."""
+    points: dict[tuple[float, float], Row] = {}
+    countries: Counter[str] = Counter()
+    for e in facts.events.iter_rows(named=True):
+        if e["location_country"]:
+            countries[e["location_country"]] += 1
+        if e["latitude"] is None or e["longitude"] is None:
+            continue
+        key = (round(e["latitude"], 2), round(e["longitude"], 2))
+        p = points.setdefault(
+            key,
+            {
+                "lat": key[0],
+                "lon": key[1],
+                "label": e["location_text"] or e["location_country"],
+                "country": e["location_country"],
+                "precision": e["location_precision"],
+                "n": 0,
+                "types": Counter(),
+                "events": [],
+            },
+        )
+        p["n"] += 1
+        p["types"][e["event_type"]] += 1
+        if e["location_text"] and e["location_basis"] == "stated":
+            p["label"] = e["location_text"]
+        if len(p["events"]) < 12:
+            p["events"].append(
+                [e["event_id"], e["article_id"], e["event_type"], e["actor1"], e["actor2"],
+                 e["trigger"], iso(e["day"])]
+            )  # fmt: skip
+    out = sorted(points.values(), key=lambda p: -p["n"])
+    for p in out:
+        p["types"] = dict(p["types"].most_common())
+    return {"points": out, "countries": dict(countries.most_common())}

@@ -1,0 +1,243 @@
+"""Write the reading room: <warehouse>/reports/index.html and the data it loads on demand.
+
+    reports/index.html                 the page: styles and script inlined, no network
+    reports/room/<generation>/*.js     data, one file per day, per article and per view
+
+Each data file is a script that hands its JSON to the page (`RR.put(key, data)`): browsers
+load scripts from file:// where they refuse fetch(), so the room opens from the disk as it is,
+and each view loads only its own files. A new room is written into a folder of its own, then
+index.html is renamed over the old one and older generations are removed: a run killed while
+writing leaves the previous room whole, and the page never mixes two runs' files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.report.changes import Snapshot, take_snapshot, whats_new
+from pipelines.report.facts import Facts, read_facts
+from pipelines.report.pages import (
+    UNDATED,
+    Timeline,
+    article_list,
+    article_page,
+    map_page,
+    timeline,
+)
+from pipelines.report.sources import sources_page
+from pipelines.store.atomic import storage_errors, write_bytes_atomic
+from pipelines.store.locks import warehouse_lock
+from pipelines.store.warehouse import DUCKDB_FILE
+
+ROOM_INDEX = Path("reports") / "index.html"
+ROOM_DATA = Path("reports") / "room"
+STATE = Path("state") / "reading-room"
+STATIC = Path(__file__).parent / "static"
+_BUILDING = re.compile(r"^\.building-(\d+)-")
+
+
+@dataclass
+class ReadingRoom:
+    index: Path
+    rebuilt: bool  # False: the warehouse and this code were those of the room on disk
+    files: int = 0
+    data_bytes: int = 0  # every data file, summed
+    index_bytes: int = 0  # index.html plus the data the first view loads
+    days: int = 0
+    articles: int = 0
+
+
+def code_version() -> str:
+    """This package's code and static files: a changed page is written again."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *STATIC.iterdir()]):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def warehouse_version(warehouse_dir: Path) -> str:
+    """The DuckDB file's identity: a rebuild renames a new file over it."""
+    st = (warehouse_dir / DUCKDB_FILE).stat()
+    return f"{st.st_ino}-{st.st_size}-{st.st_mtime_ns}"
+
+
+def build_reading_room(
+    warehouse_dir: Path | str, *, lock_timeout_s: float | None = None, force: bool = False
+) -> ReadingRoom:
+    """Write the reading room of the warehouse, unless the room on disk was made from this
+    very warehouse file by this code (force: write it anyway)."""
+    warehouse_dir = Path(warehouse_dir)
+    index = warehouse_dir / ROOM_INDEX
+    with warehouse_lock(warehouse_dir, "reports", lock_timeout_s):
+        current = _read_json(warehouse_dir / STATE / "current.json")
+        version = {"warehouse": warehouse_version(warehouse_dir), "code": code_version()}
+        if (
+            not force
+            and current
+            and current.get("version") == version
+            and index.is_file()
+            and (warehouse_dir / ROOM_DATA / current.get("generation", "?")).is_dir()
+        ):
+            return ReadingRoom(index, rebuilt=False)
+        previous = _read_json(warehouse_dir / STATE / "previous.json")
+        if current and current.get("version", {}).get("warehouse") != version["warehouse"]:
+            previous = current  # the warehouse changed: what it held is now "before"
+            write_bytes_atomic(warehouse_dir / STATE / "previous.json", _dumps(previous))
+        facts = read_facts(warehouse_dir)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        room, snapshot, generation = _write_room(
+            warehouse_dir, facts, (previous or {}).get("snapshot"), now
+        )
+        record = {"version": version, "generation": generation, "snapshot": snapshot}
+        write_bytes_atomic(warehouse_dir / STATE / "current.json", _dumps(record))
+        _remove_other_generations(warehouse_dir / ROOM_DATA, keep=generation)
+        return room
+
+
+def _write_room(
+    warehouse_dir: Path, facts: Facts, previous: Snapshot | None, now: dt.datetime
+) -> tuple[ReadingRoom, Snapshot, str]:
+    generation = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    data_root = warehouse_dir / ROOM_DATA
+    building = data_root / f".building-{os.getpid()}-{generation}"
+    written: dict[str, int] = {}
+
+    def put(key: str, data: Any) -> None:
+        # The key is the file's path below the generation folder, without ".js".
+        payload = f"RR.put({json.dumps(key)},{_json(data)});\n".encode()
+        path = building / f"{key}.js"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(payload)
+        written[key] = len(payload)
+
+    with storage_errors(data_root):
+        _remove_stale_builds(data_root)
+        building.mkdir(parents=True)
+        tl = timeline(facts, lambda day, page: put(f"days/{day}", page))
+        # One article's rows at a time: as dicts, all of them would take a few hundred MB.
+        parts = {
+            name: frame.partition_by("article_id", as_dict=True)
+            for name, frame in (
+                ("events", facts.events),
+                ("claims", facts.claims),
+                ("quantities", facts.quantities),
+            )
+        }
+        for article in facts.articles.iter_rows(named=True):
+            key = (article["article_id"],)
+            rows = {
+                name: list(part[key].iter_rows(named=True)) if key in part else []
+                for name, part in parts.items()
+            }
+            put(f"articles/{article['article_id']}", article_page(article, **rows))
+        del parts
+        put("article-list", article_list(facts))
+        put("sources", sources_page(facts, tl))
+        new = whats_new(previous, facts, tl)
+        put("changes", new)
+        put("map", map_page(facts))
+        world = json.loads((STATIC / "world.json").read_text(encoding="utf-8"))
+        put("world", world)
+        put("index", _index(facts, tl, new, now, generation))
+        os.replace(building, data_root / generation)
+    page = _page(generation)
+    write_bytes_atomic(warehouse_dir / ROOM_INDEX, page)
+    first_view = written["index"] + sum(
+        written.get(f"days/{d}", 0) for d in tl.day_order[-_FIRST_VIEW_DAYS:]
+    )
+    room = ReadingRoom(
+        index=warehouse_dir / ROOM_INDEX,
+        rebuilt=True,
+        files=len(written) + 1,
+        data_bytes=sum(written.values()),
+        index_bytes=len(page) + first_view,
+        days=len([d for d in tl.day_order if d != UNDATED]),
+        articles=facts.articles.height,
+    )
+    return room, take_snapshot(facts, tl, now), generation
+
+
+_FIRST_VIEW_DAYS = 7  # days the timeline shows before "earlier days" (app.js: PAGE_DAYS)
+
+
+def _index(facts: Facts, tl: Timeline, new: dict, now: dt.datetime, generation: str) -> dict:
+    versions = sorted(
+        set(facts.events["extractor_version"]) | set(facts.claims["extractor_version"])
+    )
+    return {
+        "generated_at": now.isoformat(),
+        "generation": generation,
+        "counts": {
+            "articles": facts.articles.height,
+            "events": facts.events.height,
+            "clusters": sum(len(briefs) for briefs in tl.days.values()),
+            "claims": facts.claims.height,
+            "quantities": facts.quantities.height,
+        },
+        "extractor_versions": versions,
+        "days": [
+            [d, len(tl.days[d]), sum(len(b["members"]) for b in tl.days[d])] for d in tl.day_order
+        ],
+        "facets": tl.facets,
+        "facet_days": tl.facet_days,
+        "new": {
+            "since": new["since"],
+            "first": new["first"],
+            "articles": new["articles"]["total"],
+            "mentions": new["mentions"],
+            "claims": new["claims"]["total"],
+        },
+    }
+
+
+def _page(generation: str) -> bytes:
+    """index.html: the template with the styles and the script inlined."""
+    template = (STATIC / "index.html").read_text(encoding="utf-8")
+    style = (STATIC / "style.css").read_text(encoding="utf-8")
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    page = (
+        template.replace("/*STYLE*/", style)
+        .replace("/*APP*/", script)
+        .replace("{{ROOM}}", f"room/{generation}")
+    )
+    return page.encode()
+
+
+def _json(data: Any) -> str:
+    # "</" never appears raw, so the data could be inlined in a <script> element too.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text.replace("</", "<\\/")
+
+
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None  # no room yet, or a record from a killed write: start over
+
+
+def _remove_stale_builds(data_root: Path) -> None:
+    """Folders of builds a killed run never finished (we hold the reports lock)."""
+    if data_root.is_dir():
+        for folder in data_root.iterdir():
+            if _BUILDING.match(folder.name):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_other_generations(data_root: Path, keep: str) -> None:
+    for folder in data_root.iterdir():
+        if folder.is_dir() and folder.name != keep and not _BUILDING.match(folder.name):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,132 @@
+"""The reading room's data without a browser: when a room is written, how it is swapped in,
+what it calls new, and which claims it sets against each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.report import ROOM_INDEX, build_reading_room
+from pipelines.report.changes import take_snapshot, whats_new
+from pipelines.report.facts import Facts, read_facts
+from pipelines.report.pages import timeline
+from pipelines.report.room import ROOM_DATA
+from pipelines.report.sources import contradictions
+from pipelines.store import DUCKDB_FILE
+
+
+@pytest.fixture(scope="module")
+def facts(shipped_run) -> Facts:
+    return read_facts(shipped_run[1])
+
+
+def _without(facts: Facts, article_id: str) -> Facts:
+    keep = pl.col("article_id") != article_id
+    return Facts(
+        articles=facts.articles.filter(keep),
+        events=facts.events.filter(keep),
+        claims=facts.claims.filter(keep),
+        quantities=facts.quantities.filter(keep),
+        clusters=facts.clusters,
+    )
+
+
+def _generations(warehouse) -> list[str]:
+    return sorted(p.name for p in (warehouse / ROOM_DATA).iterdir())
+
+
+def test_a_room_is_written_once_per_warehouse_and_swapped_whole(shipped_run, tmp_path):
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    shutil.copy(shipped_run[1] / DUCKDB_FILE, warehouse / DUCKDB_FILE)
+    first = build_reading_room(warehouse)
+    assert first.rebuilt and first.index == warehouse / ROOM_INDEX
+    (generation,) = _generations(warehouse)
+    page = first.index.read_text(encoding="utf-8")
+    assert f'data-room="room/{generation}"' in page
+    assert "/*APP*/" not in page and "RR.put" in page  # the script is inlined
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing from the network
+    # The same warehouse file: nothing written.
+    assert not build_reading_room(warehouse).rebuilt
+    assert _generations(warehouse) == [generation]
+    # A new warehouse file (a rebuild renames one over it): a new generation replaces the old.
+    shutil.copy(shipped_run[1] / DUCKDB_FILE, warehouse / "copy")
+    (warehouse / "copy").replace(warehouse / DUCKDB_FILE)
+    second = build_reading_room(warehouse)
+    assert second.rebuilt
+    (newer,) = _generations(warehouse)
+    assert newer != generation and f"room/{newer}" in second.index.read_text(encoding="utf-8")
+    # Every day and article has its own file, the index only counts and filters.
+    index = (warehouse / ROOM_DATA / newer / "index.js").read_text(encoding="utf-8")
+    data = json.loads(index[index.index(",") + 1 : index.rindex(")")])
+    days = (warehouse / ROOM_DATA / newer / "days").glob("*.js")
+    assert sorted(d.stem for d in days) == sorted(d for d, _, _ in data["days"])
+    assert len(list((warehouse / ROOM_DATA / newer / "articles").glob("*.js"))) == second.articles
+    assert set(data) >= {"counts", "days", "facets", "facet_days", "new"}
+    # The warehouse was the same data: the second room has nothing new to say.
+    assert data["new"] == {
+        "since": data["new"]["since"],
+        "first": False,
+        "articles": 0,
+        "mentions": 0,
+        "claims": 0,
+    }
+
+
+def test_what_is_new_is_what_the_previous_warehouse_lacked(facts, seed):
+    aid = seed["articles"]["article_id"][0]
+    before = _without(facts, aid)
+    snapshot = take_snapshot(before, timeline(before), dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    new = whats_new(snapshot, facts, timeline(facts))
+    assert not new["first"] and new["since"] == "2026-01-01T00:00:00+00:00"
+    assert [a[0] for a in new["articles"]["rows"]] == [aid]
+    assert new["mentions"] == seed["events"].height
+    assert new["claims"]["total"] == seed["claims"].height
+    assert {c["id"] for c in new["claims"]["rows"]} == set(seed["claims"]["claim_id"])
+    assert new["removed"] == {"articles": 0, "events": 0, "claims": 0}
+    # And the other way: the seed's rows are gone.
+    gone = whats_new(take_snapshot(facts, timeline(facts), dt.datetime.now(dt.UTC)), before,
+                     timeline(before))  # fmt: skip
+    assert gone["removed"]["articles"] == 1 and gone["articles"]["total"] == 0
+
+
+def test_a_changed_toll_is_reported(facts):
+    tl = timeline(facts)
+    card = next(c for d in tl.day_order for c in tl.days[d] if c["tolls"])
+    kind, value = next(iter(card["tolls"].items()))
+    events = set(card["members"])
+    lower = facts.quantities.with_columns(
+        pl.when(pl.col("event_id").is_in(events) & (pl.col("kind") == kind))
+        .then(pl.col("value") - 1)
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    before = Facts(facts.articles, facts.events, facts.claims, lower, facts.clusters)
+    snapshot = take_snapshot(before, timeline(before), dt.datetime.now(dt.UTC))
+    changed = whats_new(snapshot, facts, tl)["tolls"]
+    assert [(t["id"], t["kind"], t["before"], t["after"]) for t in changed] == [
+        (card["id"], kind, value - 1, value)
+    ]
+
+
+def test_denials_are_set_against_what_they_answer(facts):
+    pairs = contradictions(facts)
+    assert pairs  # the shipped articles have denials (Turkey's ministry, Chile's minister …)
+    for p in pairs:
+        assert p["denial"]["stance"] in ("deny", "reject")
+        assert p["accusation"]["stance"] in ("accuse", "assert")
+        assert p["accusation"]["id"] != p["denial"]["id"]
+        assert p["basis"] in ("same event", "same article", "same actor")
+
+
+def test_the_room_is_plain_python():
+    # Domain code: the Dagster asset that calls it is the only Dagster in sight.
+    folder = Path(__file__).resolve().parents[2] / "pipelines" / "report"
+    for path in folder.glob("*.py"):
+        assert not re.search(r"^\s*(import|from) dagster", path.read_text(), re.M), path
