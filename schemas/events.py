@@ -101,6 +101,12 @@ class Events(pa.DataFrameModel):
         description="The real-world event this mention belongs to (event_clusters.cluster_id); "
         "a mention no other article reports is a cluster of one."
     )
+    mention_of: str | None = pa.Field(
+        nullable=True,
+        description='For a later mention of an act the article already reported ("the '
+        'strike", "the designation"): the event_id of its first mention, whose cluster it '
+        "joins. Null for a first mention; count events WHERE mention_of IS NULL.",
+    )
     claim_id: str | None = pa.Field(
         nullable=True, description="Claim under which the event is reported (claims.claim_id)."
     )

@@ -25,6 +25,7 @@ REFERENCES = [
     Reference("events", "actor1_id", "actors", "actor_id"),
     Reference("events", "actor2_id", "actors", "actor_id"),
     Reference("events", "claim_id", "claims", "claim_id"),
+    Reference("events", "mention_of", "events", "event_id"),
     Reference("claims", "article_id", "articles", "article_id"),
     Reference("claims", "speaker_actor_id", "actors", "actor_id"),
     Reference("quantities", "article_id", "articles", "article_id"),

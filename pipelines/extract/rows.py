@@ -76,6 +76,7 @@ class EventRow(_Row):
     date_text: str | None = None
     date_text_start: int | None = None
     date_text_end: int | None = None
+    mention_of: str | None = None  # the first mention's event_id, for a later mention
     extractor_version: str = EXTRACTOR_VERSION
 
 

@@ -10,6 +10,8 @@ Dates, by basis (`date_basis`):
   event of the last month stated before it. An event with a time phrase of its own that
   names no definite date ("in recent years") keeps the phrase and skips to publication.
 - published: statements, plans and reports of the day are dated by the publication.
+A later mention of an event ("the strike", "the designation") also gets `mention_of`, the
+event_id of the article's first mention of that act: one act is one event.
 Places, by basis (`location_basis`): stated (the event's own phrase), context (the event it
 refers to, its sentence's other events, its episode), dateline, actor (the country of actor1,
 else actor2).
@@ -44,6 +46,8 @@ def date_and_place(
         sentence = [(ev, row) for ev, row in events if row.sentence_index == s_idx]
         for ev, row in sentence:
             earlier = _referred(ev, row, seen)
+            if earlier is not None and _same_act(ev, row, earlier):
+                row.mention_of = earlier.mention_of or earlier.event_id
             if row.event_date is None:
                 # An event with a time phrase of its own ("in recent years") that names no
                 # definite date is not part of the story's episode: it is dated by publication.
@@ -96,7 +100,38 @@ def _referred(ev: EventMention, row: EventRow, seen: list[EventRow]) -> EventRow
     trig = ev.trigger
     if trig.pos_ != "NOUN" or not any(c.lower_ in _DEFINITE for c in trig.children):
         return None
-    return next((r for r in reversed(seen) if r.event_type == row.event_type), None)
+    return next(
+        (r for r in reversed(seen) if r.event_type == row.event_type and _same_parties(r, row)),
+        None,
+    )
+
+
+_MENTION_REACH = 4  # sentences back a definite noun is read as naming the same act
+
+
+def _same_act(ev: EventMention, row: EventRow, earlier: EventRow) -> bool:
+    """One act, one event: 'the designation' the sentence after 'to designate'. Not when the
+    noun carries a time of its own ('the 2015 nuclear deal', 'his arrest in 2022'), when the
+    earlier act did not happen, or when it lies several sentences back (a 'buildup' paragraphs
+    after one deployment is the campaign, not that deployment)."""
+    if earlier.modality in ("negated", "denied"):
+        return False
+    if row.sentence_index - earlier.sentence_index > _MENTION_REACH:
+        return False
+    if any(t.ent_type_ == "DATE" for t in ev.trigger.subtree):
+        return False
+    return not (
+        row.date_basis == "stated"
+        and earlier.date_basis == "stated"
+        and row.event_date != earlier.event_date
+    )
+
+
+def _same_parties(a: EventRow, b: EventRow) -> bool:
+    """No party named for both that differs: 'the strike on Caracas' is not the strike on a
+    boat reported before it."""
+    pairs = ((a.actor1_id, b.actor1_id), (a.actor2_id, b.actor2_id))
+    return all(x is None or y is None or x == y for x, y in pairs)
 
 
 def _sentence_mate(

@@ -148,6 +148,9 @@ def cluster_events(
         .drop("date_basis", "location_basis")
     )
     uf = _UnionFind()
+    # A later mention in the same article ("the strike") is the act it points at.
+    for event_id, first in events.select("event_id", "mention_of").drop_nulls().iter_rows():
+        uf.union(first, event_id)
     # One pass in (type, realis, day) order with a window of the last PUBLISHED_WINDOW days.
     # A pair can only link through something it shares (an actor id, an actor word, a
     # country or a place), so each mention is compared only with the window's mentions that

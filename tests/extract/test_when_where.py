@@ -148,3 +148,39 @@ def test_a_record_since_a_date_is_no_running_total():
     r = run("Gunmen killed 14 soldiers on Sunday in the deadliest attack since 2019.")
     q = r.quantities.filter(pl.col("kind") == "killed").row(0, named=True)
     assert (q["value"], q["scope"]) == (14, "event")
+
+
+# -- one act, one event (issue 15) ---------------------------------------------------------------
+
+
+def _linked(text: str) -> list[tuple[str, str | None]]:
+    events = run(text).events.sort("start_char")
+    ids = dict(zip(events["event_id"], events["trigger"], strict=True))
+    return [(r["trigger"], ids.get(r["mention_of"])) for r in events.iter_rows(named=True)]
+
+
+def test_a_later_definite_mention_points_at_the_first():
+    found = _linked(
+        "The government is expected on Monday to designate the Tren de Aragua gang as a "
+        "terrorist organisation. The interior minister said the designation would allow "
+        "police to seize its assets."
+    )
+    assert ("designate", None) in found
+    assert ("designation", "designate") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A time of its own: another act of the same kind.
+        "Negotiators failed to reach an agreement in Geneva on Tuesday. Diplomats said the 2015 "
+        "agreement could still be saved.",
+        # The first act did not happen.
+        "Police did not arrest the suspect on Friday. The arrest came on Sunday, officers said.",
+        # Parties that differ: the strike on the town is not the strike on the boat.
+        "U.S. forces struck a boat off Venezuela on Monday. Three days later, the strike on "
+        "Colombia angered Bogota.",
+    ],
+)
+def test_a_mention_with_its_own_time_parties_or_no_act_behind_it_stays_its_own(text):
+    assert all(first is None for _, first in _linked(text))

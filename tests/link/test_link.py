@@ -47,13 +47,16 @@ def _random_events(seed: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
                 "location_country": maybe(["COL", "VEN"]),
                 "location_text": maybe(["Cucuta", "the border", "Caracas"]),
                 "claim_id": None,
+                "mention_of": None,
                 # What the sentence says; the linker ignores dates and places taken from
                 # elsewhere (when_where.py).
                 "date_basis": "stated" if precise else None,
                 "location_basis": "stated",
             }
         )
-    return pl.DataFrame(rows, schema_overrides={"claim_id": pl.String}), articles
+    return pl.DataFrame(
+        rows, schema_overrides={"claim_id": pl.String, "mention_of": pl.String}
+    ), articles
 
 
 def _every_pair(events: pl.DataFrame, articles: pl.DataFrame) -> list[set[str]]:

@@ -78,6 +78,23 @@ def test_sanction_expected_on_monday(seed):
     assert row["event_mode"] == "designation"
     # Published Saturday 2025-11-22; "on Monday" in a forecast is the next Monday.
     assert row["event_date"] == dt.date(2025, 11, 24)
+    # "the designation" in the next sentence is the same act: linked, in the same cluster.
+    later = seed["events"].filter(pl.col("trigger") == "designation").row(0, named=True)
+    assert later["mention_of"] == row["event_id"]
+    assert later["cluster_id"] == row["cluster_id"]
+
+
+def test_the_seed_codes_each_act_once(seed):
+    """Issue 15: the headline event, and no act counted twice (a later mention is linked)."""
+    firsts = seed["events"].filter(pl.col("mention_of").is_null())
+    headline = firsts.filter(pl.col("sentence_index") == 0).row(0, named=True)
+    assert headline["event_type"] in ("COERCE", "ASSAULT")
+    assert (headline["modality"], headline["actor1_id"], headline["actor2_id"]) == (
+        "planned",
+        "USA",
+        "VEN",
+    )
+    assert firsts.height == firsts["cluster_id"].n_unique()
 
 
 def test_events_in_anonymous_claims_carry_the_claim(seed):

@@ -97,7 +97,9 @@ def test_articles_by_outlet_adds_up_to_the_tables(shipped_run, tables):
     _, warehouse = shipped_run
     df = view(warehouse, "articles_by_outlet")
     assert df["articles"].sum() == tables["articles"].height
-    assert df["events"].sum() == tables["events"].height
+    # an act an article mentions again ("the designation") counts once
+    acts = tables["events"].filter(pl.col("mention_of").is_null()).height
+    assert df["events"].sum() == acts < tables["events"].height
     assert df["claims"].sum() == tables["claims"].height
     assert df["anonymous_claims"].sum() == tables["claims"]["anonymous"].sum()
     assert df.schema["events"] == pl.Int64

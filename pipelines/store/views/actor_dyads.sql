@@ -1,4 +1,5 @@
--- One row per (actor1, actor2, quad class): how often one actor acts on another.
+-- One row per (actor1, actor2, quad class): how often one actor acts on another. An act an
+-- article mentions again ("the strike", events.mention_of) counts once.
 CREATE OR REPLACE VIEW actor_dyads AS
 SELECT
     coalesce(e.actor1_id, '?') AS actor1_id,
@@ -13,6 +14,6 @@ SELECT
 FROM events AS e
 LEFT JOIN actors AS a1 ON a1.actor_id = e.actor1_id
 LEFT JOIN actors AS a2 ON a2.actor_id = e.actor2_id
-WHERE e.actor1_id IS NOT NULL OR e.actor2_id IS NOT NULL
+WHERE e.mention_of IS NULL AND (e.actor1_id IS NOT NULL OR e.actor2_id IS NOT NULL)
 GROUP BY ALL
 ORDER BY events DESC;

@@ -3,7 +3,7 @@
 -- how many are not in English, the dates they span, and what was extracted from them.
 CREATE OR REPLACE VIEW articles_by_outlet AS
 WITH per_article_events AS (
-    SELECT article_id, count(*) AS events FROM events GROUP BY article_id
+    SELECT article_id, count(*) AS events FROM events WHERE mention_of IS NULL GROUP BY article_id
 ),
 per_article_claims AS (
     SELECT
