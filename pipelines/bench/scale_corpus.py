@@ -45,14 +45,23 @@ FIRST_DAY = dt.date(2024, 1, 1)
 OUTLETS = ["Reuters", "AP", "AFP", "BBC", "Al Jazeera", "DW", "Kyiv Independent", "Xinhua"]
 COUNTRIES = ["USA", "RUS", "UKR", "ISR", "PSE", "IRN", "CHN", "SDN", "VEN", "SYR", "LBN", "YEM"]
 TRIGGERS = {t: t.lower() + ("d" if t.endswith("E") else "ed") for t in PLOVER_TYPES}
-PLACES = ["Kyiv", "Gaza", "Khartoum", "Caracas", "Beirut", "Tehran", "Sanaa", "Damascus"]
-VOCAB = (
-    "ceasefire talks resume troops border aid convoy sanctions oil exports strike drone "
-    "missile hospital refugees election protest capital minister deal prisoners hostages "
-    "negotiators envoy port grain shelling frontline offensive army rebels summit nuclear "
-    "inspectors pipeline embargo tariff reserves court verdict blockade corridor evacuation"
-).split()
-ANONYMOUS = ["two officials", "a senior official", "sources familiar with the matter"]
+SYLLABLES = "ka vo mu rel ti san de lo pra win ost ba ge nu ir fal ch".split()
+# Made-up words (no third-party text): names of people and places, and the words statements
+# are made of.
+_WORDS = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
+VOCAB = _WORDS[::2][:2000]
+PLACES = [w.title() for w in _WORDS[1::40][:60]]
+PLACE_COUNTRIES = (
+    COUNTRIES + "IRQ AFG MLI NER BFA SOM ETH COD HTI MMR PAK IND LBY TUR ARM AZE GEO MDA".split()
+)
+ANONYMOUS = [
+    "two officials",
+    "a senior official",
+    "sources familiar with the matter",
+    "a diplomat",
+    "a military spokesman",
+    "people briefed on the talks",
+]
 
 
 @dataclass
@@ -89,7 +98,8 @@ def generate(n: int, *, seed: int = 20261207, start: int = 0, model: str) -> Sca
     def stories(rows: np.ndarray) -> np.ndarray:
         late = rng.random(rows.size) < 0.25
         story_day = np.maximum(day[rows] - late, 0)
-        rank = np.minimum(rng.zipf(1.3, rows.size), STORIES_PER_DAY) - 1
+        # a few big stories of the day, a long tail of small ones
+        rank = (STORIES_PER_DAY * rng.random(rows.size) ** 2).astype(np.int64)
         return story_day * STORIES_PER_DAY + rank
 
     def story_pick(story: np.ndarray, salt: int, size: int) -> np.ndarray:
@@ -99,7 +109,7 @@ def generate(n: int, *, seed: int = 20261207, start: int = 0, model: str) -> Sca
         # A few actors (the big powers, the warring parties) are in most stories.
         ranks = np.minimum(rng.zipf(1.6, story.size), ACTORS) - 1
         keep = rng.random(story.size) < 0.8  # the story's own actor, else any
-        return np.where(keep, story_pick(story, salt, ACTORS) % 200, ranks)
+        return np.where(keep, story_pick(story, salt, ACTORS), ranks)
 
     ev_story = stories(ev_art)
     actor1, actor2 = actor_of(ev_story, 1), actor_of(ev_story, 2)
@@ -124,7 +134,7 @@ def generate(n: int, *, seed: int = 20261207, start: int = 0, model: str) -> Sca
         }
     )
     cl_story = stories(cl_art)
-    named = rng.random(cl_art.size) < 0.6
+    named = rng.random(cl_art.size) < 0.75
     claims = pl.DataFrame(
         {
             "a": cl_art,
@@ -153,16 +163,23 @@ def _actor_id(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr >= 0).then(pl.format("ACT{}", expr))
 
 
+def _actor_names() -> dict[int, str]:
+    """Made-up names (two words each, some words shared, as family names are), and the
+    governments of the countries."""
+    names = {i: f"the government of {c}" for i, c in enumerate(COUNTRIES)}
+    for i in range(len(COUNTRIES), ACTORS):
+        first = SYLLABLES[(i * 5) % 17] + SYLLABLES[(i * 11 // 7) % 17]
+        last = SYLLABLES[i % 17] + SYLLABLES[(i // 17) % 17] + SYLLABLES[(i // 289) % 17]
+        names[i] = f"{first.title()} {last.title()}"
+    return names
+
+
+_ACTOR_NAMES = _actor_names()
+
+
 def _actor_text(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr >= 0).then(
-        pl.when(expr < len(COUNTRIES))
-        .then(
-            pl.format(
-                "the government of {}",
-                expr.replace_strict(dict(enumerate(COUNTRIES)), default="", return_dtype=pl.String),
-            )
-        )
-        .otherwise(pl.format("Actor {}", expr))
+        expr.replace_strict(_ACTOR_NAMES, default=None, return_dtype=pl.String)
     )
 
 
@@ -312,7 +329,8 @@ def _assemble(article_ids, day, idx, events, claims, quantities, seed, model) ->
         ),
         location_country=pl.when(located).then(
             pl.col("place").replace_strict(
-                dict(enumerate(COUNTRIES[: len(PLACES)])), return_dtype=pl.String
+                {i: PLACE_COUNTRIES[i % len(PLACE_COUNTRIES)] for i in range(len(PLACES))},
+                return_dtype=pl.String,
             )
         ),
         latitude=pl.lit(None, pl.Float64),
@@ -427,9 +445,12 @@ def _assemble(article_ids, day, idx, events, claims, quantities, seed, model) ->
     return ScaleCorpus(articles, index, tables)
 
 
+_PRIMES = [104729, 15485863, 32452843, 49979687, 67867967, 86028121, 104395301, 122949823]
+
+
 def _vocab_word(story: pl.Expr, variant: pl.Expr, j: int) -> pl.Expr:
     """Word j of a story's statement; the last two words vary between retellings."""
-    pick = story * (2 * j + 7) + j * 13
+    pick = story * _PRIMES[j] + j * 7919
     if j >= 6:
         pick = pick + variant
     return pick.mod(len(VOCAB)).replace_strict(dict(enumerate(VOCAB)), return_dtype=pl.String)
