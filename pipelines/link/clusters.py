@@ -55,6 +55,8 @@ _CLAIM_FIELDS = (
     "stance",
     "anonymous",
 )
+# What linking reads of an article (not its text).
+ARTICLE_COLUMNS = ["article_id", "outlet", "published_date"]
 _STOP = frozenset(
     "the a an of to in on and or for with at by from that this is was were be".split()
 )

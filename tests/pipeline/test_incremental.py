@@ -295,3 +295,19 @@ def test_only_new_articles_get_near_duplicate_signatures_computed(tmp_path, monk
     monkeypatch.undo()
     cold = read_raw_folder(raw)
     assert changed.articles.drop("ingested_at").equals(cold.articles.drop("ingested_at"))
+
+
+def test_a_run_with_nothing_new_reuses_the_tables_and_a_deleted_one_is_made_again(twice):
+    raw, warehouse, _, second, _, tables_before = twice
+    m2 = run_meta(second)
+    for step_output in ("extracted_events", "events", "event_clusters", "claim_clusters"):
+        assert m2[step_output]["unchanged"] is True, step_output
+    table_path(warehouse, "event_clusters").unlink()
+    table_path(warehouse, "quantities").unlink()
+    third = materialize_all(raw, warehouse)
+    assert third.success
+    m3 = run_meta(third)
+    assert "unchanged" not in m3["event_clusters"] and "unchanged" not in m3["quantities"]
+    after = read_tables(warehouse)
+    for table in ("event_clusters", "quantities", "events"):
+        assert after[table].equals(tables_before[table]), table
