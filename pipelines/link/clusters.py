@@ -87,13 +87,13 @@ def _words(text: str | None) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", (text or "").lower()) if w not in _STOP)
 
 
-def _same_actor(id_a, text_a, id_b, text_b) -> bool | None:
-    """True (same), False (contradicts) or None (nothing to compare)."""
+def _same_actor(id_a, wa: frozenset[str], id_b, wb: frozenset[str]) -> bool | None:
+    """True (same), False (contradicts) or None (nothing to compare); wa, wb: the words of
+    each side's actor text."""
     if id_a is None and id_b is None:
         return None
     if id_a is not None and id_b is not None and id_a == id_b:
         return True
-    wa, wb = _words(text_a), _words(text_b)
     if wa and wb and len(wa & wb) / min(len(wa), len(wb)) >= 0.5:
         return True
     if id_a is None or id_b is None:
@@ -101,7 +101,17 @@ def _same_actor(id_a, text_a, id_b, text_b) -> bool | None:
     return False
 
 
+def _add_words(r: dict) -> None:
+    """Each text's words, kept on the mention: computed once, not at every comparison."""
+    r["words"] = {
+        "1": _words(r["actor1_text"]),
+        "2": _words(r["actor2_text"]),
+        "place": _words(r["location_text"]),
+    }
+
+
 def _compatible(a: dict, b: dict) -> bool:
+    """Whether two mentions (with their words, see _add_words) are the same event."""
     if a["article_id"] == b["article_id"]:
         return False
     window = DAY_WINDOW if a["dated"] and b["dated"] else PUBLISHED_WINDOW
@@ -109,9 +119,7 @@ def _compatible(a: dict, b: dict) -> bool:
         return False
     links = []
     for n in ("1", "2"):
-        same = _same_actor(
-            a[f"actor{n}_id"], a[f"actor{n}_text"], b[f"actor{n}_id"], b[f"actor{n}_text"]
-        )
+        same = _same_actor(a[f"actor{n}_id"], a["words"][n], b[f"actor{n}_id"], b["words"][n])
         if same is False:
             return False
         links.append(same)
@@ -119,7 +127,7 @@ def _compatible(a: dict, b: dict) -> bool:
     if ca and cb and ca != cb:
         return False
     same_place = bool(ca and ca == cb) or bool(
-        a["location_text"] and _words(a["location_text"]) == _words(b["location_text"])
+        a["location_text"] and a["words"]["place"] == b["words"]["place"]
     )
     return any(links) or same_place
 
@@ -167,6 +175,7 @@ def cluster_events(
             old = window.popleft()
             for key in old["keys"]:
                 del by_key[key][old["event_id"]]
+        _add_words(b)
         b["keys"] = _event_keys(b)
         seen: set[str] = set()
         for key in b["keys"]:
@@ -224,10 +233,10 @@ def _event_keys(r: dict) -> list[tuple]:
     for n in ("1", "2"):
         if r[f"actor{n}_id"] is not None:
             keys.append((n, "id", r[f"actor{n}_id"]))
-        keys.extend((n, "word", w) for w in _words(r[f"actor{n}_text"]))
+        keys.extend((n, "word", w) for w in r["words"][n])
     if r["location_country"]:
         keys.append(("country", r["location_country"]))
-    place = _words(r["location_text"])
+    place = r["words"]["place"]
     if place:
         keys.append(("place", place))
     return keys
@@ -261,6 +270,10 @@ def cluster_claims(
     )
     uf = _UnionFind()
     window: deque[tuple] = deque()  # (day, claim_id, article_id, words) of one speaker
+    # The window's claims by content word: two claims with no word in common cannot overlap,
+    # so each claim is compared only with those sharing a word (a busy speaker says many
+    # things in a week).
+    by_word: dict[str, dict[str, tuple]] = {}
     speaker = None
     for key, day, claim_id, article_id, content in rows.iter_rows():
         words = _words(content)
@@ -269,14 +282,25 @@ def cluster_claims(
         if key != speaker:
             speaker = key
             window.clear()
+            by_word.clear()
         while window and (day - window[0][0]).days > CLAIM_WINDOW:
-            window.popleft()
-        for _, a_id, a_article, a_words in window:
-            if a_article == article_id or uf.find(a_id) == uf.find(claim_id):
-                continue
-            if len(a_words & words) / len(a_words | words) >= CONTENT_JACCARD:
-                uf.union(a_id, claim_id)
-        window.append((day, claim_id, article_id, words))
+            old = window.popleft()
+            for w in old[3]:
+                del by_word[w][old[1]]
+        seen: set[str] = set()
+        for w in words:
+            for a_id, (_, _, a_article, a_words) in by_word.get(w, {}).items():
+                if a_id in seen:
+                    continue
+                seen.add(a_id)
+                if a_article == article_id or uf.find(a_id) == uf.find(claim_id):
+                    continue
+                if len(a_words & words) / len(a_words | words) >= CONTENT_JACCARD:
+                    uf.union(a_id, claim_id)
+        entry = (day, claim_id, article_id, words)
+        window.append(entry)
+        for w in words:
+            by_word.setdefault(w, {})[claim_id] = entry
     claims = claims.with_columns(_cluster_ids(claims["claim_id"], uf).alias("claim_cluster_id"))
     members = claims.select(
         "claim_cluster_id",
