@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from pipelines.store import TableFiles
 from pipelines.store.memo import StepMemo
@@ -36,3 +37,25 @@ def test_other_inputs_a_rewritten_or_missing_table_or_no_record_are_not(tmp_path
     memo.record("inputs-1", {"a": 3, "b": 0})
     memo.forget()
     assert memo.still_valid("inputs-1") is None
+
+
+def test_an_unchanged_warehouse_file_is_not_checked_again(tmp_path, monkeypatch):
+    from pipelines.store import build_warehouse, inspect_warehouse, warehouse
+    from schemas import TABLES, empty_frame
+    from schemas.relations import REFERENCES
+
+    files = TableFiles(tmp_path)
+    for table, model in TABLES.items():
+        files.write(table, empty_frame(model))
+    build_warehouse(tmp_path, list(TABLES))
+    first = inspect_warehouse(tmp_path, TABLES, REFERENCES).checks
+    assert first and all(c.passed for c in first)
+
+    def must_not_run(*_):
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(warehouse, "check_warehouse", must_not_run)
+    assert inspect_warehouse(tmp_path, TABLES, REFERENCES).checks == first
+    build_warehouse(tmp_path, list(TABLES), force=True)  # a new file: checked again
+    with pytest.raises(AssertionError, match="checked again"):
+        inspect_warehouse(tmp_path, TABLES, REFERENCES)
