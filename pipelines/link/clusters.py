@@ -137,7 +137,15 @@ def cluster_events(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """events with cluster_id filled, and one event_clusters row per cluster."""
     meta = articles.select("article_id", "outlet", "published_date")
-    rows = (
+    uf = _UnionFind()
+    _link_events(_event_rows(events, meta), uf)
+    events = events.with_columns(_cluster_ids(events["event_id"], uf).alias("cluster_id"))
+    return events, _event_cluster_table(events, claims, meta)
+
+
+def _event_rows(events: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """What linking compares of each mention, in (type, realis, day) order."""
+    return (
         events.select(_EVENT_FIELDS)
         .join(meta.select("article_id", "published_date"), on="article_id", how="left")
         .with_columns(stated=pl.col("date_basis") == "stated")
@@ -157,7 +165,10 @@ def cluster_events(
         .drop("published_date", "date_precision", "modality", "claim_id", "stated")
         .drop("date_basis", "location_basis")
     )
-    uf = _UnionFind()
+
+
+def _link_events(rows: pl.DataFrame, uf: _UnionFind) -> None:
+    """Join in `uf` every two mentions of `rows` that are the same event."""
     # One pass in (type, realis, day) order with a window of the last PUBLISHED_WINDOW days.
     # A pair can only link through something it shares (an actor id, an actor word, a
     # country or a place), so each mention is compared only with the window's mentions that
@@ -188,7 +199,12 @@ def cluster_events(
         window.append(b)
         for key in b["keys"]:
             by_key.setdefault(key, {})[b["event_id"]] = b
-    events = events.with_columns(_cluster_ids(events["event_id"], uf).alias("cluster_id"))
+
+
+def _event_cluster_table(
+    events: pl.DataFrame, claims: pl.DataFrame, meta: pl.DataFrame
+) -> pl.DataFrame:
+    """One event_clusters row per cluster of `events` (which have their cluster_id)."""
     anonymous = claims.select("claim_id", anonymous_claim=pl.col("anonymous"))
     members = (
         events.select(
@@ -224,7 +240,7 @@ def cluster_events(
         .with_columns(outlets=pl.col("outlet_names").list.len())
         .sort("cluster_id")
     )
-    return events, _typed(EventClusters, table)
+    return _typed(EventClusters, table)
 
 
 def _event_keys(r: dict) -> list[tuple]:
@@ -247,9 +263,17 @@ def cluster_claims(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """claims with claim_cluster_id filled, and one claim_clusters row per cluster."""
     meta = articles.select("article_id", "outlet", "published_date")
+    uf = _UnionFind()
+    _link_claims(_claim_rows(claims, meta), uf)
+    claims = claims.with_columns(_cluster_ids(claims["claim_id"], uf).alias("claim_cluster_id"))
+    return claims, _claim_cluster_table(claims, meta)
+
+
+def _claim_rows(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """What linking compares of each claim, in (speaker, day) order."""
     speakers = claims["speaker_text"].drop_nulls().unique().to_list()
     speaker_words = {t: " ".join(sorted(_words(t))) for t in speakers}
-    rows = (
+    return (
         claims.select("claim_id", "article_id", "content", "speaker_text", "speaker_actor_id")
         .join(meta.select("article_id", day=pl.col("published_date")), on="article_id", how="left")
         .with_columns(
@@ -268,7 +292,10 @@ def cluster_claims(
         .select("speaker_key", "day", "claim_id", "article_id", "content")
         .sort("speaker_key", "day", "claim_id")
     )
-    uf = _UnionFind()
+
+
+def _link_claims(rows: pl.DataFrame, uf: _UnionFind) -> None:
+    """Join in `uf` every two claims of `rows` that are the same statement."""
     window: deque[tuple] = deque()  # (day, claim_id, article_id, words) of one speaker
     # The window's claims by content word: two claims with no word in common cannot overlap,
     # so each claim is compared only with those sharing a word (a busy speaker says many
@@ -301,7 +328,10 @@ def cluster_claims(
         window.append(entry)
         for w in words:
             by_word.setdefault(w, {})[claim_id] = entry
-    claims = claims.with_columns(_cluster_ids(claims["claim_id"], uf).alias("claim_cluster_id"))
+
+
+def _claim_cluster_table(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """One claim_clusters row per cluster of `claims` (which have their claim_cluster_id)."""
     members = claims.select(
         "claim_cluster_id",
         "claim_id",
@@ -324,7 +354,7 @@ def cluster_claims(
         )
         .with_columns(outlets=pl.col("outlet_names").list.len())
     )
-    return claims, _typed(ClaimClusters, table)
+    return _typed(ClaimClusters, table)
 
 
 def _cluster_ids(ids: pl.Series, uf: _UnionFind) -> pl.Series:
