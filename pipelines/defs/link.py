@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
@@ -16,11 +17,15 @@ from pipelines.defs.reporting import (
     validate_outputs,
 )
 from pipelines.defs.resources import EventwireSettings, table_files
+from pipelines.extract.incremental import extract_store
 from pipelines.faults import FaultPoint, fault_point
 from pipelines.fingerprint import fingerprint
 from pipelines.link import ARTICLE_COLUMNS, cluster_claims, cluster_events
+from pipelines.link.incremental import NotAnUpdate, relink_claims, relink_events
 from pipelines.store import state_dir
+from pipelines.store.atomic import replace_atomically
 from pipelines.store.memo import StepMemo
+from pipelines.store.state import KEY
 from schemas import ClaimClusters, Claims, EventClusters, Events
 
 # In the order they are written.
@@ -78,19 +83,34 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
             fingerprint(code_dirs=[_LINK_CODE, _SCHEMAS]),
         ]
     )
+    code = fingerprint(code_dirs=[_LINK_CODE, _SCHEMAS])
     recorded = memo.still_valid(inputs)
     if recorded is not None:
         context.log.info("events, claims and articles are unchanged: the linked tables are kept")
         yield from unchanged_outputs(list(OUTPUT_TABLES), OUTPUT_TABLES, recorded.rows)
         return
+    # The articles whose rows the tables hold, as extraction keeps them: a later run tells
+    # from it which articles were only added since.
+    extracted = extract_store(state_dir(settings.warehouse_dir)).load_index(verify=False)
+    added = _only_added(memo, extracted, code)
     memo.forget()
     articles = files.read("articles", columns=ARTICLE_COLUMNS)
     extracted_claims = staged.read("extracted_claims")
     fault_point(FaultPoint.LINK, "claims")
-    claims, claim_clusters = cluster_claims(extracted_claims, articles)
-    del extracted_claims
-    fault_point(FaultPoint.LINK, "events")
-    events, event_clusters = cluster_events(staged.read("extracted_events"), claims, articles)
+    linked = None
+    if added:
+        try:
+            linked = _relink(files, staged, extracted_claims, articles, added)
+        except NotAnUpdate as err:
+            context.log.warning(f"linking every article again: {err}")
+    if linked is not None:
+        context.log.info(f"linked the {len(added)} added articles within the days they touch")
+        events, claims, event_clusters, claim_clusters = linked
+    else:
+        claims, claim_clusters = cluster_claims(extracted_claims, articles)
+        del extracted_claims
+        fault_point(FaultPoint.LINK, "events")
+        events, event_clusters = cluster_events(staged.read("extracted_events"), claims, articles)
     context.log.info(
         f"linked {events.height} event mentions into {event_clusters.height} events and "
         f"{claims.height} claims into {claim_clusters.height} statements across articles"
@@ -107,8 +127,48 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
     if failure:
         yield from checks
         raise failure
+    # How many added articles were linked alone (0: every article was linked).
+    relinked = {"articles_linked_alone": len(added) if linked is not None else 0}
     for name in OUTPUT_TABLES:
-        yield dg.Output(tables[name], output_name=name, metadata=table_metadata(tables[name]))
+        df = tables[name]
+        yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **relinked})
     # Each Output above is stored as it is yielded, so the tables are written by now.
-    memo.record(inputs, {name: df.height for name, df in tables.items()})
+    replace_atomically(memo.frame_path("articles"), extracted.write_parquet)
+    memo.record(inputs, {name: df.height for name, df in tables.items()}, {"code": code})
     yield from checks
+
+
+def _only_added(memo: StepMemo, extracted: pl.DataFrame, code: str) -> set[str]:
+    """The articles added since the tables were linked, when nothing else changed (no article
+    dropped or extracted again, the same linking code); empty otherwise."""
+    recorded = memo.intact()
+    path = memo.frame_path("articles")
+    if recorded is None or recorded.extra.get("code") != code or not path.is_file():
+        return set()
+    before = pl.read_parquet(path)
+    if before.schema != extracted.schema:
+        return set()
+    if before.join(extracted, on=before.columns, how="anti").height:
+        return set()  # an article gone or extracted again: its old joins may not stand
+    return set(extracted.join(before, on=KEY, how="anti")[KEY].to_list())
+
+
+def _relink(files, staged, extracted_claims, articles, added):
+    """The linked tables from the last ones, joining only what the added articles touch."""
+    claims, claim_clusters = relink_claims(
+        extracted_claims,
+        articles,
+        files.read("claims", columns=["claim_id", "claim_cluster_id"]),
+        files.read("claim_clusters"),
+        added,
+    )
+    fault_point(FaultPoint.LINK, "events")
+    events, event_clusters = relink_events(
+        staged.read("extracted_events"),
+        claims,
+        articles,
+        files.read("events", columns=["event_id", "cluster_id"]),
+        files.read("event_clusters"),
+        added,
+    )
+    return events, claims, event_clusters, claim_clusters

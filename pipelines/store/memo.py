@@ -27,6 +27,7 @@ _VERSION = 1
 class Recorded:
     inputs: str
     rows: dict[str, int]  # per table, for the step's metadata when it reuses them
+    extra: dict  # whatever else the step recorded
 
 
 class StepMemo:
@@ -39,11 +40,16 @@ class StepMemo:
 
     def still_valid(self, inputs: str) -> Recorded | None:
         """The record, when it was made from `inputs` and every table is as it left them."""
+        recorded = self.intact()
+        return recorded if recorded is not None and recorded.inputs == inputs else None
+
+    def intact(self) -> Recorded | None:
+        """The record, when every table is as it left them (whatever the inputs now)."""
         try:
             record = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if record.get("version") != _VERSION or record.get("inputs") != inputs:
+        if record.get("version") != _VERSION:
             return None
         if set(record.get("tables", {})) != set(self.tables):
             return None
@@ -51,18 +57,24 @@ class StepMemo:
             identity = files.identity(table)
             if identity is None or identity != record["tables"][table]:
                 return None
-        return Recorded(inputs, {t: int(n) for t, n in record["rows"].items()})
+        rows = {t: int(n) for t, n in record["rows"].items()}
+        return Recorded(record["inputs"], rows, record.get("extra", {}))
 
-    def record(self, inputs: str, rows: Mapping[str, int]) -> None:
+    def record(self, inputs: str, rows: Mapping[str, int], extra: dict | None = None) -> None:
         """Call after every table is written: their identities now are what a reuse checks."""
         record = {
             "version": _VERSION,
             "inputs": inputs,
             "tables": {table: files.identity(table) for table, files in self.tables.items()},
             "rows": dict(rows),
+            "extra": extra or {},
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(self.path, json.dumps(record, sort_keys=True).encode())
+
+    def frame_path(self, name: str) -> Path:
+        """Where the step may keep a frame of its own beside the record."""
+        return self.path.with_name(f"{self.path.stem}.{name}.parquet")
 
     def forget(self) -> None:
         """Before writing tables: a run killed half-way must not leave a record that a mix
