@@ -13,12 +13,14 @@ from pipelines.defs.reporting import (
     model_description,
     schema_check_spec,
     table_metadata,
+    unchanged_outputs,
     validate_outputs,
 )
-from pipelines.defs.resources import STAGING_IO_MANAGER, EventwireSettings
+from pipelines.defs.resources import STAGING_IO_MANAGER, EventwireSettings, table_files
 from pipelines.extract.extraction_errors import extraction_errors
 from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
 from pipelines.store import state_dir
+from pipelines.store.memo import Recorded, StepMemo
 from schemas import ExtractionErrors
 
 MAX_LOGGED_FAILURES = 20  # failures logged one by one; the table has them all
@@ -66,7 +68,21 @@ def extracted_tables(
 ):
     """Parse each English article once and run the event, claim and quantity rules on it.
     A near-duplicate (a republished wire story) is extracted once, from its earliest copy.
-    Articles already extracted with the same text and extractor are not parsed again."""
+    Articles already extracted with the same text and extractor are not parsed again, and
+    when nothing changed at all, the tables written last time are kept as they are."""
+    files, staged = table_files(settings), table_files(settings, staged=True)
+    memo = StepMemo(
+        state_dir(settings.warehouse_dir),
+        "extracted_tables",
+        {**{asset: staged for asset in UNLINKED.values()}, **dict.fromkeys(OUTPUT_TABLES, files)},
+    )
+    kept: list[Recorded] = []
+
+    def reuse_if(signature: str) -> bool:
+        recorded = memo.still_valid(signature)
+        kept.extend([recorded] if recorded else [])
+        return recorded is not None
+
     with settings.failures_classified():
         result = extract_incremental(
             articles,
@@ -77,6 +93,7 @@ def extracted_tables(
             progress=ProgressLog(context.log, "parse+extract", "articles"),
             checkpoint_articles=settings.checkpoint_articles,
             lock_timeout_s=settings.lock_timeout_s,
+            reuse_if=reuse_if,
         )
     skipped = result.skipped
     context.log.info(
@@ -97,13 +114,19 @@ def extracted_tables(
             f"... and {len(result.failures) - MAX_LOGGED_FAILURES} more: see the "
             "extraction_errors table"
         )
-    tables = {**result.tables, "extraction_errors": errors}
     run_counts = {
         "articles_failed": len(result.failures),
         "articles_parsed": result.articles_parsed,
         "articles_reused": result.articles_reused,
         "articles_dropped": result.articles_dropped,
     }
+    if result.tables is None:  # nothing new: the tables of the last run stand
+        context.log.info("nothing changed since the last run: its tables are kept")
+        outputs = [*UNLINKED.values(), *OUTPUT_TABLES]
+        yield from unchanged_outputs(outputs, OUTPUT_TABLES, kept[0].rows, run_counts)
+        return
+    memo.forget()
+    tables = {**result.tables, "extraction_errors": errors}
     checks, failure = validate_outputs(
         {name: (model, tables[name]) for name, model in OUTPUT_TABLES.items()}
     )
@@ -116,4 +139,7 @@ def extracted_tables(
     for name in OUTPUT_TABLES:
         df = tables[name]
         yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **run_counts})
+    # Each Output above is stored as it is yielded, so the tables are written by now.
+    rows = {asset: tables[table].height for table, asset in UNLINKED.items()}
+    memo.record(result.signature, rows | {name: tables[name].height for name in OUTPUT_TABLES})
     yield from checks

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import inspect
 import time
+from collections.abc import Mapping
 
 import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
+from pipelines.defs.resources import UNCHANGED
 from pipelines.errors import TableValidationError
 from pipelines.faults import FaultPoint, fault_point
 from schemas import validate_table
@@ -89,6 +91,31 @@ def validate_outputs(tables: dict[str, tuple[type[pa.DataFrameModel], pl.DataFra
         # Bad data is not transient: retrying would fail the same way.
         failure = dg.Failure(description="\n".join(problems), allow_retries=False)
     return results, failure
+
+
+def unchanged_outputs(
+    outputs: list[str],
+    checked: Mapping[str, type[pa.DataFrameModel]],
+    rows: Mapping[str, int],
+    metadata: Mapping[str, object] | None = None,
+):
+    """A step's outputs and schema checks when the tables stored last time still hold
+    (pipelines/store/memo.py): nothing is written, and each check stands as it passed then."""
+    for name in outputs:
+        yield dg.Output(
+            UNCHANGED,
+            output_name=name,
+            metadata={"dagster/row_count": rows[name], "unchanged": True, **(metadata or {})},
+        )
+    for table, model in checked.items():
+        yield dg.AssetCheckResult(
+            asset_key=table,
+            check_name=SCHEMA_CHECK,
+            passed=True,
+            description=f"{rows[table]} rows valid against schemas.{model.__name__} "
+            "(unchanged since they were validated)",
+            metadata={"rows": rows[table], "unchanged": True},
+        )
 
 
 def table_metadata(df: pl.DataFrame) -> dict[str, object]:

@@ -60,6 +60,23 @@ class EventwireSettings(dg.ConfigurableResource):
         )
 
 
+class Unchanged:
+    """An output value that says: the table stored by an earlier run is still this output
+    (the step checked it with pipelines/store/memo.py), so nothing is written."""
+
+
+UNCHANGED = Unchanged()
+
+
+def table_files(settings: EventwireSettings, *, staged: bool = False) -> TableFiles:
+    """Where the tables are (staged: events and claims before linking, see STAGING_DIR)."""
+    if staged:
+        return TableFiles(
+            settings.warehouse_dir, str(state_dir(settings.warehouse_dir) / STAGING_DIR)
+        )
+    return TableFiles(settings.warehouse_dir, settings.parquet_url)
+
+
 class ParquetIOManager(dg.ConfigurableIOManager):
     """Stores each table asset as <warehouse_dir>/parquet/<table>/part-0.parquet, or under
     parquet_url when one is set."""
@@ -67,9 +84,14 @@ class ParquetIOManager(dg.ConfigurableIOManager):
     warehouse_dir: str
     parquet_url: str = ""
 
-    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
+    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | Unchanged) -> None:
         files = TableFiles(self.warehouse_dir, self.parquet_url)
         table = context.asset_key.path[-1]
+        if isinstance(obj, Unchanged):
+            context.add_output_metadata(
+                {"path": dg.MetadataValue.path(files.uri(table)), "rewritten": False}
+            )
+            return
         with classified_failures(retries=0, wait_s=0.0):  # a full disk is not retried
             written = files.write(table, obj)
         context.add_output_metadata(
@@ -88,6 +110,6 @@ def build_resources(settings: EventwireSettings) -> dict[str, object]:
         ),
         STAGING_IO_MANAGER: ParquetIOManager(
             warehouse_dir=settings.warehouse_dir,
-            parquet_url=str(state_dir(settings.warehouse_dir) / STAGING_DIR),
+            parquet_url=table_files(settings, staged=True).url,
         ),
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,7 +97,8 @@ def input_key(row: dict) -> str:
 
 @dataclass
 class IncrementalExtraction:
-    tables: dict[str, pl.DataFrame]
+    # None when `reuse_if` accepted `signature`: the tables written last time still hold
+    tables: dict[str, pl.DataFrame] | None
     articles_total: int  # articles to extract from this run
     articles_parsed: int  # parsed this run
     articles_reused: int  # unchanged: rows taken from the state
@@ -106,6 +108,8 @@ class IncrementalExtraction:
     # Articles the rules raised on this run ({"article_id", "error", "location"}): stored
     # rows of theirs are dropped, and the next run tries them again.
     failures: list[dict] = field(default_factory=list)
+    # What the tables are made of: the extractor, the stored results, the article order.
+    signature: str = ""
 
 
 def extract_incremental(
@@ -118,14 +122,18 @@ def extract_incremental(
     progress: Progress | None = None,
     checkpoint_articles: int = CHECKPOINT_ARTICLES,
     lock_timeout_s: float | None = None,
+    reuse_if: Callable[[str], bool] | None = None,
 ) -> IncrementalExtraction:
+    """`reuse_if(signature)`: whether the tables written from that signature are still in
+    place, in which case they are not assembled again (a run with nothing new)."""
     inputs = input_rows(to_extract(articles))
     keys = {a["article_id"]: input_key(a) for a in inputs}
     # Only the index decides what to parse; the stored rows are read once, at the end.
+    extractor = extractor_fingerprint(model)
     with incremental_run(
         EXTRACT_STATE,
         state_dir,
-        extractor_fingerprint(model),
+        extractor,
         checkpoint_every=checkpoint_articles,
         lock_timeout_s=lock_timeout_s,
     ) as run:
@@ -136,10 +144,13 @@ def extract_incremental(
             failures = _extract_into(run, todo, keys, model, n_process, batch_size, progress)
         failed = {f["article_id"] for f in failures}
         run.finish(keep=[k for k in keys if k not in failed])
-        stored = run.store.current()
-    order = {a["article_id"]: i for i, a in enumerate(inputs)}
-    tables = {name: in_unit_order(stored.tables[name], order) for name in EXTRACTED_TABLES}
-    tables["actors"] = merge_actors(tables["actors"])
+        signature = _signature(extractor, run.store.segment_names(), keys)
+        tables = None
+        if failures or reuse_if is None or not reuse_if(signature):
+            stored = run.store.current()
+            order = {a["article_id"]: i for i, a in enumerate(inputs)}
+            tables = {name: in_unit_order(stored.tables[name], order) for name in EXTRACTED_TABLES}
+            tables["actors"] = merge_actors(tables["actors"])
     return IncrementalExtraction(
         tables=tables,
         articles_total=len(inputs),
@@ -147,6 +158,7 @@ def extract_incremental(
         articles_reused=len(inputs) - len(todo),
         articles_dropped=dropped,
         failures=failures,
+        signature=signature,
         words_parsed=sum(len(a["text"].split()) for a in todo),
         skipped={
             "not_english": articles.filter(pl.col("language") != "en").height,
@@ -155,6 +167,14 @@ def extract_incremental(
             ).height,
         },
     )
+
+
+def _signature(extractor: str, segments: list[str], keys: dict[str, str]) -> str:
+    """The tables are the stored rows (segments never change once written) in article order."""
+    h = hashlib.sha256(json.dumps([EXTRACTOR_VERSION, extractor, segments]).encode())
+    for article_id in keys:
+        h.update(article_id.encode() + b"\n")
+    return h.hexdigest()[:32]
 
 
 def _still_good(run: IncrementalRun, key: str, keys: dict[str, str]) -> bool:

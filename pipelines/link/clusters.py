@@ -45,6 +45,7 @@ _EVENT_FIELDS = (
     "claim_id",
     "date_basis",
     "location_basis",
+    "mention_of",
 )
 _CLAIM_FIELDS = (
     "claim_id",
@@ -55,6 +56,8 @@ _CLAIM_FIELDS = (
     "stance",
     "anonymous",
 )
+# What linking reads of an article (not its text).
+ARTICLE_COLUMNS = ["article_id", "outlet", "published_date"]
 _STOP = frozenset(
     "the a an of to in on and or for with at by from that this is was were be".split()
 )
@@ -85,13 +88,13 @@ def _words(text: str | None) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", (text or "").lower()) if w not in _STOP)
 
 
-def _same_actor(id_a, text_a, id_b, text_b) -> bool | None:
-    """True (same), False (contradicts) or None (nothing to compare)."""
+def _same_actor(id_a, wa: frozenset[str], id_b, wb: frozenset[str]) -> bool | None:
+    """True (same), False (contradicts) or None (nothing to compare); wa, wb: the words of
+    each side's actor text."""
     if id_a is None and id_b is None:
         return None
     if id_a is not None and id_b is not None and id_a == id_b:
         return True
-    wa, wb = _words(text_a), _words(text_b)
     if wa and wb and len(wa & wb) / min(len(wa), len(wb)) >= 0.5:
         return True
     if id_a is None or id_b is None:
@@ -99,7 +102,17 @@ def _same_actor(id_a, text_a, id_b, text_b) -> bool | None:
     return False
 
 
+def _add_words(r: dict) -> None:
+    """Each text's words, kept on the mention: computed once, not at every comparison."""
+    r["words"] = {
+        "1": _words(r["actor1_text"]),
+        "2": _words(r["actor2_text"]),
+        "place": _words(r["location_text"]),
+    }
+
+
 def _compatible(a: dict, b: dict) -> bool:
+    """Whether two mentions (with their words, see _add_words) are the same event."""
     if a["article_id"] == b["article_id"]:
         return False
     window = DAY_WINDOW if a["dated"] and b["dated"] else PUBLISHED_WINDOW
@@ -107,9 +120,7 @@ def _compatible(a: dict, b: dict) -> bool:
         return False
     links = []
     for n in ("1", "2"):
-        same = _same_actor(
-            a[f"actor{n}_id"], a[f"actor{n}_text"], b[f"actor{n}_id"], b[f"actor{n}_text"]
-        )
+        same = _same_actor(a[f"actor{n}_id"], a["words"][n], b[f"actor{n}_id"], b["words"][n])
         if same is False:
             return False
         links.append(same)
@@ -117,7 +128,7 @@ def _compatible(a: dict, b: dict) -> bool:
     if ca and cb and ca != cb:
         return False
     same_place = bool(ca and ca == cb) or bool(
-        a["location_text"] and _words(a["location_text"]) == _words(b["location_text"])
+        a["location_text"] and a["words"]["place"] == b["words"]["place"]
     )
     return any(links) or same_place
 
@@ -127,7 +138,15 @@ def cluster_events(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """events with cluster_id filled, and one event_clusters row per cluster."""
     meta = articles.select("article_id", "outlet", "published_date")
-    rows = (
+    uf = _UnionFind()
+    _link_events(_event_rows(events, meta), uf)
+    events = events.with_columns(_cluster_ids(events["event_id"], uf).alias("cluster_id"))
+    return events, _event_cluster_table(events, claims, meta)
+
+
+def _event_rows(events: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """What linking compares of each mention, in (type, realis, day) order."""
+    return (
         events.select(_EVENT_FIELDS)
         .join(meta.select("article_id", "published_date"), on="article_id", how="left")
         .with_columns(stated=pl.col("date_basis") == "stated")
@@ -147,9 +166,12 @@ def cluster_events(
         .drop("published_date", "date_precision", "modality", "claim_id", "stated")
         .drop("date_basis", "location_basis")
     )
-    uf = _UnionFind()
+
+
+def _link_events(rows: pl.DataFrame, uf: _UnionFind) -> None:
+    """Join in `uf` every two mentions of `rows` that are the same event."""
     # A later mention in the same article ("the strike") is the act it points at.
-    for event_id, first in events.select("event_id", "mention_of").drop_nulls().iter_rows():
+    for event_id, first in rows.select("event_id", "mention_of").drop_nulls().iter_rows():
         uf.union(first, event_id)
     # One pass in (type, realis, day) order with a window of the last PUBLISHED_WINDOW days.
     # A pair can only link through something it shares (an actor id, an actor word, a
@@ -168,6 +190,7 @@ def cluster_events(
             old = window.popleft()
             for key in old["keys"]:
                 del by_key[key][old["event_id"]]
+        _add_words(b)
         b["keys"] = _event_keys(b)
         seen: set[str] = set()
         for key in b["keys"]:
@@ -180,7 +203,12 @@ def cluster_events(
         window.append(b)
         for key in b["keys"]:
             by_key.setdefault(key, {})[b["event_id"]] = b
-    events = events.with_columns(_cluster_ids(events["event_id"], uf).alias("cluster_id"))
+
+
+def _event_cluster_table(
+    events: pl.DataFrame, claims: pl.DataFrame, meta: pl.DataFrame
+) -> pl.DataFrame:
+    """One event_clusters row per cluster of `events` (which have their cluster_id)."""
     anonymous = claims.select("claim_id", anonymous_claim=pl.col("anonymous"))
     members = (
         events.select(
@@ -216,7 +244,7 @@ def cluster_events(
         .with_columns(outlets=pl.col("outlet_names").list.len())
         .sort("cluster_id")
     )
-    return events, _typed(EventClusters, table)
+    return _typed(EventClusters, table)
 
 
 def _event_keys(r: dict) -> list[tuple]:
@@ -225,10 +253,10 @@ def _event_keys(r: dict) -> list[tuple]:
     for n in ("1", "2"):
         if r[f"actor{n}_id"] is not None:
             keys.append((n, "id", r[f"actor{n}_id"]))
-        keys.extend((n, "word", w) for w in _words(r[f"actor{n}_text"]))
+        keys.extend((n, "word", w) for w in r["words"][n])
     if r["location_country"]:
         keys.append(("country", r["location_country"]))
-    place = _words(r["location_text"])
+    place = r["words"]["place"]
     if place:
         keys.append(("place", place))
     return keys
@@ -239,9 +267,17 @@ def cluster_claims(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """claims with claim_cluster_id filled, and one claim_clusters row per cluster."""
     meta = articles.select("article_id", "outlet", "published_date")
+    uf = _UnionFind()
+    _link_claims(_claim_rows(claims, meta), uf)
+    claims = claims.with_columns(_cluster_ids(claims["claim_id"], uf).alias("claim_cluster_id"))
+    return claims, _claim_cluster_table(claims, meta)
+
+
+def _claim_rows(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """What linking compares of each claim, in (speaker, day) order."""
     speakers = claims["speaker_text"].drop_nulls().unique().to_list()
     speaker_words = {t: " ".join(sorted(_words(t))) for t in speakers}
-    rows = (
+    return (
         claims.select("claim_id", "article_id", "content", "speaker_text", "speaker_actor_id")
         .join(meta.select("article_id", day=pl.col("published_date")), on="article_id", how="left")
         .with_columns(
@@ -260,8 +296,15 @@ def cluster_claims(
         .select("speaker_key", "day", "claim_id", "article_id", "content")
         .sort("speaker_key", "day", "claim_id")
     )
-    uf = _UnionFind()
+
+
+def _link_claims(rows: pl.DataFrame, uf: _UnionFind) -> None:
+    """Join in `uf` every two claims of `rows` that are the same statement."""
     window: deque[tuple] = deque()  # (day, claim_id, article_id, words) of one speaker
+    # The window's claims by content word: two claims with no word in common cannot overlap,
+    # so each claim is compared only with those sharing a word (a busy speaker says many
+    # things in a week).
+    by_word: dict[str, dict[str, tuple]] = {}
     speaker = None
     for key, day, claim_id, article_id, content in rows.iter_rows():
         words = _words(content)
@@ -270,15 +313,29 @@ def cluster_claims(
         if key != speaker:
             speaker = key
             window.clear()
+            by_word.clear()
         while window and (day - window[0][0]).days > CLAIM_WINDOW:
-            window.popleft()
-        for _, a_id, a_article, a_words in window:
-            if a_article == article_id or uf.find(a_id) == uf.find(claim_id):
-                continue
-            if len(a_words & words) / len(a_words | words) >= CONTENT_JACCARD:
-                uf.union(a_id, claim_id)
-        window.append((day, claim_id, article_id, words))
-    claims = claims.with_columns(_cluster_ids(claims["claim_id"], uf).alias("claim_cluster_id"))
+            old = window.popleft()
+            for w in old[3]:
+                del by_word[w][old[1]]
+        seen: set[str] = set()
+        for w in words:
+            for a_id, (_, _, a_article, a_words) in by_word.get(w, {}).items():
+                if a_id in seen:
+                    continue
+                seen.add(a_id)
+                if a_article == article_id or uf.find(a_id) == uf.find(claim_id):
+                    continue
+                if len(a_words & words) / len(a_words | words) >= CONTENT_JACCARD:
+                    uf.union(a_id, claim_id)
+        entry = (day, claim_id, article_id, words)
+        window.append(entry)
+        for w in words:
+            by_word.setdefault(w, {})[claim_id] = entry
+
+
+def _claim_cluster_table(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """One claim_clusters row per cluster of `claims` (which have their claim_cluster_id)."""
     members = claims.select(
         "claim_cluster_id",
         "claim_id",
@@ -301,7 +358,7 @@ def cluster_claims(
         )
         .with_columns(outlets=pl.col("outlet_names").list.len())
     )
-    return claims, _typed(ClaimClusters, table)
+    return _typed(ClaimClusters, table)
 
 
 def _cluster_ids(ids: pl.Series, uf: _UnionFind) -> pl.Series:

@@ -103,17 +103,18 @@ class TableFiles:
         )
         return True
 
-    def read(self, table: str) -> pl.DataFrame:
+    def read(self, table: str, columns: list[str] | None = None) -> pl.DataFrame:
+        """The table, or only the given columns of it."""
         if not self.remote:
             path = self._local(table)
             if not path.is_file():
                 raise FileNotFoundError(
                     f"table {table!r} has not been written yet: {path} is missing"
                 )
-            return pl.read_parquet(path)
+            return pl.read_parquet(path, columns=columns)
         try:
             with self.fs.open_input_file(self._key(table)) as fh:
-                return pl.read_parquet(fh.read())
+                return pl.read_parquet(fh.read(), columns=columns)
         except FileNotFoundError:
             raise FileNotFoundError(
                 f"table {table!r} has not been written yet: {self.uri(table)} is missing"

@@ -102,6 +102,11 @@ class ResultStore:
         index, _ = self._index(self._complete(self._segment_dirs(), verify))
         return index
 
+    def segment_names(self) -> list[str]:
+        """The complete segments, oldest first. Segments are never modified once complete, so
+        the same names mean the same stored results."""
+        return [s.name for s in self._complete(self._segment_dirs(), verify=False)]
+
     def current(self) -> StoredResults:
         """What the last load or compact found (reloaded if segments were appended since)."""
         if self._loaded is None or self._appended:

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -31,6 +31,7 @@ from schemas.relations import Reference
 
 DUCKDB_FILE = "eventwire.duckdb"
 BUILD_RECORD = Path("state") / "duckdb-build.json"  # what the current file was built from
+CHECKS_RECORD = Path("state") / "duckdb-checks.json"  # the checks' outcomes on that file
 VIEWS_DIR = Path(__file__).parent / "views"
 # Written in the 1.0 storage format so DuckDB 1.x clients (the PyPI CLI, DBeaver) can open it.
 STORAGE_VERSION = "v1.0.0"
@@ -233,13 +234,35 @@ def inspect_warehouse(
     references: Sequence[Reference],
     rows: int = 5,
 ) -> WarehouseReport:
-    """Previews and integrity checks of the current file, through one read-only connection."""
-    con = duckdb.connect(str(Path(warehouse_dir) / DUCKDB_FILE), read_only=True)
+    """Previews and integrity checks of the current file, through one read-only connection.
+    The checks read every row (spans against the article texts): their outcomes are kept in
+    state/ with the file's identity, and a file that has not changed is not checked again."""
+    path = Path(warehouse_dir) / DUCKDB_FILE
+    record_path = Path(warehouse_dir) / CHECKS_RECORD
+    what = sorted(models) + sorted(map(str, references))
+    con = duckdb.connect(str(path), read_only=True)
     try:
         heads = {t: con.sql(f'SELECT * FROM "{t}" LIMIT {int(rows)}').pl() for t in models}
-        return WarehouseReport(heads, check_warehouse(con, models, references))
+        st = path.stat()  # while open: a file swapped in later has another inode
+        identity = [st.st_ino, st.st_size, st.st_mtime_ns]
+        checks = _recorded_checks(record_path, identity, what)
+        if checks is None:
+            checks = check_warehouse(con, models, references)
+            record = {"duckdb": identity, "checked": what, "outcomes": [asdict(c) for c in checks]}
+            write_bytes_atomic(record_path, json.dumps(record, sort_keys=True).encode())
+        return WarehouseReport(heads, checks)
     finally:
         con.close()
+
+
+def _recorded_checks(path: Path, identity: list[int], what: list[str]) -> list[CheckOutcome] | None:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("duckdb") != identity or record.get("checked") != what:
+        return None
+    return [CheckOutcome(**outcome) for outcome in record["outcomes"]]
 
 
 # What an ad-hoc query may not do: read or write any file but the warehouse (COPY ... TO could

@@ -8,8 +8,15 @@ import random
 
 import polars as pl
 
-from pipelines.link import cluster_events
-from pipelines.link.clusters import PUBLISHED_WINDOW, _compatible, _words
+from pipelines.link import cluster_claims, cluster_events
+from pipelines.link.clusters import (
+    CLAIM_WINDOW,
+    CONTENT_JACCARD,
+    PUBLISHED_WINDOW,
+    _add_words,
+    _compatible,
+    _words,
+)
 
 DAY0 = dt.date(2025, 11, 1)
 
@@ -65,6 +72,7 @@ def _every_pair(events: pl.DataFrame, articles: pl.DataFrame) -> list[set[str]]:
     for r in rows:
         r["dated"] = r["event_date"] is not None and r["date_precision"] == "day"
         r["day"] = r["event_date"] or published.get(r["article_id"])
+        _add_words(r)
     parent = {r["event_id"]: r["event_id"] for r in rows}
 
     def find(x):
@@ -104,3 +112,55 @@ def test_keyed_window_pass_equals_comparing_every_pair():
         # A cluster's id is its smallest member.
         assert all(cid == min(members) for cid, members in found.items())
     assert _words("the army") == {"army"}
+
+
+def test_claims_compared_by_shared_word_equal_comparing_every_pair():
+    rng = random.Random(7)
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"a{i:03d}" for i in range(30)],
+            "outlet": ["Harbor Post"] * 30,
+            "published_date": [DAY0 + dt.timedelta(days=rng.randrange(20)) for _ in range(30)],
+        }
+    )
+    vocab = "talks resume border troops aid convoy strike port deal army the of".split()
+    claims = pl.DataFrame(
+        {
+            "claim_id": [f"c{i:04d}" for i in range(400)],
+            "article_id": [f"a{rng.randrange(30):03d}" for _ in range(400)],
+            "content": [" ".join(rng.sample(vocab, rng.randint(1, 5))) for _ in range(400)],
+            "speaker_text": [rng.choice(["the minister", "two officials"]) for _ in range(400)],
+            "speaker_actor_id": [None] * 400,
+            "stance": ["assert"] * 400,
+            "anonymous": [False] * 400,
+        },
+        schema_overrides={"speaker_actor_id": pl.String},
+    )
+    clustered, _ = cluster_claims(claims, articles)
+    published = dict(articles.select("article_id", "published_date").iter_rows())
+    rows = claims.to_dicts()
+    parent = {r["claim_id"]: r["claim_id"] for r in rows}
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for i, a in enumerate(rows):
+        for b in rows[i + 1 :]:
+            wa, wb = _words(a["content"]), _words(b["content"])
+            if (
+                a["speaker_text"] == b["speaker_text"]
+                and a["article_id"] != b["article_id"]
+                and abs((published[a["article_id"]] - published[b["article_id"]]).days)
+                <= CLAIM_WINDOW
+                and wa
+                and wb
+                and len(wa & wb) / len(wa | wb) >= CONTENT_JACCARD
+            ):
+                ra, rb = find(a["claim_id"]), find(b["claim_id"])
+                parent[max(ra, rb)] = min(ra, rb)
+    expected = {r["claim_id"]: find(r["claim_id"]) for r in rows}
+    found = dict(clustered.select("claim_id", "claim_cluster_id").iter_rows())
+    assert found == expected
+    assert len(set(expected.values())) < len(rows) / 2  # the data does join claims

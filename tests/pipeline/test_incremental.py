@@ -136,6 +136,25 @@ def test_changed_added_and_removed_files_are_all_that_is_redone(twice, tmp_path)
     assert "new.txt" in articles["source_path"].to_list()
 
 
+def test_added_articles_alone_are_linked_alone_with_the_tables_of_a_cold_run(twice, tmp_path):
+    raw, warehouse, *_ = twice
+    work = tmp_path / "raw"
+    shutil.copytree(raw, work)
+    shutil.copytree(warehouse, tmp_path / "wh")
+    for name in ("india-pakistan-loc-clash-poonch", "sudan-kadugli-aid-convoy"):
+        for suffix in (".txt", ".meta.json"):
+            shutil.copy(GOLD_TEXTS / f"{name}{suffix}", work / f"{name}{suffix}")
+    result = materialize_all(work, tmp_path / "wh")
+    assert result.success
+    meta = run_meta(result)
+    assert meta["extracted_events"]["articles_parsed"] == 2
+    assert meta["events"]["articles_linked_alone"] == 2
+    cold = materialize_all(work, tmp_path / "cold")
+    assert cold.success
+    assert run_meta(cold)["events"]["articles_linked_alone"] == 0
+    assert_same_tables(read_tables(tmp_path / "wh"), read_tables(tmp_path / "cold"))
+
+
 def test_an_extraction_lexicon_change_reparses_without_rereading(twice, tmp_path, monkeypatch):
     raw, warehouse, *_ = twice
     shutil.copytree(warehouse, tmp_path / "wh")
@@ -295,3 +314,19 @@ def test_only_new_articles_get_near_duplicate_signatures_computed(tmp_path, monk
     monkeypatch.undo()
     cold = read_raw_folder(raw)
     assert changed.articles.drop("ingested_at").equals(cold.articles.drop("ingested_at"))
+
+
+def test_a_run_with_nothing_new_reuses_the_tables_and_a_deleted_one_is_made_again(twice):
+    raw, warehouse, _, second, _, tables_before = twice
+    m2 = run_meta(second)
+    for step_output in ("extracted_events", "events", "event_clusters", "claim_clusters"):
+        assert m2[step_output]["unchanged"] is True, step_output
+    table_path(warehouse, "event_clusters").unlink()
+    table_path(warehouse, "quantities").unlink()
+    third = materialize_all(raw, warehouse)
+    assert third.success
+    m3 = run_meta(third)
+    assert "unchanged" not in m3["event_clusters"] and "unchanged" not in m3["quantities"]
+    after = read_tables(warehouse)
+    for table in ("event_clusters", "quantities", "events"):
+        assert after[table].equals(tables_before[table]), table
