@@ -338,6 +338,7 @@ def _assemble(article_ids, day, idx, events, claims, quantities, seed, model) ->
         location_precision=pl.when(located).then(pl.lit("city")),
         modality="modality",
         cluster_id=pl.lit(None, pl.String),
+        mention_of=pl.lit(None, pl.String),
         claim_id=pl.when("with_claim").then("claim_of"),
         confidence="confidence",
         extractor_version=pl.lit(EXTRACTOR_VERSION),
