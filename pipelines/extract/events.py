@@ -7,7 +7,7 @@ referring back to a reported event) is read from per-type flags in triggers.yaml
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -170,6 +170,12 @@ def _mention(
     if not _conditions_met(tok, rule, parties.actor1, governor):
         return None
     modality, governors = _mention_modality(tok, rule, modal, cue_lemmas)
+    refusal = _refusal(tok, rule, modality, lex)
+    if refusal == "coded":
+        return None  # "refused to meet": the refusing verb is the REJECT already
+    if refusal == "said":
+        rule = replace(rule, event_type="REJECT", mode="refusal")
+        kind, modality = lex.types["REJECT"], "asserted"  # the refusal itself is made
     anchors = parties.anchors
     anchors.extend(g for g in governors if g not in anchors)
     return EventMention(
@@ -184,6 +190,32 @@ def _mention(
         confidence=rule.confidence,
         actor1_alone=parties.alone,
     )
+
+
+def _refusal(tok: Token, rule: Trigger, modality: str, lex: TriggerLexicon) -> str | None:
+    """'will not lift the ban', 'will not end the strike': "said", a REJECT in the act's place;
+    'refused to meet': "coded" when the refusing verb is a REJECT trigger itself, else "said";
+    None for anything else (refusals.* in triggers.yaml)."""
+    ref = lex.refusals
+    if ref is None:
+        return None
+    verb = tok
+    if rule.event_type == "PROTEST" and tok.pos_ == "NOUN":
+        verb = tok.head  # "end the strike": the protest is what they will not end
+        if tok.dep_ != "dobj" or verb.lemma_.lower() not in ref.ending_verbs:
+            return None
+    elif rule.event_type not in ref.types or tok.pos_ != "VERB":
+        return None
+    refuser = verb.head.lemma_.lower()
+    if verb.dep_ == "xcomp" and refuser in ref.verbs:
+        coded = any(t.event_type == "REJECT" for t in lex.lookup(refuser, "VERB"))
+        return "coded" if coded else "said"
+    kids = list(verb.children)
+    negated = modality == "negated" or verb is not tok
+    refused = any(c.dep_ == "neg" for c in kids) and any(
+        c.dep_ == "aux" and c.lower_ in ref.future_aux for c in kids
+    )
+    return "said" if negated and refused else None
 
 
 def _target_preps(rule: Trigger, kind: EventType) -> set[str] | frozenset[str]:

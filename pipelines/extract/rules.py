@@ -55,9 +55,22 @@ _TOP_LEVEL = {
     "suspicion_verbs",
     "part_nouns",
     "obligation_modals",
+    "refusals",
     "types",
     "examples",
 }
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """A cooperative act someone says they will not do is a REJECT (PLOVER codes refusals so):
+    "France will not lift the ban", "refused to meet the envoy", "will not end the strike".
+    An act that failed ("failed to reach a deal") or did not happen keeps its type, negated."""
+
+    types: frozenset[str]  # the acts a refusal turns into a REJECT
+    future_aux: frozenset[str]  # "will not", "won't", "would not": a refusal, not a report
+    verbs: frozenset[str]  # "refused to", "declined to"
+    ending_verbs: frozenset[str]  # "will not end the strike": refusing to end a protest
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,7 @@ class TriggerLexicon:
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
     part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
     obligation_modals: frozenset[str] = frozenset()  # "said Israel must end": a request
+    refusals: Refusals | None = None  # "will not lift the ban": a REJECT
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
         return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
@@ -231,6 +245,7 @@ def trigger_lexicon() -> TriggerLexicon:
     )
     return TriggerLexicon(
         obligation_modals=must,
+        refusals=_refusals(path, data.get("refusals"), event_types),
         part_nouns=parts,
         instruments=instruments,
         permission_verbs=permission,
@@ -241,6 +256,23 @@ def trigger_lexicon() -> TriggerLexicon:
         # Conditional entries first: "pledged $25 million" is AID before it is AGREE.
         by_lemma={k: tuple(sorted(v, key=_specificity)) for k, v in by_lemma.items()},
     )
+
+
+def _refusals(path: Path, raw: object, types: dict[str, EventType]) -> Refusals | None:
+    if raw is None:
+        return None
+    keys = {"types", "future_aux", "verbs", "ending_verbs"}
+    require(isinstance(raw, dict), path, "refusals", f"expected a mapping with {sorted(keys)}")
+    unknown = set(raw) - keys
+    require(not unknown, path, "refusals", f"unknown keys {sorted(unknown)}")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in str_list(raw.get(key), path, f"refusals.{key}"))
+
+    refused = frozenset(str_list(raw.get("types"), path, "refusals.types"))
+    bad = sorted(refused - set(types))
+    require(not bad, path, "refusals.types", f"not PLOVER types: {bad}")
+    return Refusals(refused, words("future_aux"), words("verbs"), words("ending_verbs"))
 
 
 def _event_types(path: Path, raw: object) -> dict[str, EventType]:

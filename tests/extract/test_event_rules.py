@@ -366,3 +366,33 @@ def test_willing_to_act_is_agreeing_to_it_and_the_act_stays(extract):
     assert "RETREAT" in r
     # without an act to agree to, "willing" is no event
     assert events_of(extract("The ministry is a willing partner of the port authority.")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "actor1"),
+    [
+        (
+            "The government will not lift the curfew in the capital, the interior minister said.",
+            "lift",
+            "The government",
+        ),
+        (
+            "Dock workers said they will not end the strike until wages are raised.",
+            "strike",
+            "Dock workers",  # "they", resolved
+        ),
+        ("Officials said the ministry won't sign the accord this year.", "sign", "the ministry"),
+    ],
+)
+def test_an_act_someone_will_not_do_is_a_refusal(extract, text, trigger, actor1):
+    """PLOVER codes a refusal as REJECT: 'will not lift the ban' is no lifting, negated."""
+    ev = next(e for e in events_of(extract(text)) if e["trigger"] == trigger)
+    assert (ev["event_type"], ev["event_mode"], ev["modality"]) == ("REJECT", "refusal", "asserted")
+    assert ev["actor1_text"] == actor1
+
+
+def test_a_refusing_verb_codes_the_refusal_once_and_a_failed_act_keeps_its_type(extract):
+    refused = events_of(extract("The mayor refused to meet the protest leaders on Monday."))
+    assert [(e["event_type"], e["trigger"]) for e in refused] == [("REJECT", "refused")]
+    failed = _by_type(extract("The two sides did not sign the accord on Friday."))
+    assert failed["AGREE"]["modality"] == "negated" and "REJECT" not in failed

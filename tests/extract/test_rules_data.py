@@ -52,6 +52,7 @@ def test_shipped_files_load():
     [
         ("triggers.yaml", "  ASSAULT:\n    - attack", "  ASSAULT:\n    - {lemma: attack, pos: [VRB]}", "pos must be among"),
         ("triggers.yaml", "  PROTEST:\n", "  PROTESTS:\n", "types.PROTESTS: not a PLOVER type"),
+        ("triggers.yaml", "  types: [AGREE, ", "  types: [AGREES, ", "refusals.types: not PLOVER types"),
         ("triggers.yaml", "  ASSAULT: {quad_class: 4", "  ASSAULT: {quad_class: 5", "event_types.ASSAULT: quad_class must be 1..4"),
         ("triggers.yaml", "  AGREE: {quad_class: 1, symmetric: true", "  AGREE: {quad_class: 1, symmetric: yes", "event_types.AGREE.symmetric: expected true or false"),
         ("triggers.yaml", "  AID: {quad_class: 2, theme_object: [to, for]}", "  AID: {quad_class: 2, theme_object: []}", "event_types.AID.theme_object: expected prepositions"),
