@@ -171,52 +171,57 @@ def _write_room(
     with storage_errors(data_root):
         _remove_stale_builds(data_root)
         building.mkdir(parents=True)
-        days = day_digests(facts)
+        try:
+            days = day_digests(facts)
 
-        def put_day(day: str, page: Any) -> None:
-            nonlocal reused
-            key = f"days/{day}"
-            size = reuse.take(key, days[day], building)
-            if size is None:
-                put(key, page)
-            else:
-                written[key], reused = size, reused + 1
+            def put_day(day: str, page: Any) -> None:
+                nonlocal reused
+                key = f"days/{day}"
+                size = reuse.take(key, days[day], building)
+                if size is None:
+                    put(key, page)
+                else:
+                    written[key], reused = size, reused + 1
 
-        tl = timeline(facts, put_day)
-        changed = []
-        for aid, digest in article_digests(facts).items():
-            size = reuse.take(f"articles/{aid}", digest, building)
-            if size is None:
-                changed.append(aid)
-            else:
-                written[f"articles/{aid}"], reused = size, reused + 1
-        # One article's rows at a time: as dicts, all of them would take a few hundred MB.
-        to_build = pl.col("article_id").is_in(changed)
-        parts = {
-            name: frame.filter(to_build).partition_by("article_id", as_dict=True)
-            for name, frame in (
-                ("events", facts.events),
-                ("claims", facts.claims),
-                ("quantities", facts.quantities),
-            )
-        }
-        for article in facts.articles.filter(to_build).iter_rows(named=True):
-            key = (article["article_id"],)
-            rows = {
-                name: list(part[key].iter_rows(named=True)) if key in part else []
-                for name, part in parts.items()
+            tl = timeline(facts, put_day)
+            changed = []
+            for aid, digest in article_digests(facts).items():
+                size = reuse.take(f"articles/{aid}", digest, building)
+                if size is None:
+                    changed.append(aid)
+                else:
+                    written[f"articles/{aid}"], reused = size, reused + 1
+            # One article's rows at a time: as dicts, all of them would take a few hundred MB.
+            to_build = pl.col("article_id").is_in(changed)
+            parts = {
+                name: frame.filter(to_build).partition_by("article_id", as_dict=True)
+                for name, frame in (
+                    ("events", facts.events),
+                    ("claims", facts.claims),
+                    ("quantities", facts.quantities),
+                )
             }
-            put(f"articles/{article['article_id']}", article_page(article, **rows))
-        del parts
-        put("article-list", article_list(facts))
-        put("sources", sources_page(facts, tl))
-        new = whats_new(previous, facts, tl)
-        put("changes", new)
-        put("map", map_page(facts))
-        world = json.loads((STATIC / "world.json").read_text(encoding="utf-8"))
-        put("world", world)
-        put("index", _index(facts, tl, new, now, generation))
-        os.replace(building, data_root / generation)
+            for article in facts.articles.filter(to_build).iter_rows(named=True):
+                key = (article["article_id"],)
+                rows = {
+                    name: list(part[key].iter_rows(named=True)) if key in part else []
+                    for name, part in parts.items()
+                }
+                put(f"articles/{article['article_id']}", article_page(article, **rows))
+            del parts
+            put("article-list", article_list(facts))
+            put("sources", sources_page(facts, tl))
+            new = whats_new(previous, facts, tl)
+            put("changes", new)
+            put("map", map_page(facts))
+            world = json.loads((STATIC / "world.json").read_text(encoding="utf-8"))
+            put("world", world)
+            put("index", _index(facts, tl, new, now, generation))
+            os.replace(building, data_root / generation)
+        except BaseException:
+            # A room that cannot be finished leaves nothing behind; the previous one stays.
+            shutil.rmtree(building, ignore_errors=True)
+            raise
     page = _page(generation)
     write_bytes_atomic(warehouse_dir / ROOM_INDEX, page)
     first_view = written["index"] + sum(
