@@ -100,7 +100,11 @@ TOLL_COLUMNS = ["event_id", "kind", "value", "qualifier", "text", "scope", "scop
 
 
 def claim_rows(facts: Facts) -> dict[str, Row]:
-    return {c["claim_id"]: c for c in facts.claims.select(CLAIM_COLUMNS).iter_rows(named=True)}
+    """claim_id -> the claim's row as the pages show it (shared: not to be changed)."""
+    if facts.claim_dicts is None:
+        rows = facts.claims.select(CLAIM_COLUMNS).iter_rows(named=True)
+        facts.claim_dicts = {c["claim_id"]: c for c in rows}
+    return facts.claim_dicts
 
 
 def events_by_card_day(facts: Facts) -> pl.DataFrame:

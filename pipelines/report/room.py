@@ -165,7 +165,8 @@ def _write_room(
         payload = f"RR.put({json.dumps(key)},{_json(data)});\n".encode()
         path = building / f"{key}.js"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(payload)
+        with path.open("xb") as f:  # never into a file linked from the previous room
+            f.write(payload)
         written[key] = len(payload)
 
     with storage_errors(data_root):
