@@ -27,9 +27,7 @@ from pipelines.report.pages import (
 
 def _hashed(df: pl.DataFrame, key: str, part: str) -> pl.DataFrame:
     """(key, part, row hash) for each row of df, in df's order."""
-    rows = df.drop(key)
-    hashes = rows.hash_rows() if rows.width else pl.Series([0] * df.height, dtype=pl.UInt64)
-    return pl.DataFrame({"k": df[key], "part": part, "h": hashes})
+    return pl.DataFrame({"k": df[key], "part": part, "h": df.drop(key).hash_rows()})
 
 
 def _digests(frames: Iterable[pl.DataFrame]) -> dict[str, str]:
