@@ -212,11 +212,17 @@ def _report_run(result, warehouse_dir: str) -> int:
                     message = user.description
                 print(f"eventwire: step {event.step_key} failed: {message}", file=sys.stderr)
         return 1
+    from pipelines.defs.warehouse import READING_ROOM_ERROR
+
     accounting = {}
     for mat in result.asset_materializations_for_node("raw_articles"):
         if mat.asset_key.path == ["articles"]:
             accounting = {k: v.value for k, v in mat.metadata.items()}
-    print_summary(warehouse_dir, accounting)
+    room_error = None
+    for mat in result.asset_materializations_for_node("duckdb_warehouse"):
+        if mat.asset_key.path == ["warehouse", "events"] and READING_ROOM_ERROR in mat.metadata:
+            room_error = mat.metadata[READING_ROOM_ERROR].value
+    print_summary(warehouse_dir, accounting, room_error)
     return 0
 
 
@@ -256,7 +262,7 @@ def sql_command(warehouse_dir: str | Path, query_text: str) -> str:
     return cmd
 
 
-def print_summary(warehouse_dir: str, accounting: dict) -> None:
+def print_summary(warehouse_dir: str, accounting: dict, room_error: str | None = None) -> None:
     from pipelines.report import ROOM_INDEX
     from pipelines.store import query
     from schemas import TABLES
@@ -301,6 +307,8 @@ def print_summary(warehouse_dir: str, accounting: dict) -> None:
     for title, q in EXAMPLE_QUERIES:
         print(f"  # {title}\n  {sql_command(warehouse_dir, q)}")
     room = Path(warehouse_dir) / ROOM_INDEX
+    if room_error:
+        print(f"\nReading room: {room_error}")
     if room.is_file():
         print(f"\nReading room (open in a browser; it makes no network request):\n  {room}")
 

@@ -7,6 +7,7 @@ One run measures, on the same generated corpus and with the same worker count:
   4. the same run again with nothing new (the no-op);
   5. a run after adding 1% new articles;
   6. peak memory of a cold run at several corpus sizes;
+the cold run's reading room opened in headless Chromium (page.py), when chromium is installed;
 and a stage breakdown (ingest, parse, rules, link, validation, Parquet, DuckDB) timed in-process on
 the plain-Python functions the Dagster assets call.
 """
@@ -31,6 +32,7 @@ import polars as pl
 
 from pipelines.bench.corpus import DEFAULT_SEED, write_corpus
 from pipelines.bench.measure import ChildRun, CpuClock, Span, run_child, wait_for_quiet
+from pipelines.bench.page import measure_page
 from pipelines.errors import BenchError
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
 
@@ -138,6 +140,7 @@ def _run(cfg: BenchConfig, sizes: list[int], work: Path, log: Log) -> dict[str, 
     _quiet(cfg, log, waits)
     cold = _eventwire_run(raw, warehouse, home, env, work, "cold")
     log(f"    {_describe_run(cold)}")
+    page = _open_room(cfg, warehouse, work, log, waits)
     log("4/6 no-op run: the same again, nothing new")
     _quiet(cfg, log, waits)
     noop = _eventwire_run(raw, warehouse, home, env, work, "noop")
@@ -182,7 +185,37 @@ def _run(cfg: BenchConfig, sizes: list[int], work: Path, log: Log) -> dict[str, 
         "rows": inproc["rows"],
         "quiet_waits_seconds": waits,
     }
-    return _report(cfg, sizes, workers, corpus_info, inproc, runs, memory)
+    return _report(cfg, sizes, workers, corpus_info, inproc, runs, memory, page)
+
+
+def _open_room(
+    cfg: BenchConfig, warehouse: Path, work: Path, log: Log, waits: list[float]
+) -> dict[str, Any]:
+    """The cold run's reading room in headless Chromium, as a reader opens it."""
+    from pipelines.report import ROOM_INDEX
+
+    log("    opening the cold run's reading room in headless chromium")
+    _quiet(cfg, log, waits)
+    page = measure_page(warehouse / ROOM_INDEX, work / "chromium-profile", log)
+    if page["not_measured"]:
+        log(f"    not measured: {page['not_measured']}")
+    else:
+        log(f"    {describe_page(page)}")
+    return page
+
+
+def describe_page(page: dict[str, Any]) -> str:
+    if page["not_measured"]:
+        return f"not measured: {page['not_measured']}"
+
+    def s(x: float | None) -> str:
+        return "-" if x is None else f"{x:.2f} s"
+
+    return (
+        f"timeline {s(page['first_view_s'])}, an article {s(page['article_s'])}, "
+        f"a filter {s(page['filter_s'])}; the first view read "
+        f"{page['first_view_bytes'] / 1e3:,.0f} kB in {page['first_view_files']} files"
+    )
 
 
 def _in_process(
@@ -453,6 +486,7 @@ def _report(
     inproc: dict[str, Any],
     runs: dict[str, ChildRun],
     memory: list[dict[str, Any]],
+    page: dict[str, Any],
 ) -> dict[str, Any]:
     words = corpus["words"]
     startup, cold, noop, incr = (runs[k] for k in ("startup", "cold", "noop", "incremental"))
@@ -543,7 +577,8 @@ def _report(
             "e2e_incremental": _child_figures(incr),
         },
         "memory": memory,
-        "reading_room": inproc["room"] | {"seconds": round(inproc["reading_room"], 2)},
+        "reading_room": inproc["room"]
+        | {"seconds": round(inproc["reading_room"], 2), "page": page},
         "breakdown": breakdown,
         "key": key,
         "targets": targets,

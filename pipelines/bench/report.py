@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipelines.bench.harness import key_line
+from pipelines.bench.harness import describe_page, key_line
 
 _BREAKDOWN = [
     ("ingest", "ingest: read_raw_folder (readers, clean-up, dedup)"),
@@ -166,6 +166,7 @@ def render_text(report: dict[str, Any]) -> str:
         f"  reading room: {room['files']:,} files, {room['data_mb']:,.1f} MB of data; "
         f"opening it reads {room['first_view_kb']:,.0f} kB"
     )
+    out.append(f"  reading room in headless chromium, cold run: {describe_page(room['page'])}")
     note = _disturbance_note(report)
     if note:
         out += ["", note]
@@ -207,6 +208,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         f"Python + Dagster import alone: {b['startup']:.2f} s; spaCy model load: "
         f"{b['model_load']:.2f} s.",
+        "",
+        f"Reading room of the cold run ({report['reading_room']['files']:,} files, "
+        f"{report['reading_room']['data_mb']:,.1f} MB), opened in headless Chromium from "
+        f"file://: {describe_page(report['reading_room']['page'])}.",
         *(["", note[0].upper() + note[1:]] if note else []),
         "",
         "| target | value | goal | |",

@@ -24,6 +24,7 @@ from schemas import TABLES
 from schemas.relations import REFERENCES, unique_columns
 
 WAREHOUSE_TABLES = list(TABLES)
+READING_ROOM_ERROR = "reading_room_error"  # warehouse/events metadata; the CLI prints it
 
 
 def _check_specs() -> list[dg.AssetCheckSpec]:
@@ -96,13 +97,15 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
         with settings.failures_classified():
             drawn = render_timeline(settings.warehouse_dir)
         context.log.info(f"drew {drawn.events} events of {len(drawn.pairs)} actor pairs: {chart}")
-    room = None
+    room, room_error = None, None
     try:
         room = build_reading_room(settings.warehouse_dir, lock_timeout_s=settings.lock_timeout_s)
     except Exception as err:
-        # The warehouse is built and swapped in: a page that could not be written is reported,
-        # and the previous one stays, rather than failing the run's tables with it.
-        context.log.error(f"the reading room was not written: {type(err).__name__}: {err}")
+        # The warehouse is built and swapped in: a page that could not be written is reported
+        # (log, metadata, run summary), and the previous one stays, rather than failing the
+        # run's tables with it.
+        room_error = f"{type(err).__name__}: {err}"
+        context.log.error(f"the reading room was not written: {room_error}")
     if room and room.rebuilt:
         context.log.info(
             f"wrote the reading room: {room.index} ({room.articles} articles, {room.days} days, "
@@ -121,6 +124,10 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
             if room:
                 metadata["reading_room"] = dg.MetadataValue.url(room.index.resolve().as_uri())
                 metadata["reading_room_path"] = dg.MetadataValue.path(str(room.index))
+            if room_error:
+                metadata[READING_ROOM_ERROR] = dg.MetadataValue.text(
+                    f"not written this run, the previous room (if any) stays: {room_error}"
+                )
         yield dg.MaterializeResult(asset_key=["warehouse", table], metadata=metadata)
     for outcome in report.checks:
         yield dg.AssetCheckResult(

@@ -6,8 +6,9 @@ pages is pages.py's work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -80,6 +81,9 @@ class Facts:
     claims: pl.DataFrame
     quantities: pl.DataFrame
     clusters: pl.DataFrame
+    # pages.claim_rows, made once: four views read the claims as dicts (0.2 s a time at
+    # 5,000 articles)
+    claim_dicts: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
 
 
 def read_facts(warehouse_dir: Path | str) -> Facts:

@@ -84,43 +84,34 @@ class Timeline:
 
 
 # What a card shows of an event mention, and what a claim beside it shows.
-_EVENT_COLUMNS = [
+EVENT_COLUMNS = [
     "event_id", "article_id", "cluster_id", "trigger", "event_type", "event_mode", "quad_class",
     "actor1_text", "actor1_id", "actor1", "actor2_text", "actor2_id", "actor2", "event_date",
     "date_end", "date_precision", "date_basis", "date_text", "location_text",
     "location_country", "location_basis", "location_precision", "modality", "claim_id",
     "confidence", "day",
 ]  # fmt: skip
-_CLAIM_COLUMNS = [
+CLAIM_COLUMNS = [
     "claim_id", "article_id", "start_char", "speaker_text", "speaker_actor_id", "speaker",
     "speaker_kind", "anonymous", "stance", "content", "direct_quote", "reported_via", "outlet",
     "published_date",
 ]  # fmt: skip
+TOLL_COLUMNS = ["event_id", "kind", "value", "qualifier", "text", "scope", "scope_text"]
 
 
 def claim_rows(facts: Facts) -> dict[str, Row]:
-    return {c["claim_id"]: c for c in facts.claims.select(_CLAIM_COLUMNS).iter_rows(named=True)}
+    """claim_id -> the claim's row as the pages show it (shared: not to be changed)."""
+    if facts.claim_dicts is None:
+        rows = facts.claims.select(CLAIM_COLUMNS).iter_rows(named=True)
+        facts.claim_dicts = {c["claim_id"]: c for c in rows}
+    return facts.claim_dicts
 
 
-def timeline(facts: Facts, write_day: Callable[[str, Row], None] | None = None) -> Timeline:
-    """Cards by day: each real-world event (cluster) on its date, else its first mention's
-    day. write_day(day, page) receives each day's page: its cards and the articles they cite."""
-    claims = claim_rows(facts)
-    tolls = by_key(
-        facts.quantities.filter(pl.col("event_id").is_not_null()).select(
-            "event_id", "kind", "value", "qualifier", "text", "scope", "scope_text"
-        ),
-        "event_id",
-    )
-    titles = {
-        a: [t, o, iso(p)]
-        for a, t, o, p in facts.articles.select(
-            "article_id", "title", "outlet", "published_date"
-        ).iter_rows()
-    }
-    clusters = {k["cluster_id"]: k for k in facts.clusters.iter_rows(named=True)}
-    events = (
-        facts.events.select(_EVENT_COLUMNS)
+def events_by_card_day(facts: Facts) -> pl.DataFrame:
+    """Event mentions (the columns a card shows) sorted by the day their card is on: the
+    cluster's date, else its earliest mention's day (card_day; null: undated)."""
+    return (
+        facts.events.select(EVENT_COLUMNS)
         .join(
             facts.clusters.select("cluster_id", pl.col("event_date").alias("cluster_date")),
             on="cluster_id",
@@ -129,8 +120,25 @@ def timeline(facts: Facts, write_day: Callable[[str, Row], None] | None = None) 
         .with_columns(
             pl.coalesce("cluster_date", pl.col("day").min().over("cluster_id")).alias("card_day")
         )
-        .sort("card_day", nulls_last=True)
+        .sort("card_day", nulls_last=True, maintain_order=True)  # the same order every run
     )
+
+
+def timeline(facts: Facts, write_day: Callable[[str, Row], None] | None = None) -> Timeline:
+    """Cards by day: each real-world event (cluster) on its date, else its first mention's
+    day. write_day(day, page) receives each day's page: its cards and the articles they cite."""
+    claims = claim_rows(facts)
+    tolls = by_key(
+        facts.quantities.filter(pl.col("event_id").is_not_null()).select(TOLL_COLUMNS), "event_id"
+    )
+    titles = {
+        a: [t, o, iso(p)]
+        for a, t, o, p in facts.articles.select(
+            "article_id", "title", "outlet", "published_date"
+        ).iter_rows()
+    }
+    clusters = {k["cluster_id"]: k for k in facts.clusters.iter_rows(named=True)}
+    events = events_by_card_day(facts)
     out = Timeline()
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     counts: dict[str, Counter[str]] = defaultdict(Counter)

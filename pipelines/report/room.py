@@ -7,7 +7,12 @@ Each data file is a script that hands its JSON to the page (`RR.put(key, data)`)
 load scripts from file:// where they refuse fetch(), so the room opens from the disk as it is,
 and each view loads only its own files. A new room is written into a folder of its own, then
 index.html is renamed over the old one and older generations are removed: a run killed while
-writing leaves the previous room whole, and the page never mixes two runs' files."""
+writing leaves the previous room whole, and the page never mixes two runs' files.
+
+A day or article file whose rows are those of the room on disk (same digest, digests.py, and
+the same code) is not built again: the new generation gets a hard link to the old file (a
+copy where the file system has no links). Files are never changed in place, so the old
+generation stays whole while a reader still has it open."""
 
 from __future__ import annotations
 
@@ -22,7 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from pipelines.report.changes import Snapshot, take_snapshot, whats_new
+from pipelines.report.digests import article_digests, day_digests
 from pipelines.report.facts import Facts, read_facts
 from pipelines.report.pages import (
     UNDATED,
@@ -53,11 +61,13 @@ class ReadingRoom:
     index_bytes: int = 0  # index.html plus the data the first view loads
     days: int = 0
     articles: int = 0
+    reused: int = 0  # day and article files taken from the previous room as they were
 
 
 def code_version() -> str:
-    """This package's code and static files: a changed page is written again."""
-    h = hashlib.sha256()
+    """This package's code and static files, and the polars version its digests depend on:
+    a changed page is written again."""
+    h = hashlib.sha256(pl.__version__.encode())
     here = Path(__file__).parent
     for path in sorted([*here.glob("*.py"), *STATIC.iterdir()]):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -94,61 +104,125 @@ def build_reading_room(
             write_bytes_atomic(warehouse_dir / STATE / "previous.json", _dumps(previous))
         facts = read_facts(warehouse_dir)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        # force: every file built again, none taken from the room on disk.
+        reuse = _Reuse(warehouse_dir / ROOM_DATA, None if force else current, version["code"])
         room, snapshot, generation = _write_room(
-            warehouse_dir, facts, (previous or {}).get("snapshot"), now
+            warehouse_dir, facts, (previous or {}).get("snapshot"), now, reuse
         )
-        record = {"version": version, "generation": generation, "snapshot": snapshot}
+        record = {
+            "version": version,
+            "generation": generation,
+            "snapshot": snapshot,
+            "digests": reuse.digests,
+        }
         write_bytes_atomic(warehouse_dir / STATE / "current.json", _dumps(record))
         _remove_other_generations(warehouse_dir / ROOM_DATA, keep=generation)
         return room
 
 
+class _Reuse:
+    """The previous room's day and article files, and the digest of the rows each was made
+    from; usable only when the same code wrote them."""
+
+    def __init__(self, data_root: Path, current: dict | None, code: str):
+        usable = current is not None and current.get("version", {}).get("code") == code
+        self.folder = data_root / current["generation"] if usable and current else None
+        self.old: dict[str, str] = (current or {}).get("digests", {}) if usable else {}
+        self.digests: dict[str, str] = {}  # this room's, recorded for the next
+
+    def take(self, key: str, digest: str, building: Path) -> int | None:
+        """Link the previous room's file for key into the new one if its rows are the same:
+        its size, or None (build it)."""
+        self.digests[key] = digest
+        if self.folder is None or self.old.get(key) != digest:
+            return None
+        source, target = self.folder / f"{key}.js", building / f"{key}.js"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            shutil.copyfile(source, target)  # a file system without hard links
+        return target.stat().st_size
+
+
 def _write_room(
-    warehouse_dir: Path, facts: Facts, previous: Snapshot | None, now: dt.datetime
+    warehouse_dir: Path,
+    facts: Facts,
+    previous: Snapshot | None,
+    now: dt.datetime,
+    reuse: _Reuse,
 ) -> tuple[ReadingRoom, Snapshot, str]:
     generation = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     data_root = warehouse_dir / ROOM_DATA
     building = data_root / f".building-{os.getpid()}-{generation}"
     written: dict[str, int] = {}
+    reused = 0
 
     def put(key: str, data: Any) -> None:
         # The key is the file's path below the generation folder, without ".js".
         payload = f"RR.put({json.dumps(key)},{_json(data)});\n".encode()
         path = building / f"{key}.js"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(payload)
+        with path.open("xb") as f:  # never into a file linked from the previous room
+            f.write(payload)
         written[key] = len(payload)
 
     with storage_errors(data_root):
         _remove_stale_builds(data_root)
         building.mkdir(parents=True)
-        tl = timeline(facts, lambda day, page: put(f"days/{day}", page))
-        # One article's rows at a time: as dicts, all of them would take a few hundred MB.
-        parts = {
-            name: frame.partition_by("article_id", as_dict=True)
-            for name, frame in (
-                ("events", facts.events),
-                ("claims", facts.claims),
-                ("quantities", facts.quantities),
-            )
-        }
-        for article in facts.articles.iter_rows(named=True):
-            key = (article["article_id"],)
-            rows = {
-                name: list(part[key].iter_rows(named=True)) if key in part else []
-                for name, part in parts.items()
+        try:
+            days = day_digests(facts)
+
+            def put_day(day: str, page: Any) -> None:
+                nonlocal reused
+                key = f"days/{day}"
+                size = reuse.take(key, days[day], building)
+                if size is None:
+                    put(key, page)
+                else:
+                    written[key], reused = size, reused + 1
+
+            tl = timeline(facts, put_day)
+            changed = []
+            for aid, digest in article_digests(facts).items():
+                size = reuse.take(f"articles/{aid}", digest, building)
+                if size is None:
+                    changed.append(aid)
+                else:
+                    written[f"articles/{aid}"], reused = size, reused + 1
+            # One article's rows at a time: as dicts, all of them would take a few hundred MB.
+            to_build = pl.col("article_id").is_in(changed)
+            parts = {
+                name: frame.filter(to_build).partition_by("article_id", as_dict=True)
+                for name, frame in (
+                    ("events", facts.events),
+                    ("claims", facts.claims),
+                    ("quantities", facts.quantities),
+                )
             }
-            put(f"articles/{article['article_id']}", article_page(article, **rows))
-        del parts
-        put("article-list", article_list(facts))
-        put("sources", sources_page(facts, tl))
-        new = whats_new(previous, facts, tl)
-        put("changes", new)
-        put("map", map_page(facts))
-        world = json.loads((STATIC / "world.json").read_text(encoding="utf-8"))
-        put("world", world)
-        put("index", _index(facts, tl, new, now, generation))
-        os.replace(building, data_root / generation)
+            for article in facts.articles.filter(to_build).iter_rows(named=True):
+                key = (article["article_id"],)
+                rows = {
+                    name: list(part[key].iter_rows(named=True)) if key in part else []
+                    for name, part in parts.items()
+                }
+                put(f"articles/{article['article_id']}", article_page(article, **rows))
+            del parts
+            put("article-list", article_list(facts))
+            put("sources", sources_page(facts, tl))
+            new = whats_new(previous, facts, tl)
+            put("changes", new)
+            put("map", map_page(facts))
+            world = json.loads((STATIC / "world.json").read_text(encoding="utf-8"))
+            put("world", world)
+            put("index", _index(facts, tl, new, now, generation))
+            os.replace(building, data_root / generation)
+        except BaseException:
+            # A room that cannot be finished leaves nothing behind; the previous one stays.
+            shutil.rmtree(building, ignore_errors=True)
+            raise
     page = _page(generation)
     write_bytes_atomic(warehouse_dir / ROOM_INDEX, page)
     first_view = written["index"] + sum(
@@ -162,6 +236,7 @@ def _write_room(
         index_bytes=len(page) + first_view,
         days=len([d for d in tl.day_order if d != UNDATED]),
         articles=facts.articles.height,
+        reused=reused,
     )
     return room, take_snapshot(facts, tl, now), generation
 

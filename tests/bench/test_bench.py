@@ -13,6 +13,7 @@ import pytest
 
 from pipelines.bench.__main__ import main
 from pipelines.bench.measure import run_child
+from pipelines.bench.page import FIGURES, measure_page
 
 KEYS = [
     "words_per_s_bare",
@@ -71,6 +72,13 @@ def test_json_report_matches_the_printed_line(smoke):
     # The room's size: what opening it reads, and every file it wrote.
     assert report["reading_room"]["files"] > report["corpus"]["articles"]
     assert 0 < report["reading_room"]["first_view_kb"] < 1000 * report["reading_room"]["data_mb"]
+    # The cold run's room opened in chromium (make test installs it): every figure measured.
+    page = report["reading_room"]["page"]
+    assert page["not_measured"] is None
+    for figure in FIGURES:
+        assert isinstance(page[figure], int | float) and page[figure] > 0, figure
+    assert page["first_view_bytes"] < 1e6 * report["reading_room"]["data_mb"]
+    assert "reading room in headless chromium, cold run: timeline" in printed
     assert report["machine"]["cores"] == os.cpu_count()
     assert {t["name"] for t in report["targets"]} >= {"ratio_extract", "noop_fraction"}
     assert printed.strip().splitlines()[-1] in (tmp / "bench.md").read_text()
@@ -107,3 +115,10 @@ def test_peak_memory_counts_worker_processes(tmp_path):
     assert run.peak_processes == 2
     assert run.peak_rss_mb is not None and run.peak_rss_mb > 64
     assert run.largest_process_rss_mb > 64
+
+
+def test_without_chromium_the_page_is_not_measured_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no browser on it
+    page = measure_page(tmp_path / "index.html", tmp_path / "profile")
+    assert {k: page[k] for k in FIGURES} == dict.fromkeys(FIGURES)
+    assert "chromium is not installed" in page["not_measured"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import re
@@ -13,6 +14,7 @@ import dagster as dg
 import pytest
 
 from pipelines.cli import dagster_home, main
+from pipelines.report import ROOM_INDEX
 from pipelines.store import table_path
 from tests.helpers import RAW, REPO, cli_env
 
@@ -177,6 +179,40 @@ def test_environment_variables_set_the_folders(small_run, tmp_path, monkeypatch,
     assert (tmp_path / "wh" / "eventwire.duckdb").is_file()
     assert main(["sql", "SELECT count(*) AS n FROM articles"]) == 0
     assert "1" in capsys.readouterr().out
+
+
+def test_a_room_that_cannot_be_written_is_reported_and_the_previous_stays(
+    small_run, tmp_path, monkeypatch, capsys
+):
+    raw, warehouse = tmp_path / "raw", tmp_path / "wh"
+    shutil.copytree(small_run[0], raw)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("EVENTWIRE_RUN_HISTORY", "off")
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    room = warehouse / ROOM_INDEX
+    page = room.read_bytes()
+    data = sorted((room.parent / "room").rglob("*"))
+    capsys.readouterr()
+
+    # A new article changes the warehouse, and the disk fills while its room is written
+    # (tests run as root: a read-only folder would not stop them).
+    (raw / "lima.txt").write_text(
+        "Police arrested 12 protesters in Lima on Monday, the interior ministry said.\n",
+        encoding="utf-8",
+    )
+
+    def disk_full(*_args: object, **_kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("pipelines.report.room._json", disk_full)
+    assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "Articles: 2," in out  # the run's tables are written all the same
+    (said,) = [line for line in out.splitlines() if line.startswith("Reading room: ")]
+    assert "not written this run" in said and "StorageError" in said, said
+    # The previous room stays whole, with nothing of the failed one beside it.
+    assert room.read_bytes() == page
+    assert sorted((room.parent / "room").rglob("*")) == data
 
 
 def test_dagster_code_location_validates(tmp_path):

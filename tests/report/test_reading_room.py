@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -130,3 +132,45 @@ def test_the_room_is_plain_python():
     folder = Path(__file__).resolve().parents[2] / "pipelines" / "report"
     for path in folder.glob("*.py"):
         assert not re.search(r"^\s*(import|from) dagster", path.read_text(), re.M), path
+
+
+def _files(folder: Path) -> dict[str, os.stat_result]:
+    return {str(p.relative_to(folder)): p.stat() for p in folder.rglob("*.js")}
+
+
+def test_a_changed_warehouse_rewrites_only_the_files_whose_rows_changed(shipped_run, tmp_path):
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    shutil.copy(shipped_run[1] / DUCKDB_FILE, warehouse / DUCKDB_FILE)
+    build_reading_room(warehouse)
+    (old,) = _generations(warehouse)
+    before = _files(warehouse / ROOM_DATA / old)
+    # One article retitled: its page and the days whose cards cite it change, nothing else.
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE))
+    ((aid,),) = con.sql("SELECT article_id FROM articles ORDER BY article_id LIMIT 1").fetchall()
+    con.execute("UPDATE articles SET title = 'A new title' WHERE article_id = ?", [aid])
+    con.close()
+    room = build_reading_room(warehouse)
+    (new,) = _generations(warehouse)
+    after = _files(warehouse / ROOM_DATA / new)
+    assert new != old and set(after) == set(before)
+    rewritten = {k for k in after if after[k].st_ino != before[k].st_ino}
+    article = f"articles/{aid}.js"
+    assert article in rewritten
+    assert "A new title" in (warehouse / ROOM_DATA / new / article).read_text(encoding="utf-8")
+    citing = {
+        k
+        for k in after
+        if k.startswith("days/")
+        and f'"{aid}":["A new title"' in (warehouse / ROOM_DATA / new / k).read_text("utf-8")
+    }
+    assert citing  # the article's events are on the timeline
+    per_file = {"index.js", "changes.js", "article-list.js", "sources.js", "map.js", "world.js"}
+    assert rewritten == {article} | citing | per_file
+    assert room.reused == len(after) - len(rewritten)
+    # What was taken as it was is what a room written from nothing holds.
+    kept = {k: (warehouse / ROOM_DATA / new / k).read_bytes() for k in after}
+    assert build_reading_room(warehouse, force=True).reused == 0
+    (whole,) = _generations(warehouse)
+    for key in set(after) - {"index.js", "changes.js"}:  # these name their generation
+        assert (warehouse / ROOM_DATA / whole / key).read_bytes() == kept[key], key

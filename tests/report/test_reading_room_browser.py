@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from pipelines.report import ROOM_INDEX
-from tests.chromium import Browser, find_chromium
+from pipelines.report.browser import Browser, find_chromium
 
 
 @pytest.fixture(scope="module")

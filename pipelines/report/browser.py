@@ -3,7 +3,8 @@ no port, no websocket library, no browser download. Debian's `chromium` package 
 runs (the Makefile's `browser` target installs it).
 
 Every request the page makes is recorded (Network.requestWillBeSent), and so is every
-uncaught exception, so a test can say what a person would see and what left the machine."""
+uncaught exception, so a test can say what a person would see and what left the machine,
+and the benchmark what the page read (pipelines/bench/page.py)."""
 
 from __future__ import annotations
 
