@@ -68,23 +68,46 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
 
 
 def _inside_quote(text: str, pos: int) -> bool:
-    """True when pos sits inside one quotation opened earlier in its paragraph and closed later
-    in it. Marks that never pair up (openers piling up unclosed, a quotation never closed) are
-    not a quotation to hide a report in: the report stands as its own claim."""
-    segment = text[_para_start(text, pos) : pos]
-    end = text.find("\n\n", pos, pos + _QUOTE_REACH)
-    after = text[pos : end if end >= 0 else pos + _QUOTE_REACH]
+    """True when pos sits inside one quotation opened earlier in its line that closes later:
+    in the line, or, in the wire convention of a quotation running over paragraphs (each opens
+    with a mark, only the last one closes), a few paragraphs on. Marks that never pair up
+    (openers piling up unclosed, a quotation never closed) are not a quotation to hide a
+    report in: the report stands as its own claim. Lines, not paragraphs: some outlets end a
+    paragraph with one line break, and no quotation runs over one but by that convention."""
+    segment = text[max(0, pos - _QUOTE_REACH, text.rfind("\n", 0, pos) + 1) : pos]
     unclosed = sum(segment.count(q) for q in _OPENERS) - sum(segment.count(q) for q in _CLOSERS)
-    if (
-        unclosed == 1
-        and max(segment.rfind(q) for q in _OPENERS) > max(segment.rfind(q) for q in _CLOSERS)
-        and any(q in after for q in _CLOSERS)
+    if unclosed == 1 and max(segment.rfind(q) for q in _OPENERS) > max(
+        segment.rfind(q) for q in _CLOSERS
     ):
-        return True
+        # A curly quotation closed with a straight mark is a typo seen in real copy.
+        return _closes_later(text, pos, _OPENERS, (*_CLOSERS, '"'))
     # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open
-    return (segment.count('"') % 2 == 1 and '"' in after) or (
-        segment.count("''") % 2 == 1 and "''" in after
+    return (segment.count('"') % 2 == 1 and _closes_later(text, pos, ('"',), ('"',))) or (
+        segment.count("''") % 2 == 1 and _closes_later(text, pos, ("''",), ("''",))
     )
+
+
+def _closes_later(text: str, pos: int, openers: tuple[str, ...], closers: tuple[str, ...]) -> bool:
+    """Whether the quotation open at pos closes: later in its line, or in a paragraph further
+    on reached through paragraphs that each open with a mark and do not close."""
+    straight = openers == closers
+    limit = min(len(text), pos + _QUOTE_LOOKAHEAD)
+    end = text.find("\n", pos, limit)
+    if any(q in text[pos : end if end >= 0 else limit] for q in closers):
+        return True
+    while 0 <= end < limit:
+        start = end + 1
+        while start < limit and text[start].isspace():
+            start += 1
+        if not text.startswith(openers, start):
+            return False  # the next paragraph goes on outside any quotation
+        end = text.find("\n", start, limit)
+        para = text[start : end if end >= 0 else limit]
+        if straight and para.count(openers[0]) >= 2:
+            return True  # its opening mark and a closing one
+        if not straight and any(q in para for q in closers):
+            return True
+    return False
 
 
 _DASHES = ("—", "–", "-", "―")
@@ -560,6 +583,9 @@ _CLOSERS = ("”", "»")
 # per claim, which in a text of one endless paragraph of unbalanced marks was quadratic.
 _QUOTE_REACH = 5_000
 _QUOTE_PARAGRAPHS = 8
+# How far on a quotation's closing mark is looked for, over paragraphs, before a report is
+# taken to be inside it (a long transcript quoted paragraph after paragraph runs this far).
+_QUOTE_LOOKAHEAD = 10_000
 
 
 def _para_start(text: str, pos: int) -> int:

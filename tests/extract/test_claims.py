@@ -238,6 +238,32 @@ def test_a_report_inside_a_quotation_is_part_of_the_quoted_claim():
 @pytest.mark.parametrize(
     "text",
     [
+        # A quotation running over paragraphs: each opens with a mark, only the last closes.
+        "“The river rose overnight and the police told us to leave the village.\n\n"
+        "“We took what we could carry,” the farmer said.",
+        '"The river rose overnight and the police told us to leave the village.\n\n'
+        '"We took what we could carry," the farmer said.',
+        # Paragraphs ended by one line break, as some outlets write them.
+        "“The river rose overnight and the police told us to leave.\n"
+        "“We took what we could carry,” the farmer said.",
+        # Opened with a curly mark, closed with a straight one.
+        '“The river rose and the police told us to leave," the farmer said.',
+    ],
+)
+def test_a_report_inside_a_quotation_over_paragraphs_is_not_a_claim(text):
+    (c,) = claims_of(text)
+    assert (c["speaker_text"], c["cue"]) == ("the farmer", "said")
+
+
+def test_a_quotation_never_closed_hides_no_report():
+    # Paragraph after paragraph opening a mark and never closing it: no quotation at all.
+    text = "\n\n".join("“The rebels left the town, the mayor said" for _ in range(3))
+    assert [c["speaker_text"] for c in claims_of(text)] == ["the mayor"] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "“I think the vote was stolen,” the candidate said.",  # a belief inside a quotation
         "Everyone knows the port is closed.",  # nobody in particular
         "The candidate thinks so.",  # no clause believed
