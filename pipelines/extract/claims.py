@@ -10,7 +10,7 @@ from spacy.tokens import Span, Token
 from pipelines.extract import syntax
 from pipelines.extract.rules import AttributionCues
 
-_CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that"}
+_CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that", "against"}
 _QUOTES_OPEN = '“"«'
 _QUOTES_CLOSE = '”"»'
 _PLEDGES = {"pledge", "promise", "vow"}
@@ -64,7 +64,19 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
             continue  # "you know": a filler
         found.append(claim)
         used.add(tok.i)
-    return found
+    return [c for c in found if c.kind == "statement" or not _held_by_statement(c, found)]
+
+
+def _held_by_statement(claim: ClaimMention, found: list[ClaimMention]) -> bool:
+    """'The mayor said she thinks the bridge will hold': a belief inside what someone said is
+    part of that statement, not a claim of its own."""
+    return any(
+        other.kind == "statement"
+        and other.content_start is not None
+        and other.content_start <= claim.cue_start < (other.content_end or 0)
+        for other in found
+        if other is not claim
+    )
 
 
 def _inside_quote(text: str, pos: int) -> bool:
@@ -151,6 +163,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         speaker = syntax.subject_of(tok.head.head)
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
+    if speaker.lower_ == "it" and tok.tag_ == "VBG" and tok.dep_ in ("xcomp", "pcomp", "acomp"):
+        return None  # "it is worth noting that", "it goes without saying": nobody says it
     own = syntax.child(tok, "nsubj")
     if (
         tok.dep_ == "relcl"
@@ -180,13 +194,15 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         content = doc[start:end]
     else:
         content = None
-        if allowed is None or any(c.dep_ in allowed for c in tok.children):
-            content = _object_content(tok)
+        if allowed is None or any(_allows(c, allowed) for c in tok.children):
+            content = _object_content(tok, allowed)
         if any(
             c.dep_ in ("dobj", "oprd") and c.lower_.endswith(("self", "selves"))
             for c in tok.children
         ):
             return None  # "whatever they call themselves": naming, not a claim
+        if content is None and tok.tag_ == "VBG" and tok.head.lemma_.lower() in cues.verbs:
+            return None  # "said, speaking on condition of anonymity": how the report was made
         first = min(tok.i, speaker.left_edge.i)
         lead = doc[tok.sent.start : first]
         if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
@@ -338,11 +354,20 @@ def _clause_start(verb: Token) -> int:
     return start
 
 
-def _object_content(tok: Token) -> Span | None:
-    """'accuses Maduro of involvement ...', 'denounced the actions as ...', 'hinting at ...'."""
+def _allows(child: Token, allowed: frozenset[str]) -> bool:
+    """Whether a cue's child is a complement its lexicon entry takes as content: a dependency
+    label, or "prep:<word>" for one preposition ("spoke of", not "spoke at a rally")."""
+    return child.dep_ in allowed or (child.dep_ == "prep" and f"prep:{child.lower_}" in allowed)
+
+
+def _object_content(tok: Token, allowed: frozenset[str] | None = None) -> Span | None:
+    """'accuses Maduro of involvement ...', 'denounced the actions as ...', 'hinting at ...'.
+    A cue whose entry names its prepositions ("prep:of") takes those alone."""
     doc = tok.doc
+    named = {a.removeprefix("prep:") for a in allowed or () if a.startswith("prep:")}
+    preps = named if named and "prep" not in (allowed or ()) else _CONTENT_PREPS | named
     parts = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "oprd")]
-    parts += [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS]
+    parts += [c for c in tok.children if c.dep_ == "prep" and c.lower_ in preps]
     if not parts:
         return None
     parts.sort(key=lambda t: t.i)

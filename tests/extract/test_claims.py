@@ -431,3 +431,64 @@ def test_communication_nouns_with_a_speaker_and_a_that_clause(text, cue, speaker
 )
 def test_communication_nouns_without_speaker_or_clause_are_no_claims(text):
     assert [c["cue_lemma"] for c in claims_of(text)] in ([], ["reject"])
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "The senator spoke of a long and costly recovery.",
+            "spoke",
+            "of a long and costly recovery",
+        ),
+        (
+            "The minister complained about the shortage of clean water.",
+            "complained",
+            "about the shortage of clean water",
+        ),
+        (
+            "The mayor warned against cuts to the police budget.",
+            "warned",
+            "against cuts to the police budget",
+        ),
+        ("The candidate railed against the new fuel tax.", "railed", "against the new fuel tax"),
+        ("The governor touted the new jobs figures.", "touted", "the new jobs figures"),
+        (
+            "The minister assured investors that the currency would hold.",
+            "assured",
+            "that the currency would hold",
+        ),
+        ("“Leave the building now,” the guard yelled.", "yelled", "“Leave the building now,”"),
+        (
+            "The port operator disclosed that it had lost two cranes.",
+            "disclosed",
+            "that it had lost two cranes",
+        ),
+    ],
+)
+def test_more_cues_of_real_reporting(text, cue, content):
+    c = one(text)
+    assert (c["cue"], c["content"]) == (cue, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor spoke at a rally in the capital.",  # where, not what
+        "It is worth noting that the bridge was built in 1990.",  # nobody says it
+        "It goes without saying that the repairs will cost more.",
+        "The new tax helps the city maintain its roads.",
+    ],
+)
+def test_no_claim_without_a_speaker_and_something_said(text):
+    assert claims_of(text) == []
+
+
+def test_speaking_on_condition_of_anonymity_is_no_second_claim():
+    c = one("Speaking on condition of anonymity, an official said the army would withdraw.")
+    assert (c["cue"], c["anonymous"]) == ("said", True)
+
+
+def test_a_belief_inside_a_statement_is_part_of_it():
+    c = one("The mayor said she thinks the bridge will hold.")
+    assert (c["cue"], c["content"]) == ("said", "she thinks the bridge will hold")
