@@ -161,6 +161,12 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
     ):
         # "X issued a statement saying ...", "sent an email saying ...": X says it
         speaker = syntax.subject_of(tok.head.head)
+    passive = None
+    if speaker is not None and speaker.dep_ == "nsubjpass" and speaker.head == tok:
+        by = syntax.child(tok, "agent")
+        agent = syntax.child(by, "pobj") if by is not None else None
+        if agent is not None:  # "the ban was first reported by the Harbor Post"
+            passive, speaker = speaker, agent
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
     if speaker.lower_ == "it" and tok.tag_ == "VBG" and tok.dep_ in ("xcomp", "pcomp", "acomp"):
@@ -203,6 +209,11 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
             return None  # "whatever they call themselves": naming, not a claim
         if content is None and tok.tag_ == "VBG" and tok.head.lemma_.lower() in cues.verbs:
             return None  # "said, speaking on condition of anonymity": how the report was made
+        if content is None and passive is not None and (allowed is None or "dobj" in allowed):
+            # what was reported: the object made subject ("the reporter was called on" is not)
+            content = doc[passive.left_edge.i : passive.right_edge.i + 1]
+        if content is None and passive is not None:
+            return None
         first = min(tok.i, speaker.left_edge.i)
         lead = doc[tok.sent.start : first]
         if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
@@ -310,8 +321,15 @@ def _quote_after(text: str, pos: int) -> tuple[int, int] | None:
 
 def _quote_before(text: str, pos: int) -> tuple[int, int] | None:
     """The quotation that closes just before pos, in the same paragraph: its marks included."""
-    para = max(text.rfind("\n\n", 0, pos) + 2, pos - _QUOTE_REACH, 0)
+    nl = text.rfind("\n\n", 0, pos)
+    para = max(nl + 2 if nl >= 0 else 0, pos - _QUOTE_REACH)
     head = text[para:pos].rstrip(" ,:;—–-")
+    if head.endswith("''"):  # the doubled apostrophes some outlets write for marks
+        close = para + len(head) - 2
+        start = text.rfind("''", para, close)
+        if start < 0 or not any(ch.isalnum() for ch in text[start:close]):
+            return None
+        return start, close + 2
     if not head.endswith(("”", '"', "»")):
         return None
     close = para + len(head) - 1

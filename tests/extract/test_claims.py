@@ -492,3 +492,32 @@ def test_speaking_on_condition_of_anonymity_is_no_second_claim():
 def test_a_belief_inside_a_statement_is_part_of_it():
     c = one("The mayor said she thinks the bridge will hold.")
     assert (c["cue"], c["content"]) == ("said", "she thinks the bridge will hold")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("The deaths were confirmed by the health ministry.", "the health ministry", "The deaths"),
+        (
+            "The central bank has been criticized by traders for not raising rates.",
+            "traders",
+            "for not raising rates",
+        ),
+    ],
+)
+def test_a_passive_report_is_its_agents_claim(text, speaker, content):
+    c = one(text)
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+def test_no_claim_from_a_passive_without_an_agent_or_a_cue():
+    assert claims_of("The bridge was built by a Chinese firm. The figures were reported.") == []
+
+
+@pytest.mark.parametrize("mark", [("“", "”"), ("''", "''")])
+def test_a_question_quoted_before_asked(mark):
+    c = one(f"{mark[0]}Can we still win the state?{mark[1]} the governor asked.")
+    assert (c["speaker_text"], c["content"]) == (
+        "the governor",
+        f"{mark[0]}Can we still win the state?{mark[1]}",
+    )
