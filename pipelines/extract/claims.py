@@ -179,7 +179,12 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         and lemma in _PLEDGES
     ):
         return None  # "the $64 million it pledged to raise": the money is pledged, no act
-    if lemma in _PLEDGES and tok.tag_ == "VBG" and tok.dep_ == "advcl":
+    if (
+        lemma in _PLEDGES
+        and tok.tag_ == "VBG"
+        and tok.dep_ == "advcl"
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in cues.agreements for c in tok.head.children)
+    ):
         return None  # "signed the pact, promising to share intelligence": the pact's terms
     allowed = cues.content_deps.get(lemma)
     ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None

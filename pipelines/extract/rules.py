@@ -93,6 +93,8 @@ class AttributionCues:
     channels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # channel -> words, in file order
     platforms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # platform name -> words
     issued_things: frozenset[str] = frozenset()  # "the statement said": not the speaker
+    # "signed the pact, promising to ...": a pledge that is the document's terms
+    agreements: frozenset[str] = frozenset()
     # noun lemma -> stance: "her remark that ...", "the claim by X that ..."
     nouns: dict[str, str] = field(default_factory=dict)
 
@@ -339,6 +341,9 @@ def attribution_cues() -> AttributionCues:
             s.lower() for s in str_list(data.get("issued_things") or [], path, "issued_things")
         ),
         nouns={str(k).lower(): str(v) for k, v in (data.get("nouns") or {}).items()},
+        agreements=frozenset(
+            s.lower() for s in str_list(data.get("agreements") or [], path, "agreements")
+        ),
     )
 
 

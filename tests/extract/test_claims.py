@@ -521,3 +521,14 @@ def test_a_question_quoted_before_asked(mark):
         "the governor",
         f"{mark[0]}Can we still win the state?{mark[1]}",
     )
+
+
+def test_a_promise_after_a_comma_is_the_speakers_unless_a_pact_makes_it():
+    c = one("The mayor spoke to union leaders, promising to cut taxes and build more homes.")
+    assert (c["speaker_text"], c["cue"]) == ("The mayor", "promising")
+    assert claims_of("The two ministers signed the pact, promising to share intelligence.") == []
+
+
+def test_praise_for_an_object():
+    c = one("Two state officials praised the governor's handling of the floods.")
+    assert (c["cue"], c["content"]) == ("praised", "the governor's handling of the floods")
