@@ -286,6 +286,17 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         ),
         None,
     )
+    if clause is None and speaker is not None and speaker.dep_ == "poss":
+        # "his calls for a ceasefire": the object of a preposition the noun's entry names
+        about = next(
+            (
+                syntax.child(c, "pobj")
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ in cues.noun_preps.get(lemma, ())
+            ),
+            None,
+        )
+        clause = about
     if speaker is None or clause is None:
         return None
     if speaker.pos_ == "PRON":

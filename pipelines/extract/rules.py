@@ -97,6 +97,9 @@ class AttributionCues:
     agreements: frozenset[str] = frozenset()
     # noun lemma -> stance: "her remark that ...", "the claim by X that ..."
     nouns: dict[str, str] = field(default_factory=dict)
+    # noun lemma -> the prepositions whose object is its content without a "that" clause
+    # ("his calls for a ceasefire")
+    noun_preps: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @functools.cached_property
     def outlet_names(self) -> dict[str, str]:
@@ -321,6 +324,24 @@ def attribution_cues() -> AttributionCues:
         negated = bool(r.get("negated", False))
         require(bool(comps) or negated, path, where, "needs a complement list or negated: true")
         refusals.append((r["verb"].lower(), comps, negated))
+    nouns, noun_preps = {}, {}
+    for lemma, entry in (data.get("nouns") or {}).items():
+        where = f"nouns.{lemma}"
+        lemma = str(lemma).lower()
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - {"stance", "content"})
+            require(not unknown, path, where, f"unknown keys {unknown}; expected stance, content")
+            preps = str_list(entry.get("content"), path, f"{where}.content")
+            require(
+                all(p.startswith("prep:") for p in preps),
+                path,
+                f"{where}.content",
+                'expected prepositions written "prep:<word>"',
+            )
+            noun_preps[lemma] = frozenset(p.removeprefix("prep:").lower() for p in preps)
+            entry = entry.get("stance")
+        require(entry in STANCES, path, where, f"stance must be one of {STANCES}")
+        nouns[lemma] = str(entry)
     return AttributionCues(
         verbs=stances,
         kinds=kinds,
@@ -340,7 +361,8 @@ def attribution_cues() -> AttributionCues:
         issued_things=frozenset(
             s.lower() for s in str_list(data.get("issued_things") or [], path, "issued_things")
         ),
-        nouns={str(k).lower(): str(v) for k, v in (data.get("nouns") or {}).items()},
+        nouns=nouns,
+        noun_preps=noun_preps,
         agreements=frozenset(
             s.lower() for s in str_list(data.get("agreements") or [], path, "agreements")
         ),

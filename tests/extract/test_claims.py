@@ -532,3 +532,29 @@ def test_a_promise_after_a_comma_is_the_speakers_unless_a_pact_makes_it():
 def test_praise_for_an_object():
     c = one("Two state officials praised the governor's handling of the floods.")
     assert (c["cue"], c["content"]) == ("praised", "the governor's handling of the floods")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        (
+            "The assembly debated the president's calls for a new constitution.",
+            "calls",
+            "the president",
+            "a new constitution",
+        ),
+        (
+            "The minister's comments about the strike angered the unions.",
+            "comments",
+            "The minister",
+            "the strike",
+        ),
+    ],
+)
+def test_a_communication_noun_with_its_preposition(text, cue, speaker, content):
+    c = one(text)
+    assert (c["cue"], c["speaker_text"], c["content"]) == (cue, speaker, content)
+
+
+def test_a_communication_noun_with_a_date_is_no_claim():
+    assert claims_of("The minister's remarks on Saturday were brief.") == []
