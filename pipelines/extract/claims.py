@@ -169,6 +169,11 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
             passive, speaker = speaker, agent
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
+    if lemma in cues.person_only and (
+        (speaker.ent_type_ != "PERSON" and speaker.lower_ not in ("he", "she"))
+        or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+    ):
+        return None  # "rebels attacked the town", "attacked the guard with a knife": acts
     if speaker.lower_ == "it" and tok.tag_ == "VBG" and tok.dep_ in ("xcomp", "pcomp", "acomp"):
         return None  # "it is worth noting that", "it goes without saying": nobody says it
     own = syntax.child(tok, "nsubj")
@@ -374,6 +379,7 @@ def _inner_cues(ccomp: Token, cues: AttributionCues) -> list[Token]:
         if c.dep_ in ("conj", "advcl")
         and c.pos_ == "VERB"
         and c.lemma_.lower() in cues.verbs
+        and c.lemma_.lower() not in cues.person_only  # "... if attacked by the army"
         and syntax.child(c, *syntax.SUBJECTS) is None
     ]
 

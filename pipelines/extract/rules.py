@@ -95,6 +95,9 @@ class AttributionCues:
     issued_things: frozenset[str] = frozenset()  # "the statement said": not the speaker
     # "signed the pact, promising to ...": a pledge that is the document's terms
     agreements: frozenset[str] = frozenset()
+    # cue lemmas that report speech only with a person speaking ("Smith attacked the plan"):
+    # with anyone else they are acts ("rebels attacked the town")
+    person_only: frozenset[str] = frozenset()
     # noun lemma -> stance: "her remark that ...", "the claim by X that ..."
     nouns: dict[str, str] = field(default_factory=dict)
     # noun lemma -> the prepositions whose object is its content without a "that" clause
@@ -290,14 +293,21 @@ def attribution_cues() -> AttributionCues:
     verbs = data.get("verbs") or {}
     require(isinstance(verbs, dict), path, "verbs", "expected a mapping lemma -> stance")
     stances, kinds, content_deps = {}, {}, {}
+    person_only: set[str] = set()
     for lemma, entry in verbs.items():
         where = f"verbs.{lemma}"
         lemma = str(lemma).lower()
         if isinstance(entry, dict):
-            unknown = sorted(set(entry) - {"stance", "kind", "content"})
+            unknown = sorted(set(entry) - {"stance", "kind", "content", "speaker"})
             require(
-                not unknown, path, where, f"unknown keys {unknown}; expected stance, kind, content"
+                not unknown,
+                path,
+                where,
+                f"unknown keys {unknown}; expected stance, kind, content, speaker",
             )
+            if "speaker" in entry:
+                require(entry["speaker"] == "person", path, f"{where}.speaker", "expected person")
+                person_only.add(lemma)
             kind = entry.get("kind", "statement")
             require(kind in CLAIM_KINDS, path, where, f"kind must be one of {CLAIM_KINDS}")
             kinds[lemma] = kind
@@ -346,6 +356,7 @@ def attribution_cues() -> AttributionCues:
         verbs=stances,
         kinds=kinds,
         content_deps=content_deps,
+        person_only=frozenset(person_only),
         phrases=tuple(phrases),
         refusals=tuple(refusals),
         anonymous_nouns=frozenset(

@@ -558,3 +558,29 @@ def test_a_communication_noun_with_its_preposition(text, cue, speaker, content):
 
 def test_a_communication_noun_with_a_date_is_no_claim():
     assert claims_of("The minister's remarks on Saturday were brief.") == []
+
+
+def test_a_person_attacking_in_words_is_a_claim():
+    c = one("Senator Mark Reyes attacked the governor in a series of posts on Friday.")
+    assert (c["speaker_text"], c["cue"], c["stance"]) == (
+        "Senator Mark Reyes",
+        "attacked",
+        "accuse",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels attacked the town before dawn.",
+        "Gunmen attacked the convoy near the border.",
+        "Reyes attacked the guard with a knife.",
+    ],
+)
+def test_an_armed_attack_is_no_claim(text):
+    assert claims_of(text) == []
+
+
+def test_a_passive_attack_inside_a_claim_does_not_cut_it():
+    c = one("The commander said his men would defend the bridge if attacked by the army.")
+    assert c["content"] == "his men would defend the bridge if attacked by the army"

@@ -64,6 +64,7 @@ def test_shipped_files_load():
         ("attribution.yaml", "  think: {stance: assert, kind: belief,", "  think: {stance: assert, kind: opinion,", "verbs.think: kind must be one of"),
         ("attribution.yaml", "  tweet: {stance: assert, content: [ccomp]}", "  tweet: {stance: assert, content: []}", "verbs.tweet.content: expected"),
         ("attribution.yaml", "  tweet: {stance: assert,", "  tweet: {stance: assert, channel: x,", "verbs.tweet: unknown keys ['channel']"),
+        ("attribution.yaml", "content: [dobj], speaker: person}", "content: [dobj], speaker: group}", "verbs.attack.speaker: expected person"),
         ("attribution.yaml", '  call: {stance: request, content: ["prep:for"]}', '  call: {stance: request, content: [pobj]}', "nouns.call.content: expected prepositions"),
         ("attribution.yaml", "  criticism: {stance: accuse,", "  criticism: {stance: blame,", "nouns.criticism: stance must be one of"),
         ("modality.yaml", "  auxiliaries: [could,", "  auxiliaries: [1,", "possible.auxiliaries"),
