@@ -366,3 +366,10 @@ def test_willing_to_act_is_agreeing_to_it_and_the_act_stays(extract):
     assert "RETREAT" in r
     # without an act to agree to, "willing" is no event
     assert events_of(extract("The ministry is a willing partner of the port authority.")) == []
+
+
+def test_a_plan_to_attack_and_seize_stays_planned_past_the_attack(extract):
+    # "attack" is also a claim cue (a person attacking in words); to the event rules it stays
+    # an act, so the plan above it still governs the act coordinated with it.
+    r = _by_type(extract("The rebels plan to attack the town and seize its airport."))
+    assert (r["ASSAULT"]["modality"], r["COERCE"]["modality"]) == ("planned", "planned")
