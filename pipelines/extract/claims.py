@@ -10,7 +10,7 @@ from spacy.tokens import Span, Token
 from pipelines.extract import syntax
 from pipelines.extract.rules import AttributionCues
 
-_CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that"}
+_CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that", "against"}
 _QUOTES_OPEN = '“"«'
 _QUOTES_CLOSE = '”"»'
 _PLEDGES = {"pledge", "promise", "vow"}
@@ -64,27 +64,62 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
             continue  # "you know": a filler
         found.append(claim)
         used.add(tok.i)
-    return found
+    return [c for c in found if c.kind == "statement" or not _held_by_statement(c, found)]
+
+
+def _held_by_statement(claim: ClaimMention, found: list[ClaimMention]) -> bool:
+    """'The mayor said she thinks the bridge will hold': a belief inside what someone said is
+    part of that statement, not a claim of its own."""
+    return any(
+        other.kind == "statement"
+        and other.content_start is not None
+        and other.content_start <= claim.cue_start < (other.content_end or 0)
+        for other in found
+        if other is not claim
+    )
 
 
 def _inside_quote(text: str, pos: int) -> bool:
-    """True when pos sits inside one quotation opened earlier in its paragraph and closed later
-    in it. Marks that never pair up (openers piling up unclosed, a quotation never closed) are
-    not a quotation to hide a report in: the report stands as its own claim."""
-    segment = text[_para_start(text, pos) : pos]
-    end = text.find("\n\n", pos, pos + _QUOTE_REACH)
-    after = text[pos : end if end >= 0 else pos + _QUOTE_REACH]
+    """True when pos sits inside one quotation opened earlier in its line that closes later:
+    in the line, or, in the wire convention of a quotation running over paragraphs (each opens
+    with a mark, only the last one closes), a few paragraphs on. Marks that never pair up
+    (openers piling up unclosed, a quotation never closed) are not a quotation to hide a
+    report in: the report stands as its own claim. Lines, not paragraphs: some outlets end a
+    paragraph with one line break, and no quotation runs over one but by that convention."""
+    segment = text[max(0, pos - _QUOTE_REACH, text.rfind("\n", 0, pos) + 1) : pos]
     unclosed = sum(segment.count(q) for q in _OPENERS) - sum(segment.count(q) for q in _CLOSERS)
-    if (
-        unclosed == 1
-        and max(segment.rfind(q) for q in _OPENERS) > max(segment.rfind(q) for q in _CLOSERS)
-        and any(q in after for q in _CLOSERS)
+    if unclosed == 1 and max(segment.rfind(q) for q in _OPENERS) > max(
+        segment.rfind(q) for q in _CLOSERS
     ):
-        return True
+        # A curly quotation closed with a straight mark is a typo seen in real copy.
+        return _closes_later(text, pos, _OPENERS, (*_CLOSERS, '"'))
     # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open
-    return (segment.count('"') % 2 == 1 and '"' in after) or (
-        segment.count("''") % 2 == 1 and "''" in after
+    return (segment.count('"') % 2 == 1 and _closes_later(text, pos, ('"',), ('"',))) or (
+        segment.count("''") % 2 == 1 and _closes_later(text, pos, ("''",), ("''",))
     )
+
+
+def _closes_later(text: str, pos: int, openers: tuple[str, ...], closers: tuple[str, ...]) -> bool:
+    """Whether the quotation open at pos closes: later in its line, or in a paragraph further
+    on reached through paragraphs that each open with a mark and do not close."""
+    straight = openers == closers
+    limit = min(len(text), pos + _QUOTE_LOOKAHEAD)
+    end = text.find("\n", pos, limit)
+    if any(q in text[pos : end if end >= 0 else limit] for q in closers):
+        return True
+    while 0 <= end < limit:
+        start = end + 1
+        while start < limit and text[start].isspace():
+            start += 1
+        if not text.startswith(openers, start):
+            return False  # the next paragraph goes on outside any quotation
+        end = text.find("\n", start, limit)
+        para = text[start : end if end >= 0 else limit]
+        if straight and para.count(openers[0]) >= 2:
+            return True  # its opening mark and a closing one
+        if not straight and any(q in para for q in closers):
+            return True
+    return False
 
 
 _DASHES = ("—", "–", "-", "―")
@@ -126,8 +161,21 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
     ):
         # "X issued a statement saying ...", "sent an email saying ...": X says it
         speaker = syntax.subject_of(tok.head.head)
+    passive = None
+    if speaker is not None and speaker.dep_ == "nsubjpass" and speaker.head == tok:
+        by = syntax.child(tok, "agent")
+        agent = syntax.child(by, "pobj") if by is not None else None
+        if agent is not None:  # "the ban was first reported by the Harbor Post"
+            passive, speaker = speaker, agent
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
+    if lemma in cues.person_only and (
+        (speaker.ent_type_ != "PERSON" and speaker.lower_ not in ("he", "she"))
+        or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+    ):
+        return None  # "rebels attacked the town", "attacked the guard with a knife": acts
+    if speaker.lower_ == "it" and tok.tag_ == "VBG" and tok.dep_ in ("xcomp", "pcomp", "acomp"):
+        return None  # "it is worth noting that", "it goes without saying": nobody says it
     own = syntax.child(tok, "nsubj")
     if (
         tok.dep_ == "relcl"
@@ -136,7 +184,12 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         and lemma in _PLEDGES
     ):
         return None  # "the $64 million it pledged to raise": the money is pledged, no act
-    if lemma in _PLEDGES and tok.tag_ == "VBG" and tok.dep_ == "advcl":
+    if (
+        lemma in _PLEDGES
+        and tok.tag_ == "VBG"
+        and tok.dep_ == "advcl"
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in cues.agreements for c in tok.head.children)
+    ):
         return None  # "signed the pact, promising to share intelligence": the pact's terms
     allowed = cues.content_deps.get(lemma)
     ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
@@ -157,13 +210,20 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         content = doc[start:end]
     else:
         content = None
-        if allowed is None or any(c.dep_ in allowed for c in tok.children):
-            content = _object_content(tok)
+        if allowed is None or any(_allows(c, allowed) for c in tok.children):
+            content = _object_content(tok, allowed)
         if any(
             c.dep_ in ("dobj", "oprd") and c.lower_.endswith(("self", "selves"))
             for c in tok.children
         ):
             return None  # "whatever they call themselves": naming, not a claim
+        if content is None and tok.tag_ == "VBG" and tok.head.lemma_.lower() in cues.verbs:
+            return None  # "said, speaking on condition of anonymity": how the report was made
+        if content is None and passive is not None and (allowed is None or "dobj" in allowed):
+            # what was reported: the object made subject ("the reporter was called on" is not)
+            content = doc[passive.left_edge.i : passive.right_edge.i + 1]
+        if content is None and passive is not None:
+            return None
         first = min(tok.i, speaker.left_edge.i)
         lead = doc[tok.sent.start : first]
         if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
@@ -231,6 +291,17 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         ),
         None,
     )
+    if clause is None and speaker is not None and speaker.dep_ == "poss":
+        # "his calls for a ceasefire": the object of a preposition the noun's entry names
+        about = next(
+            (
+                syntax.child(c, "pobj")
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ in cues.noun_preps.get(lemma, ())
+            ),
+            None,
+        )
+        clause = about
     if speaker is None or clause is None:
         return None
     if speaker.pos_ == "PRON":
@@ -271,8 +342,15 @@ def _quote_after(text: str, pos: int) -> tuple[int, int] | None:
 
 def _quote_before(text: str, pos: int) -> tuple[int, int] | None:
     """The quotation that closes just before pos, in the same paragraph: its marks included."""
-    para = max(text.rfind("\n\n", 0, pos) + 2, pos - _QUOTE_REACH, 0)
+    nl = text.rfind("\n\n", 0, pos)
+    para = max(nl + 2 if nl >= 0 else 0, pos - _QUOTE_REACH)
     head = text[para:pos].rstrip(" ,:;—–-")
+    if head.endswith("''"):  # the doubled apostrophes some outlets write for marks
+        close = para + len(head) - 2
+        start = text.rfind("''", para, close)
+        if start < 0 or not any(ch.isalnum() for ch in text[start:close]):
+            return None
+        return start, close + 2
     if not head.endswith(("”", '"', "»")):
         return None
     close = para + len(head) - 1
@@ -301,6 +379,7 @@ def _inner_cues(ccomp: Token, cues: AttributionCues) -> list[Token]:
         if c.dep_ in ("conj", "advcl")
         and c.pos_ == "VERB"
         and c.lemma_.lower() in cues.verbs
+        and c.lemma_.lower() not in cues.person_only  # "... if attacked by the army"
         and syntax.child(c, *syntax.SUBJECTS) is None
     ]
 
@@ -315,11 +394,20 @@ def _clause_start(verb: Token) -> int:
     return start
 
 
-def _object_content(tok: Token) -> Span | None:
-    """'accuses Maduro of involvement ...', 'denounced the actions as ...', 'hinting at ...'."""
+def _allows(child: Token, allowed: frozenset[str]) -> bool:
+    """Whether a cue's child is a complement its lexicon entry takes as content: a dependency
+    label, or "prep:<word>" for one preposition ("spoke of", not "spoke at a rally")."""
+    return child.dep_ in allowed or (child.dep_ == "prep" and f"prep:{child.lower_}" in allowed)
+
+
+def _object_content(tok: Token, allowed: frozenset[str] | None = None) -> Span | None:
+    """'accuses Maduro of involvement ...', 'denounced the actions as ...', 'hinting at ...'.
+    A cue whose entry names its prepositions ("prep:of") takes those alone."""
     doc = tok.doc
+    named = {a.removeprefix("prep:") for a in allowed or () if a.startswith("prep:")}
+    preps = named if named and "prep" not in (allowed or ()) else _CONTENT_PREPS | named
     parts = [c for c in tok.children if c.dep_ in ("dobj", "xcomp", "oprd")]
-    parts += [c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CONTENT_PREPS]
+    parts += [c for c in tok.children if c.dep_ == "prep" and c.lower_ in preps]
     if not parts:
         return None
     parts.sort(key=lambda t: t.i)
@@ -560,6 +648,9 @@ _CLOSERS = ("”", "»")
 # per claim, which in a text of one endless paragraph of unbalanced marks was quadratic.
 _QUOTE_REACH = 5_000
 _QUOTE_PARAGRAPHS = 8
+# How far on a quotation's closing mark is looked for, over paragraphs, before a report is
+# taken to be inside it (a long transcript quoted paragraph after paragraph runs this far).
+_QUOTE_LOOKAHEAD = 10_000
 
 
 def _para_start(text: str, pos: int) -> int:

@@ -25,7 +25,9 @@ from pipelines.extract.when_where import date_and_place
 
 def extract_doc(article: ArticleInput, doc: Doc, rows: ArticleRows) -> None:
     lex, modal, cues = trigger_lexicon(), modality_cues(), attribution_cues()
-    cue_lemmas = set(cues.verbs) | {"accord"}
+    # Verbs that report speech only with a person speaking ("attack") are acts to the event
+    # rules: a plan or threat stays above them ("plan to attack the town and seize ...").
+    cue_lemmas = (set(cues.verbs) - cues.person_only) | {"accord"}
     resolver = ActorResolver()
     speakers = Speakers.of(article, doc, resolver, cues, speaker_words())
     events: list[tuple[event_rules.EventMention, EventRow]] = []

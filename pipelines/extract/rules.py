@@ -107,8 +107,16 @@ class AttributionCues:
     channels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # channel -> words, in file order
     platforms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # platform name -> words
     issued_things: frozenset[str] = frozenset()  # "the statement said": not the speaker
+    # "signed the pact, promising to ...": a pledge that is the document's terms
+    agreements: frozenset[str] = frozenset()
+    # cue lemmas that report speech only with a person speaking ("Smith attacked the plan"):
+    # with anyone else they are acts ("rebels attacked the town")
+    person_only: frozenset[str] = frozenset()
     # noun lemma -> stance: "her remark that ...", "the claim by X that ..."
     nouns: dict[str, str] = field(default_factory=dict)
+    # noun lemma -> the prepositions whose object is its content without a "that" clause
+    # ("his calls for a ceasefire")
+    noun_preps: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @functools.cached_property
     def outlet_names(self) -> dict[str, str]:
@@ -317,14 +325,21 @@ def attribution_cues() -> AttributionCues:
     verbs = data.get("verbs") or {}
     require(isinstance(verbs, dict), path, "verbs", "expected a mapping lemma -> stance")
     stances, kinds, content_deps = {}, {}, {}
+    person_only: set[str] = set()
     for lemma, entry in verbs.items():
         where = f"verbs.{lemma}"
         lemma = str(lemma).lower()
         if isinstance(entry, dict):
-            unknown = sorted(set(entry) - {"stance", "kind", "content"})
+            unknown = sorted(set(entry) - {"stance", "kind", "content", "speaker"})
             require(
-                not unknown, path, where, f"unknown keys {unknown}; expected stance, kind, content"
+                not unknown,
+                path,
+                where,
+                f"unknown keys {unknown}; expected stance, kind, content, speaker",
             )
+            if "speaker" in entry:
+                require(entry["speaker"] == "person", path, f"{where}.speaker", "expected person")
+                person_only.add(lemma)
             kind = entry.get("kind", "statement")
             require(kind in CLAIM_KINDS, path, where, f"kind must be one of {CLAIM_KINDS}")
             kinds[lemma] = kind
@@ -351,10 +366,29 @@ def attribution_cues() -> AttributionCues:
         negated = bool(r.get("negated", False))
         require(bool(comps) or negated, path, where, "needs a complement list or negated: true")
         refusals.append((r["verb"].lower(), comps, negated))
+    nouns, noun_preps = {}, {}
+    for lemma, entry in (data.get("nouns") or {}).items():
+        where = f"nouns.{lemma}"
+        lemma = str(lemma).lower()
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - {"stance", "content"})
+            require(not unknown, path, where, f"unknown keys {unknown}; expected stance, content")
+            preps = str_list(entry.get("content"), path, f"{where}.content")
+            require(
+                all(p.startswith("prep:") for p in preps),
+                path,
+                f"{where}.content",
+                'expected prepositions written "prep:<word>"',
+            )
+            noun_preps[lemma] = frozenset(p.removeprefix("prep:").lower() for p in preps)
+            entry = entry.get("stance")
+        require(entry in STANCES, path, where, f"stance must be one of {STANCES}")
+        nouns[lemma] = str(entry)
     return AttributionCues(
         verbs=stances,
         kinds=kinds,
         content_deps=content_deps,
+        person_only=frozenset(person_only),
         phrases=tuple(phrases),
         refusals=tuple(refusals),
         anonymous_nouns=frozenset(
@@ -370,7 +404,11 @@ def attribution_cues() -> AttributionCues:
         issued_things=frozenset(
             s.lower() for s in str_list(data.get("issued_things") or [], path, "issued_things")
         ),
-        nouns={str(k).lower(): str(v) for k, v in (data.get("nouns") or {}).items()},
+        nouns=nouns,
+        noun_preps=noun_preps,
+        agreements=frozenset(
+            s.lower() for s in str_list(data.get("agreements") or [], path, "agreements")
+        ),
     )
 
 

@@ -238,6 +238,32 @@ def test_a_report_inside_a_quotation_is_part_of_the_quoted_claim():
 @pytest.mark.parametrize(
     "text",
     [
+        # A quotation running over paragraphs: each opens with a mark, only the last closes.
+        "“The river rose overnight and the police told us to leave the village.\n\n"
+        "“We took what we could carry,” the farmer said.",
+        '"The river rose overnight and the police told us to leave the village.\n\n'
+        '"We took what we could carry," the farmer said.',
+        # Paragraphs ended by one line break, as some outlets write them.
+        "“The river rose overnight and the police told us to leave.\n"
+        "“We took what we could carry,” the farmer said.",
+        # Opened with a curly mark, closed with a straight one.
+        '“The river rose and the police told us to leave," the farmer said.',
+    ],
+)
+def test_a_report_inside_a_quotation_over_paragraphs_is_not_a_claim(text):
+    (c,) = claims_of(text)
+    assert (c["speaker_text"], c["cue"]) == ("the farmer", "said")
+
+
+def test_a_quotation_never_closed_hides_no_report():
+    # Paragraph after paragraph opening a mark and never closing it: no quotation at all.
+    text = "\n\n".join("“The rebels left the town, the mayor said" for _ in range(3))
+    assert [c["speaker_text"] for c in claims_of(text)] == ["the mayor"] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "“I think the vote was stolen,” the candidate said.",  # a belief inside a quotation
         "Everyone knows the port is closed.",  # nobody in particular
         "The candidate thinks so.",  # no clause believed
@@ -405,3 +431,156 @@ def test_communication_nouns_with_a_speaker_and_a_that_clause(text, cue, speaker
 )
 def test_communication_nouns_without_speaker_or_clause_are_no_claims(text):
     assert [c["cue_lemma"] for c in claims_of(text)] in ([], ["reject"])
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "The senator spoke of a long and costly recovery.",
+            "spoke",
+            "of a long and costly recovery",
+        ),
+        (
+            "The minister complained about the shortage of clean water.",
+            "complained",
+            "about the shortage of clean water",
+        ),
+        (
+            "The mayor warned against cuts to the police budget.",
+            "warned",
+            "against cuts to the police budget",
+        ),
+        ("The candidate railed against the new fuel tax.", "railed", "against the new fuel tax"),
+        ("The governor touted the new jobs figures.", "touted", "the new jobs figures"),
+        (
+            "The minister assured investors that the currency would hold.",
+            "assured",
+            "that the currency would hold",
+        ),
+        ("“Leave the building now,” the guard yelled.", "yelled", "“Leave the building now,”"),
+        (
+            "The port operator disclosed that it had lost two cranes.",
+            "disclosed",
+            "that it had lost two cranes",
+        ),
+    ],
+)
+def test_more_cues_of_real_reporting(text, cue, content):
+    c = one(text)
+    assert (c["cue"], c["content"]) == (cue, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor spoke at a rally in the capital.",  # where, not what
+        "It is worth noting that the bridge was built in 1990.",  # nobody says it
+        "It goes without saying that the repairs will cost more.",
+        "The new tax helps the city maintain its roads.",
+    ],
+)
+def test_no_claim_without_a_speaker_and_something_said(text):
+    assert claims_of(text) == []
+
+
+def test_speaking_on_condition_of_anonymity_is_no_second_claim():
+    c = one("Speaking on condition of anonymity, an official said the army would withdraw.")
+    assert (c["cue"], c["anonymous"]) == ("said", True)
+
+
+def test_a_belief_inside_a_statement_is_part_of_it():
+    c = one("The mayor said she thinks the bridge will hold.")
+    assert (c["cue"], c["content"]) == ("said", "she thinks the bridge will hold")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("The deaths were confirmed by the health ministry.", "the health ministry", "The deaths"),
+        (
+            "The central bank has been criticized by traders for not raising rates.",
+            "traders",
+            "for not raising rates",
+        ),
+    ],
+)
+def test_a_passive_report_is_its_agents_claim(text, speaker, content):
+    c = one(text)
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+def test_no_claim_from_a_passive_without_an_agent_or_a_cue():
+    assert claims_of("The bridge was built by a Chinese firm. The figures were reported.") == []
+
+
+@pytest.mark.parametrize("mark", [("“", "”"), ("''", "''")])
+def test_a_question_quoted_before_asked(mark):
+    c = one(f"{mark[0]}Can we still win the state?{mark[1]} the governor asked.")
+    assert (c["speaker_text"], c["content"]) == (
+        "the governor",
+        f"{mark[0]}Can we still win the state?{mark[1]}",
+    )
+
+
+def test_a_promise_after_a_comma_is_the_speakers_unless_a_pact_makes_it():
+    c = one("The mayor spoke to union leaders, promising to cut taxes and build more homes.")
+    assert (c["speaker_text"], c["cue"]) == ("The mayor", "promising")
+    assert claims_of("The two ministers signed the pact, promising to share intelligence.") == []
+
+
+def test_praise_for_an_object():
+    c = one("Two state officials praised the governor's handling of the floods.")
+    assert (c["cue"], c["content"]) == ("praised", "the governor's handling of the floods")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        (
+            "The assembly debated the president's calls for a new constitution.",
+            "calls",
+            "the president",
+            "a new constitution",
+        ),
+        (
+            "The minister's comments about the strike angered the unions.",
+            "comments",
+            "The minister",
+            "the strike",
+        ),
+    ],
+)
+def test_a_communication_noun_with_its_preposition(text, cue, speaker, content):
+    c = one(text)
+    assert (c["cue"], c["speaker_text"], c["content"]) == (cue, speaker, content)
+
+
+def test_a_communication_noun_with_a_date_is_no_claim():
+    assert claims_of("The minister's remarks on Saturday were brief.") == []
+
+
+def test_a_person_attacking_in_words_is_a_claim():
+    c = one("Senator Mark Reyes attacked the governor in a series of posts on Friday.")
+    assert (c["speaker_text"], c["cue"], c["stance"]) == (
+        "Senator Mark Reyes",
+        "attacked",
+        "accuse",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels attacked the town before dawn.",
+        "Gunmen attacked the convoy near the border.",
+        "Reyes attacked the guard with a knife.",
+    ],
+)
+def test_an_armed_attack_is_no_claim(text):
+    assert claims_of(text) == []
+
+
+def test_a_passive_attack_inside_a_claim_does_not_cut_it():
+    c = one("The commander said his men would defend the bridge if attacked by the army.")
+    assert c["content"] == "his men would defend the bridge if attacked by the army"

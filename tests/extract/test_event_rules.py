@@ -396,3 +396,10 @@ def test_a_refusing_verb_codes_the_refusal_once_and_a_failed_act_keeps_its_type(
     assert [(e["event_type"], e["trigger"]) for e in refused] == [("REJECT", "refused")]
     failed = _by_type(extract("The two sides did not sign the accord on Friday."))
     assert failed["AGREE"]["modality"] == "negated" and "REJECT" not in failed
+
+
+def test_a_plan_to_attack_and_seize_stays_planned_past_the_attack(extract):
+    # "attack" is also a claim cue (a person attacking in words); to the event rules it stays
+    # an act, so the plan above it still governs the act coordinated with it.
+    r = _by_type(extract("The rebels plan to attack the town and seize its airport."))
+    assert (r["ASSAULT"]["modality"], r["COERCE"]["modality"]) == ("planned", "planned")
