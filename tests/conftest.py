@@ -15,6 +15,7 @@ from tests.helpers import RAW, materialize_all
 # the two workers finish close together; every other module follows in the usual order.
 LONGEST_FIRST = (
     "tests/bench/test_bench.py",
+    "tests/bench/test_bench_scale.py",
     "tests/ingest/test_hostile_input.py",
     "tests/pipeline/test_faults.py",
     "tests/pipeline/test_run_safety.py",
