@@ -120,19 +120,3 @@ def article_id(text: str) -> str:
     """Stable id from the text with case and white space folded: the same article gets the
     same id wherever and whenever it arrives."""
     return hashlib.sha256(_squash(text).encode("utf-8")).hexdigest()[:16]
-
-
-# A small English stop-word test. Enough to keep non-English text out of English rules;
-# the ingestion issue replaces it with a real language identifier.
-_EN_STOP = frozenset(
-    """the of and to in a is that for on was with said as by at from it his has have are be an
-    were which this who their its had not but been will would they""".split()
-)
-
-
-def guess_language(text: str) -> str:
-    words = re.findall(r"[a-z]+", text[:5000].lower())
-    if len(words) < 5:
-        return "und"
-    share = sum(w in _EN_STOP for w in words) / len(words)
-    return "en" if share >= 0.12 else "und"

@@ -58,3 +58,18 @@ def test_non_english_articles_are_kept_with_their_language(tmp_path):
     langs = dict(result.articles.select("source_path", "language").iter_rows())
     assert langs == {"es.txt": "es", "fr.txt": "fr", "en.txt": "en"}
     assert result.non_english == 2
+
+
+def test_a_short_english_item_the_identifier_is_unsure_of_is_english():
+    # One-line items of our own that py3langid answers with under 0.5 confidence.
+    for text in (
+        "Ghana sends troops to Mali.",
+        "Senegal grants asylum to Gambian opposition leader.",
+    ):
+        assert identify(text).confidence < MIN_CONFIDENCE
+        language, notes = choose_language(text, None)
+        assert (language, notes["language_basis"]) == ("en", "english_function_words")
+    # Unsure and with no English function word: still undetermined, not English.
+    for text in ("Maduro", "Ghana envía tropas a Malí.", "Il Ghana invia truppe in Mali."):
+        assert identify(text).confidence < MIN_CONFIDENCE
+        assert choose_language(text, None)[0] == "und", text
