@@ -403,3 +403,12 @@ def test_a_plan_to_attack_and_seize_stays_planned_past_the_attack(extract):
     # an act, so the plan above it still governs the act coordinated with it.
     r = _by_type(extract("The rebels plan to attack the town and seize its airport."))
     assert (r["ASSAULT"]["modality"], r["COERCE"]["modality"]) == ("planned", "planned")
+
+
+def test_a_burned_flag_is_a_protest_and_a_sent_platoon_a_deployment(extract):
+    protest = _by_type(extract("Students burned an effigy of the minister outside parliament."))
+    assert protest["PROTEST"]["actor1_text"] == "Students"
+    burned = _by_type(extract("Gunmen burned houses in the village on Sunday."))
+    assert "PROTEST" not in burned and burned["ASSAULT"]["actor2_text"] == "houses"
+    sent = _by_type(extract("The army is sending a platoon to the border town."))
+    assert sent["MOBILIZE"]["trigger"] == "sending"
