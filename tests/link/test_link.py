@@ -66,14 +66,10 @@ def _random_events(seed: int, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     ), articles
 
 
-def _every_pair(events: pl.DataFrame, articles: pl.DataFrame) -> list[set[str]]:
-    published = dict(articles.select("article_id", "published_date").iter_rows())
-    rows = events.to_dicts()
-    for r in rows:
-        r["dated"] = r["event_date"] is not None and r["date_precision"] == "day"
-        r["day"] = r["event_date"] or published.get(r["article_id"])
-        _add_words(r)
-    parent = {r["event_id"]: r["event_id"] for r in rows}
+def _union_every_pair(rows: list[dict], key: str, same) -> dict[str, str]:
+    """Each row's cluster (its smallest id) when every pair is compared: the reference the
+    keyed window passes must equal."""
+    parent = {r[key]: r[key] for r in rows}
 
     def find(x):
         while parent[x] != x:
@@ -82,17 +78,31 @@ def _every_pair(events: pl.DataFrame, articles: pl.DataFrame) -> list[set[str]]:
 
     for i, a in enumerate(rows):
         for b in rows[i + 1 :]:
-            same_group = (a["event_type"], a["modality"] == "asserted") == (
-                b["event_type"],
-                b["modality"] == "asserted",
-            )
-            near = abs((a["day"] - b["day"]).days) <= PUBLISHED_WINDOW
-            if same_group and near and _compatible(a, b):
-                ra, rb = find(a["event_id"]), find(b["event_id"])
+            if same(a, b):
+                ra, rb = find(a[key]), find(b[key])
                 parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, set[str]] = {}
+    return {r[key]: find(r[key]) for r in rows}
+
+
+def _every_pair(events: pl.DataFrame, articles: pl.DataFrame) -> list[set[str]]:
+    published = dict(articles.select("article_id", "published_date").iter_rows())
+    rows = events.to_dicts()
     for r in rows:
-        groups.setdefault(find(r["event_id"]), set()).add(r["event_id"])
+        r["dated"] = r["event_date"] is not None and r["date_precision"] == "day"
+        r["day"] = r["event_date"] or published.get(r["article_id"])
+        _add_words(r)
+
+    def same(a: dict, b: dict) -> bool:
+        same_group = (a["event_type"], a["modality"] == "asserted") == (
+            b["event_type"],
+            b["modality"] == "asserted",
+        )
+        near = abs((a["day"] - b["day"]).days) <= PUBLISHED_WINDOW
+        return same_group and near and _compatible(a, b)
+
+    groups: dict[str, set[str]] = {}
+    for event_id, root in _union_every_pair(rows, "event_id", same).items():
+        groups.setdefault(root, set()).add(event_id)
     return sorted(groups.values(), key=min)
 
 
@@ -139,28 +149,19 @@ def test_claims_compared_by_shared_word_equal_comparing_every_pair():
     clustered, _ = cluster_claims(claims, articles)
     published = dict(articles.select("article_id", "published_date").iter_rows())
     rows = claims.to_dicts()
-    parent = {r["claim_id"]: r["claim_id"] for r in rows}
 
-    def find(x):
-        while parent[x] != x:
-            x = parent[x]
-        return x
+    def same(a: dict, b: dict) -> bool:
+        wa, wb = _words(a["content"]), _words(b["content"])
+        return bool(
+            a["speaker_text"] == b["speaker_text"]
+            and a["article_id"] != b["article_id"]
+            and abs((published[a["article_id"]] - published[b["article_id"]]).days) <= CLAIM_WINDOW
+            and wa
+            and wb
+            and len(wa & wb) / len(wa | wb) >= CONTENT_JACCARD
+        )
 
-    for i, a in enumerate(rows):
-        for b in rows[i + 1 :]:
-            wa, wb = _words(a["content"]), _words(b["content"])
-            if (
-                a["speaker_text"] == b["speaker_text"]
-                and a["article_id"] != b["article_id"]
-                and abs((published[a["article_id"]] - published[b["article_id"]]).days)
-                <= CLAIM_WINDOW
-                and wa
-                and wb
-                and len(wa & wb) / len(wa | wb) >= CONTENT_JACCARD
-            ):
-                ra, rb = find(a["claim_id"]), find(b["claim_id"])
-                parent[max(ra, rb)] = min(ra, rb)
-    expected = {r["claim_id"]: find(r["claim_id"]) for r in rows}
+    expected = _union_every_pair(rows, "claim_id", same)
     found = dict(clustered.select("claim_id", "claim_cluster_id").iter_rows())
     assert found == expected
     assert len(set(expected.values())) < len(rows) / 2  # the data does join claims
