@@ -32,7 +32,12 @@ CONVENTIONS = """\
    someone is accused or suspected of ("accused India *of violating the ceasefire*"). "killed 27
    people *in an attack*", "an attack *that killed* four", "conducted strikes, *killing* 83",
    "killed 27 *and wounded* dozens", "*their shelling has killed* hundreds" are one event each,
-   with the numbers of both.
+   with the numbers of both. A later definite mention of an act already reported ("*the
+   designation*" after "to designate") keeps its row with `mention_of`, the first mention's
+   id, and joins its cluster; not when it has a time of its own ("the 2015 deal"), other
+   parties, an act that did not happen behind it, or lies more than four sentences back.
+   A refusal is a REJECT (`refusals` in triggers.yaml): "*will not lift* the ban", "*will not
+   end* the strike"; "*refused* to meet" is coded once, by the refusing verb.
 3. **Actors.** actor1 is the subject (the agent of a passive, "were killed *by gunmen*"; the
    subject of the governing clause for "is preparing *to launch*"; a light verb's subject for a
    noun, "U.S. forces *conducted* strikes"; a possessive or national modifier, "Russia's attack",
