@@ -167,6 +167,21 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         agent = syntax.child(by, "pobj") if by is not None else None
         if agent is not None:  # "the ban was first reported by the Harbor Post"
             passive, speaker = speaker, agent
+    agent = _clause_agent(tok) if outer is None else None
+    if agent is not None:
+        # "Asked by a reporter whether ..., the mayor said", "As reported by the Harbor Post,
+        # ...": the one asking or reporting is the agent, not the main clause's subject
+        speaker = agent
+    split = None  # a quotation split around cue and speaker: '"A," said X, "B."'
+    if speaker is None and outer is None:
+        before = _quote_before(text, tok.idx)
+        speaker = _named_after(tok) if before is not None else None
+        if speaker is not None:
+            name_end = speaker.right_edge
+            while name_end.i > speaker.i and name_end.is_punct:
+                name_end = name_end.doc[name_end.i - 1]  # the parser may hang the next mark on it
+            after = _quote_after(text, name_end.idx + len(name_end.text))
+            split = (before[0], after[1] if after is not None else before[1])
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
     if lemma in cues.person_only and (
@@ -251,6 +266,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
                 # 'X said in a statement: "..."' with the quotation parsed on its own
                 end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
                 quote = _quote_after(text, end_tok.idx + len(end_tok.text))
+    if split is not None:
+        content, quote = None, split
     if content is None and quote is None:
         return None
     c_start, c_end = _trim(content) if content is not None else quote
@@ -322,6 +339,29 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content_end=c_end,
         confidence=0.7,
     )
+
+
+def _clause_agent(tok: Token) -> Token | None:
+    """The 'by' agent of a participle clause with no subject of its own."""
+    if tok.tag_ != "VBN" or tok.dep_ != "advcl" or syntax.child(tok, "nsubjpass") is not None:
+        return None
+    by = syntax.child(tok, "agent")
+    return syntax.child(by, "pobj") if by is not None else None
+
+
+def _named_after(cue: Token) -> Token | None:
+    """'"The risk," said Anna Berg, an economist, "is that ..."': a quotation split around the
+    cue, which the parser hangs off the second half with the speaker as that half's subject.
+    The speaker is the noun phrase right after the cue."""
+    if cue.i + 1 >= cue.sent.end:
+        return None
+    tok = cue.doc[cue.i + 1]
+    while tok.head.i > cue.i and tok.head.left_edge.i == cue.i + 1 and tok.head.pos_ in _NOUNS:
+        tok = tok.head
+    return tok if tok.pos_ in _NOUNS else None
+
+
+_NOUNS = ("PROPN", "NOUN", "PRON")
 
 
 def _marked_as(tok: Token) -> bool:

@@ -584,3 +584,30 @@ def test_an_armed_attack_is_no_claim(text):
 def test_a_passive_attack_inside_a_claim_does_not_cut_it():
     c = one("The commander said his men would defend the bridge if attacked by the army.")
     assert c["content"] == "his men would defend the bridge if attacked by the army"
+
+
+def test_quotation_split_around_the_cue_with_the_speaker_after_it():
+    c = one(
+        '"The danger," said Peter Lund, an economist who is the director of the Northline '
+        'Growth Forecast, "is that we are going to be losing workers and jobs."'
+    )
+    assert (c["cue"], c["speaker_text"]) == ("said", "Peter Lund")
+    assert c["content"].startswith('"The danger,"')
+    assert c["content"].endswith('"is that we are going to be losing workers and jobs."')
+
+
+def test_participle_clause_with_an_agent_is_the_agents_claim():
+    claims = claims_of(
+        "When asked by a reporter whether the talks had failed, the mayor said she had not "
+        "heard that concern."
+    )
+    by_cue = {c["cue"]: c for c in claims}
+    assert by_cue["asked"]["speaker_text"] == "a reporter"
+    assert by_cue["asked"]["content"] == "whether the talks had failed"
+    assert by_cue["said"]["speaker_text"] == "the mayor"
+
+
+def test_as_reported_by_an_outlet():
+    c = one("As first reported by the Harbor Post, the ministry will close three border posts.")
+    assert (c["cue"], c["speaker_text"]) == ("reported", "the Harbor Post")
+    assert c["content"] == "the ministry will close three border posts"
