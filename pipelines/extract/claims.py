@@ -156,10 +156,15 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
     if (
         speaker is None
         and tok.dep_ == "acl"
-        and tok.head.lemma_.lower() in cues.issued_things
         and tok.head.head.pos_ == "VERB"
+        and (
+            tok.head.lemma_.lower() in cues.issued_things
+            or (tok.tag_ == "VBG" and tok.head.dep_ == "dobj" and tok.nbor(-1).text == ",")
+        )
     ):
-        # "X issued a statement saying ...", "sent an email saying ...": X says it
+        # "X issued a statement saying ...", "sent an email saying ...": X says it; so with
+        # "X rejected the idea that ..., saying ...", a participle after a comma that the
+        # parser hangs on the object
         speaker = syntax.subject_of(tok.head.head)
     passive = None
     if speaker is not None and speaker.dep_ == "nsubjpass" and speaker.head == tok:

@@ -611,3 +611,15 @@ def test_as_reported_by_an_outlet():
     c = one("As first reported by the Harbor Post, the ministry will close three border posts.")
     assert (c["cue"], c["speaker_text"]) == ("reported", "the Harbor Post")
     assert c["content"] == "the ministry will close three border posts"
+
+
+def test_participle_after_a_comma_hung_on_the_object_is_the_subjects():
+    claims = claims_of(
+        "The senator rejected the notion that the vote should be forgotten, saying that if he "
+        "found something rotten he would fix it."
+    )
+    saying = next(c for c in claims if c["cue"] == "saying")
+    assert (saying["speaker_text"], saying["content"]) == (
+        "The senator",
+        "that if he found something rotten he would fix it",
+    )
