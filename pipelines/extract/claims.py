@@ -14,6 +14,7 @@ _CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that", "against"}
 _QUOTES_OPEN = '“"«'
 _QUOTES_CLOSE = '”"»'
 _PLEDGES = {"pledge", "promise", "vow"}
+_QUESTIONS = {"ask", "wonder", "question"}
 
 
 @dataclass
@@ -213,6 +214,19 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         return None  # "signed the pact, promising to share intelligence": the pact's terms
     allowed = cues.content_deps.get(lemma)
     ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
+    if ccomp is None and lemma in _QUESTIONS and syntax.child(tok, "prep") is None:
+        # "asked by a host if the leaks led to the attack": the parser often makes the
+        # question an adverbial clause ("asked for money if ..." is a condition)
+        ccomp = next(
+            (
+                c
+                for c in tok.children
+                if c.dep_ == "advcl"
+                and c.i > tok.i
+                and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+            ),
+            None,
+        )
     doc = tok.doc
     cue_end_tok = tok
     reported_via = None

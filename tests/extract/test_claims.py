@@ -623,3 +623,20 @@ def test_participle_after_a_comma_hung_on_the_object_is_the_subjects():
         "The senator",
         "that if he found something rotten he would fix it",
     )
+
+
+def test_a_question_parsed_as_an_adverbial_clause():
+    claims = claims_of(
+        "Asked by a reporter if he believed the crisis was over, the governor said that he did not."
+    )
+    asked = next(c for c in claims if c["cue"] == "Asked")
+    assert (asked["speaker_text"], asked["content"]) == (
+        "a reporter",
+        "if he believed the crisis was over",
+    )
+    assert "believed" not in {c["cue"] for c in claims}  # inside the question
+
+
+def test_a_condition_after_asked_for_is_no_question():
+    c = one("The mayor asked the council for money if the storm hit the town.")
+    assert c["content"] == "the council for money"
