@@ -89,13 +89,18 @@ def _inside_quote(text: str, pos: int) -> bool:
     paragraph with one line break, and no quotation runs over one but by that convention."""
     segment = text[max(0, pos - _QUOTE_REACH, text.rfind("\n", 0, pos) + 1) : pos]
     unclosed = sum(segment.count(q) for q in _OPENERS) - sum(segment.count(q) for q in _CLOSERS)
-    if unclosed == 1 and max(segment.rfind(q) for q in _OPENERS) > max(
-        segment.rfind(q) for q in _CLOSERS
-    ):
-        # A curly quotation closed with a straight mark is a typo seen in real copy.
+    last_open = max(segment.rfind(q) for q in _OPENERS)
+    last_close = max(segment.rfind(q) for q in _CLOSERS)
+    if unclosed == 1 and last_open > last_close:
+        # A curly quotation closed with a straight mark is a typo seen in real copy: closed
+        # before pos ('“We disagree," said X'), or later.
+        if segment.count('"', last_open) % 2 == 1:
+            return False
         return _closes_later(text, pos, _OPENERS, (*_CLOSERS, '"'))
-    # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open
-    return (segment.count('"') % 2 == 1 and _closes_later(text, pos, ('"',), ('"',))) or (
+    # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open,
+    # unless a curly mark after it closed it ('"We won,” she said')
+    straight_open = segment.count('"') % 2 == 1 and segment.rfind('"') > last_close
+    return (straight_open and _closes_later(text, pos, ('"',), ('"',))) or (
         segment.count("''") % 2 == 1 and _closes_later(text, pos, ("''",), ("''",))
     )
 

@@ -640,3 +640,16 @@ def test_a_question_parsed_as_an_adverbial_clause():
 def test_a_condition_after_asked_for_is_no_question():
     c = one("The mayor asked the council for money if the storm hit the town.")
     assert c["content"] == "the council for money"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a curly quotation closed with a straight mark, then a new one opened
+        ('“We fundamentally disagree," said Tom Ward. "The bombing has no bearing."', "Tom Ward"),
+        # a straight quotation closed with a curly mark
+        ('"We won,” Reid said on Wednesday. “One of the best days."', "Reid"),
+    ],
+)
+def test_a_report_after_a_quotation_closed_with_the_other_mark(text, speaker):
+    assert speaker in {c["speaker_text"] for c in claims_of(text) if c["cue"] == "said"}
