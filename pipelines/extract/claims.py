@@ -14,6 +14,7 @@ _CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that", "against"}
 _QUOTES_OPEN = '“"«'
 _QUOTES_CLOSE = '”"»'
 _PLEDGES = {"pledge", "promise", "vow"}
+_QUESTIONS = {"ask", "wonder", "question"}
 
 
 @dataclass
@@ -88,13 +89,18 @@ def _inside_quote(text: str, pos: int) -> bool:
     paragraph with one line break, and no quotation runs over one but by that convention."""
     segment = text[max(0, pos - _QUOTE_REACH, text.rfind("\n", 0, pos) + 1) : pos]
     unclosed = sum(segment.count(q) for q in _OPENERS) - sum(segment.count(q) for q in _CLOSERS)
-    if unclosed == 1 and max(segment.rfind(q) for q in _OPENERS) > max(
-        segment.rfind(q) for q in _CLOSERS
-    ):
-        # A curly quotation closed with a straight mark is a typo seen in real copy.
+    last_open = max(segment.rfind(q) for q in _OPENERS)
+    last_close = max(segment.rfind(q) for q in _CLOSERS)
+    if unclosed == 1 and last_open > last_close:
+        # A curly quotation closed with a straight mark is a typo seen in real copy: closed
+        # before pos ('“We disagree," said X'), or later.
+        if segment.count('"', last_open) % 2 == 1:
+            return False
         return _closes_later(text, pos, _OPENERS, (*_CLOSERS, '"'))
-    # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open
-    return (segment.count('"') % 2 == 1 and _closes_later(text, pos, ('"',), ('"',))) or (
+    # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open,
+    # unless a curly mark after it closed it ('"We won,” she said')
+    straight_open = segment.count('"') % 2 == 1 and segment.rfind('"') > last_close
+    return (straight_open and _closes_later(text, pos, ('"',), ('"',))) or (
         segment.count("''") % 2 == 1 and _closes_later(text, pos, ("''",), ("''",))
     )
 
@@ -156,10 +162,15 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
     if (
         speaker is None
         and tok.dep_ == "acl"
-        and tok.head.lemma_.lower() in cues.issued_things
         and tok.head.head.pos_ == "VERB"
+        and (
+            tok.head.lemma_.lower() in cues.issued_things
+            or (tok.tag_ == "VBG" and tok.head.dep_ == "dobj" and tok.nbor(-1).text == ",")
+        )
     ):
-        # "X issued a statement saying ...", "sent an email saying ...": X says it
+        # "X issued a statement saying ...", "sent an email saying ...": X says it; so with
+        # "X rejected the idea that ..., saying ...", a participle after a comma that the
+        # parser hangs on the object
         speaker = syntax.subject_of(tok.head.head)
     passive = None
     if speaker is not None and speaker.dep_ == "nsubjpass" and speaker.head == tok:
@@ -167,6 +178,21 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         agent = syntax.child(by, "pobj") if by is not None else None
         if agent is not None:  # "the ban was first reported by the Harbor Post"
             passive, speaker = speaker, agent
+    agent = _clause_agent(tok) if outer is None else None
+    if agent is not None:
+        # "Asked by a reporter whether ..., the mayor said", "As reported by the Harbor Post,
+        # ...": the one asking or reporting is the agent, not the main clause's subject
+        speaker = agent
+    split = None  # a quotation split around cue and speaker: '"A," said X, "B."'
+    if speaker is None and outer is None:
+        before = _quote_before(text, tok.idx)
+        speaker = _named_after(tok) if before is not None else None
+        if speaker is not None:
+            name_end = speaker.right_edge
+            while name_end.i > speaker.i and name_end.is_punct:
+                name_end = name_end.doc[name_end.i - 1]  # the parser may hang the next mark on it
+            after = _quote_after(text, name_end.idx + len(name_end.text))
+            split = (before[0], after[1] if after is not None else before[1])
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
     if lemma in cues.person_only and (
@@ -193,6 +219,19 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         return None  # "signed the pact, promising to share intelligence": the pact's terms
     allowed = cues.content_deps.get(lemma)
     ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
+    if ccomp is None and lemma in _QUESTIONS and syntax.child(tok, "prep") is None:
+        # "asked by a host if the leaks led to the attack": the parser often makes the
+        # question an adverbial clause ("asked for money if ..." is a condition)
+        ccomp = next(
+            (
+                c
+                for c in tok.children
+                if c.dep_ == "advcl"
+                and c.i > tok.i
+                and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+            ),
+            None,
+        )
     doc = tok.doc
     cue_end_tok = tok
     reported_via = None
@@ -251,6 +290,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
                 # 'X said in a statement: "..."' with the quotation parsed on its own
                 end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
                 quote = _quote_after(text, end_tok.idx + len(end_tok.text))
+    if split is not None:
+        content, quote = None, split
     if content is None and quote is None:
         return None
     c_start, c_end = _trim(content) if content is not None else quote
@@ -322,6 +363,29 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content_end=c_end,
         confidence=0.7,
     )
+
+
+def _clause_agent(tok: Token) -> Token | None:
+    """The 'by' agent of a participle clause with no subject of its own."""
+    if tok.tag_ != "VBN" or tok.dep_ != "advcl" or syntax.child(tok, "nsubjpass") is not None:
+        return None
+    by = syntax.child(tok, "agent")
+    return syntax.child(by, "pobj") if by is not None else None
+
+
+def _named_after(cue: Token) -> Token | None:
+    """'"The risk," said Anna Berg, an economist, "is that ..."': a quotation split around the
+    cue, which the parser hangs off the second half with the speaker as that half's subject.
+    The speaker is the noun phrase right after the cue."""
+    if cue.i + 1 >= cue.sent.end:
+        return None
+    tok = cue.doc[cue.i + 1]
+    while tok.head.i > cue.i and tok.head.left_edge.i == cue.i + 1 and tok.head.pos_ in _NOUNS:
+        tok = tok.head
+    return tok if tok.pos_ in _NOUNS else None
+
+
+_NOUNS = ("PROPN", "NOUN", "PRON")
 
 
 def _marked_as(tok: Token) -> bool:

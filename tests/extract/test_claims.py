@@ -584,3 +584,72 @@ def test_an_armed_attack_is_no_claim(text):
 def test_a_passive_attack_inside_a_claim_does_not_cut_it():
     c = one("The commander said his men would defend the bridge if attacked by the army.")
     assert c["content"] == "his men would defend the bridge if attacked by the army"
+
+
+def test_quotation_split_around_the_cue_with_the_speaker_after_it():
+    c = one(
+        '"The danger," said Peter Lund, an economist who is the director of the Northline '
+        'Growth Forecast, "is that we are going to be losing workers and jobs."'
+    )
+    assert (c["cue"], c["speaker_text"]) == ("said", "Peter Lund")
+    assert c["content"].startswith('"The danger,"')
+    assert c["content"].endswith('"is that we are going to be losing workers and jobs."')
+
+
+def test_participle_clause_with_an_agent_is_the_agents_claim():
+    claims = claims_of(
+        "When asked by a reporter whether the talks had failed, the mayor said she had not "
+        "heard that concern."
+    )
+    by_cue = {c["cue"]: c for c in claims}
+    assert by_cue["asked"]["speaker_text"] == "a reporter"
+    assert by_cue["asked"]["content"] == "whether the talks had failed"
+    assert by_cue["said"]["speaker_text"] == "the mayor"
+
+
+def test_as_reported_by_an_outlet():
+    c = one("As first reported by the Harbor Post, the ministry will close three border posts.")
+    assert (c["cue"], c["speaker_text"]) == ("reported", "the Harbor Post")
+    assert c["content"] == "the ministry will close three border posts"
+
+
+def test_participle_after_a_comma_hung_on_the_object_is_the_subjects():
+    claims = claims_of(
+        "The senator rejected the notion that the vote should be forgotten, saying that if he "
+        "found something rotten he would fix it."
+    )
+    saying = next(c for c in claims if c["cue"] == "saying")
+    assert (saying["speaker_text"], saying["content"]) == (
+        "The senator",
+        "that if he found something rotten he would fix it",
+    )
+
+
+def test_a_question_parsed_as_an_adverbial_clause():
+    claims = claims_of(
+        "Asked by a reporter if he believed the crisis was over, the governor said that he did not."
+    )
+    asked = next(c for c in claims if c["cue"] == "Asked")
+    assert (asked["speaker_text"], asked["content"]) == (
+        "a reporter",
+        "if he believed the crisis was over",
+    )
+    assert "believed" not in {c["cue"] for c in claims}  # inside the question
+
+
+def test_a_condition_after_asked_for_is_no_question():
+    c = one("The mayor asked the council for money if the storm hit the town.")
+    assert c["content"] == "the council for money"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a curly quotation closed with a straight mark, then a new one opened
+        ('“We fundamentally disagree," said Tom Ward. "The bombing has no bearing."', "Tom Ward"),
+        # a straight quotation closed with a curly mark
+        ('"We won,” Reid said on Wednesday. “One of the best days."', "Reid"),
+    ],
+)
+def test_a_report_after_a_quotation_closed_with_the_other_mark(text, speaker):
+    assert speaker in {c["speaker_text"] for c in claims_of(text) if c["cue"] == "said"}
