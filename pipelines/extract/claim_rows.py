@@ -306,8 +306,11 @@ def _channel(
 
 
 def _has_words(toks: list, words: tuple[str, ...]) -> bool:
+    forms = {t.lower_ for t in toks} | {t.lemma_.lower() for t in toks}
     for phrase in words:
         parts = phrase.split()
+        if len(phrase) > 1 and parts[0] not in forms:
+            continue  # its first word is nowhere: no window to try
         for k in range(len(toks) - len(parts) + 1):
             window = toks[k : k + len(parts)]
             if len(parts) == 1 and len(phrase) == 1:

@@ -313,14 +313,26 @@ def _cue_in_clause(top: Token, below: Token) -> Span | None:
         if anc.i == top.i:
             break
     lo, hi = max(0, below.i - _CLAUSE_REACH), min(len(doc), below.i + _CLAUSE_REACH + 1)
-    inside = {i for i in range(lo, hi) if _in_clause(doc[i], top, path)}
-    for phrase in quantity_words().running_totals:
+    phrases = quantity_words().running_totals
+    lowers = [t.lower_ for t in doc[lo:hi]]
+    firsts = {p[0] for p in phrases}
+    starts = [lo + k for k, w in enumerate(lowers) if w in firsts]
+    if not starts:
+        return None  # most numbers: no running-total word near them, no head path walked
+    memo: dict[int, bool] = {}
+
+    def inside(i: int) -> bool:
+        if i not in memo:
+            memo[i] = _in_clause(doc[i], top, path)
+        return memo[i]
+
+    for phrase in phrases:
         n = len(phrase)
-        for i in sorted(inside):
+        for i in starts:
             if (
-                i + n <= len(doc)
-                and tuple(t.lower_ for t in doc[i : i + n]) == phrase
-                and all(j in inside for j in range(i, i + n))
+                i + n <= hi
+                and tuple(lowers[i - lo : i - lo + n]) == phrase
+                and all(inside(j) for j in range(i, i + n))
                 and not _since_a_record(doc[i])
             ):
                 if n == 1 and doc[i].dep_ == "prep":  # "since September", as written
