@@ -587,29 +587,14 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             )
         if obj is None:
             continue
-        if obj.dep_ == "mark":
-            speaker = syntax.subject_of(tok)
-            if speaker is None or speaker.dep_ == "nsubjpass":
-                continue
-            c_start, c_end = _trim(tok.doc[obj.i + 1 : obj.head.right_edge.i + 1])
-            return ClaimMention(
-                cue_i=tok.i,
-                cue_start=tok.idx,
-                cue_end=obj.idx + len(obj.text),
-                cue_lemma=" ".join(words),
-                stance=stance,
-                speaker=speaker,
-                speaker_span=syntax.phrase(speaker),
-                content_start=c_start,
-                content_end=c_end,
-                confidence=0.75,
-            )
         if obj.dep_ == "prep" and syntax.child(tok, "dobj") is not None:
             continue  # "called a meeting for Monday" is not "called for"
         speaker = syntax.subject_of(tok)
         if speaker is None or speaker.dep_ == "nsubjpass":
             continue  # "the journalist had not been called on"
-        if obj.dep_ == "prep":  # "called on Ankara to withdraw": addressee and the request
+        if obj.dep_ == "mark":
+            content = doc[obj.i + 1 : obj.head.right_edge.i + 1]
+        elif obj.dep_ == "prep":  # "called on Ankara to withdraw": addressee and the request
             parts = [c for c in (*obj.children, *tok.children) if c.dep_ in ("pobj", "xcomp")]
             content = (
                 doc[min(p.left_edge.i for p in parts) : max(p.right_edge.i for p in parts) + 1]
