@@ -63,6 +63,29 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def hold_warehouse_lock(folder: Path, stage: str) -> subprocess.Popen:
+    """Another process holding `stage`'s warehouse lock on `folder`, returned once it holds it;
+    it lets go when a line is written to its stdin, or when it is killed."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pipelines.store.locks import warehouse_lock\n"
+            "with warehouse_lock(sys.argv[1], sys.argv[2]):\n"
+            "    print('locked', flush=True); sys.stdin.readline()",
+            str(folder),
+            stage,
+        ],
+        cwd=REPO,
+        env=cli_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -24,7 +24,7 @@ from pipelines.defs.sensors import raw_files_sensor
 from pipelines.store import build_warehouse, inspect_warehouse, read_table, write_table
 from schemas import TABLES, Events
 from schemas.relations import REFERENCES
-from tests.helpers import RAW, REPO, cli_env, materialize_all
+from tests.helpers import RAW, REPO, cli_env, hold_warehouse_lock, materialize_all
 
 
 @pytest.fixture(scope="module")
@@ -204,22 +204,7 @@ def test_every_check_the_issue_asks_for_is_defined():
 
 def test_a_busy_warehouse_is_retried_not_failed(small, tmp_path):
     warehouse = tmp_path / "wh"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from pipelines.store.locks import warehouse_lock\n"
-            "with warehouse_lock(sys.argv[1], 'duckdb'):\n"
-            "    print('locked', flush=True); sys.stdin.readline()",
-            str(warehouse),
-        ],
-        cwd=REPO,
-        env=cli_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "locked"
+    holder = hold_warehouse_lock(warehouse, "duckdb")
     (tmp_path / "home").mkdir()
     instance = dg.DagsterInstance.local_temp(str(tmp_path / "home"))
     released = threading.Event()

@@ -155,36 +155,30 @@ def test_added_articles_alone_are_linked_alone_with_the_tables_of_a_cold_run(twi
     assert_same_tables(read_tables(tmp_path / "wh"), read_tables(tmp_path / "cold"))
 
 
-def test_an_extraction_lexicon_change_reparses_without_rereading(twice, tmp_path, monkeypatch):
+def _rerun_with_edited_lexicon(twice, tmp_path, monkeypatch, name: str) -> dict:
+    """The second run's warehouse run again with an analyst's edit to lexicon `name`."""
     raw, warehouse, *_ = twice
     shutil.copytree(warehouse, tmp_path / "wh")
     lexicons = tmp_path / "lexicons"
     lexicons.mkdir()
-    src = REPO / "pipelines" / "lexicons" / "triggers.yaml"
-    (lexicons / "triggers.yaml").write_text(
+    src = REPO / "pipelines" / "lexicons" / name
+    (lexicons / name).write_text(
         src.read_text(encoding="utf-8") + "\n# an analyst's edit\n", encoding="utf-8"
     )
     monkeypatch.setenv("EVENTWIRE_LEXICON_DIR", str(lexicons))
     result = materialize_all(raw, tmp_path / "wh")
     assert result.success
-    meta = run_meta(result)
+    return run_meta(result)
+
+
+def test_an_extraction_lexicon_change_reparses_without_rereading(twice, tmp_path, monkeypatch):
+    meta = _rerun_with_edited_lexicon(twice, tmp_path, monkeypatch, "triggers.yaml")
     assert meta["articles"]["files_read_this_run"] == 0
     assert meta["extracted_events"]["articles_parsed"] == N_ARTICLES
 
 
 def test_a_reader_change_rereads_without_reparsing(twice, tmp_path, monkeypatch):
-    raw, warehouse, *_ = twice
-    shutil.copytree(warehouse, tmp_path / "wh")
-    lexicons = tmp_path / "lexicons"
-    lexicons.mkdir()
-    src = REPO / "pipelines" / "lexicons" / "boilerplate.yaml"
-    (lexicons / "boilerplate.yaml").write_text(
-        src.read_text(encoding="utf-8") + "\n# an analyst's edit\n", encoding="utf-8"
-    )
-    monkeypatch.setenv("EVENTWIRE_LEXICON_DIR", str(lexicons))
-    result = materialize_all(raw, tmp_path / "wh")
-    assert result.success
-    meta = run_meta(result)
+    meta = _rerun_with_edited_lexicon(twice, tmp_path, monkeypatch, "boilerplate.yaml")
     assert meta["articles"]["files_read_this_run"] == N_FILES
     assert meta["extracted_events"]["articles_parsed"] == 0  # same texts: nothing to parse again
     assert meta["events@warehouse"]["rebuilt"] is False

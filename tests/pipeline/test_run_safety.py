@@ -27,6 +27,7 @@ from tests.helpers import (
     digest,
     duckdb_rows,
     gold_articles,
+    hold_warehouse_lock,
     materialize_all,
     read_tables,
     run_meta,
@@ -218,23 +219,8 @@ def test_writers_take_turns(tmp_path, stage):
     from pipelines.errors import WarehouseBusy
     from pipelines.store.locks import warehouse_lock
 
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from pipelines.store.locks import warehouse_lock\n"
-            f"with warehouse_lock(sys.argv[1], {stage!r}):\n"
-            "    print('locked', flush=True); sys.stdin.readline()",
-            str(tmp_path),
-        ],
-        cwd=REPO,
-        env=cli_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = hold_warehouse_lock(tmp_path, stage)
     try:
-        assert holder.stdout.readline().strip() == "locked"
         with (
             pytest.raises(WarehouseBusy, match="another eventwire run"),
             warehouse_lock(tmp_path, stage, timeout_s=0.2),
@@ -253,21 +239,7 @@ def test_writers_take_turns(tmp_path, stage):
 def test_a_killed_lock_holder_does_not_block_the_next_run(tmp_path):
     from pipelines.store.locks import warehouse_lock
 
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from pipelines.store.locks import warehouse_lock\n"
-            "with warehouse_lock(sys.argv[1], 'duckdb'):\n"
-            "    print('locked', flush=True); time.sleep(600)",
-            str(tmp_path),
-        ],
-        cwd=REPO,
-        env=cli_env(),
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "locked"
+    holder = hold_warehouse_lock(tmp_path, "duckdb")
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=30)
     with warehouse_lock(tmp_path, "duckdb", timeout_s=30):
