@@ -315,7 +315,7 @@ def _cue_in_clause(top: Token, below: Token) -> Span | None:
     lo, hi = max(0, below.i - _CLAUSE_REACH), min(len(doc), below.i + _CLAUSE_REACH + 1)
     phrases = quantity_words().running_totals
     lowers = [t.lower_ for t in doc[lo:hi]]
-    firsts = {p[0] for p in phrases}
+    firsts = _first_words(phrases)
     starts = [lo + k for k, w in enumerate(lowers) if w in firsts]
     if not starts:
         return None  # most numbers: no running-total word near them, no head path walked
@@ -340,6 +340,11 @@ def _cue_in_clause(top: Token, below: Token) -> Span | None:
                     return doc[sub[0].i : sub[-1].i + 1]
                 return doc[i : i + n]
     return None
+
+
+@functools.cache
+def _first_words(phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    return frozenset(p[0] for p in phrases)
 
 
 def _in_clause(tok: Token, top: Token, path: set[int]) -> bool:
