@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -36,6 +37,24 @@ class ResolvedDate:
     end: dt.date | None
     precision: str  # day | month | year | range
     text: str
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_day(low: str, base_day: dt.date, future: bool) -> dt.date | None:
+    """dateparser's reading of a phrase, once per phrase and day: an article repeats its date
+    phrases for every event they date, and dateparser is the costliest step of resolving one."""
+    parsed = dateparser.parse(
+        low,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": dt.datetime.combine(base_day, dt.time(12)),
+            "PREFER_DATES_FROM": "future" if future else "past",
+            "PREFER_DAY_OF_MONTH": "first",
+            "REQUIRE_PARTS": [] if _RELATIVE_DAY.search(low) else ["day", "month"],
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    return parsed.date() if parsed is not None else None
 
 
 def resolve_date(text: str, published: dt.date | None, *, future: bool) -> ResolvedDate | None:
@@ -122,21 +141,9 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
         return None  # "four days of talks": how long, not when
     if published is None and not re.search(r"\d{4}", low):
         return None
-    base = dt.datetime.combine(published or dt.date.today(), dt.time(12))
-    parsed = dateparser.parse(
-        low,
-        languages=["en"],
-        settings={
-            "RELATIVE_BASE": base,
-            "PREFER_DATES_FROM": "future" if future else "past",
-            "PREFER_DAY_OF_MONTH": "first",
-            "REQUIRE_PARTS": [] if _RELATIVE_DAY.search(low) else ["day", "month"],
-            "RETURN_AS_TIMEZONE_AWARE": False,
-        },
-    )
-    if parsed is None:
+    day = _parsed_day(low, published or dt.date.today(), future)
+    if day is None:
         return None
-    day = parsed.date()
     if published and not re.search(r"\d{4}", low) and not _RELATIVE_DAY.search(low):
         # A month and day without a year is the nearest such day to publication: "a ceasefire
         # starting on November 1" in a report of October 27 is days ahead, not a year back.
