@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.defs.executors import ExecutorSettings
-from pipelines.defs.extract import extracted_tables
+from pipelines.defs.extract import article_extractions, extracted_tables
 from pipelines.defs.ingest import fetched_feed_items, raw_articles
 from pipelines.defs.jobs import eventwire_job, raw_files_job
 from pipelines.defs.link import linked_tables
@@ -18,7 +18,14 @@ from pipelines.defs.sensors import (
 )
 from pipelines.defs.warehouse import duckdb_warehouse
 
-ASSETS = [fetched_feed_items, raw_articles, extracted_tables, linked_tables, duckdb_warehouse]
+ASSETS = [
+    fetched_feed_items,
+    raw_articles,
+    article_extractions,
+    extracted_tables,
+    linked_tables,
+    duckdb_warehouse,
+]
 
 
 def build_definitions(
