@@ -282,20 +282,25 @@ def _check_up_to_date(
 ) -> None:
     """Every article to extract has rows made from its current fields by this extractor in
     its shard (or failed there), and no shard holds rows of another article."""
+    expected = pl.DataFrame(
+        {KEY: list(keys), "input_key": list(keys.values())},
+        schema={KEY: pl.String, "input_key": pl.String},
+    )
+    by_shard: dict[int, set[str]] = {k: set() for k in range(len(stores))}
+    for key in keys:
+        by_shard[shard_of(key, len(stores))].add(key)
     behind: dict[int, int] = {}
     for shard, store in enumerate(stores):
         index = store.load_index()
-        current = {
-            row[KEY]
-            for row in index.iter_rows(named=True)
-            if row[FINGERPRINT] == extractor and keys.get(row[KEY]) == row["input_key"]
-        }
+        current = set(
+            index.filter(pl.col(FINGERPRINT) == extractor)
+            .join(expected, on=[KEY, "input_key"], how="semi")[KEY]
+            .to_list()
+        )
         # rows made from other fields, of articles gone, or by another extractor; articles
         # of the shard without rows
         stale = set(index[KEY].to_list()) - current
-        missing = {
-            k for k in keys if shard_of(k, len(stores)) == shard and k not in current | failed
-        }
+        missing = by_shard[shard] - current - failed
         if stale | missing:
             behind[shard] = len(stale | missing)
     if behind:
