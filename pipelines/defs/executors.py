@@ -92,12 +92,7 @@ def dask_step_executor() -> dg.ExecutorDefinition:
     import dask.distributed
     from dagster._core.errors import raise_execution_interrupts
     from dagster._utils import iterate_with_context
-    from dagster_dask.executor import (
-        DaskExecutor,
-        dask_executor,
-        get_dask_resource_requirements,
-        query_on_dask_worker,
-    )
+    from dagster_dask.executor import DaskExecutor, dask_executor, get_dask_resource_requirements
 
     class StepsOnDask(DaskExecutor):
         def execute(self, plan_context, execution_plan):
@@ -128,7 +123,7 @@ def dask_step_executor() -> dg.ExecutorDefinition:
                             for key in step_input.dependency_keys
                         ]
                         work = functools.partial(
-                            query_on_dask_worker,
+                            _run_step,
                             recon_job=plan_context.reconstructable_job,
                             dagster_run=run,
                             run_config=plan_context.run_config,
@@ -144,8 +139,8 @@ def dask_step_executor() -> dg.ExecutorDefinition:
                             resources=get_dask_resource_requirements(step.tags),
                         )
                 done = dask.distributed.as_completed(list(futures.values()), with_results=True)
-                for _, events in iterate_with_context(raise_execution_interrupts, done):
-                    yield from events
+                for _, step in iterate_with_context(raise_execution_interrupts, done):
+                    yield from step.events
 
     @dg.executor(
         name=DASK,
@@ -157,3 +152,21 @@ def dask_step_executor() -> dg.ExecutorDefinition:
         return StepsOnDask(cluster_type, cluster_config)
 
     return steps_on_dask
+
+
+@dataclass
+class StepEvents:
+    """What a step sent back from its Dask worker. Not a list: Dask sizes a task's result by
+    looking inside lists and tuples, which Dagster's events refuse (a warning per step)."""
+
+    events: list
+
+    def __sizeof__(self) -> int:
+        return 64 * 1024  # an estimate for Dask's memory accounting; events are small
+
+
+def _run_step(waits_for: list, **step) -> StepEvents:
+    """On a Dask worker: run one step with dagster-dask's step runner."""
+    from dagster_dask.executor import query_on_dask_worker
+
+    return StepEvents(query_on_dask_worker(waits_for, **step))
