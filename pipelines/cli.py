@@ -10,6 +10,7 @@ import shlex
 import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -156,6 +157,7 @@ def run(raw: str | None, warehouse: str | None) -> int:
     # Imported here so `eventwire sql` starts fast and never loads Dagster or spaCy.
     import dagster as dg
 
+    from pipelines.defs.executors import ExecutorSettings
     from pipelines.defs.resources import EventwireSettings
     from pipelines.errors import EventwireError
     from pipelines.store.locks import warehouse_lock
@@ -164,9 +166,18 @@ def run(raw: str | None, warehouse: str | None) -> int:
     if not Path(settings.raw_dir).is_dir():
         print(f"eventwire: raw folder {settings.raw_dir} does not exist", file=sys.stderr)
         return 2
+    executor = ExecutorSettings.from_env()
     home = dagster_home()
-    # With a home, runs show in the UI's history.
-    instance = dg.DagsterInstance.from_config(str(home)) if home else dg.DagsterInstance.ephemeral()
+    # With a home, runs show in the UI's history. Dask's workers read the run's events from
+    # the instance, so without a home they get a temporary one on disk.
+    held = contextlib.ExitStack()
+    if home:
+        instance = dg.DagsterInstance.from_config(str(home))
+    elif executor.in_run_process:
+        instance = dg.DagsterInstance.ephemeral()
+    else:
+        temp_home = held.enter_context(tempfile.TemporaryDirectory(prefix="eventwire-dagster-"))
+        instance = dg.DagsterInstance.local_temp(temp_home)
     print(f"eventwire: reading {settings.raw_dir} into {settings.warehouse_dir}", file=sys.stderr)
     # execute_job, not job.execute_in_process: the latter keeps every asset's output (all the
     # tables) in memory until the run ends, about 430 MB at 20,000 articles. The steps run
@@ -176,7 +187,7 @@ def run(raw: str | None, warehouse: str | None) -> int:
         "job_for_run",
         reconstructable_args=(settings.raw_dir, settings.warehouse_dir),
     )
-    with contextlib.ExitStack() as held:
+    with held:
         held.enter_context(instance)
         # One run at a time per warehouse, from its first write to its last: stage locks
         # alone let a second run's articles meet the first run's events in one DuckDB build.
@@ -193,7 +204,11 @@ def run(raw: str | None, warehouse: str | None) -> int:
                 instance=instance,
                 raise_on_error=False,
                 run_config={
-                    "execution": {"config": {"in_process": {}}},
+                    **(
+                        {"execution": {"config": {"in_process": {}}}}
+                        if executor.in_run_process
+                        else {}
+                    ),
                     "loggers": {"console": {"config": {"log_level": "INFO"}}},
                 },
             )

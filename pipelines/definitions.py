@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.defs.extract import extracted_tables
+from pipelines.defs.executors import ExecutorSettings
+from pipelines.defs.extract import article_extractions, extracted_tables
 from pipelines.defs.ingest import fetched_feed_items, raw_articles
 from pipelines.defs.jobs import eventwire_job, raw_files_job
 from pipelines.defs.link import linked_tables
@@ -17,11 +18,21 @@ from pipelines.defs.sensors import (
 )
 from pipelines.defs.warehouse import duckdb_warehouse
 
-ASSETS = [fetched_feed_items, raw_articles, extracted_tables, linked_tables, duckdb_warehouse]
+ASSETS = [
+    fetched_feed_items,
+    raw_articles,
+    article_extractions,
+    extracted_tables,
+    linked_tables,
+    duckdb_warehouse,
+]
 
 
-def build_definitions(settings: EventwireSettings | None = None) -> dg.Definitions:
+def build_definitions(
+    settings: EventwireSettings | None = None, executor: ExecutorSettings | None = None
+) -> dg.Definitions:
     settings = settings or EventwireSettings.from_env()
+    executor = executor or ExecutorSettings.from_env()
     return dg.Definitions(
         assets=ASSETS,
         asset_checks=warehouse_freshness_checks,
@@ -29,6 +40,7 @@ def build_definitions(settings: EventwireSettings | None = None) -> dg.Definitio
         schedules=[nightly_schedule],
         sensors=[raw_files_sensor, freshness_checks_sensor],
         resources=build_resources(settings),
+        executor=executor.executor(),
     )
 
 

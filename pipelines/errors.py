@@ -97,6 +97,22 @@ class ModelNotInstalled(EventwireError, RuntimeError):
     what_to_do = "run `make setup`, or set EVENTWIRE_SPACY_MODEL to an installed model"
 
 
+class ShardsBehind(EventwireError, RuntimeError):
+    """The extraction tables were to be assembled while some shards had not extracted the
+    current articles yet (a run of some shards only, or one still running elsewhere)."""
+
+    code = "extraction_shards_behind"
+    what_to_do = (
+        "materialize article_extractions for the shards named (or run the whole job), then "
+        "extracted_tables"
+    )
+
+    def __init__(self, behind: dict[int, int]):
+        self.behind = behind
+        shards = ", ".join(f"shard {k}: {n} articles" for k, n in sorted(behind.items()))
+        super().__init__(f"extraction shards not up to date with the articles ({shards})")
+
+
 # validation
 
 
@@ -191,6 +207,7 @@ ALL_ERRORS: tuple[type[EventwireError], ...] = (
     FetchError,
     LexiconError,
     ModelNotInstalled,
+    ShardsBehind,
     TableValidationError,
     StorageError,
     WarehouseBusy,

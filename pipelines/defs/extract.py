@@ -1,11 +1,15 @@
 """Assets of the extract stage: articles -> events, claims, quantities, actors (one parse).
-Events and claims go on to the link stage (pipelines/defs/link.py) before they are tables."""
+The parse is partitioned: article_extractions extracts the articles of one hash shard into
+that shard's state (pipelines/defs/partitions.py); extracted_tables assembles every shard's
+rows into the tables. Events and claims go on to the link stage (pipelines/defs/link.py)
+before they are tables."""
 
 import datetime as dt
 
 import dagster as dg
 import polars as pl
 
+from pipelines.defs.partitions import SHARD_PARTITIONS, SHARDS, shard_numbers
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
     ProgressLog,
@@ -18,7 +22,7 @@ from pipelines.defs.reporting import (
 )
 from pipelines.defs.resources import STAGING_IO_MANAGER, EventwireSettings, table_files
 from pipelines.extract.extraction_errors import extraction_errors
-from pipelines.extract.incremental import EXTRACTED_TABLES, extract_incremental
+from pipelines.extract.incremental import EXTRACTED_TABLES, assemble_extraction, extract_shard
 from pipelines.store import state_dir
 from pipelines.store.memo import Recorded, StepMemo
 from schemas import ExtractionErrors
@@ -46,6 +50,57 @@ def _unlinked_out(table: str) -> dg.AssetOut:
     )
 
 
+@dg.asset(
+    partitions_def=SHARD_PARTITIONS,
+    description="The extraction results of one shard of the articles (a hash of the "
+    "article id), kept per article in the shard's own state; extracted_tables assembles "
+    "them. A run that names no shard extracts every shard.",
+    group_name="extract",
+    kinds={"spacy"},
+    retry_policy=TRANSIENT_RETRIES,
+    # No pool: a shard writes only its own state, under its own lock, so shards of one
+    # backfill run side by side; the steps that write the tables keep the warehouse pool.
+)
+def article_extractions(
+    context: dg.AssetExecutionContext, settings: EventwireSettings, articles: pl.DataFrame
+) -> dg.MaterializeResult:
+    """Parse each English article of the shard once and run the event, claim and quantity
+    rules on it; articles already extracted with the same text and extractor are not parsed
+    again, and rows of articles gone are dropped."""
+    done = []
+    for shard in shard_numbers(context):
+        with settings.failures_classified():
+            done.append(
+                extract_shard(
+                    articles,
+                    state_dir(settings.warehouse_dir),
+                    model=settings.spacy_model,
+                    shard=shard,
+                    shards=SHARDS,
+                    n_process=settings.workers,
+                    batch_size=settings.batch_size,
+                    progress=ProgressLog(context.log, f"shard {shard}: parse+extract", "articles"),
+                    checkpoint_articles=settings.checkpoint_articles,
+                    lock_timeout_s=settings.lock_timeout_s,
+                )
+            )
+        d = done[-1]
+        context.log.info(
+            f"shard {shard} of {SHARDS}: {d.articles_total} articles, {d.articles_parsed} "
+            f"parsed ({d.words_parsed} words), {d.articles_reused} unchanged since they were "
+            f"extracted, {d.articles_dropped} dropped, {len(d.failures)} failed"
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "shards": [d.shard for d in done],
+            "articles": sum(d.articles_total for d in done),
+            "articles_parsed": sum(d.articles_parsed for d in done),
+            "articles_failed": sum(len(d.failures) for d in done),
+            "words_parsed": sum(d.words_parsed for d in done),
+        }
+    )
+
+
 @dg.multi_asset(
     outs={
         **{asset: _unlinked_out(table) for table, asset in UNLINKED.items()},
@@ -59,6 +114,7 @@ def _unlinked_out(table: str) -> dg.AssetOut:
         },
     },
     check_specs=[schema_check_spec(name, model) for name, model in OUTPUT_TABLES.items()],
+    deps=[article_extractions],
     group_name="extract",
     retry_policy=TRANSIENT_RETRIES,
     pool=WAREHOUSE_POOL,
@@ -66,10 +122,10 @@ def _unlinked_out(table: str) -> dg.AssetOut:
 def extracted_tables(
     context: dg.AssetExecutionContext, settings: EventwireSettings, articles: pl.DataFrame
 ):
-    """Parse each English article once and run the event, claim and quantity rules on it.
-    A near-duplicate (a republished wire story) is extracted once, from its earliest copy.
-    Articles already extracted with the same text and extractor are not parsed again, and
-    when nothing changed at all, the tables written last time are kept as they are."""
+    """Every shard's extraction results as the tables, in article order, with the actors
+    merged across articles. A near-duplicate (a republished wire story) is extracted once,
+    from its earliest copy. When nothing changed at all, the tables written last time are
+    kept as they are."""
     files, staged = table_files(settings), table_files(settings, staged=True)
     memo = StepMemo(
         state_dir(settings.warehouse_dir),
@@ -84,14 +140,11 @@ def extracted_tables(
         return recorded is not None
 
     with settings.failures_classified():
-        result = extract_incremental(
+        result = assemble_extraction(
             articles,
             state_dir(settings.warehouse_dir),
             model=settings.spacy_model,
-            n_process=settings.workers,
-            batch_size=settings.batch_size,
-            progress=ProgressLog(context.log, "parse+extract", "articles"),
-            checkpoint_articles=settings.checkpoint_articles,
+            shards=SHARDS,
             lock_timeout_s=settings.lock_timeout_s,
             reuse_if=reuse_if,
         )
@@ -99,8 +152,8 @@ def extracted_tables(
     context.log.info(
         f"{result.articles_total} articles to extract from ({skipped['not_english']} not in "
         f"English and {skipped['near_duplicates']} near-duplicates skipped): "
-        f"{result.articles_parsed} parsed ({result.words_parsed} words), "
-        f"{result.articles_reused} unchanged since they were extracted, "
+        f"{result.articles_parsed} parsed ({result.words_parsed} words) by the shards' "
+        f"last runs, {result.articles_reused} unchanged since they were extracted, "
         f"{result.articles_dropped} dropped, {len(result.failures)} failed"
     )
     errors = extraction_errors(result.failures, dt.datetime.now(dt.UTC))

@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from pipelines.defs.partitions import SHARDS
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
     definition_metadata,
@@ -17,7 +18,7 @@ from pipelines.defs.reporting import (
     validate_outputs,
 )
 from pipelines.defs.resources import EventwireSettings, table_files
-from pipelines.extract.incremental import extract_store
+from pipelines.extract.incremental import extracted_index
 from pipelines.faults import FaultPoint, fault_point
 from pipelines.fingerprint import fingerprint
 from pipelines.link import ARTICLE_COLUMNS, cluster_claims, cluster_events
@@ -91,7 +92,7 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
         return
     # The articles whose rows the tables hold, as extraction keeps them: a later run tells
     # from it which articles were only added since.
-    extracted = extract_store(state_dir(settings.warehouse_dir)).load_index(verify=False)
+    extracted = extracted_index(state_dir(settings.warehouse_dir), SHARDS)
     added = _only_added(memo, extracted, code)
     memo.forget()
     articles = files.read("articles", columns=ARTICLE_COLUMNS)

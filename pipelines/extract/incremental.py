@@ -9,26 +9,40 @@ rows of articles no longer extracted (gone from raw/, now a near-duplicate, not 
 dropped. Results are saved every `checkpoint_articles` articles, so a run killed half-way keeps
 what it finished. The tables are assembled in article order, so they come out the same as in
 a cold run whatever was reused.
+
+The articles are split into `shards` by a hash of their article_id (`shard_of`). Each shard
+has its own store (and lock), so shards can be extracted at the same time on different
+machines; `extract_shard` parses one shard's new articles, `assemble_extraction` reads every
+shard's rows into the tables. One shard (the default) keeps the store at <state>/extract/.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
 
 from pipelines import EXTRACTOR_VERSION, Progress
+from pipelines.errors import ShardsBehind
 from pipelines.extract.actor_table import merge_actors
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
 from pipelines.faults import FaultPoint
 from pipelines.fingerprint import fingerprint
-from pipelines.store.incremental import IncrementalRun, StageState, in_unit_order, incremental_run
-from pipelines.store.state import ResultStore
+from pipelines.store.atomic import replace_atomically
+from pipelines.store.incremental import (
+    FINGERPRINT,
+    IncrementalRun,
+    StageState,
+    in_unit_order,
+    incremental_run,
+)
+from pipelines.store.state import KEY, ResultStore
 from schemas import Actors, Claims, Events, Quantities
 
 CHECKPOINT_ARTICLES = 200
@@ -70,8 +84,32 @@ def extractor_fingerprint(model: str) -> str:
     )
 
 
-def extract_store(state_dir: Path | str) -> ResultStore:
-    return EXTRACT_STATE.store(state_dir)
+def shard_of(article_id: str, shards: int) -> int:
+    """The shard an article belongs to: a hash of its id, so shards fill evenly and an
+    article stays in its shard from run to run."""
+    digest = hashlib.sha256(article_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % shards
+
+
+def shard_stage(shard: int = 0, shards: int = 1) -> StageState:
+    """One shard's state: <state>/extract/ when there is one shard, else
+    <state>/extract-<shards>-shards/<shard>/ (a new width starts from empty stores)."""
+    if not 0 <= shard < shards:
+        raise ValueError(f"shard {shard} of {shards}: shards are numbered 0 to {shards - 1}")
+    if shards == 1:
+        return EXTRACT_STATE
+    return replace(EXTRACT_STATE, name=f"extract-{shards}-shards/{shard}")
+
+
+def extract_store(state_dir: Path | str, shard: int = 0, shards: int = 1) -> ResultStore:
+    return shard_stage(shard, shards).store(state_dir)
+
+
+def extracted_index(state_dir: Path | str, shards: int = 1) -> pl.DataFrame:
+    """Which article each shard holds rows of, and made from what (every shard's index)."""
+    return pl.concat(
+        [extract_store(state_dir, k, shards).load_index(verify=False) for k in range(shards)]
+    )
 
 
 def to_extract(articles: pl.DataFrame) -> pl.DataFrame:
@@ -96,44 +134,64 @@ def input_key(row: dict) -> str:
 
 
 @dataclass
+class ShardExtraction:
+    """What one shard's extraction did this run (also kept beside its store, LAST_RUN)."""
+
+    shard: int
+    articles_total: int  # the shard's articles to extract from this run
+    articles_parsed: int  # parsed this run
+    articles_reused: int  # unchanged: rows kept in the store
+    articles_dropped: int  # stored rows deleted (article gone or no longer extracted)
+    words_parsed: int = 0
+    # Articles the rules raised on ({"article_id", "error", "location"}): not stored, so the
+    # next run tries them again.
+    failures: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class IncrementalExtraction:
     # None when `reuse_if` accepted `signature`: the tables written last time still hold
     tables: dict[str, pl.DataFrame] | None
     articles_total: int  # articles to extract from this run
-    articles_parsed: int  # parsed this run
+    articles_parsed: int  # parsed by the shards' last runs
     articles_reused: int  # unchanged: rows taken from the state
     articles_dropped: int  # stored rows deleted (article gone or no longer extracted)
     words_parsed: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
-    # Articles the rules raised on this run ({"article_id", "error", "location"}): stored
-    # rows of theirs are dropped, and the next run tries them again.
+    # Articles the rules raised on in the shards' last runs: they have no rows
     failures: list[dict] = field(default_factory=list)
     # What the tables are made of: the extractor, the stored results, the article order.
     signature: str = ""
 
 
-def extract_incremental(
+# Beside each shard's store: what its last run did, for the step that assembles the tables.
+LAST_RUN = "last-run.json"
+
+
+def extract_shard(
     articles: pl.DataFrame,
     state_dir: Path | str,
     *,
     model: str,
+    shard: int = 0,
+    shards: int = 1,
     n_process: int = 0,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
     checkpoint_articles: int = CHECKPOINT_ARTICLES,
     lock_timeout_s: float | None = None,
-    reuse_if: Callable[[str], bool] | None = None,
-) -> IncrementalExtraction:
-    """`reuse_if(signature)`: whether the tables written from that signature are still in
-    place, in which case they are not assembled again (a run with nothing new)."""
-    inputs = input_rows(to_extract(articles))
+) -> ShardExtraction:
+    """Parse the shard's articles that are new or changed into its store and drop the rows of
+    articles it no longer has. Touches no other shard."""
+    inputs = [
+        a for a in input_rows(to_extract(articles)) if shard_of(a["article_id"], shards) == shard
+    ]
     keys = {a["article_id"]: input_key(a) for a in inputs}
-    # Only the index decides what to parse; the stored rows are read once, at the end.
-    extractor = extractor_fingerprint(model)
+    stage = shard_stage(shard, shards)
     with incremental_run(
-        EXTRACT_STATE,
+        stage,
         state_dir,
-        extractor,
+        extractor_fingerprint(model),
         checkpoint_every=checkpoint_articles,
         lock_timeout_s=lock_timeout_s,
     ) as run:
@@ -144,22 +202,67 @@ def extract_incremental(
             failures = _extract_into(run, todo, keys, model, n_process, batch_size, progress)
         failed = {f["article_id"] for f in failures}
         run.finish(keep=[k for k in keys if k not in failed])
-        signature = _signature(extractor, run.store.segment_names(), keys)
+        done = ShardExtraction(
+            shard=shard,
+            articles_total=len(inputs),
+            articles_parsed=len(todo),
+            articles_reused=len(inputs) - len(todo),
+            articles_dropped=dropped,
+            words_parsed=sum(len(a["text"].split()) for a in todo),
+            failures=failures,
+        )
+        replace_atomically(
+            run.store.root / LAST_RUN,
+            lambda tmp: tmp.write_text(json.dumps(asdict(done)), encoding="utf-8"),
+        )
+    return done
+
+
+def assemble_extraction(
+    articles: pl.DataFrame,
+    state_dir: Path | str,
+    *,
+    model: str,
+    shards: int = 1,
+    lock_timeout_s: float | None = None,
+    reuse_if: Callable[[str], bool] | None = None,
+) -> IncrementalExtraction:
+    """The extraction tables from every shard's store, in article order, actors merged across
+    articles: the same tables whatever the number of shards. `reuse_if(signature)`: whether
+    the tables written from that signature are still in place, in which case they are not
+    assembled again (a run with nothing new). Every shard must be up to date with `articles`
+    (extract_shard), else ShardsBehind says which are not."""
+    inputs = input_rows(to_extract(articles))
+    keys = {a["article_id"]: input_key(a) for a in inputs}
+    extractor = extractor_fingerprint(model)
+    stores = [extract_store(state_dir, k, shards) for k in range(shards)]
+    with contextlib.ExitStack() as held:
+        for store in stores:  # in shard order, as every reader takes them
+            held.enter_context(store.locked(lock_timeout_s))
+        runs = [_last_run(store) for store in stores]
+        # a failure of an article since gone from the articles is no longer anyone's concern
+        failures = [f for run in runs for f in run.get("failures", []) if f["article_id"] in keys]
+        _check_up_to_date(stores, keys, extractor, {f["article_id"] for f in failures})
+        signature = _signature(extractor, [s.segment_names() for s in stores], keys)
         tables = None
         if failures or reuse_if is None or not reuse_if(signature):
-            stored = run.store.current()
             order = {a["article_id"]: i for i, a in enumerate(inputs)}
-            tables = {name: in_unit_order(stored.tables[name], order) for name in EXTRACTED_TABLES}
+            stored = [store.load() for store in stores]
+            tables = {
+                name: in_unit_order(pl.concat([s.tables[name] for s in stored]), order)
+                for name in EXTRACTED_TABLES
+            }
             tables["actors"] = merge_actors(tables["actors"])
+    parsed = sum(run.get("articles_parsed", 0) for run in runs)
     return IncrementalExtraction(
         tables=tables,
         articles_total=len(inputs),
-        articles_parsed=len(todo),
-        articles_reused=len(inputs) - len(todo),
-        articles_dropped=dropped,
+        articles_parsed=parsed,
+        articles_reused=len(inputs) - parsed,
+        articles_dropped=sum(run.get("articles_dropped", 0) for run in runs),
         failures=failures,
         signature=signature,
-        words_parsed=sum(len(a["text"].split()) for a in todo),
+        words_parsed=sum(run.get("words_parsed", 0) for run in runs),
         skipped={
             "not_english": articles.filter(pl.col("language") != "en").height,
             "near_duplicates": articles.filter(
@@ -169,8 +272,44 @@ def extract_incremental(
     )
 
 
-def _signature(extractor: str, segments: list[str], keys: dict[str, str]) -> str:
-    """The tables are the stored rows (segments never change once written) in article order."""
+def _last_run(store: ResultStore) -> dict:
+    path = store.root / LAST_RUN
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _check_up_to_date(
+    stores: list[ResultStore], keys: dict[str, str], extractor: str, failed: set[str]
+) -> None:
+    """Every article to extract has rows made from its current fields by this extractor in
+    its shard (or failed there), and no shard holds rows of another article."""
+    expected = pl.DataFrame(
+        {KEY: list(keys), "input_key": list(keys.values())},
+        schema={KEY: pl.String, "input_key": pl.String},
+    )
+    by_shard: dict[int, set[str]] = {k: set() for k in range(len(stores))}
+    for key in keys:
+        by_shard[shard_of(key, len(stores))].add(key)
+    behind: dict[int, int] = {}
+    for shard, store in enumerate(stores):
+        index = store.load_index()
+        current = set(
+            index.filter(pl.col(FINGERPRINT) == extractor)
+            .join(expected, on=[KEY, "input_key"], how="semi")[KEY]
+            .to_list()
+        )
+        # rows made from other fields, of articles gone, or by another extractor; articles
+        # of the shard without rows
+        stale = set(index[KEY].to_list()) - current
+        missing = by_shard[shard] - current - failed
+        if stale | missing:
+            behind[shard] = len(stale | missing)
+    if behind:
+        raise ShardsBehind(behind)
+
+
+def _signature(extractor: str, segments: list[list[str]], keys: dict[str, str]) -> str:
+    """The tables are the stored rows (segments, per shard, never change once written) in
+    article order."""
     h = hashlib.sha256(json.dumps([EXTRACTOR_VERSION, extractor, segments]).encode())
     for article_id in keys:
         h.update(article_id.encode() + b"\n")

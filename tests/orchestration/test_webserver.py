@@ -137,8 +137,12 @@ def test_asset_graph_has_every_asset_and_edge(repository):
         assert f"warehouse/{table}" in nodes
         deps = {"/".join(d["path"]) for d in nodes[f"warehouse/{table}"]["dependencyKeys"]}
         assert deps == {table}
+    # The parse, per shard of the articles; the tables assembled from every shard.
+    shards = nodes["article_extractions"]
+    assert {"/".join(d["path"]) for d in shards["dependencyKeys"]} == {"articles"}
     for table in ("extracted_events", "extracted_claims", "quantities", "actors"):
-        assert {"/".join(d["path"]) for d in nodes[table]["dependencyKeys"]} == {"articles"}
+        deps = {"/".join(d["path"]) for d in nodes[table]["dependencyKeys"]}
+        assert deps == {"articles", "article_extractions"}
         assert nodes[table]["groupName"] == "extract"
     for table in ("events", "claims"):
         deps = {"/".join(d["path"]) for d in nodes[table]["dependencyKeys"]}
