@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipelines.lexicons import load_data_file, require, str_list
@@ -179,6 +180,10 @@ def actor_dictionary() -> ActorDictionary:
     return ActorDictionary(by_alias, countries, demonyms, sector_nouns, longest)
 
 
+# Abbreviated honorifics and titles before a surname ("Mr. Chang", "Gen. Padrino"): not names.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof"})
+
+
 class ActorResolver:
     """Resolves phrases within one article, remembering people for pronouns."""
 
@@ -186,6 +191,13 @@ class ActorResolver:
         self.d = dictionary or actor_dictionary()
         self.last_person: Actor | None = None
         self.seen: dict[str, tuple[Actor, set[str]]] = {}
+        # What the article has named so far, dictionary or not, for the short forms of event
+        # actors (issue #15): "he" is the last person named, "Chang" the person of that
+        # surname, "the minister" the person last named with that title and "the ministry"
+        # the body last named in full with that head noun.
+        self.last_named_person: Actor | None = None
+        self.by_surname: dict[str, Actor] = {}
+        self.by_head: dict[str, Actor] = {}
 
     def lookup(self, text: str, head_lemma: str | None = None, ner: str | None = None) -> Actor:
         """What resolve would return, without recording it."""
@@ -202,6 +214,17 @@ class ActorResolver:
     def note(self, actor: Actor, text: str) -> None:
         """Record that actor was written as text (a short form resolved by a caller)."""
         self.seen.setdefault(actor.actor_id, (actor, set()))[1].add(text)
+
+    def remember(self, actor: Actor, heads: Iterable[str]) -> None:
+        """Record a full name as the referent of its later short forms; `heads` are the
+        titles or head nouns it was written with ("minister", "ministry")."""
+        if actor.kind == "person":
+            self.last_named_person = actor
+            words = actor.name.split()
+            if len(words) >= 2:
+                self.by_surname[words[-1].lower()] = actor
+        for head in heads:
+            self.by_head[head] = actor
 
     def resolve_pronoun(self, pronoun: str) -> Actor | None:
         if pronoun.lower() in {"he", "him", "she", "her"} and self.last_person is not None:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
 from pipelines.extract import syntax
-from pipelines.extract.actors import Actor, ActorResolver
+from pipelines.extract.actors import HONORIFICS, Actor, ActorResolver
 from pipelines.extract.dates import resolve_date
 from pipelines.extract.events import EventMention
 from pipelines.extract.places import gazetteer
 from pipelines.extract.rows import ArticleInput, EventRow, stable_id
-from pipelines.extract.rules import trigger_lexicon
+from pipelines.extract.rules import attribution_cues, speaker_words, trigger_lexicon
 
 # Modalities of events still to come: a weekday in them points forward.
 _FORWARD = {"planned", "expected", "possible"}
@@ -79,7 +80,12 @@ def _actor(
     if tok.pos_ == "PRON":
         antecedent = syntax.pronoun_antecedent(tok)
         if antecedent is None:
-            return tok.text, resolver.resolve_pronoun(tok.text)
+            actor = resolver.resolve_pronoun(tok.text)
+            if actor is None and tok.lower_ in _PERSONAL:
+                actor = resolver.last_named_person  # someone outside the dictionary
+                if actor is not None:
+                    resolver.note(actor, tok.text)
+            return tok.text, actor
         tok = antecedent  # "the army said it had deployed": the army
     if tok.pos_ == "NOUN" and trigger_lexicon().lookup(tok.lemma_, "NOUN"):
         return None, None  # "condemned the attack": an event is not an actor
@@ -90,8 +96,81 @@ def _actor(
         while end > tok.i + 1 and tok.doc[end - 1].is_punct:
             end -= 1
         span = tok.doc[span.start : end]
-    ner = tok.ent_type_ or None
-    return span.text, resolver.resolve(span.text, tok.lemma_, ner)
+    return span.text, _named(tok, span, resolver)
+
+
+_PERSONAL = frozenset({"he", "she", "him", "her"})
+
+
+def _named(head: Token, span: Span, resolver: ActorResolver) -> Actor:
+    """The actor a phrase names: the dictionary's when it knows the phrase; else the full name
+    an earlier phrase gave a short form ("Chang", "the minister", "the ministry"); else the
+    person a titled name names ("Security Minister Horace Chang": Horace Chang)."""
+    found = resolver.lookup(span.text, head.lemma_, head.ent_type_ or None)
+    if not found.in_dictionary:
+        earlier = _short_form_of(head, span, resolver)
+        if earlier is not None:
+            resolver.note(earlier, span.text)
+            return earlier
+    person = _titled_person(head, span)
+    if not found.in_dictionary and person is not None:
+        actor = resolver.resolve(person.text, person.root.lemma_, "PERSON")
+        resolver.note(actor, span.text)
+    else:
+        actor = resolver.resolve(span.text, head.lemma_, head.ent_type_ or None)
+    _remember(actor, head, span, resolver)
+    return actor
+
+
+def _titled_person(head: Token, span: Span) -> Span | None:
+    """The name in "Foreign Minister Ernesto Valdivia", "the rebel commander, Juan Ortiz": a
+    PERSON entity holding the phrase's head, the rest of the phrase holding a title. Not
+    "Residents of Coalcomán" (the head is outside the name) nor "the carrier USS Gerald R. Ford"
+    (no title)."""
+    person = next((e for e in span.ents if e.label_ == "PERSON" and head in e), None)
+    if person is None or person.text == span.text:
+        return None
+    roles = _role_words()
+    if not any(t.lemma_.lower() in roles for t in span if t not in person):
+        return None
+    return person
+
+
+def _short_form_of(head: Token, span: Span, resolver: ActorResolver) -> Actor | None:
+    words = [t for t in span if not t.is_punct]
+    if head.pos_ == "PROPN" and head.ent_type_ == "PERSON":
+        names = [t for t in words if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in HONORIFICS]
+        if len(names) == 1:
+            return resolver.by_surname.get(names[0].lower_)  # "Chang", "Mr. Chang"
+        return None
+    if head.pos_ == "NOUN" and [t.lower_ for t in words] == ["the", head.lower_]:
+        return resolver.by_head.get(head.lemma_.lower())  # "the minister", "the ministry"
+    return None
+
+
+def _remember(actor: Actor, head: Token, span: Span, resolver: ActorResolver) -> None:
+    """A full name is the referent of the short forms that follow it: a person by surname and
+    title ("Security Minister Horace Chang": "Chang", "the minister"), a body named in more
+    words than its head noun by that noun ("the Venezuelan Defence Ministry": "the ministry")."""
+    if actor.kind == "person":
+        roles = _role_words()
+        titles = [t.lemma_.lower() for t in span if t.lemma_.lower() in roles]
+        resolver.remember(actor, titles)
+    elif (
+        head.pos_ in ("NOUN", "PROPN")
+        and len(actor.name.split()) >= 2
+        and actor.kind
+        in (
+            "organization",
+            "armed_group",
+        )
+    ):
+        resolver.remember(actor, [head.lemma_.lower()])
+
+
+@functools.cache
+def _role_words() -> frozenset[str]:
+    return frozenset(speaker_words().role_heads) | frozenset(attribution_cues().anonymous_nouns)
 
 
 def attach_dates(

@@ -169,6 +169,53 @@ def test_metonyms_and_pronouns_resolve(extract):
     assert "Washington" in actors["USAGOV"]["aliases"]
 
 
+def test_people_outside_the_dictionary_keep_their_name_through_short_forms(extract):
+    r = extract(
+        "Paraguayan Interior Minister Lucia Benitez met police commanders in Asuncion on "
+        "Tuesday. She later ordered the arrest of three customs officers. Benitez also "
+        "accused the governor of corruption. The minister expelled two Brazilian diplomats on "
+        "Wednesday. The Northern Valley Front attacked a patrol near "
+        "the border. The front later withdrew from the town."
+    )
+    events = {e["trigger"]: e for e in events_of(r)}
+    actors = {a["actor_id"]: a for a in r.actors.to_dicts()}
+    person = events["met"]["actor1_id"]
+    assert events["met"]["actor1_text"] == "Paraguayan Interior Minister Lucia Benitez"
+    assert actors[person]["name"] == "Lucia Benitez"
+    assert actors[person]["kind"] == "person"
+    assert actors[person]["in_dictionary"] is False
+    # "She" and the surname alone are the same person, written as they are in the text.
+    assert events["arrest"]["actor1_text"] == "She"
+    assert events["arrest"]["actor1_id"] == person
+    assert events["accused"]["actor1_text"] == "Benitez"
+    assert events["accused"]["actor1_id"] == person
+    assert events["expelled"]["actor1_text"] == "The minister"
+    assert events["expelled"]["actor1_id"] == person
+    assert {"She", "Benitez"} <= set(actors[person]["aliases"])
+    # "the front" is the body the article named in full just before.
+    front = events["attacked"]["actor1_id"]
+    assert events["withdrew"]["actor1_text"] == "The front"
+    assert events["withdrew"]["actor1_id"] == front
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "actor_text"),
+    [
+        # the head of the phrase is no name: the residents, not a person called Coalcoman
+        ("Residents of Coalcoman blocked the highway on Monday.", "blocked", "Residents"),
+        # a name with no title is the whole phrase's: a ship is no person
+        ("The carrier USS Gerald R. Ford arrived in the Caribbean.", "arrived", "Ford"),
+    ],
+)
+def test_a_name_inside_a_phrase_is_no_person_without_a_title(extract, text, trigger, actor_text):
+    r = extract(text)
+    ev = next(e for e in events_of(r) if e["trigger"] == trigger)
+    actors = {a["actor_id"]: a for a in r.actors.to_dicts()}
+    assert actor_text in actors[ev["actor1_id"]]["name"]
+    assert actors[ev["actor1_id"]]["name"] != "Coalcoman"
+    assert actors[ev["actor1_id"]]["name"] != "Gerald R. Ford"
+
+
 def test_unknown_entities_are_kept_without_a_code(extract):
     r = extract("The Northern Valley Front attacked a convoy on the highway.")
     (ev,) = events_of(r)
