@@ -608,7 +608,12 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
             return False
         came_by = node.dep_
         node = node.head
-        if any(lex.types[r.event_type].content for r in lex.lookup(node.lemma_, "VERB")):
+        # An entry held to certain objects ("seek refuge") takes no asked-for action: "seeks to
+        # overthrow him" is an act of its own.
+        if any(
+            lex.types[r.event_type].content and not r.object_any
+            for r in lex.lookup(node.lemma_, "VERB")
+        ):
             # a noun inside the asked-for object names its own event ("demanding the
             # implementation of a 2023 pay deal"); inside an asked-for action it does not
             ways = ("ccomp", "xcomp") if tok.dep_ == "pobj" else ("ccomp", "xcomp", "dobj")

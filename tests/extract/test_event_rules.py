@@ -283,6 +283,13 @@ def test_act_counted_by_a_part_noun_is_carried_by_its_verb(extract):
         ("Ostria is sending peacekeepers to the island.", "AID"),
         ("Bulldozers escorted by soldiers demolished three homes near the village.", "COERCE"),
         ("The group launched cyber warfare against the ministry's servers.", "ASSAULT"),
+        # asked for, granted, turned down, reaffirmed
+        ("About 4,000 families have sought refuge in the neighbouring province.", "REQUEST"),
+        ("The defence minister approved a request from the health agency for tents.", "CONCEDE"),
+        ("The port authority declined a request from the union to reopen the dock.", "REJECT"),
+        ("The president reaffirmed his government's commitment to the peace accord.", "SUPPORT"),
+        # "seek" held to its objects takes no asked-for act: the overthrow is an event
+        ("The mayor says the governor seeks to overthrow the city council.", "COERCE"),
     ],
 )
 def test_vocabulary_of_real_reporting(extract, sentence, etype):
