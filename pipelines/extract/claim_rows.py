@@ -236,7 +236,7 @@ def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> 
     """The speaker's kind (schemas.codes.SPEAKER_KINDS) and whether they are anonymous."""
     head = cm.speaker
     if head is None:
-        return "other", False
+        return "unstated", True  # "he was asked to ...": nobody named, and no one to name
     cues, words = speakers.cues, speakers.words
     span = cm.speaker_span
     lemma = head.lemma_.lower()

@@ -46,6 +46,7 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
             or _phrase_cue(tok, cues)
             or _verb_cue(tok, cues, text)
             or _noun_cue(tok, cues)
+            or _unstated_passive(tok, cues)
         )
         if claim is None or _nobody(claim, cues):
             continue
@@ -313,6 +314,55 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content_start=c_start,
         content_end=c_end,
         confidence=0.7,
+    )
+
+
+def _unstated_passive(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    """'The senator was asked to name one achievement', 'He is accused of taking bribes', 'It
+    was reported that ...': a report whose speaker the text does not state. The claim keeps
+    no speaker (speaker_kind unstated). It needs a complement of its own as content: a
+    subject alone ('The figures were reported') is too often an act announced, not a claim."""
+    lemma = tok.lemma_.lower()
+    if (
+        tok.pos_ != "VERB"
+        or tok.tag_ != "VBN"
+        or lemma not in cues.verbs
+        or lemma in cues.person_only
+        or cues.kinds.get(lemma, "statement") != "statement"
+        or tok.dep_ in ("relcl", "acl", "amod")
+        or syntax.child(tok, "agent", "neg") is not None
+    ):
+        return None
+    aux = syntax.child(tok, "auxpass")
+    if aux is None or aux.lower_ in ("'s", "’s"):
+        return None  # "he's spoken out against": has spoken, and he speaks
+    subject = syntax.child(tok, "nsubjpass")
+    if subject is None or subject.tag_ in ("WP", "WDT"):
+        return None
+    if subject.lower_ == "it" and any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children):
+        return None  # "it should be noted that": nobody reports it
+    allowed = cues.content_deps.get(lemma)
+    ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
+    if ccomp is not None:
+        content = tok.doc[ccomp.left_edge.i : ccomp.right_edge.i + 1]
+    elif allowed is None or any(_allows(c, allowed) for c in tok.children):
+        content = _object_content(tok, allowed)
+    else:
+        content = None
+    if content is None:
+        return None
+    c_start, c_end = _trim(content)
+    return ClaimMention(
+        cue_i=tok.i,
+        cue_start=tok.idx,
+        cue_end=tok.idx + len(tok.text),
+        cue_lemma=lemma,
+        stance=cues.verbs[lemma],
+        speaker=None,
+        speaker_span=None,
+        content_start=c_start,
+        content_end=c_end,
+        confidence=0.6,
     )
 
 

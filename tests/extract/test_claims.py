@@ -645,3 +645,54 @@ def test_a_condition_after_asked_for_is_no_question():
 )
 def test_a_report_after_a_quotation_closed_with_the_other_mark(text, speaker):
     assert speaker in {c["speaker_text"] for c in claims_of(text) if c["cue"] == "said"}
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "The governor was asked to name one road the plan would repair.",
+            "asked",
+            "to name one road the plan would repair",
+        ),
+        (
+            "The mayor is accused of taking bribes from a builder.",
+            "accused",
+            "of taking bribes from a builder",
+        ),
+        (
+            "It was reported that the port would reopen on Monday.",
+            "reported",
+            "that the port would reopen on Monday",
+        ),
+        (
+            "The former minister has been called the architect of the reform.",
+            "called",
+            "the architect of the reform",
+        ),
+    ],
+)
+def test_a_passive_report_with_no_speaker_is_an_unstated_claim(text, cue, content):
+    c = one(text)
+    assert (c["cue"], c["content"]) == (cue, content)
+    assert (c["speaker_text"], c["speaker_actor_id"]) == (None, None)
+    assert (c["speaker_kind"], c["anonymous"], c["channel"]) == ("unstated", True, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It should be noted that the bridge is older than the town hall.",  # nobody reports it
+        "The same cannot be said for the ferry to the islands.",
+        "The new budget figures were reported.",  # a subject alone: an act announced
+        "The rebels were attacked on the road to the border.",  # an act, not words
+        "The envoy was not told about the change of plan.",
+    ],
+)
+def test_no_unstated_claim_from_a_passive_without_a_report(text):
+    assert [c for c in claims_of(text) if c["speaker_kind"] == "unstated"] == []
+
+
+def test_has_spoken_is_no_passive():
+    claims = claims_of("More recently, she's spoken out against the new levy on fuel.")
+    assert all(c["speaker_kind"] != "unstated" for c in claims)
