@@ -135,6 +135,10 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         # "Asked by a reporter whether ..., the mayor said", "As reported by the Harbor Post,
         # ...": the one asking or reporting is the agent, not the main clause's subject
         speaker = agent
+    misparsed = False  # the speaker is the noun the parser hung the cue on
+    if speaker is None and outer is None and agent is None:
+        speaker = _misparsed_speaker(tok)
+        misparsed = speaker is not None and tok.head == speaker
     split = None  # a quotation split around cue and speaker: '"A," said X, "B."'
     if speaker is None and outer is None:
         before = quotes.quote_before(text, tok.idx)
@@ -215,8 +219,14 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
             content = doc[passive.left_edge.i : passive.right_edge.i + 1]
         if content is None and passive is not None:
             return None
+        if content is None and misparsed:
+            # "one senator called the minister 'a clown'", 'a woman yelled "Go home!"': its
+            # objects, or the quotation after it; what comes before the speaker is no content
+            content = _object_content(tok)
+            if content is None:
+                quote = quotes.quote_after(text, tok.idx + len(tok.text))
         first = min(tok.i, speaker.left_edge.i)
-        lead = doc[tok.sent.start : first]
+        lead = doc[tok.sent.start : first] if not misparsed else doc[first:first]
         if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
             # "The plan, the mayor said, would cost more.": the clause the cue interrupts
             content = doc[tok.head.left_edge.i : tok.head.right_edge.i + 1]
@@ -254,7 +264,7 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         cue_lemma=lemma,
         stance=cues.verbs[lemma],
         speaker=speaker,
-        speaker_span=syntax.phrase(speaker),
+        speaker_span=_speaker_phrase(speaker, tok),
         content_start=c_start,
         content_end=c_end,
         reported_via=reported_via,
@@ -364,6 +374,66 @@ def _unstated_passive(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content_end=c_end,
         confidence=0.6,
     )
+
+
+def _speaker_phrase(speaker: Token, cue: Token) -> Span:
+    """The speaker's phrase, ended before its cue when the parser hung the cue on it."""
+    span = syntax.phrase(speaker)
+    if span.start <= speaker.i < cue.i < span.end:
+        end = cue.i
+        while end > speaker.i + 1 and span.doc[end - 1].is_punct:
+            end -= 1
+        span = span.doc[span.start : end]
+    return span
+
+
+def _misparsed_speaker(tok: Token) -> Token | None:
+    """The speaker of a cue the parser left with no subject: taken for a reduced relative
+    clause of the noun before it, or with the speaker hung on an earlier noun as an
+    apposition."""
+    return _relative_misparse(tok) or _apposition_before(tok)
+
+
+def _relative_misparse(tok: Token) -> Token | None:
+    """'a man yelled "Go home!"', 'Novak, the head of the fund, tweeted on Friday', 'one
+    lawmaker called the senator "a clown"': a finite cue hung on the noun before it as if it
+    were a reduced relative clause ('the plan rejected on Monday'). It is a misparse when the
+    verb is in a finite tense, when the noun is the sentence's root (no main verb was found),
+    or when the verb has both an object and its predicate ('called X a Y')."""
+    head, doc = tok.head, tok.doc
+    if tok.dep_ != "acl" or head.pos_ not in _NOUNS or head.i > tok.i or tok.i == 0:
+        return None
+    if tok.tag_ not in ("VBD", "VBZ", "VBP", "VBN") or doc[tok.i - 1].text == ",":
+        return None  # "the refusal to call it a crime", "a blog, called the Feed, ..."
+    finite = tok.tag_ != "VBN"
+    naming = sum(c.dep_ in ("dobj", "oprd") for c in tok.children) >= 2
+    return head if finite or naming or head.dep_ == "ROOT" else None
+
+
+def _apposition_before(tok: Token) -> Token | None:
+    """'In an interview with two hosts, the candidate stated that ...', 'As part of the deal,
+    Jan Novak, 44, said ...': the phrase right before the cue, after a comma, hung on an
+    earlier noun as its apposition. The outermost apposition is the speaker ('the campaign
+    chief, Anna Berg, bluntly suggested')."""
+    doc, start = tok.doc, tok.sent.start
+    if tok.dep_ != "ROOT":
+        return None  # "the author, a book calling for ...": a clause of the apposition itself
+    prev = tok.i - 1
+    while prev > start and (doc[prev].is_punct or doc[prev].pos_ == "ADV"):
+        prev -= 1  # "..., bluntly suggested", "Novak, 44, said"
+    if prev <= start:
+        return None
+    node = doc[prev]
+    if node.dep_ == "compound":
+        node = node.head
+    if node.dep_ != "appos":
+        return None
+    while node.head.dep_ == "appos" and node.head.i < node.i:
+        node = node.head
+    left = node.left_edge.i
+    if node.pos_ not in ("NOUN", "PROPN") or left <= start or doc[left - 1].text != ",":
+        return None
+    return node
 
 
 def _clause_agent(tok: Token) -> Token | None:
@@ -557,7 +627,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             continue
         if obj.dep_ == "prep" and syntax.child(tok, "dobj") is not None:
             continue  # "called a meeting for Monday" is not "called for"
-        speaker = syntax.subject_of(tok)
+        speaker = syntax.subject_of(tok) or _misparsed_speaker(tok)
         if speaker is None or speaker.dep_ == "nsubjpass":
             continue  # "the journalist had not been called on"
         if obj.dep_ == "mark":
@@ -582,7 +652,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             cue_lemma=" ".join(words),
             stance=stance,
             speaker=speaker,
-            speaker_span=syntax.phrase(speaker),
+            speaker_span=_speaker_phrase(speaker, tok),
             content_start=c_start,
             content_end=c_end,
             confidence=0.75,

@@ -696,3 +696,55 @@ def test_no_unstated_claim_from_a_passive_without_a_report(text):
 def test_has_spoken_is_no_passive():
     claims = claims_of("More recently, she's spoken out against the new levy on fuel.")
     assert all(c["speaker_kind"] != "unstated" for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        # the cue parsed as a reduced relative clause of the speaker
+        (
+            "Some in the hall jeered, and when Novak thanked Leeds and said it was great to be "
+            "back, a man yelled “Stay away!”",
+            "yelled",
+            "a man",
+            "“Stay away!”",
+        ),
+        (
+            "Hours after Prime Minister Jan Novak brought aid and blankets to the storm-battered "
+            "villages of flood-hit Moravia, a Brno newspaper called on opposition leader Eva "
+            "Horak to at least visit.",
+            "called on",
+            "a Brno newspaper",
+            "opposition leader Eva Horak",
+        ),
+        # the speaker parsed as an apposition of the noun before the comma
+        (
+            "In an interview with Morning Show hosts Ann Fell and Mark Dunn, the Labour party "
+            "candidate stated that the budget was a fantasy.",
+            "stated",
+            "the Labour party candidate",
+            "that the budget was a fantasy",
+        ),
+        (
+            "As a part of his plea, Pavel Lehel Ostrov, 44, said that he robbed nearly 200 "
+            "pensioners from his flat abroad.",
+            "said",
+            "Pavel Lehel Ostrov",
+            "that he robbed nearly 200 pensioners from his flat abroad",
+        ),
+    ],
+)
+def test_a_speaker_the_parser_hung_elsewhere(text, cue, speaker, content):
+    (c,) = [c for c in claims_of(text) if c["cue"] == cue]
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The author of Empty Shelves, a book calling for lower taxes, spoke at the event.",
+        'A blog, called the "Wire," anchored by five writers, pumps out stories every day.',
+    ],
+)
+def test_a_real_reduced_relative_or_apposition_is_no_claim(text):
+    assert claims_of(text) == []
