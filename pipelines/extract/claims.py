@@ -230,7 +230,7 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
             # "The plan, the mayor said, would cost more.": the clause the cue interrupts
             content = doc[tok.head.left_edge.i : tok.head.right_edge.i + 1]
-        elif content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"', ":"):
+        elif content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"', ":", "''"):
             content = lead  # "<what was said>, two officials said on Friday."
         elif content is None and tok.dep_ == "advcl" and _marked_as(tok):
             # "As the mayor said, the plan would cost more.": the clause it introduces

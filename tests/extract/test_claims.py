@@ -748,3 +748,8 @@ def test_a_speaker_the_parser_hung_elsewhere(text, cue, speaker, content):
 )
 def test_a_real_reduced_relative_or_apposition_is_no_claim(text):
     assert claims_of(text) == []
+
+
+def test_a_quotation_in_doubled_apostrophes_before_the_cue():
+    c = one("''No, not this year,'' she said.")
+    assert (c["speaker_text"], c["content"]) == ("she", "No, not this year")
