@@ -46,6 +46,7 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
             or _phrase_cue(tok, cues)
             or _verb_cue(tok, cues, text)
             or _noun_cue(tok, cues)
+            or _light_noun_cue(tok, cues)
             or _unstated_passive(tok, cues)
         )
         if claim is None or _nobody(claim, cues):
@@ -325,6 +326,57 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content_end=c_end,
         confidence=0.7,
     )
+
+
+def _light_noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    """'Cruz made an unprompted call for an end to subsidies', 'the museum issued a statement
+    of concern about ...', 'she made the point that ...': a communication noun as the object
+    of a light verb. The verb's subject speaks; the cue runs from the verb to the noun."""
+    lemma = tok.lemma_.lower()
+    stance = cues.nouns.get(lemma) or cues.light_nouns.get(lemma)
+    verb = tok.head
+    if (
+        stance is None
+        or tok.pos_ != "NOUN"
+        or tok.dep_ != "dobj"
+        or verb.pos_ != "VERB"
+        or verb.lemma_.lower() not in cues.light_verbs
+    ):
+        return None
+    speaker = syntax.subject_of(verb)
+    if speaker is None or speaker.dep_ == "nsubjpass":
+        return None
+    content = _light_noun_content(tok, verb, cues.noun_preps.get(lemma, frozenset()))
+    if content is None:
+        return None
+    c_start, c_end = _trim(content)
+    return ClaimMention(
+        cue_i=verb.i,
+        cue_start=verb.idx,
+        cue_end=tok.idx + len(tok.text),
+        cue_lemma=f"{verb.lemma_.lower()} {lemma}",
+        stance=stance,
+        speaker=speaker,
+        speaker_span=_speaker_phrase(speaker, verb),
+        content_start=c_start,
+        content_end=c_end,
+        confidence=0.7,
+    )
+
+
+def _light_noun_content(noun: Token, verb: Token, preps: frozenset[str]) -> Span | None:
+    """What a light verb's noun reports: a 'that' clause, an infinitive ('made promises to
+    give'), or the object of a preposition its entry names, hung on the noun or the verb."""
+    for c in (*noun.children, *verb.children):
+        if c.i < noun.i:
+            continue
+        marks = {m.lower_ for m in c.children if m.dep_ in ("mark", "aux")}
+        if c.dep_ in ("acl", "ccomp", "relcl") and marks & {"that", "to"}:
+            return noun.doc[c.left_edge.i : c.right_edge.i + 1]
+        obj = syntax.child(c, "pobj", "pcomp") if c.dep_ == "prep" and c.lower_ in preps else None
+        if obj is not None:
+            return noun.doc[obj.left_edge.i : obj.right_edge.i + 1]
+    return None
 
 
 def _unstated_passive(tok: Token, cues: AttributionCues) -> ClaimMention | None:

@@ -753,3 +753,47 @@ def test_a_real_reduced_relative_or_apposition_is_no_claim(text):
 def test_a_quotation_in_doubled_apostrophes_before_the_cue():
     c = one("''No, not this year,'' she said.")
     assert (c["speaker_text"], c["content"]) == ("she", "No, not this year")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "During the debate on Monday, Novak made an unprompted call for an end to farm "
+            "subsidies.",
+            "made an unprompted call",
+            "an end to farm subsidies",
+        ),
+        (
+            "Varga made the point that the tax would hit small firms hardest.",
+            "made the point",
+            "that the tax would hit small firms hardest",
+        ),
+        ("The leaflet makes no mention of the mayor.", "makes no mention", "the mayor"),
+        (
+            "Since 2010, Novak has repeatedly made public promises to give the money to charity.",
+            "made public promises",
+            "to give the money to charity",
+        ),
+        (
+            "Leaders across the region sent messages of sympathy to the families.",
+            "sent messages",
+            "sympathy",
+        ),
+    ],
+)
+def test_a_communication_noun_after_a_light_verb(text, cue, content):
+    c = one(text)
+    assert (c["cue"], c["content"]) == (cue, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor made a call to the station on Monday.",  # a telephone call
+        "She made a statement.",  # nothing said in it
+        "The minister raised the question with his Dutch counterpart.",
+    ],
+)
+def test_a_light_verb_noun_without_content_is_no_claim(text):
+    assert claims_of(text) == []
