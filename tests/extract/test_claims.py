@@ -456,6 +456,7 @@ def test_communication_nouns_without_speaker_or_clause_are_no_claims(text):
             "against cuts to the police budget",
         ),
         ("The candidate railed against the new fuel tax.", "railed", "against the new fuel tax"),
+        ("The governor did not mention his rivals by name.", "mention", "his rivals"),
         ("The governor touted the new jobs figures.", "touted", "the new jobs figures"),
         (
             "The minister assured investors that the currency would hold.",
