@@ -234,8 +234,15 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         elif content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"', ":", "''"):
             content = lead  # "<what was said>, two officials said on Friday."
         elif content is None and tok.dep_ == "advcl" and _marked_as(tok):
-            # "As the mayor said, the plan would cost more.": the clause it introduces
-            content = doc[tok.right_edge.i + 1 : tok.head.right_edge.i + 1]
+            if tok.i < tok.head.i:
+                # "As the mayor said, the plan would cost more.": the clause it introduces
+                content = doc[tok.right_edge.i + 1 : tok.head.right_edge.i + 1]
+            elif tok.head.left_edge.i < tok.left_edge.i and not any(
+                c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "to") for c in tok.children
+            ):
+                # "The plan will cost more, as the mayor noted.": the clause before it (not
+                # "as the rate continues to rise", "as she speaks to the club": a time)
+                content = doc[tok.head.left_edge.i : tok.left_edge.i]
         elif content is None and tok.dep_ == "ROOT" and not any(t.is_alpha for t in lead):
             # '"We will win," he replied.' with the quotation parsed as a sentence of its own
             quote = quotes.quote_before(text, doc[first].idx)
@@ -512,7 +519,7 @@ _NOUNS = ("PROPN", "NOUN", "PRON")
 
 
 def _marked_as(tok: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children) and tok.i < tok.head.i
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
 
 
 def _outer_cue(tok: Token, cues: AttributionCues) -> Token | None:

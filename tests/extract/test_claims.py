@@ -798,3 +798,34 @@ def test_a_communication_noun_after_a_light_verb(text, cue, content):
 )
 def test_a_light_verb_noun_without_content_is_no_claim(text):
     assert claims_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        (
+            "The levy is a classic scare tactic, as Nina Holt noted in the Harbor Post.",
+            "Nina Holt",
+            "The levy is a classic scare tactic",
+        ),
+        (
+            "Prices will rise again next year, as the central bank predicted.",
+            "the central bank",
+            "Prices will rise again next year",
+        ),
+    ],
+)
+def test_a_report_after_its_content_introduced_by_as(text, speaker, content):
+    c = one(text)
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fee will go up, as the rate continues to rise.",
+        "The port will close early, as the mayor speaks to the council on Friday.",
+    ],
+)
+def test_as_meaning_while_is_no_report(text):
+    assert claims_of(text) == []
