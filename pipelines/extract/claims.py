@@ -175,7 +175,9 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
     ):
         return None  # "signed the pact, promising to share intelligence": the pact's terms
     allowed = cues.content_deps.get(lemma)
-    ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
+    ccomp = None
+    if allowed is None or "ccomp" in allowed:
+        ccomp = syntax.child(tok, "ccomp") or _clause_in_modifier(tok)
     if ccomp is None and lemma in _QUESTIONS and syntax.child(tok, "prep") is None:
         # "asked by a host if the leaks led to the attack": the parser often makes the
         # question an adverbial clause ("asked for money if ..." is a condition)
@@ -246,20 +248,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         elif content is None and tok.dep_ == "ROOT" and not any(t.is_alpha for t in lead):
             # '"We will win," he replied.' with the quotation parsed as a sentence of its own
             quote = quotes.quote_before(text, doc[first].idx)
-        last = max(tok.i, speaker.right_edge.i)
-        if content is None and quote is None and tok.dep_ == "ROOT":
-            # "said in a statement on Monday:", "told reporters:": only the cue's modifiers
-            mods = {
-                t.i
-                for c in tok.children
-                if c.dep_ in ("prep", "advmod", "npadvmod", "dative", "dobj", "nsubj")
-                for t in c.subtree
-            }
-            tail = doc[last + 1 : tok.sent.end]
-            if not any(t.is_alpha and t.i not in mods for t in tail):
-                # 'X said in a statement: "..."' with the quotation parsed on its own
-                end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
-                quote = quotes.quote_after(text, end_tok.idx + len(end_tok.text))
+        if content is None and quote is None:
+            quote = _quote_after_cue(tok, max(tok.i, speaker.right_edge.i), text, allowed)
     if split is not None:
         content, quote = None, split
     if content is None and quote is None:
@@ -433,6 +423,65 @@ def _unstated_passive(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content_end=c_end,
         confidence=0.6,
     )
+
+
+def _clause_in_modifier(tok: Token) -> Token | None:
+    """'said in a statement that the delay was caused by ...': the parser hangs the 'that'
+    clause on the modifier's noun; it is what was said."""
+    for c in tok.children:
+        obj = syntax.child(c, "pobj") if c.dep_ == "prep" and c.i > tok.i else None
+        for clause in obj.children if obj is not None else ():
+            if (
+                clause.dep_ in ("acl", "ccomp", "relcl")
+                and clause.i > obj.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+            ):
+                return clause
+    return None
+
+
+def _quote_after_cue(
+    tok: Token, last: int, text: str, allowed: frozenset[str] | None
+) -> tuple[int, int] | None:
+    """The quotation right after a cue and its modifiers, the speaker's phrase ending at
+    token `last`: 'X said in a statement: "..."' with the quotation parsed as a sentence of
+    its own, or 'when a boy shouted, "..."', 'who lamented in an interview, "..."' with it
+    parsed as anything but the cue's complement."""
+    doc = tok.doc
+    mods = {
+        t.i
+        for c in tok.children
+        if c.dep_ in ("prep", "advmod", "npadvmod", "dative", "dobj", "nsubj")
+        for t in c.subtree
+    }
+    end = tok.sent.end
+    if tok.dep_ != "ROOT":
+        # up to the opening mark; a cue inside a clause has the rest of its sentence after it
+        end = next(
+            (t.i for t in doc[last + 1 : end] if t.text in _QUOTES_OPEN or t.text == "''"), None
+        )
+        if end is None or not _may_hold_quote(tok, doc[end], allowed):
+            return None
+    tail = doc[last + 1 : end]
+    if any(t.is_alpha and t.i not in mods for t in tail):
+        return None
+    end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
+    return quotes.quote_after(text, end_tok.idx + len(end_tok.text))
+
+
+def _may_hold_quote(cue: Token, mark: Token, allowed: frozenset[str] | None) -> bool:
+    """Whether the quotation opening at `mark` may be what the cue reports: not when it sits
+    in the cue's infinitive ('would continue "to break barriers"') or in a preposition its
+    entry does not take ('advise him on the "strategic threats"')."""
+    # the mark itself may hang on anything: its first word says where the quotation sits
+    node = mark.doc[mark.i + 1] if mark.i + 1 < len(mark.doc) else mark
+    while node.head.i != node.i and node.head != cue:
+        node = node.head
+    if node.head != cue:
+        return True  # parsed outside the cue's clause
+    if node.dep_ == "xcomp" and any(c.tag_ == "TO" for c in node.children):
+        return False  # an infinitive; '"Go home!"' parsed as one is the quotation
+    return node.dep_ != "prep" or allowed is None or _allows(node, allowed)
 
 
 def _speaker_phrase(speaker: Token, cue: Token) -> Span:

@@ -829,3 +829,45 @@ def test_a_report_after_its_content_introduced_by_as(text, speaker, content):
 )
 def test_as_meaning_while_is_no_report(text):
     assert claims_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        (
+            "In the new ad, in which she declares, “We will not give up the port,” the mayor "
+            "looks tired.",
+            "declares",
+            "she",
+            "“We will not give up the port,”",
+        ),
+        ("She went on to say: “The port stays open.”", "say", "She", "“The port stays open.”"),
+        ("The crowd cheered as a boy shouted, “Go home!”", "shouted", "a boy", "“Go home!”"),
+    ],
+)
+def test_a_quotation_right_after_a_cue_inside_a_clause(text, cue, speaker, content):
+    (c,) = [c for c in claims_of(text) if c["cue"] == cue]
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor said her campaign would continue “to fight for every vote” across the state.",
+        "He said he would advise the mayor on dealing with the “hard choices ahead.”",
+    ],
+)
+def test_a_quotation_in_an_infinitive_or_other_preposition_is_not_the_cues(text):
+    assert [c["cue"] for c in claims_of(text)] == ["said"]
+
+
+def test_a_that_clause_hung_on_the_cues_modifier():
+    text = (
+        "The ministry denied that its ships had been seized and said in a statement that the "
+        "delay was caused by “routine checks” after the storm hit the port."
+    )
+    (c,) = [c for c in claims_of(text) if c["cue"] == "said"]
+    assert (c["speaker_text"], c["channel"]) == ("The ministry", "statement")
+    assert c["content"] == (
+        "that the delay was caused by “routine checks” after the storm hit the port"
+    )
