@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from pipelines.extract import quotes, syntax
+from pipelines.extract import claim_speakers, quotes, syntax
 from pipelines.extract.rules import AttributionCues
 
 _CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that", "against"}
@@ -51,7 +51,7 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
         )
         if claim is None or _nobody(claim, cues):
             continue
-        behind = _past_dateline(claim.speaker)
+        behind = claim_speakers.past_dateline(claim.speaker)
         if behind is not None:
             claim.speaker, claim.speaker_span = behind, syntax.phrase(behind)
         if quotes.inside_quote(text, claim.cue_start):
@@ -79,20 +79,6 @@ def _held_by_statement(claim: ClaimMention, found: list[ClaimMention]) -> bool:
         for other in found
         if other is not claim
     )
-
-
-_DASHES = ("—", "–", "-", "―")
-
-
-def _past_dateline(speaker: Token | None) -> Token | None:
-    """'CLEVELAND, July 19 (UPI) — Former Attorney General Michael Mukasey told ...': the
-    parser makes the dateline the subject and the person an apposition after the dash."""
-    if speaker is None:
-        return None
-    dash = next((c for c in speaker.children if c.text in _DASHES and c.i > speaker.i), None)
-    if dash is None:
-        return None
-    return next((c for c in speaker.children if c.dep_ == "appos" and c.i > dash.i), None)
 
 
 def _nobody(claim: ClaimMention, cues: AttributionCues) -> bool:
@@ -131,19 +117,19 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         agent = syntax.child(by, "pobj") if by is not None else None
         if agent is not None:  # "the ban was first reported by the Harbor Post"
             passive, speaker = speaker, agent
-    agent = _clause_agent(tok) if outer is None else None
+    agent = claim_speakers.clause_agent(tok) if outer is None else None
     if agent is not None:
         # "Asked by a reporter whether ..., the mayor said", "As reported by the Harbor Post,
         # ...": the one asking or reporting is the agent, not the main clause's subject
         speaker = agent
     misparsed = False  # the speaker is the noun the parser hung the cue on
     if speaker is None and outer is None and agent is None:
-        speaker = _misparsed_speaker(tok)
+        speaker = claim_speakers.misparsed_speaker(tok)
         misparsed = speaker is not None and tok.head == speaker
     split = None  # a quotation split around cue and speaker: '"A," said X, "B."'
     if speaker is None and outer is None:
         before = quotes.quote_before(text, tok.idx)
-        speaker = _named_after(tok) if before is not None else None
+        speaker = claim_speakers.named_after(tok) if before is not None else None
         if speaker is not None:
             name_end = speaker.right_edge
             while name_end.i > speaker.i and name_end.is_punct:
@@ -262,7 +248,7 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         cue_lemma=lemma,
         stance=cues.verbs[lemma],
         speaker=speaker,
-        speaker_span=_speaker_phrase(speaker, tok),
+        speaker_span=claim_speakers.speaker_phrase(speaker, tok),
         content_start=c_start,
         content_end=c_end,
         reported_via=reported_via,
@@ -354,7 +340,7 @@ def _light_noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         cue_lemma=f"{verb.lemma_.lower()} {lemma}",
         stance=stance,
         speaker=speaker,
-        speaker_span=_speaker_phrase(speaker, verb),
+        speaker_span=claim_speakers.speaker_phrase(speaker, verb),
         content_start=c_start,
         content_end=c_end,
         confidence=0.7,
@@ -482,89 +468,6 @@ def _may_hold_quote(cue: Token, mark: Token, allowed: frozenset[str] | None) -> 
     if node.dep_ == "xcomp" and any(c.tag_ == "TO" for c in node.children):
         return False  # an infinitive; '"Go home!"' parsed as one is the quotation
     return node.dep_ != "prep" or allowed is None or _allows(node, allowed)
-
-
-def _speaker_phrase(speaker: Token, cue: Token) -> Span:
-    """The speaker's phrase, ended before its cue when the parser hung the cue on it."""
-    span = syntax.phrase(speaker)
-    if span.start <= speaker.i < cue.i < span.end:
-        end = cue.i
-        while end > speaker.i + 1 and span.doc[end - 1].is_punct:
-            end -= 1
-        span = span.doc[span.start : end]
-    return span
-
-
-def _misparsed_speaker(tok: Token) -> Token | None:
-    """The speaker of a cue the parser left with no subject: taken for a reduced relative
-    clause of the noun before it, or with the speaker hung on an earlier noun as an
-    apposition."""
-    return _relative_misparse(tok) or _apposition_before(tok)
-
-
-def _relative_misparse(tok: Token) -> Token | None:
-    """'a man yelled "Go home!"', 'Novak, the head of the fund, tweeted on Friday', 'one
-    lawmaker called the senator "a clown"': a finite cue hung on the noun before it as if it
-    were a reduced relative clause ('the plan rejected on Monday'). It is a misparse when the
-    verb is in a finite tense, when the noun is the sentence's root (no main verb was found),
-    or when the verb has both an object and its predicate ('called X a Y')."""
-    head, doc = tok.head, tok.doc
-    if tok.dep_ != "acl" or head.pos_ not in _NOUNS or head.i > tok.i or tok.i == 0:
-        return None
-    if tok.tag_ not in ("VBD", "VBZ", "VBP", "VBN") or doc[tok.i - 1].text == ",":
-        return None  # "the refusal to call it a crime", "a blog, called the Feed, ..."
-    finite = tok.tag_ != "VBN"
-    naming = sum(c.dep_ in ("dobj", "oprd") for c in tok.children) >= 2
-    return head if finite or naming or head.dep_ == "ROOT" else None
-
-
-def _apposition_before(tok: Token) -> Token | None:
-    """'In an interview with two hosts, the candidate stated that ...', 'As part of the deal,
-    Jan Novak, 44, said ...': the phrase right before the cue, after a comma, hung on an
-    earlier noun as its apposition. The outermost apposition is the speaker ('the campaign
-    chief, Anna Berg, bluntly suggested')."""
-    doc, start = tok.doc, tok.sent.start
-    if tok.dep_ != "ROOT":
-        return None  # "the author, a book calling for ...": a clause of the apposition itself
-    prev = tok.i - 1
-    while prev > start and (doc[prev].is_punct or doc[prev].pos_ == "ADV"):
-        prev -= 1  # "..., bluntly suggested", "Novak, 44, said"
-    if prev <= start:
-        return None
-    node = doc[prev]
-    if node.dep_ == "compound":
-        node = node.head
-    if node.dep_ != "appos":
-        return None
-    while node.head.dep_ == "appos" and node.head.i < node.i:
-        node = node.head
-    left = node.left_edge.i
-    if node.pos_ not in ("NOUN", "PROPN") or left <= start or doc[left - 1].text != ",":
-        return None
-    return node
-
-
-def _clause_agent(tok: Token) -> Token | None:
-    """The 'by' agent of a participle clause with no subject of its own."""
-    if tok.tag_ != "VBN" or tok.dep_ != "advcl" or syntax.child(tok, "nsubjpass") is not None:
-        return None
-    by = syntax.child(tok, "agent")
-    return syntax.child(by, "pobj") if by is not None else None
-
-
-def _named_after(cue: Token) -> Token | None:
-    """'"The risk," said Anna Berg, an economist, "is that ..."': a quotation split around the
-    cue, which the parser hangs off the second half with the speaker as that half's subject.
-    The speaker is the noun phrase right after the cue."""
-    if cue.i + 1 >= cue.sent.end:
-        return None
-    tok = cue.doc[cue.i + 1]
-    while tok.head.i > cue.i and tok.head.left_edge.i == cue.i + 1 and tok.head.pos_ in _NOUNS:
-        tok = tok.head
-    return tok if tok.pos_ in _NOUNS else None
-
-
-_NOUNS = ("PROPN", "NOUN", "PRON")
 
 
 def _marked_as(tok: Token) -> bool:
@@ -735,7 +638,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             continue
         if obj.dep_ == "prep" and syntax.child(tok, "dobj") is not None:
             continue  # "called a meeting for Monday" is not "called for"
-        speaker = syntax.subject_of(tok) or _misparsed_speaker(tok)
+        speaker = syntax.subject_of(tok) or claim_speakers.misparsed_speaker(tok)
         if speaker is None or speaker.dep_ == "nsubjpass":
             continue  # "the journalist had not been called on"
         if obj.dep_ == "mark":
@@ -760,7 +663,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             cue_lemma=" ".join(words),
             stance=stance,
             speaker=speaker,
-            speaker_span=_speaker_phrase(speaker, tok),
+            speaker_span=claim_speakers.speaker_phrase(speaker, tok),
             content_start=c_start,
             content_end=c_end,
             confidence=0.75,
