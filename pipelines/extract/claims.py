@@ -440,15 +440,17 @@ def _quote_after_cue(
         if c.dep_ in ("prep", "advmod", "npadvmod", "dative", "dobj", "nsubj")
         for t in c.subtree
     }
-    end = tok.sent.end
-    if tok.dep_ != "ROOT":
-        # up to the opening mark; a cue inside a clause has the rest of its sentence after it
-        end = next(
-            (t.i for t in doc[last + 1 : end] if t.text in _QUOTES_OPEN or t.text == "''"), None
-        )
-        if end is None or not _may_hold_quote(tok, doc[end], allowed):
-            return None
-    tail = doc[last + 1 : end]
+    # Up to the opening mark: a cue has the rest of its sentence after the quotation. A main
+    # verb with no mark in its sentence may have its quotation parsed as the next sentence.
+    end = next(
+        (t.i for t in doc[last + 1 : tok.sent.end] if t.text in _QUOTES_OPEN or t.text == "''"),
+        None,
+    )
+    if end is not None and not _may_hold_quote(tok, doc[end], allowed):
+        return None
+    if end is None and tok.dep_ != "ROOT":
+        return None
+    tail = doc[last + 1 : tok.sent.end if end is None else end]
     if any(t.is_alpha and t.i not in mods for t in tail):
         return None
     end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)

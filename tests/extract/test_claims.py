@@ -843,6 +843,13 @@ def test_as_meaning_while_is_no_report(text):
         ),
         ("She went on to say: “The port stays open.”", "say", "She", "“The port stays open.”"),
         ("The crowd cheered as a boy shouted, “Go home!”", "shouted", "a boy", "“Go home!”"),
+        (
+            "The minister responded, “Well, in addition to the unions, the banks and the press, "
+            "probably the opposition.”",
+            "responded",
+            "The minister",
+            "“Well, in addition to the unions, the banks and the press, probably the opposition.”",
+        ),
     ],
 )
 def test_a_quotation_right_after_a_cue_inside_a_clause(text, cue, speaker, content):
