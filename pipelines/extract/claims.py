@@ -122,6 +122,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         # "Asked by a reporter whether ..., the mayor said", "As reported by the Harbor Post,
         # ...": the one asking or reporting is the agent, not the main clause's subject
         speaker = agent
+    elif _asked_clause(tok):
+        return None  # "When asked about the port, the mayor said": she did not ask (see below)
     misparsed = False  # the speaker is the noun the parser hung the cue on
     if speaker is None and outer is None and agent is None:
         speaker = claim_speakers.misparsed_speaker(tok)
@@ -164,19 +166,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
     ccomp = None
     if allowed is None or "ccomp" in allowed:
         ccomp = syntax.child(tok, "ccomp") or _clause_in_modifier(tok)
-    if ccomp is None and lemma in _QUESTIONS and syntax.child(tok, "prep") is None:
-        # "asked by a host if the leaks led to the attack": the parser often makes the
-        # question an adverbial clause ("asked for money if ..." is a condition)
-        ccomp = next(
-            (
-                c
-                for c in tok.children
-                if c.dep_ == "advcl"
-                and c.i > tok.i
-                and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
-            ),
-            None,
-        )
+    if ccomp is None and lemma in _QUESTIONS:
+        ccomp = _question_clause(tok)
     doc = tok.doc
     cue_end_tok = tok
     reported_via = None
@@ -362,9 +353,38 @@ def _light_noun_content(noun: Token, verb: Token, preps: frozenset[str]) -> Span
     return None
 
 
+def _asked_clause(tok: Token) -> bool:
+    """'When asked about the port, the mayor said ...', 'Asked whether he would run, he ...':
+    a question put by someone the text does not name, not by the main clause's subject."""
+    return (
+        tok.lemma_.lower() in _QUESTIONS
+        and tok.tag_ == "VBN"
+        and tok.dep_ == "advcl"
+        and syntax.child(tok, *syntax.SUBJECTS, "agent") is None
+    )
+
+
+def _question_clause(tok: Token) -> Token | None:
+    """'asked by a host if the leaks led to the attack': the parser often makes the question
+    an adverbial clause ('asked for money if ...' is a condition)."""
+    if any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
+        return None
+    return next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ == "advcl"
+            and c.i > tok.i
+            and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+        ),
+        None,
+    )
+
+
 def _unstated_passive(tok: Token, cues: AttributionCues) -> ClaimMention | None:
     """'The senator was asked to name one achievement', 'He is accused of taking bribes', 'It
-    was reported that ...': a report whose speaker the text does not state. The claim keeps
+    was reported that ...', 'When asked about the port, ...': a report whose speaker the text
+    does not state. The claim keeps
     no speaker (speaker_kind unstated). It needs a complement of its own as content: a
     subject alone ('The figures were reported') is too often an act announced, not a claim."""
     lemma = tok.lemma_.lower()
@@ -378,16 +398,19 @@ def _unstated_passive(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         or syntax.child(tok, "agent", "neg") is not None
     ):
         return None
-    aux = syntax.child(tok, "auxpass")
-    if aux is None or aux.lower_ in ("'s", "’s"):
-        return None  # "he's spoken out against": has spoken, and he speaks
-    subject = syntax.child(tok, "nsubjpass")
-    if subject is None or subject.tag_ in ("WP", "WDT"):
-        return None
-    if subject.lower_ == "it" and any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children):
-        return None  # "it should be noted that": nobody reports it
+    if not _asked_clause(tok):
+        aux = syntax.child(tok, "auxpass")
+        if aux is None or aux.lower_ in ("'s", "’s"):
+            return None  # "he's spoken out against": has spoken, and he speaks
+        subject = syntax.child(tok, "nsubjpass")
+        if subject is None or subject.tag_ in ("WP", "WDT"):
+            return None
+        if subject.lower_ == "it" and any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children):
+            return None  # "it should be noted that": nobody reports it
     allowed = cues.content_deps.get(lemma)
     ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
+    if ccomp is None and lemma in _QUESTIONS:
+        ccomp = _question_clause(tok)
     if ccomp is not None:
         content = tok.doc[ccomp.left_edge.i : ccomp.right_edge.i + 1]
     elif allowed is None or any(_allows(c, allowed) for c in tok.children):

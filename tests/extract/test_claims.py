@@ -671,10 +671,22 @@ def test_a_report_after_a_quotation_closed_with_the_other_mark(text, speaker):
             "called",
             "the architect of the reform",
         ),
+        # the question put to the main clause's subject, not by them
+        (
+            "When asked about the port, the mayor said it would reopen in May.",
+            "asked",
+            "about the port",
+        ),
+        (
+            "Asked in Leeds on Friday whether he would run again, the governor said he had not "
+            "decided.",
+            "Asked",
+            "whether he would run again",
+        ),
     ],
 )
 def test_a_passive_report_with_no_speaker_is_an_unstated_claim(text, cue, content):
-    c = one(text)
+    (c,) = [c for c in claims_of(text) if c["cue"] == cue]
     assert (c["cue"], c["content"]) == (cue, content)
     assert (c["speaker_text"], c["speaker_actor_id"]) == (None, None)
     assert (c["speaker_kind"], c["anonymous"], c["channel"]) == ("unstated", True, None)
