@@ -225,7 +225,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         elif content is None and tok.dep_ == "ROOT" and not any(t.is_alpha for t in lead):
             # '"We will win," he replied.' with the quotation parsed as a sentence of its own
             quote = quotes.quote_before(text, doc[first].idx)
-        if content is None and quote is None:
+        if content is None and quote is None and cues.kinds.get(lemma) in (None, "statement"):
+            # a statement's: "knows its gist. ''...''" is someone else's quotation
             quote = _quote_after_cue(tok, max(tok.i, speaker.right_edge.i), text, allowed)
     if split is not None:
         content, quote = None, split

@@ -71,6 +71,9 @@ def quote_after(text: str, pos: int) -> tuple[int, int] | None:
     i = pos
     while i < len(text) and i < pos + 12 and (text[i].isspace() or text[i] in ".,:;—–-"):
         i += 1
+    if text.startswith("''", i):  # the doubled apostrophes some outlets write for marks
+        end = text.find("''", i + 2, i + _QUOTE_REACH)
+        return (i, end + 2) if end > i + 2 else None
     if i >= len(text) or text[i] not in '“«"':
         return None
     close = '"' if text[i] == '"' else _CLOSERS[_OPENERS.index(text[i])]

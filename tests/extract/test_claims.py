@@ -856,6 +856,13 @@ def test_as_meaning_while_is_no_report(text):
         ("She went on to say: “The port stays open.”", "say", "She", "“The port stays open.”"),
         ("The crowd cheered as a boy shouted, “Go home!”", "shouted", "a boy", "“Go home!”"),
         (
+            "Then there was the radio host Tom Reyes, who lamented in an interview with a local "
+            "paper, ''We have spent years attacking the press.''",
+            "lamented",
+            "Tom Reyes",
+            "''We have spent years attacking the press.''",
+        ),
+        (
             "The minister responded, “Well, in addition to the unions, the banks and the press, "
             "probably the opposition.”",
             "responded",
