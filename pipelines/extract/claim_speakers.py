@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from pipelines.extract import syntax
+from pipelines.extract import quotes, syntax
 
 _DASHES = ("—", "–", "-", "―")
 _NOUNS = ("PROPN", "NOUN", "PRON")
@@ -101,3 +101,42 @@ def named_after(cue: Token) -> Token | None:
     while tok.head.i > cue.i and tok.head.left_edge.i == cue.i + 1 and tok.head.pos_ in _NOUNS:
         tok = tok.head
     return tok if tok.pos_ in _NOUNS else None
+
+
+def named_after_quote(cue: Token, text: str) -> tuple[Token, Span, tuple[int, int]] | None:
+    """'"It is no time to relax," Anna Berg, a top adviser to the mayor, said on Monday': a
+    cue with no subject, the quotation closing right before the words that name the speaker,
+    which the parser took into the quotation's clause. Those words are the speaker's phrase,
+    its head the word they hang on, and the quotation the content."""
+    doc = cue.doc
+    mark = next(
+        (
+            i
+            for i in range(cue.i - 1, max(cue.sent.start, cue.i - _NAMED_REACH) - 1, -1)
+            if doc[i].text in ("”", '"', "''")
+        ),
+        None,
+    )
+    if mark is None:
+        return None
+    start, end = mark + 1, cue.i
+    while start < end and doc[start].is_punct:
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].pos_ == "ADV"):
+        end -= 1
+    if start >= end:
+        return None
+    head = next((t for t in doc[start:end] if not start <= t.head.i < end), None)
+    quote = quotes.quote_before(text, doc[start].idx)
+    if head is None or head.pos_ not in _NOUNS or quote is None:
+        return None
+    for c in head.children:
+        if c.dep_ == "relcl" and start < c.left_edge.i < end:
+            end = c.left_edge.i  # "a source, who was not authorized to speak, told": a source
+    while end > head.i + 1 and doc[end - 1].is_punct:
+        end -= 1
+    return head, doc[start:end], quote
+
+
+# How many words may name the speaker between a quotation and its cue.
+_NAMED_REACH = 25

@@ -138,6 +138,11 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
                 name_end = name_end.doc[name_end.i - 1]  # the parser may hang the next mark on it
             after = quotes.quote_after(text, name_end.idx + len(name_end.text))
             split = (before[0], after[1] if after is not None else before[1])
+    named_span = None  # '"...," Anna Berg, a top adviser, said': the words between
+    if speaker is None and outer is None and tok.dep_ == "ROOT":
+        found = claim_speakers.named_after_quote(tok, text)
+        if found is not None:
+            speaker, named_span, split = found
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
     if lemma in cues.person_only and (
@@ -240,7 +245,7 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         cue_lemma=lemma,
         stance=cues.verbs[lemma],
         speaker=speaker,
-        speaker_span=claim_speakers.speaker_phrase(speaker, tok),
+        speaker_span=named_span or claim_speakers.speaker_phrase(speaker, tok),
         content_start=c_start,
         content_end=c_end,
         reported_via=reported_via,

@@ -897,3 +897,17 @@ def test_a_that_clause_hung_on_the_cues_modifier():
     assert c["content"] == (
         "that the delay was caused by “routine checks” after the storm hit the port"
     )
+
+
+def test_a_speaker_between_a_quotation_and_a_cue_with_no_subject():
+    text = (
+        "“The guards are under a lot of strain and are working double shifts,” a prison "
+        "source, who was not authorized to speak on the record, told the Harbor Post."
+    )
+    (c,) = [c for c in claims_of(text) if c["cue_lemma"] == "tell"]
+    assert (c["speaker_text"], c["anonymous"], c["reported_via"]) == (
+        "a prison source",
+        True,
+        "Harbor Post",
+    )
+    assert c["content"] == "“The guards are under a lot of strain and are working double shifts,”"
