@@ -24,14 +24,21 @@ def past_dateline(speaker: Token | None) -> Token | None:
 
 
 def speaker_phrase(speaker: Token, cue: Token) -> Span:
-    """The speaker's phrase, ended before its cue when the parser hung the cue on it."""
+    """The speaker's phrase, ended before its cue when the parser hung the cue on it, and
+    without a leading modifier hung on it when it was taken for the sentence's root ("On
+    Sunday, Anna Berg, the front-runner, called on ...")."""
     span = syntax.phrase(speaker)
-    if span.start <= speaker.i < cue.i < span.end:
+    doc, start, end = span.doc, span.start, span.end
+    if start <= speaker.i < cue.i < end:
         end = cue.i
-        while end > speaker.i + 1 and span.doc[end - 1].is_punct:
+        while end > speaker.i + 1 and doc[end - 1].is_punct:
             end -= 1
-        span = span.doc[span.start : end]
-    return span
+    for c in speaker.children:
+        if c.dep_ in ("prep", "npadvmod") and c.i < speaker.i and speaker.dep_ == "ROOT":
+            start = max(start, c.right_edge.i + 1)
+    while start < speaker.i and doc[start].is_punct:
+        start += 1
+    return doc[start:end]
 
 
 def misparsed_speaker(tok: Token) -> Token | None:
@@ -50,11 +57,18 @@ def _relative_misparse(tok: Token) -> Token | None:
     head, doc = tok.head, tok.doc
     if tok.dep_ != "acl" or head.pos_ not in _NOUNS or head.i > tok.i or tok.i == 0:
         return None
-    if tok.tag_ not in ("VBD", "VBZ", "VBP", "VBN") or doc[tok.i - 1].text == ",":
-        return None  # "the refusal to call it a crime", "a blog, called the Feed, ..."
+    if tok.tag_ not in ("VBD", "VBZ", "VBP", "VBN"):
+        return None  # "the refusal to call it a crime"
+    if doc[tok.i - 1].text == "," and not _after_apposition(head, tok):
+        return None  # "a blog, called the Feed, ...", not "Berg, the front-runner, called on"
     finite = tok.tag_ != "VBN"
     naming = sum(c.dep_ in ("dobj", "oprd") for c in tok.children) >= 2
     return head if finite or naming or head.dep_ == "ROOT" else None
+
+
+def _after_apposition(head: Token, tok: Token) -> bool:
+    """Whether the comma before tok closes an apposition of head ("Berg, the front-runner,")."""
+    return any(c.dep_ == "appos" and c.right_edge.i == tok.i - 2 for c in head.children)
 
 
 def _apposition_before(tok: Token) -> Token | None:

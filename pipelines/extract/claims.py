@@ -319,6 +319,7 @@ def _light_noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         stance is None
         or tok.pos_ != "NOUN"
         or tok.dep_ != "dobj"
+        or tok.i < verb.i
         or verb.pos_ != "VERB"
         or verb.lemma_.lower() not in cues.light_verbs
     ):
@@ -649,7 +650,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             (
                 c
                 for c in tok.children
-                if c.dep_ in ("dobj", "prep") and c.lemma_.lower() == words[1]
+                if c.dep_ in ("dobj", "prep") and c.lemma_.lower() == words[1] and c.i > tok.i
             ),
             None,
         )

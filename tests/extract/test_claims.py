@@ -730,6 +730,13 @@ def test_has_spoken_is_no_passive():
             "a Brno newspaper",
             "opposition leader Eva Horak",
         ),
+        (
+            "On Sunday, Anna Berg, the Labour party's front-runner, called on tech companies to "
+            "become more aggressive.",
+            "called on",
+            "Anna Berg",
+            "tech companies to become more aggressive",
+        ),
         # the speaker parsed as an apposition of the noun before the comma
         (
             "In an interview with Morning Show hosts Ann Fell and Mark Dunn, the Labour party "
@@ -911,3 +918,9 @@ def test_a_speaker_between_a_quotation_and_a_cue_with_no_subject():
         "Harbor Post",
     )
     assert c["content"] == "“The guards are under a lot of strain and are working double shifts,”"
+
+
+def test_a_preposition_before_the_cue_is_not_its_own():
+    # "For years" hangs on "called": the cue is "called for", after it
+    c = one("For years, the union called for a new wage deal.")
+    assert (c["cue"], c["content"]) == ("called for", "a new wage deal")
