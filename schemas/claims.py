@@ -11,15 +11,26 @@ class Claims(pa.DataFrameModel):
     sentence_index: int = pa.Field(ge=0, description="0-based sentence number in the article.")
     start_char: int = pa.Field(ge=0, description="Start of the attribution cue in articles.text.")
     end_char: int = pa.Field(ge=1, description="End (exclusive) of the cue in articles.text.")
-    speaker_text: str | None = pa.Field(nullable=True, description="Speaker as written.")
+    speaker_text: str | None = pa.Field(
+        nullable=True,
+        description="Speaker as written; null when the text states none (speaker_kind unstated).",
+    )
     speaker_actor_id: str | None = pa.Field(
         nullable=True, description="actors.actor_id of the speaker, when resolved."
     )
-    speaker_kind: str = pa.Field(isin=SPEAKER_KINDS, description="What kind of source speaks.")
+    speaker_kind: str = pa.Field(
+        isin=SPEAKER_KINDS,
+        description="What kind of source speaks; 'unstated' for a report whose speaker the text "
+        "does not state ('he was asked to ...', 'she is accused of ...', 'it was reported that "
+        "...'): speaker_text and speaker_actor_id are then null. WHERE speaker_kind <> "
+        "'unstated' keeps only claims with a speaker.",
+    )
     speaker_count: int | None = pa.Field(
         nullable=True, ge=1, description="How many speakers the text names ('four officials')."
     )
-    anonymous: bool = pa.Field(description="True when the speaker is not identified by name.")
+    anonymous: bool = pa.Field(
+        description="True when the speaker is not identified by name, unstated speakers included."
+    )
     cue: str = pa.Field(description="Attribution cue as written: text[start_char:end_char].")
     cue_lemma: str = pa.Field(description="Normalized cue (say, tell, according to, ...).")
     stance: str = pa.Field(isin=STANCES, description="What the speaker does with the content.")

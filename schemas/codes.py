@@ -61,6 +61,9 @@ SPEAKER_KINDS = [
     "government",
     "outlet",
     "other",
+    # A report whose speaker the text does not state ("was asked", "is accused of"):
+    # speaker_text and speaker_actor_id are null.
+    "unstated",
 ]
 # What a claim reports: something said or written, a belief or feeling held, an intention.
 CLAIM_KINDS = ["statement", "belief", "intention"]

@@ -40,7 +40,11 @@ def evaluate_plv(data: ExternalData, work: Path) -> dict:
 
 
 def evaluate_polnear(
-    data: ExternalData, work: Path, split: str = "dev", limit: int | None = None
+    data: ExternalData,
+    work: Path,
+    split: str = "dev",
+    limit: int | None = None,
+    errors: list[dict] | None = None,
 ) -> dict:
     articles = polnear.dev_articles(*data.polnear_split(split))
     if limit and limit < len(articles):
@@ -50,7 +54,7 @@ def evaluate_polnear(
     polnear.write_articles(articles, polnear.load_metadata(data.polnear_metadata), work / "raw")
     tables = run_pipeline(work / "raw", work / "warehouse")
     report = polnear.evaluate_tables(
-        articles, article_of_file(tables["articles"]), _by_article(tables["claims"])
+        articles, article_of_file(tables["articles"]), _by_article(tables["claims"]), errors
     )
     report["split"] = split
     return report
@@ -134,7 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--work", help="keep the raw/ and warehouse/ folders of the runs here (default: a temp dir)"
     )
+    parser.add_argument(
+        "--misses",
+        help="write each PolNeAR error (missed speech attribution, unmatched claim, speaker "
+        "disagreement) with its context to this JSON file; train split only, so that dev "
+        "stays a measurement",
+    )
     args = parser.parse_args(argv)
+    if args.misses and args.polnear_split != "train":
+        parser.error("--misses lists errors of the train split only (--polnear-split train)")
     try:
         data = locate_data(args.data)
     except DataMissing as err:
@@ -152,7 +164,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"eval-external: PolNeAR {split} articles through eventwire run ...",
                 file=sys.stderr,
             )
-            report["polnear"] = evaluate_polnear(data, work / "polnear", split, args.limit)
+            errors: list[dict] | None = [] if args.misses else None
+            report["polnear"] = evaluate_polnear(data, work / "polnear", split, args.limit, errors)
+            if args.misses:
+                misses = Path(args.misses)
+                misses.parent.mkdir(parents=True, exist_ok=True)
+                misses.write_text(json.dumps(errors, indent=1), encoding="utf-8")
     print(format_report(report))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -242,6 +242,69 @@ def explain_article(
     return extra_why, missed_why
 
 
+def list_errors(
+    pairs: list[tuple[dict, GoldAttribution]],
+    extra: list[dict],
+    gold: list[GoldAttribution],
+    text: str,
+    context: int = 160,
+) -> list[dict]:
+    """One article's errors, each with the text around it, for studying the train split:
+    speech attributions missed, claims that matched nothing, matched pairs whose speaker
+    disagrees. Its categories are explain_article's."""
+
+    def around(pos: int) -> str:
+        return text[max(0, pos - context) : pos + context].replace("\n", " | ")
+
+    out: list[dict] = []
+    matched = {id(g) for _, g in pairs}
+    contents = [
+        (c["content_start"], c["content_end"])
+        for c, _ in pairs
+        if c.get("content_start") is not None
+    ] + [
+        (c["content_start"], c["content_end"]) for c in extra if c.get("content_start") is not None
+    ]
+    for g in gold:
+        if not g.cue or id(g) in matched or not g.speech:
+            continue
+        inside = any(_overlap(g.cue, s) for s in contents)
+        out.append(
+            {
+                "error": "missed_inside_content" if inside else "missed",
+                "cue": g.cue_text,
+                "gold_source": g.source_text,
+                "at": g.cue[0][0],
+                "context": around(g.cue[0][0]),
+            }
+        )
+    for c in extra:
+        span = (c["start_char"], c["end_char"])
+        nested = any(_overlap(g.content + g.source, span) for g in gold)
+        out.append(
+            {
+                "error": "unmatched_nested" if nested else "unmatched",
+                "cue": c["cue"],
+                "speaker": c["speaker_text"],
+                "at": c["start_char"],
+                "context": around(c["start_char"]),
+            }
+        )
+    for c, g in pairs:
+        if g.source_text and not _speaker_agrees(c, g, text):
+            out.append(
+                {
+                    "error": "speaker",
+                    "cue": c["cue"],
+                    "speaker": c["speaker_text"],
+                    "gold_source": g.source_text,
+                    "at": c["start_char"],
+                    "context": around(c["start_char"]),
+                }
+            )
+    return out
+
+
 def _ratio(num: int, den: int) -> float | None:
     return round(num / den, 3) if den else None
 
@@ -332,7 +395,9 @@ def evaluate_tables(
     articles: list[tuple[Path, Path, int]],
     article_by_file: dict[str, dict],
     claims_by_article: dict[str, list[dict]],
+    errors: list[dict] | None = None,
 ) -> dict:
+    """The report; each article's errors (list_errors) are appended to `errors` when given."""
     all_pairs, all_extra, all_gold, texts = [], [], [], {}
     not_extracted: Counter = Counter()
     extra_why: Counter = Counter()
@@ -356,6 +421,11 @@ def evaluate_tables(
         why_extra, why_missed = explain_article(claims, pairs, extra, gold)
         extra_why += why_extra
         missed_why += why_missed
+        if errors is not None:
+            errors += [
+                {"article": text_path.stem, **e}
+                for e in list_errors(pairs, extra, gold, row["text"])
+            ]
         all_pairs += pairs
         all_extra += extra
         all_gold += gold

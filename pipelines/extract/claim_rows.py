@@ -10,8 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
-from pipelines.extract import claims as claim_rules
-from pipelines.extract import syntax
+from pipelines.extract import quotes, syntax
 from pipelines.extract.actors import Actor, ActorResolver
 from pipelines.extract.claims import ClaimMention
 from pipelines.extract.quantities import parse_number
@@ -92,7 +91,7 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
     content = None
     c_start, c_end = cm.content_start, cm.content_end
     if c_start is not None:
-        c_start, c_end = claim_rules.extend_open_quote(text, c_start, c_end)
+        c_start, c_end = quotes.extend_open_quote(text, c_start, c_end)
         content = text[c_start:c_end]
     channel, platform = _channel(cm, speakers.cues, kind)
     return ClaimRow(
@@ -113,7 +112,7 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
         content=content,
         content_start=c_start,
         content_end=c_end,
-        direct_quote=bool(content) and claim_rules.is_direct_quote(content),
+        direct_quote=bool(content) and quotes.is_direct_quote(content),
         reported_via=reported_via,
         channel=channel,
         platform=platform,
@@ -237,7 +236,7 @@ def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> 
     """The speaker's kind (schemas.codes.SPEAKER_KINDS) and whether they are anonymous."""
     head = cm.speaker
     if head is None:
-        return "other", False
+        return "unstated", True  # "he was asked to ...": nobody named, and no one to name
     cues, words = speakers.cues, speakers.words
     span = cm.speaker_span
     lemma = head.lemma_.lower()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from pipelines.extract import syntax
+from pipelines.extract import claim_speakers, quotes, syntax
 from pipelines.extract.rules import AttributionCues
 
 _CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that", "against"}
@@ -47,13 +46,15 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
             or _phrase_cue(tok, cues)
             or _verb_cue(tok, cues, text)
             or _noun_cue(tok, cues)
+            or _light_noun_cue(tok, cues)
+            or _unstated_passive(tok, cues)
         )
         if claim is None or _nobody(claim, cues):
             continue
-        behind = _past_dateline(claim.speaker)
+        behind = claim_speakers.past_dateline(claim.speaker)
         if behind is not None:
             claim.speaker, claim.speaker_span = behind, syntax.phrase(behind)
-        if _inside_quote(text, claim.cue_start):
+        if quotes.inside_quote(text, claim.cue_start):
             # '"They told us to leave," she said': a report inside a quotation is part of
             # what the quoted speaker said, and her claim holds it
             continue
@@ -78,68 +79,6 @@ def _held_by_statement(claim: ClaimMention, found: list[ClaimMention]) -> bool:
         for other in found
         if other is not claim
     )
-
-
-def _inside_quote(text: str, pos: int) -> bool:
-    """True when pos sits inside one quotation opened earlier in its line that closes later:
-    in the line, or, in the wire convention of a quotation running over paragraphs (each opens
-    with a mark, only the last one closes), a few paragraphs on. Marks that never pair up
-    (openers piling up unclosed, a quotation never closed) are not a quotation to hide a
-    report in: the report stands as its own claim. Lines, not paragraphs: some outlets end a
-    paragraph with one line break, and no quotation runs over one but by that convention."""
-    segment = text[max(0, pos - _QUOTE_REACH, text.rfind("\n", 0, pos) + 1) : pos]
-    unclosed = sum(segment.count(q) for q in _OPENERS) - sum(segment.count(q) for q in _CLOSERS)
-    last_open = max(segment.rfind(q) for q in _OPENERS)
-    last_close = max(segment.rfind(q) for q in _CLOSERS)
-    if unclosed == 1 and last_open > last_close:
-        # A curly quotation closed with a straight mark is a typo seen in real copy: closed
-        # before pos ('“We disagree," said X'), or later.
-        if segment.count('"', last_open) % 2 == 1:
-            return False
-        return _closes_later(text, pos, _OPENERS, (*_CLOSERS, '"'))
-    # Straight marks, and the doubled apostrophes some outlets write: an odd count has one open,
-    # unless a curly mark after it closed it ('"We won,” she said')
-    straight_open = segment.count('"') % 2 == 1 and segment.rfind('"') > last_close
-    return (straight_open and _closes_later(text, pos, ('"',), ('"',))) or (
-        segment.count("''") % 2 == 1 and _closes_later(text, pos, ("''",), ("''",))
-    )
-
-
-def _closes_later(text: str, pos: int, openers: tuple[str, ...], closers: tuple[str, ...]) -> bool:
-    """Whether the quotation open at pos closes: later in its line, or in a paragraph further
-    on reached through paragraphs that each open with a mark and do not close."""
-    straight = openers == closers
-    limit = min(len(text), pos + _QUOTE_LOOKAHEAD)
-    end = text.find("\n", pos, limit)
-    if any(q in text[pos : end if end >= 0 else limit] for q in closers):
-        return True
-    while 0 <= end < limit:
-        start = end + 1
-        while start < limit and text[start].isspace():
-            start += 1
-        if not text.startswith(openers, start):
-            return False  # the next paragraph goes on outside any quotation
-        end = text.find("\n", start, limit)
-        para = text[start : end if end >= 0 else limit]
-        if straight and para.count(openers[0]) >= 2:
-            return True  # its opening mark and a closing one
-        if not straight and any(q in para for q in closers):
-            return True
-    return False
-
-
-_DASHES = ("—", "–", "-", "―")
-
-
-def _past_dateline(speaker: Token | None) -> Token | None:
-    """'CLEVELAND, July 19 (UPI) — Former Attorney General Michael Mukasey told ...': the
-    parser makes the dateline the subject and the person an apposition after the dash."""
-    if speaker is None:
-        return None
-    dash = next((c for c in speaker.children if c.text in _DASHES and c.i > speaker.i), None)
-    if dash is None:
-        return None
-    return next((c for c in speaker.children if c.dep_ == "appos" and c.i > dash.i), None)
 
 
 def _nobody(claim: ClaimMention, cues: AttributionCues) -> bool:
@@ -178,21 +117,32 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         agent = syntax.child(by, "pobj") if by is not None else None
         if agent is not None:  # "the ban was first reported by the Harbor Post"
             passive, speaker = speaker, agent
-    agent = _clause_agent(tok) if outer is None else None
+    agent = claim_speakers.clause_agent(tok) if outer is None else None
     if agent is not None:
         # "Asked by a reporter whether ..., the mayor said", "As reported by the Harbor Post,
         # ...": the one asking or reporting is the agent, not the main clause's subject
         speaker = agent
+    elif _asked_clause(tok):
+        return None  # "When asked about the port, the mayor said": she did not ask (see below)
+    misparsed = False  # the speaker is the noun the parser hung the cue on
+    if speaker is None and outer is None and agent is None:
+        speaker = claim_speakers.misparsed_speaker(tok)
+        misparsed = speaker is not None and tok.head == speaker
     split = None  # a quotation split around cue and speaker: '"A," said X, "B."'
     if speaker is None and outer is None:
-        before = _quote_before(text, tok.idx)
-        speaker = _named_after(tok) if before is not None else None
+        before = quotes.quote_before(text, tok.idx)
+        speaker = claim_speakers.named_after(tok) if before is not None else None
         if speaker is not None:
             name_end = speaker.right_edge
             while name_end.i > speaker.i and name_end.is_punct:
                 name_end = name_end.doc[name_end.i - 1]  # the parser may hang the next mark on it
-            after = _quote_after(text, name_end.idx + len(name_end.text))
+            after = quotes.quote_after(text, name_end.idx + len(name_end.text))
             split = (before[0], after[1] if after is not None else before[1])
+    named_span = None  # '"...," Anna Berg, a top adviser, said': the words between
+    if speaker is None and outer is None and tok.dep_ == "ROOT":
+        found = claim_speakers.named_after_quote(tok, text)
+        if found is not None:
+            speaker, named_span, split = found
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
     if lemma in cues.person_only and (
@@ -218,20 +168,11 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
     ):
         return None  # "signed the pact, promising to share intelligence": the pact's terms
     allowed = cues.content_deps.get(lemma)
-    ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
-    if ccomp is None and lemma in _QUESTIONS and syntax.child(tok, "prep") is None:
-        # "asked by a host if the leaks led to the attack": the parser often makes the
-        # question an adverbial clause ("asked for money if ..." is a condition)
-        ccomp = next(
-            (
-                c
-                for c in tok.children
-                if c.dep_ == "advcl"
-                and c.i > tok.i
-                and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
-            ),
-            None,
-        )
+    ccomp = None
+    if allowed is None or "ccomp" in allowed:
+        ccomp = syntax.child(tok, "ccomp") or _clause_in_modifier(tok)
+    if ccomp is None and lemma in _QUESTIONS:
+        ccomp = _question_clause(tok)
     doc = tok.doc
     cue_end_tok = tok
     reported_via = None
@@ -263,33 +204,35 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
             content = doc[passive.left_edge.i : passive.right_edge.i + 1]
         if content is None and passive is not None:
             return None
+        if content is None and misparsed:
+            # "one senator called the minister 'a clown'", 'a woman yelled "Go home!"': its
+            # objects, or the quotation after it; what comes before the speaker is no content
+            content = _object_content(tok)
+            if content is None:
+                quote = quotes.quote_after(text, tok.idx + len(tok.text))
         first = min(tok.i, speaker.left_edge.i)
-        lead = doc[tok.sent.start : first]
+        lead = doc[tok.sent.start : first] if not misparsed else doc[first:first]
         if content is None and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
             # "The plan, the mayor said, would cost more.": the clause the cue interrupts
             content = doc[tok.head.left_edge.i : tok.head.right_edge.i + 1]
-        elif content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"', ":"):
+        elif content is None and len(lead) > 3 and lead[-1].text in (",", "”", '"', ":", "''"):
             content = lead  # "<what was said>, two officials said on Friday."
         elif content is None and tok.dep_ == "advcl" and _marked_as(tok):
-            # "As the mayor said, the plan would cost more.": the clause it introduces
-            content = doc[tok.right_edge.i + 1 : tok.head.right_edge.i + 1]
+            if tok.i < tok.head.i:
+                # "As the mayor said, the plan would cost more.": the clause it introduces
+                content = doc[tok.right_edge.i + 1 : tok.head.right_edge.i + 1]
+            elif tok.head.left_edge.i < tok.left_edge.i and not any(
+                c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ == "to") for c in tok.children
+            ):
+                # "The plan will cost more, as the mayor noted.": the clause before it (not
+                # "as the rate continues to rise", "as she speaks to the club": a time)
+                content = doc[tok.head.left_edge.i : tok.left_edge.i]
         elif content is None and tok.dep_ == "ROOT" and not any(t.is_alpha for t in lead):
             # '"We will win," he replied.' with the quotation parsed as a sentence of its own
-            quote = _quote_before(text, doc[first].idx)
-        last = max(tok.i, speaker.right_edge.i)
-        if content is None and quote is None and tok.dep_ == "ROOT":
-            # "said in a statement on Monday:", "told reporters:": only the cue's modifiers
-            mods = {
-                t.i
-                for c in tok.children
-                if c.dep_ in ("prep", "advmod", "npadvmod", "dative", "dobj", "nsubj")
-                for t in c.subtree
-            }
-            tail = doc[last + 1 : tok.sent.end]
-            if not any(t.is_alpha and t.i not in mods for t in tail):
-                # 'X said in a statement: "..."' with the quotation parsed on its own
-                end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
-                quote = _quote_after(text, end_tok.idx + len(end_tok.text))
+            quote = quotes.quote_before(text, doc[first].idx)
+        if content is None and quote is None and cues.kinds.get(lemma) in (None, "statement"):
+            # a statement's: "knows its gist. ''...''" is someone else's quotation
+            quote = _quote_after_cue(tok, max(tok.i, speaker.right_edge.i), text, allowed)
     if split is not None:
         content, quote = None, split
     if content is None and quote is None:
@@ -302,7 +245,7 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         cue_lemma=lemma,
         stance=cues.verbs[lemma],
         speaker=speaker,
-        speaker_span=syntax.phrase(speaker),
+        speaker_span=named_span or claim_speakers.speaker_phrase(speaker, tok),
         content_start=c_start,
         content_end=c_end,
         reported_via=reported_via,
@@ -365,64 +308,202 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
     )
 
 
-def _clause_agent(tok: Token) -> Token | None:
-    """The 'by' agent of a participle clause with no subject of its own."""
-    if tok.tag_ != "VBN" or tok.dep_ != "advcl" or syntax.child(tok, "nsubjpass") is not None:
+def _light_noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    """'Cruz made an unprompted call for an end to subsidies', 'the museum issued a statement
+    of concern about ...', 'she made the point that ...': a communication noun as the object
+    of a light verb. The verb's subject speaks; the cue runs from the verb to the noun."""
+    lemma = tok.lemma_.lower()
+    stance = cues.nouns.get(lemma) or cues.light_nouns.get(lemma)
+    verb = tok.head
+    if (
+        stance is None
+        or tok.pos_ != "NOUN"
+        or tok.dep_ != "dobj"
+        or tok.i < verb.i
+        or verb.pos_ != "VERB"
+        or verb.lemma_.lower() not in cues.light_verbs
+    ):
         return None
-    by = syntax.child(tok, "agent")
-    return syntax.child(by, "pobj") if by is not None else None
-
-
-def _named_after(cue: Token) -> Token | None:
-    """'"The risk," said Anna Berg, an economist, "is that ..."': a quotation split around the
-    cue, which the parser hangs off the second half with the speaker as that half's subject.
-    The speaker is the noun phrase right after the cue."""
-    if cue.i + 1 >= cue.sent.end:
+    speaker = syntax.subject_of(verb)
+    if speaker is None or speaker.dep_ == "nsubjpass":
         return None
-    tok = cue.doc[cue.i + 1]
-    while tok.head.i > cue.i and tok.head.left_edge.i == cue.i + 1 and tok.head.pos_ in _NOUNS:
-        tok = tok.head
-    return tok if tok.pos_ in _NOUNS else None
+    content = _light_noun_content(tok, verb, cues.noun_preps.get(lemma, frozenset()))
+    if content is None:
+        return None
+    c_start, c_end = _trim(content)
+    return ClaimMention(
+        cue_i=verb.i,
+        cue_start=verb.idx,
+        cue_end=tok.idx + len(tok.text),
+        cue_lemma=f"{verb.lemma_.lower()} {lemma}",
+        stance=stance,
+        speaker=speaker,
+        speaker_span=claim_speakers.speaker_phrase(speaker, verb),
+        content_start=c_start,
+        content_end=c_end,
+        confidence=0.7,
+    )
 
 
-_NOUNS = ("PROPN", "NOUN", "PRON")
+def _light_noun_content(noun: Token, verb: Token, preps: frozenset[str]) -> Span | None:
+    """What a light verb's noun reports: a 'that' clause, an infinitive ('made promises to
+    give'), or the object of a preposition its entry names, hung on the noun or the verb."""
+    for c in (*noun.children, *verb.children):
+        if c.i < noun.i:
+            continue
+        marks = {m.lower_ for m in c.children if m.dep_ in ("mark", "aux")}
+        if c.dep_ in ("acl", "ccomp", "relcl") and marks & {"that", "to"}:
+            return noun.doc[c.left_edge.i : c.right_edge.i + 1]
+        obj = syntax.child(c, "pobj", "pcomp") if c.dep_ == "prep" and c.lower_ in preps else None
+        if obj is not None:
+            return noun.doc[obj.left_edge.i : obj.right_edge.i + 1]
+    return None
+
+
+def _asked_clause(tok: Token) -> bool:
+    """'When asked about the port, the mayor said ...', 'Asked whether he would run, he ...':
+    a question put by someone the text does not name, not by the main clause's subject."""
+    return (
+        tok.lemma_.lower() in _QUESTIONS
+        and tok.tag_ == "VBN"
+        and tok.dep_ == "advcl"
+        and syntax.child(tok, *syntax.SUBJECTS, "agent") is None
+    )
+
+
+def _question_clause(tok: Token) -> Token | None:
+    """'asked by a host if the leaks led to the attack': the parser often makes the question
+    an adverbial clause ('asked for money if ...' is a condition)."""
+    if any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children):
+        return None
+    return next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ == "advcl"
+            and c.i > tok.i
+            and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+        ),
+        None,
+    )
+
+
+def _unstated_passive(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    """'The senator was asked to name one achievement', 'He is accused of taking bribes', 'It
+    was reported that ...', 'When asked about the port, ...': a report whose speaker the text
+    does not state. The claim keeps
+    no speaker (speaker_kind unstated). It needs a complement of its own as content: a
+    subject alone ('The figures were reported') is too often an act announced, not a claim."""
+    lemma = tok.lemma_.lower()
+    if (
+        tok.pos_ != "VERB"
+        or tok.tag_ != "VBN"
+        or lemma not in cues.verbs
+        or lemma in cues.person_only
+        or cues.kinds.get(lemma, "statement") != "statement"
+        or tok.dep_ in ("relcl", "acl", "amod")
+        or syntax.child(tok, "agent", "neg") is not None
+    ):
+        return None
+    if not _asked_clause(tok):
+        aux = syntax.child(tok, "auxpass")
+        if aux is None or aux.lower_ in ("'s", "’s"):
+            return None  # "he's spoken out against": has spoken, and he speaks
+        subject = syntax.child(tok, "nsubjpass")
+        if subject is None or subject.tag_ in ("WP", "WDT"):
+            return None
+        if subject.lower_ == "it" and any(c.dep_ == "aux" and c.tag_ == "MD" for c in tok.children):
+            return None  # "it should be noted that": nobody reports it
+    allowed = cues.content_deps.get(lemma)
+    ccomp = syntax.child(tok, "ccomp") if allowed is None or "ccomp" in allowed else None
+    if ccomp is None and lemma in _QUESTIONS:
+        ccomp = _question_clause(tok)
+    if ccomp is not None:
+        content = tok.doc[ccomp.left_edge.i : ccomp.right_edge.i + 1]
+    elif allowed is None or any(_allows(c, allowed) for c in tok.children):
+        content = _object_content(tok, allowed)
+    else:
+        content = None
+    if content is None:
+        return None
+    c_start, c_end = _trim(content)
+    return ClaimMention(
+        cue_i=tok.i,
+        cue_start=tok.idx,
+        cue_end=tok.idx + len(tok.text),
+        cue_lemma=lemma,
+        stance=cues.verbs[lemma],
+        speaker=None,
+        speaker_span=None,
+        content_start=c_start,
+        content_end=c_end,
+        confidence=0.6,
+    )
+
+
+def _clause_in_modifier(tok: Token) -> Token | None:
+    """'said in a statement that the delay was caused by ...': the parser hangs the 'that'
+    clause on the modifier's noun; it is what was said."""
+    for c in tok.children:
+        obj = syntax.child(c, "pobj") if c.dep_ == "prep" and c.i > tok.i else None
+        for clause in obj.children if obj is not None else ():
+            if (
+                clause.dep_ in ("acl", "ccomp", "relcl")
+                and clause.i > obj.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+            ):
+                return clause
+    return None
+
+
+def _quote_after_cue(
+    tok: Token, last: int, text: str, allowed: frozenset[str] | None
+) -> tuple[int, int] | None:
+    """The quotation right after a cue and its modifiers, the speaker's phrase ending at
+    token `last`: 'X said in a statement: "..."' with the quotation parsed as a sentence of
+    its own, or 'when a boy shouted, "..."', 'who lamented in an interview, "..."' with it
+    parsed as anything but the cue's complement."""
+    doc = tok.doc
+    mods = {
+        t.i
+        for c in tok.children
+        if c.dep_ in ("prep", "advmod", "npadvmod", "dative", "dobj", "nsubj")
+        for t in c.subtree
+    }
+    # Up to the opening mark: a cue has the rest of its sentence after the quotation. A main
+    # verb with no mark in its sentence may have its quotation parsed as the next sentence.
+    end = next(
+        (t.i for t in doc[last + 1 : tok.sent.end] if t.text in _QUOTES_OPEN or t.text == "''"),
+        None,
+    )
+    if end is not None and not _may_hold_quote(tok, doc[end], allowed):
+        return None
+    if end is None and tok.dep_ != "ROOT":
+        return None
+    tail = doc[last + 1 : tok.sent.end if end is None else end]
+    if any(t.is_alpha and t.i not in mods for t in tail):
+        return None
+    end_tok = max((t for t in tail if t.is_alpha), default=doc[last], key=lambda t: t.i)
+    return quotes.quote_after(text, end_tok.idx + len(end_tok.text))
+
+
+def _may_hold_quote(cue: Token, mark: Token, allowed: frozenset[str] | None) -> bool:
+    """Whether the quotation opening at `mark` may be what the cue reports: not when it sits
+    in the cue's infinitive ('would continue "to break barriers"') or in a preposition its
+    entry does not take ('advise him on the "strategic threats"')."""
+    # the mark itself may hang on anything: its first word says where the quotation sits
+    node = mark.doc[mark.i + 1] if mark.i + 1 < len(mark.doc) else mark
+    while node.head.i != node.i and node.head != cue:
+        node = node.head
+    if node.head != cue:
+        return True  # parsed outside the cue's clause
+    if node.dep_ == "xcomp" and any(c.tag_ == "TO" for c in node.children):
+        return False  # an infinitive; '"Go home!"' parsed as one is the quotation
+    return node.dep_ != "prep" or allowed is None or _allows(node, allowed)
 
 
 def _marked_as(tok: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children) and tok.i < tok.head.i
-
-
-def _quote_after(text: str, pos: int) -> tuple[int, int] | None:
-    """The quotation that opens right after pos (past punctuation and white space)."""
-    i = pos
-    while i < len(text) and i < pos + 12 and (text[i].isspace() or text[i] in ".,:;—–-"):
-        i += 1
-    if i >= len(text) or text[i] not in '“«"':
-        return None
-    close = '"' if text[i] == '"' else _CLOSERS[_OPENERS.index(text[i])]
-    end = text.find(close, i + 1, i + _QUOTE_REACH) if close == '"' else _quote_end(text, i, i + 1)
-    return (i, end + 1 if close == '"' and end > 0 else end) if end > i + 1 else None
-
-
-def _quote_before(text: str, pos: int) -> tuple[int, int] | None:
-    """The quotation that closes just before pos, in the same paragraph: its marks included."""
-    nl = text.rfind("\n\n", 0, pos)
-    para = max(nl + 2 if nl >= 0 else 0, pos - _QUOTE_REACH)
-    head = text[para:pos].rstrip(" ,:;—–-")
-    if head.endswith("''"):  # the doubled apostrophes some outlets write for marks
-        close = para + len(head) - 2
-        start = text.rfind("''", para, close)
-        if start < 0 or not any(ch.isalnum() for ch in text[start:close]):
-            return None
-        return start, close + 2
-    if not head.endswith(("”", '"', "»")):
-        return None
-    close = para + len(head) - 1
-    opener = {"”": "“", "»": "«"}.get(text[close], '"')
-    start = text.rfind(opener, para, close)
-    if start < 0 or not any(ch.isalnum() for ch in text[start:close]):
-        return None
-    return start, close + 1
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
 
 
 def _outer_cue(tok: Token, cues: AttributionCues) -> Token | None:
@@ -569,7 +650,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             (
                 c
                 for c in tok.children
-                if c.dep_ in ("dobj", "prep") and c.lemma_.lower() == words[1]
+                if c.dep_ in ("dobj", "prep") and c.lemma_.lower() == words[1] and c.i > tok.i
             ),
             None,
         )
@@ -589,7 +670,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             continue
         if obj.dep_ == "prep" and syntax.child(tok, "dobj") is not None:
             continue  # "called a meeting for Monday" is not "called for"
-        speaker = syntax.subject_of(tok)
+        speaker = syntax.subject_of(tok) or claim_speakers.misparsed_speaker(tok)
         if speaker is None or speaker.dep_ == "nsubjpass":
             continue  # "the journalist had not been called on"
         if obj.dep_ == "mark":
@@ -614,7 +695,7 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
             cue_lemma=" ".join(words),
             stance=stance,
             speaker=speaker,
-            speaker_span=syntax.phrase(speaker),
+            speaker_span=claim_speakers.speaker_phrase(speaker, tok),
             content_start=c_start,
             content_end=c_end,
             confidence=0.75,
@@ -663,76 +744,3 @@ def _trim(span: Span) -> tuple[int, int]:
             cut += 1
         end = cut
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-
-
-def extend_open_quote(text: str, start: int, end: int) -> tuple[int, int]:
-    """Stretch a content that sits inside a quotation to the whole quotation: back to the
-    opening mark earlier in the paragraph, forward to the closing mark, and across paragraphs
-    in the wire convention where a quote running on opens each paragraph with a mark and
-    closes only at its end."""
-    para_start = _para_start(text, start)
-    segment = text[para_start:start]
-    opened = max(segment.rfind(q) for q in _OPENERS)
-    closed = max(segment.rfind(q) for q in _CLOSERS)
-    if opened > closed:
-        start = para_start + opened
-    elif not text[start:end].lstrip().startswith(_OPENERS):
-        return start, end  # not a quotation
-    # Earlier paragraphs of the same quotation: they open with a mark and never close.
-    for _ in range(_QUOTE_PARAGRAPHS):
-        if start < 2 or start != _para_start(text, start) or not text.startswith("\n\n", start - 2):
-            break
-        prev = _para_start(text, start - 2)
-        para = text[prev : start - 2]
-        if not para.startswith(_OPENERS) or any(q in para for q in _CLOSERS):
-            break
-        start = prev
-    return start, _quote_end(text, start, end)
-
-
-_OPENERS = ("“", "«")
-_CLOSERS = ("”", "»")
-# How far a quotation is followed, per paragraph, back to its opening mark and on to its close,
-# and over how many paragraphs: further than any real quotation runs, and a bound on the work
-# per claim, which in a text of one endless paragraph of unbalanced marks was quadratic.
-_QUOTE_REACH = 5_000
-_QUOTE_PARAGRAPHS = 8
-# How far on a quotation's closing mark is looked for, over paragraphs, before a report is
-# taken to be inside it (a long transcript quoted paragraph after paragraph runs this far).
-_QUOTE_LOOKAHEAD = 10_000
-
-
-def _para_start(text: str, pos: int) -> int:
-    """Where the paragraph holding pos starts, looking back at most _QUOTE_REACH characters."""
-    low = max(0, pos - _QUOTE_REACH)
-    i = text.rfind("\n\n", low, pos)
-    return low if i < 0 else i + 2
-
-
-def _quote_end(text: str, start: int, end: int) -> int:
-    pos = start + 1
-    for _ in range(_QUOTE_PARAGRAPHS):  # paragraphs a quotation may run over
-        reach = min(len(text), pos + _QUOTE_REACH)
-        para_end = text.find("\n\n", pos, reach)
-        endless = para_end < 0 and reach < len(text)  # the paragraph goes on past the reach
-        para_end = reach if para_end < 0 else para_end
-        closes = [i for i in (text.find(q, pos, para_end) for q in _CLOSERS) if i >= 0]
-        if closes:
-            return max(end, min(closes) + 1)
-        if endless:
-            return end  # no close in reach: the content stays what the parse found
-        nxt = para_end + 2
-        if nxt >= len(text) or not text.startswith(_OPENERS, nxt):
-            return max(end, para_end)  # unclosed at the paragraph's end: the quote ends there
-        pos = nxt + 1
-    return end
-
-
-def is_direct_quote(content: str) -> bool:
-    """True when the content is quotation from its first word to its last: nothing but
-    punctuation and white space outside the marks."""
-    s = content.strip()
-    if len(s) < 2 or not s.startswith(_OPENERS):
-        return False
-    outside = re.sub(r"[“«][^”»]*(?:[”»]|$)", "", s, flags=re.MULTILINE)
-    return not any(ch.isalnum() for ch in outside)

@@ -117,6 +117,10 @@ class AttributionCues:
     # noun lemma -> the prepositions whose object is its content without a "that" clause
     # ("his calls for a ceasefire")
     noun_preps: dict[str, frozenset[str]] = field(default_factory=dict)
+    # "made a call for", "issued a statement of concern about": verbs whose object noun (an
+    # entry of nouns, or of light_nouns: nouns that are claims only there) names the report
+    light_verbs: frozenset[str] = frozenset()
+    light_nouns: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def outlet_names(self) -> dict[str, str]:
@@ -366,24 +370,11 @@ def attribution_cues() -> AttributionCues:
         negated = bool(r.get("negated", False))
         require(bool(comps) or negated, path, where, "needs a complement list or negated: true")
         refusals.append((r["verb"].lower(), comps, negated))
-    nouns, noun_preps = {}, {}
-    for lemma, entry in (data.get("nouns") or {}).items():
-        where = f"nouns.{lemma}"
-        lemma = str(lemma).lower()
-        if isinstance(entry, dict):
-            unknown = sorted(set(entry) - {"stance", "content"})
-            require(not unknown, path, where, f"unknown keys {unknown}; expected stance, content")
-            preps = str_list(entry.get("content"), path, f"{where}.content")
-            require(
-                all(p.startswith("prep:") for p in preps),
-                path,
-                f"{where}.content",
-                'expected prepositions written "prep:<word>"',
-            )
-            noun_preps[lemma] = frozenset(p.removeprefix("prep:").lower() for p in preps)
-            entry = entry.get("stance")
-        require(entry in STANCES, path, where, f"stance must be one of {STANCES}")
-        nouns[lemma] = str(entry)
+    noun_preps: dict[str, frozenset[str]] = {}
+    nouns = _noun_entries(path, data, "nouns", noun_preps)
+    light_nouns = _noun_entries(path, data, "light_nouns", noun_preps)
+    both = sorted(set(nouns) & set(light_nouns))
+    require(not both, path, "light_nouns", f"{both} already listed under nouns")
     return AttributionCues(
         verbs=stances,
         kinds=kinds,
@@ -406,10 +397,40 @@ def attribution_cues() -> AttributionCues:
         ),
         nouns=nouns,
         noun_preps=noun_preps,
+        light_verbs=frozenset(
+            s.lower() for s in str_list(data.get("light_verbs") or [], path, "light_verbs")
+        ),
+        light_nouns=light_nouns,
         agreements=frozenset(
             s.lower() for s in str_list(data.get("agreements") or [], path, "agreements")
         ),
     )
+
+
+def _noun_entries(
+    path: Path, data: dict, key: str, noun_preps: dict[str, frozenset[str]]
+) -> dict[str, str]:
+    """A block of communication nouns, lemma -> stance; the prepositions an entry names as
+    its content go into noun_preps."""
+    nouns = {}
+    for lemma, entry in (data.get(key) or {}).items():
+        where = f"{key}.{lemma}"
+        lemma = str(lemma).lower()
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - {"stance", "content"})
+            require(not unknown, path, where, f"unknown keys {unknown}; expected stance, content")
+            preps = str_list(entry.get("content"), path, f"{where}.content")
+            require(
+                all(p.startswith("prep:") for p in preps),
+                path,
+                f"{where}.content",
+                'expected prepositions written "prep:<word>"',
+            )
+            noun_preps[lemma] = frozenset(p.removeprefix("prep:").lower() for p in preps)
+            entry = entry.get("stance")
+        require(entry in STANCES, path, where, f"stance must be one of {STANCES}")
+        nouns[lemma] = str(entry)
+    return nouns
 
 
 def _word_groups(

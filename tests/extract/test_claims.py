@@ -456,6 +456,7 @@ def test_communication_nouns_without_speaker_or_clause_are_no_claims(text):
             "against cuts to the police budget",
         ),
         ("The candidate railed against the new fuel tax.", "railed", "against the new fuel tax"),
+        ("The governor did not mention his rivals by name.", "mention", "his rivals"),
         ("The governor touted the new jobs figures.", "touted", "the new jobs figures"),
         (
             "The minister assured investors that the currency would hold.",
@@ -645,3 +646,281 @@ def test_a_condition_after_asked_for_is_no_question():
 )
 def test_a_report_after_a_quotation_closed_with_the_other_mark(text, speaker):
     assert speaker in {c["speaker_text"] for c in claims_of(text) if c["cue"] == "said"}
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "The governor was asked to name one road the plan would repair.",
+            "asked",
+            "to name one road the plan would repair",
+        ),
+        (
+            "The mayor is accused of taking bribes from a builder.",
+            "accused",
+            "of taking bribes from a builder",
+        ),
+        (
+            "It was reported that the port would reopen on Monday.",
+            "reported",
+            "that the port would reopen on Monday",
+        ),
+        (
+            "The former minister has been called the architect of the reform.",
+            "called",
+            "the architect of the reform",
+        ),
+        # the question put to the main clause's subject, not by them
+        (
+            "When asked about the port, the mayor said it would reopen in May.",
+            "asked",
+            "about the port",
+        ),
+        (
+            "Asked in Leeds on Friday whether he would run again, the governor said he had not "
+            "decided.",
+            "Asked",
+            "whether he would run again",
+        ),
+    ],
+)
+def test_a_passive_report_with_no_speaker_is_an_unstated_claim(text, cue, content):
+    (c,) = [c for c in claims_of(text) if c["cue"] == cue]
+    assert (c["cue"], c["content"]) == (cue, content)
+    assert (c["speaker_text"], c["speaker_actor_id"]) == (None, None)
+    assert (c["speaker_kind"], c["anonymous"], c["channel"]) == ("unstated", True, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It should be noted that the bridge is older than the town hall.",  # nobody reports it
+        "The same cannot be said for the ferry to the islands.",
+        "The new budget figures were reported.",  # a subject alone: an act announced
+        "The rebels were attacked on the road to the border.",  # an act, not words
+        "The envoy was not told about the change of plan.",
+    ],
+)
+def test_no_unstated_claim_from_a_passive_without_a_report(text):
+    assert [c for c in claims_of(text) if c["speaker_kind"] == "unstated"] == []
+
+
+def test_has_spoken_is_no_passive():
+    claims = claims_of("More recently, she's spoken out against the new levy on fuel.")
+    assert all(c["speaker_kind"] != "unstated" for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        # the cue parsed as a reduced relative clause of the speaker
+        (
+            "Some in the hall jeered, and when Novak thanked Leeds and said it was great to be "
+            "back, a man yelled “Stay away!”",
+            "yelled",
+            "a man",
+            "“Stay away!”",
+        ),
+        (
+            "Hours after Prime Minister Jan Novak brought aid and blankets to the storm-battered "
+            "villages of flood-hit Moravia, a Brno newspaper called on opposition leader Eva "
+            "Horak to at least visit.",
+            "called on",
+            "a Brno newspaper",
+            "opposition leader Eva Horak",
+        ),
+        (
+            "On Sunday, Anna Berg, the Labour party's front-runner, called on tech companies to "
+            "become more aggressive.",
+            "called on",
+            "Anna Berg",
+            "tech companies to become more aggressive",
+        ),
+        # the speaker parsed as an apposition of the noun before the comma
+        (
+            "In an interview with Morning Show hosts Ann Fell and Mark Dunn, the Labour party "
+            "candidate stated that the budget was a fantasy.",
+            "stated",
+            "the Labour party candidate",
+            "that the budget was a fantasy",
+        ),
+        (
+            "As a part of his plea, Pavel Lehel Ostrov, 44, said that he robbed nearly 200 "
+            "pensioners from his flat abroad.",
+            "said",
+            "Pavel Lehel Ostrov",
+            "that he robbed nearly 200 pensioners from his flat abroad",
+        ),
+    ],
+)
+def test_a_speaker_the_parser_hung_elsewhere(text, cue, speaker, content):
+    (c,) = [c for c in claims_of(text) if c["cue"] == cue]
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The author of Empty Shelves, a book calling for lower taxes, spoke at the event.",
+        'A blog, called the "Wire," anchored by five writers, pumps out stories every day.',
+    ],
+)
+def test_a_real_reduced_relative_or_apposition_is_no_claim(text):
+    assert claims_of(text) == []
+
+
+def test_a_quotation_in_doubled_apostrophes_before_the_cue():
+    c = one("''No, not this year,'' she said.")
+    assert (c["speaker_text"], c["content"]) == ("she", "No, not this year")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "During the debate on Monday, Novak made an unprompted call for an end to farm "
+            "subsidies.",
+            "made an unprompted call",
+            "an end to farm subsidies",
+        ),
+        (
+            "Varga made the point that the tax would hit small firms hardest.",
+            "made the point",
+            "that the tax would hit small firms hardest",
+        ),
+        ("The leaflet makes no mention of the mayor.", "makes no mention", "the mayor"),
+        (
+            "Since 2010, Novak has repeatedly made public promises to give the money to charity.",
+            "made public promises",
+            "to give the money to charity",
+        ),
+        (
+            "Leaders across the region sent messages of sympathy to the families.",
+            "sent messages",
+            "sympathy",
+        ),
+    ],
+)
+def test_a_communication_noun_after_a_light_verb(text, cue, content):
+    c = one(text)
+    assert (c["cue"], c["content"]) == (cue, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor made a call to the station on Monday.",  # a telephone call
+        "She made a statement.",  # nothing said in it
+        "The minister raised the question with his Dutch counterpart.",
+    ],
+)
+def test_a_light_verb_noun_without_content_is_no_claim(text):
+    assert claims_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        (
+            "The levy is a classic scare tactic, as Nina Holt noted in the Harbor Post.",
+            "Nina Holt",
+            "The levy is a classic scare tactic",
+        ),
+        (
+            "Prices will rise again next year, as the central bank predicted.",
+            "the central bank",
+            "Prices will rise again next year",
+        ),
+    ],
+)
+def test_a_report_after_its_content_introduced_by_as(text, speaker, content):
+    c = one(text)
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fee will go up, as the rate continues to rise.",
+        "The port will close early, as the mayor speaks to the council on Friday.",
+    ],
+)
+def test_as_meaning_while_is_no_report(text):
+    assert claims_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        (
+            "In the new ad, in which she declares, “We will not give up the port,” the mayor "
+            "looks tired.",
+            "declares",
+            "she",
+            "“We will not give up the port,”",
+        ),
+        ("She went on to say: “The port stays open.”", "say", "She", "“The port stays open.”"),
+        ("The crowd cheered as a boy shouted, “Go home!”", "shouted", "a boy", "“Go home!”"),
+        (
+            "Then there was the radio host Tom Reyes, who lamented in an interview with a local "
+            "paper, ''We have spent years attacking the press.''",
+            "lamented",
+            "Tom Reyes",
+            "''We have spent years attacking the press.''",
+        ),
+        (
+            "The minister responded, “Well, in addition to the unions, the banks and the press, "
+            "probably the opposition.”",
+            "responded",
+            "The minister",
+            "“Well, in addition to the unions, the banks and the press, probably the opposition.”",
+        ),
+    ],
+)
+def test_a_quotation_right_after_a_cue_inside_a_clause(text, cue, speaker, content):
+    (c,) = [c for c in claims_of(text) if c["cue"] == cue]
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor said her campaign would continue “to fight for every vote” across the state.",
+        "He said he would advise the mayor on dealing with the “hard choices ahead.”",
+    ],
+)
+def test_a_quotation_in_an_infinitive_or_other_preposition_is_not_the_cues(text):
+    assert [c["cue"] for c in claims_of(text)] == ["said"]
+
+
+def test_a_that_clause_hung_on_the_cues_modifier():
+    text = (
+        "The ministry denied that its ships had been seized and said in a statement that the "
+        "delay was caused by “routine checks” after the storm hit the port."
+    )
+    (c,) = [c for c in claims_of(text) if c["cue"] == "said"]
+    assert (c["speaker_text"], c["channel"]) == ("The ministry", "statement")
+    assert c["content"] == (
+        "that the delay was caused by “routine checks” after the storm hit the port"
+    )
+
+
+def test_a_speaker_between_a_quotation_and_a_cue_with_no_subject():
+    text = (
+        "“The guards are under a lot of strain and are working double shifts,” a prison "
+        "source, who was not authorized to speak on the record, told the Harbor Post."
+    )
+    (c,) = [c for c in claims_of(text) if c["cue_lemma"] == "tell"]
+    assert (c["speaker_text"], c["anonymous"], c["reported_via"]) == (
+        "a prison source",
+        True,
+        "Harbor Post",
+    )
+    assert c["content"] == "“The guards are under a lot of strain and are working double shifts,”"
+
+
+def test_a_preposition_before_the_cue_is_not_its_own():
+    # "For years" hangs on "called": the cue is "called for", after it
+    c = one("For years, the union called for a new wage deal.")
+    assert (c["cue"], c["content"]) == ("called for", "a new wage deal")

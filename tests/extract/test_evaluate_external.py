@@ -311,6 +311,31 @@ def test_unmatched_claims_and_missed_attributions_are_explained():
     assert missed_why == {"not_speech": 1, "inside_a_claims_content": 1}
 
 
+def test_errors_are_listed_with_their_context_for_study():
+    gold = polnear.map_attributions("a", RAW, CLEAN, polnear.parse_ann(_ann()))
+    claims = [
+        _claim(CLEAN, "said", "the ferry", "the ferry will run on Sunday"),  # wrong speaker
+        _claim(CLEAN, "run", "the ferry", None),  # inside the said attribution's content
+    ]
+    pairs, extra = polnear.match_article(claims, gold, CLEAN)
+    errors = polnear.list_errors(pairs, extra, gold, CLEAN, context=20)
+    by_kind = {e["error"]: e for e in errors}
+    # "added" and "It was reported" are missed speech; "believe" is no speech and not listed.
+    assert sorted(e["cue"] for e in errors if e["error"] == "missed") == [
+        "It was reported",
+        "added",
+    ]
+    assert by_kind["unmatched_nested"]["cue"] == "run"
+    assert by_kind["speaker"]["gold_source"] == "Mayor Ilse Brandt"
+    assert "said" in by_kind["speaker"]["context"] and len(by_kind["speaker"]["context"]) <= 40
+
+
+def test_errors_are_listed_for_the_train_split_only(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--only", "polnear", "--misses", "/nonexistent/misses.json"])
+    assert "train split only" in capsys.readouterr().err
+
+
 def test_speaker_agrees_by_span_when_words_differ_much():
     mayor = (0, len("Mayor Ilse Brandt"))
     gold = polnear.GoldAttribution(

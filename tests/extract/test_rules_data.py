@@ -68,6 +68,8 @@ def test_shipped_files_load():
         ("attribution.yaml", "content: [dobj], speaker: person}", "content: [dobj], speaker: group}", "verbs.attack.speaker: expected person"),
         ("attribution.yaml", '  call: {stance: request, content: ["prep:for"]}', '  call: {stance: request, content: [pobj]}', "nouns.call.content: expected prepositions"),
         ("attribution.yaml", "  criticism: {stance: accuse,", "  criticism: {stance: blame,", "nouns.criticism: stance must be one of"),
+        ("attribution.yaml", "  point: assert\n", "  point: asert\n", "light_nouns.point: stance must be one of"),
+        ("attribution.yaml", "  point: assert\n", "  point: assert\n  claim: assert\n", "light_nouns: ['claim'] already listed under nouns"),
         ("modality.yaml", "  auxiliaries: [could,", "  auxiliaries: [1,", "possible.auxiliaries"),
         ("actors.yaml", "  - {code: USA,", "  - {code: US,", "countries[0]: code must be"),
         ("actors.yaml", "kind: organization, country: USA, sector: MIL", "kind: army, country: USA, sector: MIL", "actors[0]: kind must be one of"),

@@ -21,8 +21,9 @@ from warcio.warcwriter import WARCWriter
 
 from pipelines import MAX_ARTICLE_CHARS
 from pipelines.extract import ArticleInput, extract_articles
-from pipelines.extract.claims import _CONTENT_MAX_CHARS, _QUOTE_PARAGRAPHS, _QUOTE_REACH
+from pipelines.extract.claims import _CONTENT_MAX_CHARS
 from pipelines.extract.nlp import load_nlp
+from pipelines.extract.quotes import _QUOTE_PARAGRAPHS, _QUOTE_REACH
 from pipelines.ingest import read_raw_folder
 from pipelines.ingest.fetch import FeedSource, FetchLimits, _safe_name, fetch_feeds
 from pipelines.ingest.readers import DEFAULT_MAX_BYTES

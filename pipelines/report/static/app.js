@@ -339,7 +339,7 @@
       h("ul", { id: "anonymous-only" }, s.anonymous_only.rows.map((e) => h("li", {},
         `${e.day} `, badge(e.type, "type"), ` ${e.a1 || "?"} ${e.tr} ${e.a2 || ""} `,
         e.mo !== "asserted" ? badge(e.mo, "modality") : null, " ", readerLink(e.art, "e", e.ev, "read"),
-        e.claims.map((c) => h("div", { class: "muted" }, `${c.sp}${c.via ? " via " + c.via : ""} in ${c.outlet || "?"}`))))),
+        e.claims.map((c) => h("div", { class: "muted" }, `${c.sp || "(unnamed)"}${c.via ? " via " + c.via : ""} in ${c.outlet || "?"}`))))),
       more(s.anonymous_only, "events"),
       sqlBox("SELECT event_date, event_type, actor1, actor2, trigger, outlets, reported_via FROM events_by_sourcing WHERE sourcing = 'anonymous_only'"),
       h("h3", {}, "Claims that contradict each other"),
