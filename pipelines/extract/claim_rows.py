@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 
 from pipelines.extract import quotes, syntax
-from pipelines.extract.actors import Actor, ActorResolver
+from pipelines.extract.actors import HONORIFICS, Actor, ActorResolver
 from pipelines.extract.claims import ClaimMention
 from pipelines.extract.quantities import parse_number
 from pipelines.extract.rows import ArticleInput, ClaimRow, stable_id
@@ -142,7 +142,6 @@ class ClaimIndex:
 
 
 _PERSONAL = {"he", "she", "him", "her", "his"}
-_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof"}
 
 
 def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, bool]:
@@ -152,17 +151,21 @@ def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, 
     head, span, resolver = cm.speaker, cm.speaker_span, speakers.resolver
     text = span.text
     remembered: Actor | None = None
-    names = [t for t in span if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _TITLES]
+    names = [t for t in span if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in HONORIFICS]
     det = next((c.lower_ for c in head.children if c.dep_ == "det"), None)
+    # The people who spoke come first; then those the article named as the actors of events
+    # ("Minister Jan Novak met ... The minister said"), whom the resolver remembers.
     if head.pos_ == "PRON":
         actor = resolver.resolve_pronoun(head.text)
         if actor is not None or head.lower_ not in _PERSONAL:
             return actor, False
-        remembered = speakers.last_person  # someone outside the dictionary
-    elif len(names) == 1 and names[0].lower_ in speakers.by_surname:
-        remembered = speakers.by_surname[names[0].lower_]  # "Novak said", "Mr. Novak said"
-    elif not names and det == "the":
-        remembered = speakers.by_role.get(head.lemma_.lower())  # "the minister"
+        remembered = speakers.last_person or resolver.last_named_person  # outside the dictionary
+    elif len(names) == 1:
+        surname = names[0].lower_  # "Novak said", "Mr. Novak said"
+        remembered = speakers.by_surname.get(surname) or resolver.by_surname.get(surname)
+    elif not names and det == "the" and head.tag_ != "NNS":
+        role = head.lemma_.lower()  # "the minister", not "the ministers"
+        remembered = speakers.by_role.get(role) or resolver.by_head.get(role)
     if remembered is not None:
         resolver.note(remembered, text)
         return remembered, True

@@ -143,7 +143,7 @@ def _short_form_of(head: Token, span: Span, resolver: ActorResolver) -> Actor | 
         if len(names) == 1:
             return resolver.by_surname.get(names[0].lower_)  # "Chang", "Mr. Chang"
         return None
-    if head.pos_ == "NOUN" and [t.lower_ for t in words] == ["the", head.lower_]:
+    if head.tag_ == "NN" and [t.lower_ for t in words] == ["the", head.lower_]:
         return resolver.by_head.get(head.lemma_.lower())  # "the minister", "the ministry"
     return None
 

@@ -333,6 +333,30 @@ def test_every_later_mention_of_a_speaker_outside_the_dictionary_names_them():
     assert actor["name"] == "Jan Novak"
 
 
+def test_short_form_speakers_named_first_as_the_actors_of_events():
+    # Named in full only as the actors of events; then speaking by short forms.
+    result = extract_articles(
+        [
+            ArticleInput(
+                "f" * 16,
+                "Paraguayan Interior Minister Lucia Benitez met police commanders on Tuesday. "
+                "The minister said the border would stay closed. Benitez said two officers had "
+                "been arrested. The Northern Valley Front attacked a patrol near the river. The "
+                "front said it would fight on. The ministers said they would meet again.",
+            )
+        ],
+        n_process=1,
+    )
+    events = {e["trigger"]: e for e in result.events.to_dicts()}
+    claims = {c["speaker_text"]: c for c in result.claims.to_dicts()}
+    person = events["met"]["actor1_id"]
+    assert claims["The minister"]["speaker_actor_id"] == person
+    assert claims["Benitez"]["speaker_actor_id"] == person
+    assert claims["The minister"]["speaker_kind"] == "named_person"
+    assert claims["The front"]["speaker_actor_id"] == events["attacked"]["actor1_id"]
+    assert claims["The ministers"]["speaker_actor_id"] != person  # several: not her
+
+
 @pytest.mark.parametrize(
     ("text", "actor_id"),
     [
