@@ -62,6 +62,7 @@ class ActorDictionary:
         return actor
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Alias key: accents folded, dots and possessives dropped; all-caps words keep their case
     so 'US' (the country) never matches the pronoun 'us'."""
@@ -204,7 +205,10 @@ class ActorResolver:
         return self._resolve(text, (head_lemma or "").lower(), ner)
 
     def resolve(self, text: str, head_lemma: str | None = None, ner: str | None = None) -> Actor:
-        actor = self.lookup(text, head_lemma, ner)
+        return self.take(self.lookup(text, head_lemma, ner), text)
+
+    def take(self, actor: Actor, text: str) -> Actor:
+        """Record actor, found by lookup, as written text (what resolve does after looking)."""
         if actor.kind == "person" and actor.in_dictionary:
             self.last_person = actor
         entry = self.seen.setdefault(actor.actor_id, (actor, set()))

@@ -295,9 +295,15 @@ def _channel(
         if c.dep_ in _CHANNEL_DEPS:
             ids.update(t.i for t in c.subtree)
     toks = [doc[i] for i in sorted(ids)]
-    platform = next((name for name, words in cues.platforms if _has_words(toks, words)), None)
+    forms = _forms(toks)
+    platform = next(
+        (name for name, words in cues.platforms if _has_words(toks, words, forms)), None
+    )
     common = [t for t in toks if t.pos_ != "PROPN"]  # "told Harbor Post" is no post
-    channel = next((name for name, words in cues.channels if _has_words(common, words)), None)
+    forms = _forms(common)
+    channel = next(
+        (name for name, words in cues.channels if _has_words(common, words, forms)), None
+    )
     if channel is None and platform is not None:
         channel = "social_media"
     if channel is None and speaker_kind == "outlet":
@@ -307,8 +313,12 @@ def _channel(
     return channel, platform
 
 
-def _has_words(toks: list, words: tuple[str, ...]) -> bool:
-    forms = {t.lower_ for t in toks} | {t.lemma_.lower() for t in toks}
+def _forms(toks: list) -> set[str]:
+    return {t.lower_ for t in toks} | {t.lemma_.lower() for t in toks}
+
+
+def _has_words(toks: list, words: tuple[str, ...], forms: set[str]) -> bool:
+    """Whether one of the phrases `words` is in toks, whose word forms are `forms`."""
     for phrase in words:
         parts = phrase.split()
         if len(phrase) > 1 and parts[0] not in forms:

@@ -117,7 +117,7 @@ def _named(head: Token, span: Span, resolver: ActorResolver) -> Actor:
         actor = resolver.resolve(person.text, person.root.lemma_, "PERSON")
         resolver.note(actor, span.text)
     else:
-        actor = resolver.resolve(span.text, head.lemma_, head.ent_type_ or None)
+        actor = resolver.take(found, span.text)
     _remember(actor, head, span, resolver)
     return actor
 
