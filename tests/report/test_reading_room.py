@@ -218,7 +218,18 @@ def test_a_changed_warehouse_rewrites_only_the_files_whose_rows_changed(shipped_
     assert room.reused == len(after) - len(rewritten)
     # What was taken as it was is what a room written from nothing holds.
     kept = {k: (warehouse / ROOM_DATA / new / k).read_bytes() for k in after}
+    index = _index_data(warehouse / ROOM_DATA / new / "index.js")
     assert build_reading_room(warehouse, force=True).reused == 0
     (whole,) = _generations(warehouse)
     for key in set(after) - {"index.js", "changes.js"}:  # these name their generation
         assert (warehouse / ROOM_DATA / whole / key).read_bytes() == kept[key], key
+    # The index (its filters and day counts come from the days' cards, kept in brief for the
+    # unchanged days) is the same but for its generation and time.
+    assert index == _index_data(warehouse / ROOM_DATA / whole / "index.js")
+    assert index["facets"] and index["days"]
+
+
+def _index_data(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text[text.index(",") + 1 : text.rindex(")")])
+    return {k: v for k, v in data.items() if k not in ("generation", "generated_at")}
