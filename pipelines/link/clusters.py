@@ -168,8 +168,9 @@ def _event_rows(events: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _link_events(rows: pl.DataFrame, uf: _UnionFind) -> None:
-    """Join in `uf` every two mentions of `rows` that are the same event."""
+def _link_events(rows: pl.DataFrame, uf: _UnionFind, fresh: set[str] | None = None) -> None:
+    """Join in `uf` every two mentions of `rows` that are the same event. fresh: compare only
+    pairs with one of these ids (an earlier link compared the others)."""
     # A later mention in the same article ("the strike") is the act it points at.
     for event_id, first in rows.select("event_id", "mention_of").drop_nulls().iter_rows():
         uf.union(first, event_id)
@@ -193,9 +194,10 @@ def _link_events(rows: pl.DataFrame, uf: _UnionFind) -> None:
         _add_words(b)
         b["keys"] = _event_keys(b)
         seen: set[str] = set()
+        only_fresh = fresh is not None and b["event_id"] not in fresh
         for key in b["keys"]:
             for a_id, a in by_key.get(key, {}).items():
-                if a_id in seen:
+                if a_id in seen or (only_fresh and a_id not in fresh):
                     continue
                 seen.add(a_id)
                 if uf.find(a_id) != uf.find(b["event_id"]) and _compatible(a, b):
@@ -298,8 +300,9 @@ def _claim_rows(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _link_claims(rows: pl.DataFrame, uf: _UnionFind) -> None:
-    """Join in `uf` every two claims of `rows` that are the same statement."""
+def _link_claims(rows: pl.DataFrame, uf: _UnionFind, fresh: set[str] | None = None) -> None:
+    """Join in `uf` every two claims of `rows` that are the same statement. fresh: compare
+    only pairs with one of these ids (an earlier link compared the others)."""
     window: deque[tuple] = deque()  # (day, claim_id, article_id, words) of one speaker
     # The window's claims by content word: two claims with no word in common cannot overlap,
     # so each claim is compared only with those sharing a word (a busy speaker says many
@@ -319,9 +322,10 @@ def _link_claims(rows: pl.DataFrame, uf: _UnionFind) -> None:
             for w in old[3]:
                 del by_word[w][old[1]]
         seen: set[str] = set()
+        only_fresh = fresh is not None and claim_id not in fresh
         for w in words:
             for a_id, (_, _, a_article, a_words) in by_word.get(w, {}).items():
-                if a_id in seen:
+                if a_id in seen or (only_fresh and a_id not in fresh):
                     continue
                 seen.add(a_id)
                 if a_article == article_id or uf.find(a_id) == uf.find(claim_id):

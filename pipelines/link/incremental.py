@@ -97,7 +97,9 @@ def _relink(frame, rows, previous, previous_table, added, *, ids, window, link, 
         old = region.filter(~is_new).select(id_col).join(previous, on=id_col, how="left")
         for member, cluster in old.iter_rows():
             uf.union(member, cluster)
-        link(region, uf)
+        # Whether two old mentions are the same depends on their rows alone, which have not
+        # changed: the last link compared them. Only pairs with a new mention are compared.
+        link(region, uf, set(region.filter(is_new)[id_col].to_list()))
     base = frame.select(id_col).join(previous, on=id_col, how="left")[cluster_col]
     base = base.fill_null(frame[id_col])  # a new mention starts as a cluster of its own
     joined = {node: uf.find(node) for node in uf.parent}

@@ -12,6 +12,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+import polars as pl
+
 from pipelines.report.facts import Facts
 from pipelines.report.pages import Row, Timeline, claim_brief, claim_rows, first_n, iso, public
 
@@ -38,11 +40,12 @@ def take_snapshot(facts: Facts, tl: Timeline, taken_at: dt.datetime) -> Snapshot
 def running_totals(facts: Facts) -> dict[str, float]:
     """The largest figure of each running total, by kind, period and country ("killed since
     september (VEN)"): the same tally as the stories give it, run after run."""
-    country = dict(zip(facts.events["event_id"], facts.events["location_country"], strict=True))
+    # Only the running totals and their events' countries: not every row as a dict.
+    totals = facts.quantities.filter(pl.col("scope") == "cumulative")
+    events = facts.events.filter(pl.col("event_id").is_in(totals["event_id"].drop_nulls()))
+    country = dict(zip(events["event_id"], events["location_country"], strict=True))
     out: dict[str, float] = {}
-    for q in facts.quantities.iter_rows(named=True):
-        if q["scope"] != "cumulative":
-            continue
+    for q in totals.select("kind", "scope_text", "event_id", "value").iter_rows(named=True):
         period = (q["scope_text"] or "").casefold().strip()
         where = country.get(q["event_id"])
         key = f"{q['kind']} {period}".strip() + (f" ({where})" if where else "")
@@ -56,10 +59,12 @@ def whats_new(previous: Snapshot | None, facts: Facts, tl: Timeline) -> Row:
     before = previous or {"articles": [], "events": [], "claims": [], "tolls": [], "running": {}}
     old_articles, old_events = set(before["articles"]), set(before["events"])
     old_claims = set(before["claims"])
+    added = facts.articles.filter(~pl.col("article_id").is_in(list(old_articles)))
     articles = [
         [a["article_id"], a["title"], a["outlet"], iso(a["published_date"]), iso(a["ingested_at"])]
-        for a in facts.articles.iter_rows(named=True)
-        if a["article_id"] not in old_articles
+        for a in added.select(
+            "article_id", "title", "outlet", "published_date", "ingested_at"
+        ).iter_rows(named=True)
     ]
     articles.sort(key=lambda a: (a[4] or "", a[3] or ""), reverse=True)
     events = [

@@ -73,6 +73,17 @@ def sourcing(claim: Row | None) -> str:
 
 
 @dataclass
+class DaySummary:
+    """What the timeline keeps of a day besides its page: its card briefs, the filter keys its
+    cards carry, and each card's filter labels in card order (counted once each; a later
+    label of the same key wins)."""
+
+    briefs: list[Row]
+    keys: set[str]
+    labels: list[tuple[str, str]]
+
+
+@dataclass
 class Timeline:
     """The timeline's filters, and each day's events in brief (the full cards are handed to
     `write_day` one day at a time, so a large warehouse's cards are never all in memory)."""
@@ -81,6 +92,7 @@ class Timeline:
     facets: dict[str, list[list[Any]]] = field(default_factory=dict)  # kind -> [key, label, n]
     facet_days: dict[str, list[int]] = field(default_factory=dict)  # facet key -> day indices
     day_order: list[str] = field(default_factory=list)
+    summaries: dict[str, DaySummary] = field(default_factory=dict, repr=False)
 
 
 # What a card shows of an event mention, and what a claim beside it shows.
@@ -124,9 +136,15 @@ def events_by_card_day(facts: Facts) -> pl.DataFrame:
     )
 
 
-def timeline(facts: Facts, write_day: Callable[[str, Row], None] | None = None) -> Timeline:
+def timeline(
+    facts: Facts,
+    write_day: Callable[[str, Row], None] | None = None,
+    kept: Callable[[str], DaySummary | None] | None = None,
+) -> Timeline:
     """Cards by day: each real-world event (cluster) on its date, else its first mention's
-    day. write_day(day, page) receives each day's page: its cards and the articles they cite."""
+    day. write_day(day, page) receives each day's page: its cards and the articles they cite.
+    kept(day): the day's summary when its page is as an earlier run made it (its cards are
+    then neither built nor handed to write_day)."""
     claims = claim_rows(facts)
     tolls = by_key(
         facts.quantities.filter(pl.col("event_id").is_not_null()).select(TOLL_COLUMNS), "event_id"
@@ -145,24 +163,30 @@ def timeline(facts: Facts, write_day: Callable[[str, Row], None] | None = None) 
     day_keys: list[set[str]] = []
     for (when,), part in events.partition_by("card_day", as_dict=True, maintain_order=True).items():
         day = iso(when) or UNDATED
-        cards = [
-            event_card(clusters.get(cluster_id), mentions, claims, tolls)
-            for cluster_id, mentions in by_key(part, "cluster_id").items()
-        ]
-        cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
-        keys: set[str] = set()
-        for card in cards:
-            keys.update(card["f"])
-            for key, label in card.pop("facet_labels"):
-                kind = key.split(":", 1)[0]
-                labels[kind][key] = label
-                counts[kind][key] += 1
-        if write_day is not None:
-            refs = sorted({m["art"] for c in cards for m in c["m"]})
-            write_day(day, {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}})
+        summary = kept(day) if kept is not None else None
+        if summary is None:
+            cards = [
+                event_card(clusters.get(cluster_id), mentions, claims, tolls)
+                for cluster_id, mentions in by_key(part, "cluster_id").items()
+            ]
+            cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
+            summary = DaySummary([], set(), [])
+            for card in cards:
+                summary.keys.update(card["f"])
+                summary.labels.extend(card.pop("facet_labels"))
+            if write_day is not None:
+                refs = sorted({m["art"] for c in cards for m in c["m"]})
+                page = {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}}
+                write_day(day, page)
+            summary.briefs = [card_brief(c, day) for c in cards]
+        for key, label in summary.labels:
+            kind = key.split(":", 1)[0]
+            labels[kind][key] = label
+            counts[kind][key] += 1
         out.day_order.append(day)
-        out.days[day] = [card_brief(c, day) for c in cards]
-        day_keys.append(keys)
+        out.days[day] = summary.briefs
+        out.summaries[day] = summary
+        day_keys.append(summary.keys)
     limits = {"a": FACET_ACTORS, "p": FACET_PAIRS}
     for kind, counter in counts.items():
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], labels[kind][kv[0]]))

@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import uuid
@@ -34,6 +35,7 @@ from pipelines.report.digests import article_digests, day_digests
 from pipelines.report.facts import Facts, read_facts
 from pipelines.report.pages import (
     UNDATED,
+    DaySummary,
     Timeline,
     article_list,
     article_page,
@@ -105,7 +107,12 @@ def build_reading_room(
         facts = read_facts(warehouse_dir)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         # force: every file built again, none taken from the room on disk.
-        reuse = _Reuse(warehouse_dir / ROOM_DATA, None if force else current, version["code"])
+        reuse = _Reuse(
+            warehouse_dir / ROOM_DATA,
+            None if force else current,
+            version["code"],
+            warehouse_dir / STATE / "days.pickle",
+        )
         room, snapshot, generation = _write_room(
             warehouse_dir, facts, (previous or {}).get("snapshot"), now, reuse
         )
@@ -122,13 +129,33 @@ def build_reading_room(
 
 class _Reuse:
     """The previous room's day and article files, and the digest of the rows each was made
-    from; usable only when the same code wrote them."""
+    from; usable only when the same code wrote them. With the days' summaries (the cards in
+    brief and their filters, pages.DaySummary) kept in state/ by digest, an unchanged day's
+    cards are not built again either."""
 
-    def __init__(self, data_root: Path, current: dict | None, code: str):
+    def __init__(self, data_root: Path, current: dict | None, code: str, summaries: Path):
         usable = current is not None and current.get("version", {}).get("code") == code
         self.folder = data_root / current["generation"] if usable and current else None
         self.old: dict[str, str] = (current or {}).get("digests", {}) if usable else {}
         self.digests: dict[str, str] = {}  # this room's, recorded for the next
+        self.code = code
+        self.summaries_path = summaries
+        self.summaries: dict[str, tuple[str, DaySummary]] = {}
+        if self.folder is not None:
+            self.summaries = _read_summaries(summaries, code)
+
+    def day(self, day: str, digest: str, building: Path) -> tuple[int, DaySummary] | None:
+        """The previous room's file and summary of a day whose rows are unchanged: the file
+        is linked into the new room; its size and the summary. None: build the day."""
+        kept = self.summaries.get(day)
+        if kept is None or kept[0] != digest:
+            return None
+        size = self.take(f"days/{day}", digest, building)
+        return None if size is None else (size, kept[1])
+
+    def save_summaries(self, days: dict[str, str], tl: Timeline) -> None:
+        record = {"code": self.code, "days": {d: (days[d], s) for d, s in tl.summaries.items()}}
+        write_bytes_atomic(self.summaries_path, pickle.dumps(record, pickle.HIGHEST_PROTOCOL))
 
     def take(self, key: str, digest: str, building: Path) -> int | None:
         """Link the previous room's file for key into the new one if its rows are the same:
@@ -184,7 +211,16 @@ def _write_room(
                 else:
                     written[key], reused = size, reused + 1
 
-            tl = timeline(facts, put_day)
+            def kept_day(day: str) -> DaySummary | None:
+                nonlocal reused
+                found = reuse.day(day, days[day], building)
+                if found is None:
+                    return None
+                written[f"days/{day}"], reused = found[0], reused + 1
+                return found[1]
+
+            tl = timeline(facts, put_day, kept_day)
+            reuse.save_summaries(days, tl)
             changed = []
             for aid, digest in article_digests(facts).items():
                 size = reuse.take(f"articles/{aid}", digest, building)
@@ -302,6 +338,16 @@ def _read_json(path: Path) -> dict | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return None  # no room yet, or a record from a killed write: start over
+
+
+def _read_summaries(path: Path, code: str) -> dict[str, tuple[str, DaySummary]]:
+    """The days' summaries an earlier room kept (ours: written by this module), when the same
+    code made them."""
+    try:
+        record = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+    return record["days"] if record.get("code") == code else {}
 
 
 def _remove_stale_builds(data_root: Path) -> None:

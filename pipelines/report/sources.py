@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 
 import polars as pl
 
 from pipelines.report.facts import Facts
-from pipelines.report.pages import Row, Timeline, claim_brief, claim_rows, first_n, public
+from pipelines.report.pages import (
+    LIST_LIMIT,
+    Row,
+    Timeline,
+    claim_brief,
+    claim_rows,
+    first_n,
+    public,
+)
 
 SPEAKER_CLAIMS = 8  # claims listed under each speaker
 CONTRADICTION_DAYS = 14
@@ -80,7 +89,7 @@ def sources_page(facts: Facts, tl: Timeline) -> Row:
         ],
         "speakers": first_n(speakers),
         "anonymous_only": first_n(anonymous_only),
-        "contradictions": first_n(contradictions(facts)),
+        "contradictions": contradictions(facts),
     }
 
 
@@ -89,50 +98,42 @@ def stems(text: str | None) -> set[str]:
     return {w[:5] for w in _WORD.findall((text or "").casefold()) if w not in _STOP}
 
 
-def contradictions(facts: Facts) -> list[Row]:
+def contradictions(facts: Facts, limit: int = LIST_LIMIT) -> Row:
     """Pairs of an accusation (or assertion) and the denial that answers it, found three
     ways: an event denied by its own actor against the same type of event by that actor
     asserted by someone else within two weeks; a denial and, earlier in its article, an
     accusation by another speaker or an assertion sharing SHARED_WORDS content words with
     it; a denial by an actor against accusations, elsewhere, of events in which that actor
-    takes part."""
+    takes part.
+
+    As first_n gives a list: how many pairs in all, and the first `limit`. The pairs past
+    the limit are counted, not built: 20,000 generated articles have 3.5 million, and an
+    actor's accusations within two weeks of a denial are found by date, not by reading
+    every accusation of that actor in the corpus."""
     claims = claim_rows(facts)
     events = list(
         facts.events.filter(pl.col("claim_id").is_not_null())
         .select("event_type", "actor1_id", "actor1", "actor2_id", "modality", "claim_id", "day")
         .iter_rows(named=True)
     )
-    pairs: list[Row] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(basis: str, accusation: Row, denial: Row, about: str) -> None:
-        key = (accusation["claim_id"], denial["claim_id"])
-        if key in seen or key[0] == key[1]:
-            return
-        seen.add(key)
-        pairs.append(
-            {
-                "basis": basis,
-                "about": about,
-                "accusation": claim_brief(accusation),
-                "denial": claim_brief(denial),
-            }
-        )
-
-    def near(a: dt.date | None, b: dt.date | None) -> bool:
-        return a is None or b is None or abs((a - b).days) <= CONTRADICTION_DAYS
-
+    found = _Pairs(limit)
     asserted: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for e in events:
         if e["modality"] == "asserted" and e["actor1_id"] and e["claim_id"]:
             asserted[(e["event_type"], e["actor1_id"])].append(e)
+    by_type_actor = {key: _ByDate(rows, "day") for key, rows in asserted.items()}
     for d in events:
         if d["modality"] != "denied" or not d["claim_id"] or not d["actor1_id"]:
             continue
-        for a in asserted.get((d["event_type"], d["actor1_id"]), []):
-            ca, cd = claims[a["claim_id"]], claims[d["claim_id"]]
-            if speaker_key(ca) != speaker_key(cd) and near(a["day"], d["day"]):
-                add("same event", ca, cd, f"{d['event_type']} by {d['actor1']}")
+        group = by_type_actor.get((d["event_type"], d["actor1_id"]))
+        if group is None:
+            continue
+        cd = claims[d["claim_id"]]
+        # While rows are still listed, in the order of the events; after, only counted.
+        for a in group.rows if found.listing else group.near(d["day"]):
+            ca = claims[a["claim_id"]]
+            if speaker_key(ca) != speaker_key(cd) and _near(a["day"], d["day"]):
+                found.add("same event", ca, cd, f"{d['event_type']} by {d['actor1']}")
     by_article: dict[str, list[Row]] = defaultdict(list)
     for c in claims.values():
         by_article[c["article_id"]].append(c)
@@ -144,6 +145,7 @@ def contradictions(facts: Facts) -> list[Row]:
         for role in ("actor1_id", "actor2_id"):
             if e[role]:
                 involved[e[role]].add(c["claim_id"])
+    accused: dict[str, _ByDate] = {}  # involved, by publication date, made when first asked
     for d in claims.values():
         if d["stance"] not in DENIALS:
             continue
@@ -160,11 +162,108 @@ def contradictions(facts: Facts) -> list[Row]:
                     )
                 )
             ):
-                add("same article", c, d, d["speaker"] or "")
-        for cid in sorted(involved.get(d["speaker_actor_id"] or "", ())):
-            c = claims[cid]
-            if c["article_id"] != d["article_id"] and near(
-                c["published_date"], d["published_date"]
-            ):
-                add("same actor", c, d, d["speaker"] or "")
-    return pairs
+                found.add("same article", c, d, d["speaker"] or "")
+        actor = d["speaker_actor_id"] or ""
+        ids = involved.get(actor)
+        if not ids:
+            continue
+        if found.listing:
+            for cid in sorted(ids):
+                c = claims[cid]
+                if c["article_id"] != d["article_id"] and _near(
+                    c["published_date"], d["published_date"]
+                ):
+                    found.add("same actor", c, d, d["speaker"] or "")
+            continue
+        if actor not in accused:
+            accused[actor] = _ByDate([claims[cid] for cid in sorted(ids)], "published_date")
+        found.count_same_actor(d, ids, accused[actor], by_article[d["article_id"]], claims)
+    return {"total": found.total, "rows": found.rows}
+
+
+def _near(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is None or b is None or abs((a - b).days) <= CONTRADICTION_DAYS
+
+
+class _ByDate:
+    """Rows in their order, and sorted by a date (those without one apart), so that the rows
+    near a date are found without reading the others."""
+
+    def __init__(self, rows: list[Row], column: str):
+        self.rows = rows
+        dated = sorted((r for r in rows if r[column] is not None), key=lambda r: r[column])
+        self.dated = dated
+        self.dates = [r[column] for r in dated]
+        self.undated = [r for r in rows if r[column] is None]
+
+    def _span(self, day: dt.date) -> tuple[int, int]:
+        window = dt.timedelta(days=CONTRADICTION_DAYS)
+        return bisect_left(self.dates, day - window), bisect_right(self.dates, day + window)
+
+    def near(self, day: dt.date | None) -> list[Row]:
+        """The rows _near `day`: all when it is unknown."""
+        if day is None:
+            return self.rows
+        lo, hi = self._span(day)
+        return self.dated[lo:hi] + self.undated
+
+    def count_near(self, day: dt.date | None) -> int:
+        if day is None:
+            return len(self.rows)
+        lo, hi = self._span(day)
+        return hi - lo + len(self.undated)
+
+
+class _Pairs:
+    """Accusation-denial pairs: each counted once, the first `limit` built as rows."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.rows: list[Row] = []
+        self.total = 0
+        # The only pairs two ways can both find: an event's pair can also be found in the
+        # same article or through the actor (those two never overlap: a pair is in one
+        # article or in two). Kept by denial, so a denial's pairs are looked up at once.
+        self.by_event: dict[str, set[str]] = defaultdict(set)
+
+    @property
+    def listing(self) -> bool:
+        return len(self.rows) < self.limit
+
+    def add(self, basis: str, accusation: Row, denial: Row, about: str) -> None:
+        a, d = accusation["claim_id"], denial["claim_id"]
+        if a == d or a in self.by_event.get(d, ()):
+            return
+        if basis == "same event":
+            self.by_event[d].add(a)
+        self.total += 1
+        if self.listing:
+            self.rows.append(
+                {
+                    "basis": basis,
+                    "about": about,
+                    "accusation": claim_brief(accusation),
+                    "denial": claim_brief(denial),
+                }
+            )
+
+    def count_same_actor(
+        self,
+        denial: Row,
+        ids: set[str],
+        accused: _ByDate,
+        same_article: list[Row],
+        claims: dict[str, Row],
+    ) -> None:
+        """Count what `add("same actor", c, denial)` would for every c of `ids` (held by date
+        in `accused`) in another article near the denial's day, without reading them all."""
+        day, article = denial["published_date"], denial["article_id"]
+        n = accused.count_near(day)
+        n -= sum(  # near, but in the denial's own article
+            1 for c in same_article if c["claim_id"] in ids and _near(c["published_date"], day)
+        )
+        for a in self.by_event.get(denial["claim_id"], ()):  # counted already, as an event's
+            c = claims[a]
+            if a in ids and c["article_id"] != article and _near(c["published_date"], day):
+                n -= 1
+        self.total += n

@@ -165,19 +165,22 @@ def render_timeline(warehouse_dir: Path | str, top_pairs: int = TOP_PAIRS) -> Ti
                 )
                 if not part:
                     continue
-                heights = [part.get(d, 0) for d in days]
+                # Only the days this type has on this basis: over a year, a bar for every
+                # day of every type and basis drew 70,000 empty rectangles (most of a
+                # minute at 200,000 articles).
+                have = [d for d in days if part.get(d)]
                 ax.bar(
-                    days,
-                    heights,
-                    bottom=[bottom[d] for d in days],
+                    have,
+                    [part[d] for d in have],
+                    bottom=[bottom[d] for d in have],
                     width=width,
                     color=colors[event_type],
                     hatch=hatch,
                     edgecolor="white" if hatch else None,
                     label=event_type,
                 )
-                for d, h in zip(days, heights, strict=True):
-                    bottom[d] += h
+                for d in have:
+                    bottom[d] += part[d]
         row = sub.row(0, named=True)
         ax.set_title(f"{row['actor1']} → {row['actor2']} ({row['pair_events']} events)", fontsize=9)
         ax.set_ylabel("events", fontsize=8)

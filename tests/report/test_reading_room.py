@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import re
 import shutil
 from pathlib import Path
@@ -118,13 +119,60 @@ def test_a_changed_toll_is_reported(facts):
 
 
 def test_denials_are_set_against_what_they_answer(facts):
-    pairs = contradictions(facts)
+    pairs = contradictions(facts)["rows"]
     assert pairs  # the shipped articles have denials (Turkey's ministry, Chile's minister …)
     for p in pairs:
         assert p["denial"]["stance"] in ("deny", "reject")
         assert p["accusation"]["stance"] in ("accuse", "assert")
         assert p["accusation"]["id"] != p["denial"]["id"]
         assert p["basis"] in ("same event", "same article", "same actor")
+
+
+def _many_denials(seed: int = 7) -> Facts:
+    """Claims and events enough that every way of pairing finds many pairs, some of them
+    twice (an event's pair also found in its article or through its actor), some undated."""
+    rng = random.Random(seed)
+    actors = ["A", "B", "C"]
+    claims, events = [], []
+    for i in range(400):
+        article = f"art{i // 4:03d}"
+        day = None if rng.random() < 0.05 else dt.date(2026, 1, 1) + dt.timedelta(rng.randrange(60))
+        stance = rng.choice(["accuse", "assert", "deny", "reject", "neutral"])
+        claims.append(
+            {
+                "claim_id": f"c{i:04d}", "article_id": article, "start_char": i % 4 * 10,
+                "speaker_text": None, "speaker_actor_id": rng.choice([*actors, None]),
+                "speaker": f"s{rng.randrange(5)}", "speaker_kind": "government",
+                "anonymous": rng.random() < 0.2, "stance": stance,
+                "content": rng.choice(["troops crossed border village", "border troops shelled"]),
+                "direct_quote": False, "reported_via": None, "outlet": "o", "published_date": day,
+            }
+        )  # fmt: skip
+        for _ in range(rng.randrange(3)):
+            events.append(
+                {
+                    "event_type": rng.choice(["fight", "assault"]),
+                    "actor1_id": rng.choice(actors), "actor1": "x",
+                    "actor2_id": rng.choice([*actors, None]),
+                    "modality": rng.choice(["asserted", "denied"]), "claim_id": f"c{i:04d}",
+                    "day": day if rng.random() < 0.8 else None,
+                }
+            )  # fmt: skip
+    empty = pl.DataFrame()
+    return Facts(empty, pl.DataFrame(events), pl.DataFrame(claims), empty, empty)
+
+
+@pytest.mark.parametrize("limit", [0, 1, 50])
+def test_denials_past_the_listed_ones_are_counted_as_listing_them_would(limit):
+    # Past the limit, pairs are counted by date without being built: the count must be the
+    # number of distinct pairs that listing every one of them finds.
+    facts = _many_denials()
+    everything = contradictions(facts, limit=10**9)
+    rows = everything["rows"]
+    assert everything["total"] == len(rows) > 1000
+    assert len({(p["accusation"]["id"], p["denial"]["id"]) for p in rows}) == len(rows)
+    assert {p["basis"] for p in rows} == {"same event", "same article", "same actor"}
+    assert contradictions(facts, limit=limit) == {"total": len(rows), "rows": rows[:limit]}
 
 
 def test_the_room_is_plain_python():
@@ -170,7 +218,18 @@ def test_a_changed_warehouse_rewrites_only_the_files_whose_rows_changed(shipped_
     assert room.reused == len(after) - len(rewritten)
     # What was taken as it was is what a room written from nothing holds.
     kept = {k: (warehouse / ROOM_DATA / new / k).read_bytes() for k in after}
+    index = _index_data(warehouse / ROOM_DATA / new / "index.js")
     assert build_reading_room(warehouse, force=True).reused == 0
     (whole,) = _generations(warehouse)
     for key in set(after) - {"index.js", "changes.js"}:  # these name their generation
         assert (warehouse / ROOM_DATA / whole / key).read_bytes() == kept[key], key
+    # The index (its filters and day counts come from the days' cards, kept in brief for the
+    # unchanged days) is the same but for its generation and time.
+    assert index == _index_data(warehouse / ROOM_DATA / whole / "index.js")
+    assert index["facets"] and index["days"]
+
+
+def _index_data(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text[text.index(",") + 1 : text.rindex(")")])
+    return {k: v for k, v in data.items() if k not in ("generation", "generated_at")}
