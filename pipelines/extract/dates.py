@@ -39,6 +39,40 @@ class ResolvedDate:
     text: str
 
 
+_MONTH_DAY = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?")
+_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?:,? (\d{4}))?")
+
+
+def _month_day(low: str, published: dt.date | None, future: bool) -> dt.date | None:
+    """'November 16', 'Nov. 16, 2025', '16 November': the commonest dates, read here as
+    dateparser reads them (a missing year is the publication's, moved a year back or ahead
+    when the day would otherwise fall on the wrong side of it), at a small part of its cost.
+    None for any other shape, which goes to dateparser."""
+    m = _MONTH_DAY.fullmatch(low)
+    if m:
+        month_word, day_s, year_s = m.groups()
+    else:
+        m = _DAY_MONTH.fullmatch(low)
+        if not m:
+            return None
+        day_s, month_word, year_s = m.groups()
+    month = _MONTHS.get(month_word)
+    if month is None or (year_s is None and published is None):
+        return None
+    try:
+        if year_s is not None:
+            return dt.date(int(year_s), month, int(day_s))
+        assert published is not None
+        day = dt.date(published.year, month, int(day_s))
+        if future and day <= published:  # noon of the day itself has passed
+            day = day.replace(year=day.year + 1)
+        elif not future and day > published:
+            day = day.replace(year=day.year - 1)
+        return day
+    except ValueError:  # 31 June, 29 February in another year: dateparser decides
+        return None
+
+
 @functools.lru_cache(maxsize=8192)
 def _parsed_day(low: str, base_day: dt.date, future: bool) -> dt.date | None:
     """dateparser's reading of a phrase, once per phrase and day: an article repeats its date
@@ -141,7 +175,9 @@ def resolve_date(text: str, published: dt.date | None, *, future: bool) -> Resol
         return None  # "four days of talks": how long, not when
     if published is None and not re.search(r"\d{4}", low):
         return None
-    day = _parsed_day(low, published or dt.date.today(), future)
+    day = _month_day(low, published, future) or _parsed_day(
+        low, published or dt.date.today(), future
+    )
     if day is None:
         return None
     if published and not re.search(r"\d{4}", low) and not _RELATIVE_DAY.search(low):

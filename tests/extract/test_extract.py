@@ -169,6 +169,26 @@ def test_metonyms_and_pronouns_resolve(extract):
     assert "Washington" in actors["USAGOV"]["aliases"]
 
 
+@pytest.mark.parametrize("published", [dt.date(2025, 11, 19), dt.date(2024, 2, 29)])
+@pytest.mark.parametrize("future", [False, True])
+def test_common_dates_are_read_as_dateparser_reads_them(published, future):
+    from pipelines.extract.dates import _month_day, _parsed_day
+
+    phrases = [
+        f"{month} {day}{suffix}"
+        for month in ("november", "nov.", "february", "june", "sept")
+        for day in (1, 19, 29, 30)
+        for suffix in ("", "th", ", 2025")
+    ] + ["19 november", "29th of february", "1 june 2024"]
+    read = 0
+    for phrase in phrases:
+        mine = _month_day(phrase, published, future)
+        if mine is not None:  # None: left to dateparser
+            read += 1
+            assert mine == _parsed_day(phrase, published, future), phrase
+    assert read >= len(phrases) - 8  # the fast path takes nearly all of them
+
+
 def test_people_outside_the_dictionary_keep_their_name_through_short_forms(extract):
     r = extract(
         "Paraguayan Interior Minister Lucia Benitez met police commanders in Asuncion on "
