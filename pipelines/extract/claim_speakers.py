@@ -41,6 +41,24 @@ def speaker_phrase(speaker: Token, cue: Token) -> Span:
     return doc[start:end]
 
 
+def own_subject(cue: Token) -> Token | None:
+    """The cue's own subject where the general rule reads the wrong one: of two subjects the
+    parser gave it, the one next to it ("... for people with bogus ideas to organize, she
+    said"); a pronoun after what it reports, as written ("Russia's gains, they said, could
+    last" or "The plan will fail, they said": 'they' is not the gains nor the plan)."""
+    subjects = [c for c in cue.children if c.dep_ in syntax.SUBJECTS and c.i < cue.i]
+    if not subjects:
+        return None
+    own = subjects[-1]
+    inverted = cue.dep_ == "parataxis" or (
+        cue.dep_ == "advcl"
+        and cue.head.i < cue.i
+        and not any(c.dep_ == "mark" for c in cue.children)
+        and cue.doc[own.left_edge.i - 1].text == ","
+    )
+    return own if len(subjects) > 1 or (own.pos_ == "PRON" and inverted) else None
+
+
 def misparsed_speaker(tok: Token) -> Token | None:
     """The speaker of a cue the parser left with no subject: taken for a reduced relative
     clause of the noun before it, or with the speaker hung on an earlier noun as an

@@ -98,6 +98,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         return None  # "write off the costs", "called off the strike"
     outer = _outer_cue(tok, cues)
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
+    if outer is None:
+        speaker = claim_speakers.own_subject(tok) or speaker
     if (
         speaker is None
         and tok.dep_ == "acl"

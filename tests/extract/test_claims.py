@@ -948,3 +948,38 @@ def test_a_preposition_before_the_cue_is_not_its_own():
     # "For years" hangs on "called": the cue is "called for", after it
     c = one("For years, the union called for a new wage deal.")
     assert (c["cue"], c["content"]) == ("called for", "a new wage deal")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        (
+            "The army's gains around the port, they said, could be lost within a month.",
+            "they",
+            "The army's gains around the port, they said, could be lost within a month",
+        ),
+        (
+            "The bridge will reopen to traffic in the spring, they said.",
+            "they",
+            "The bridge will reopen to traffic in the spring",
+        ),
+    ],
+)
+def test_the_cues_own_subject_after_what_it_reports(text, speaker, content):
+    c = one(text)  # 'they' is not the gains nor the bridge
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
+
+
+def test_of_two_subjects_the_parser_gave_a_cue_the_one_next_to_it():
+    # "It helps families to save, she said." parsed (as the parser sometimes does on longer
+    # sentences) with "families" as a second subject of "said"
+    from spacy.tokens import Doc
+
+    from pipelines.extract import claim_speakers
+    from pipelines.extract.nlp import load_nlp
+
+    words = ["It", "helps", "families", "to", "save", ",", "she", "said", "."]
+    heads = [1, 1, 7, 4, 1, 7, 7, 1, 1]
+    deps = ["nsubj", "ROOT", "nsubj", "aux", "xcomp", "punct", "nsubj", "advcl", "punct"]
+    doc = Doc(load_nlp().vocab, words=words, heads=heads, deps=deps)
+    assert claim_speakers.own_subject(doc[7]).text == "she"
