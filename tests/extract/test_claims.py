@@ -983,3 +983,16 @@ def test_of_two_subjects_the_parser_gave_a_cue_the_one_next_to_it():
     deps = ["nsubj", "ROOT", "nsubj", "aux", "xcomp", "punct", "nsubj", "advcl", "punct"]
     doc = Doc(load_nlp().vocab, words=words, heads=heads, deps=deps)
     assert claim_speakers.own_subject(doc[7]).text == "she"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Novak brags that's a record for the club.", "that's a record for the club"),
+        ("Berg brags that's good news for farmers.", "that's good news for farmers"),
+    ],
+)
+def test_a_cue_verb_tagged_as_a_plural_noun(text, content):
+    c = one(text)  # "brags" taken for the noun, the sentence's root
+    assert (c["cue"], c["content"]) == ("brags", content)
+    assert c["speaker_text"] == text.split()[0]
