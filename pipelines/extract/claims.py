@@ -141,6 +141,10 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
                 name_end = name_end.doc[name_end.i - 1]  # the parser may hang the next mark on it
             after = quotes.quote_after(text, name_end.idx + len(name_end.text))
             split = (before[0], after[1] if after is not None else before[1])
+        elif before is None and tok.dep_ == "ROOT" and tok.i - tok.sent.start > 3:
+            # "<what was said>, says Anna Berg, an economist" with the name taken for the
+            # subject of a sentence run on after it: the lead before the comma is the content
+            speaker = claim_speakers.named_after_comma(tok)
     named_span = None  # '"...," Anna Berg, a top adviser, said': the words between
     if speaker is None and outer is None and tok.dep_ == "ROOT":
         found = claim_speakers.named_after_quote(tok, text)

@@ -996,3 +996,27 @@ def test_a_cue_verb_tagged_as_a_plural_noun(text, content):
     c = one(text)  # "brags" taken for the noun, the sentence's root
     assert (c["cue"], c["content"]) == ("brags", content)
     assert c["speaker_text"] == text.split()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        (
+            "They have no choice but to take the lead in advertising, says Jan Novak, a media "
+            "consultant with Meridian Media in Alexandria, Va.\n\nThat outside help comes at a "
+            "steep price and pays for fewer ads.",
+            "Jan Novak",
+            "They have no choice but to take the lead in advertising",
+        ),
+        (
+            "“The plan is sound and the money is there,” said Wembly, explaining he had checked "
+            "the figures.",
+            "Wembly",
+            "“The plan is sound and the money is there,”",
+        ),
+    ],
+)
+def test_a_speaker_named_after_the_cue_that_the_parser_misread(text, speaker, content):
+    # the name taken for the subject of the next paragraph, or for an adverb
+    c = next(c for c in claims_of(text) if c["cue_lemma"] == "say")
+    assert (c["speaker_text"], c["content"]) == (speaker, content)
