@@ -41,6 +41,24 @@ def speaker_phrase(speaker: Token, cue: Token) -> Span:
     return doc[start:end]
 
 
+def own_subject(cue: Token) -> Token | None:
+    """The cue's own subject where the general rule reads the wrong one: of two subjects the
+    parser gave it, the one next to it ("... for people with bogus ideas to organize, she
+    said"); a pronoun after what it reports, as written ("Russia's gains, they said, could
+    last" or "The plan will fail, they said": 'they' is not the gains nor the plan)."""
+    subjects = [c for c in cue.children if c.dep_ in syntax.SUBJECTS and c.i < cue.i]
+    if not subjects:
+        return None
+    own = subjects[-1]
+    inverted = cue.dep_ == "parataxis" or (
+        cue.dep_ == "advcl"
+        and cue.head.i < cue.i
+        and not any(c.dep_ == "mark" for c in cue.children)
+        and cue.doc[own.left_edge.i - 1].text == ","
+    )
+    return own if len(subjects) > 1 or (own.pos_ == "PRON" and inverted) else None
+
+
 def misparsed_speaker(tok: Token) -> Token | None:
     """The speaker of a cue the parser left with no subject: taken for a reduced relative
     clause of the noun before it, or with the speaker hung on an earlier noun as an
@@ -114,7 +132,24 @@ def named_after(cue: Token) -> Token | None:
     tok = cue.doc[cue.i + 1]
     while tok.head.i > cue.i and tok.head.left_edge.i == cue.i + 1 and tok.head.pos_ in _NOUNS:
         tok = tok.head
-    return tok if tok.pos_ in _NOUNS else None
+    if tok.pos_ in _NOUNS:
+        return tok
+    # 'said Skelly,': a name the tagger did not know, taken for an adverb
+    after = cue.doc[tok.i + 1] if tok.i + 1 < len(cue.doc) else None
+    name = tok.is_title and tok.pos_ in ("ADV", "ADJ") and tok.head == cue
+    return tok if name and after is not None and after.is_punct else None
+
+
+def named_after_comma(cue: Token) -> Token | None:
+    """'<what was said>, says Anna Berg, an economist': a name right after a cue that follows
+    a comma, parsed as the subject of a sentence run on after it (not the cue's object:
+    '..., told the Harbor Post')."""
+    if cue.nbor(-1).text != ",":
+        return None
+    name = named_after(cue)
+    if name is None or name.pos_ == "PRON" or (name.head == cue and name.dep_ != "nsubj"):
+        return None
+    return name
 
 
 def named_after_quote(cue: Token, text: str) -> tuple[Token, Span, tuple[int, int]] | None:

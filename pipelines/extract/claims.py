@@ -48,6 +48,7 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
             or _noun_cue(tok, cues)
             or _light_noun_cue(tok, cues)
             or _unstated_passive(tok, cues)
+            or _verb_tagged_noun(tok, cues)
         )
         if claim is None or _nobody(claim, cues):
             continue
@@ -98,6 +99,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         return None  # "write off the costs", "called off the strike"
     outer = _outer_cue(tok, cues)
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
+    if outer is None:
+        speaker = claim_speakers.own_subject(tok) or speaker
     if (
         speaker is None
         and tok.dep_ == "acl"
@@ -138,6 +141,10 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
                 name_end = name_end.doc[name_end.i - 1]  # the parser may hang the next mark on it
             after = quotes.quote_after(text, name_end.idx + len(name_end.text))
             split = (before[0], after[1] if after is not None else before[1])
+        elif before is None and tok.dep_ == "ROOT" and tok.i - tok.sent.start > 3:
+            # "<what was said>, says Anna Berg, an economist" with the name taken for the
+            # subject of a sentence run on after it: the lead before the comma is the content
+            speaker = claim_speakers.named_after_comma(tok)
     named_span = None  # '"...," Anna Berg, a top adviser, said': the words between
     if speaker is None and outer is None and tok.dep_ == "ROOT":
         found = claim_speakers.named_after_quote(tok, text)
@@ -302,6 +309,55 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         stance=cues.nouns[lemma],
         speaker=speaker,
         speaker_span=span,
+        content_start=c_start,
+        content_end=c_end,
+        confidence=0.7,
+    )
+
+
+def _verb_tagged_noun(tok: Token, cues: AttributionCues) -> ClaimMention | None:
+    """'Trump claims he is worth more', 'Kasich brags that is good news': a cue verb in the
+    present tense that the tagger took for a plural noun, left as the sentence's root with
+    its subject before it and its clause after it."""
+    lemma = tok.lemma_.lower()
+    if (
+        tok.tag_ != "NNS"
+        or tok.dep_ != "ROOT"
+        or lemma not in cues.verbs
+        or cues.kinds.get(lemma, "statement") != "statement"
+    ):
+        return None
+    speaker = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ == "nsubj" or (c.dep_ == "compound" and c.i == tok.i - 1)
+        ),
+        None,
+    )
+    clause = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in ("ccomp", "relcl") and c.i > tok.i and c.pos_ in ("VERB", "AUX")
+        ),
+        None,
+    )
+    if speaker is None or clause is None or speaker.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    if clause.left_edge.i != tok.i + 1:
+        return None  # the clause must follow the cue at once
+    c_start, c_end = _trim(tok.doc[clause.left_edge.i : clause.right_edge.i + 1])
+    return ClaimMention(
+        cue_i=tok.i,
+        cue_start=tok.idx,
+        cue_end=tok.idx + len(tok.text),
+        cue_lemma=lemma,
+        stance=cues.verbs[lemma],
+        speaker=speaker,
+        speaker_span=syntax.phrase(speaker)
+        if speaker.dep_ == "nsubj"
+        else tok.doc[speaker.left_edge.i : speaker.i + 1],  # "Novak" hung on "brags"
         content_start=c_start,
         content_end=c_end,
         confidence=0.7,
