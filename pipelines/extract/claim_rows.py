@@ -172,8 +172,10 @@ def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, 
     if head.pos_ == "PRON":
         return None, False
     actor = resolver.lookup(text, head.lemma_, head.ent_type_ or None)
-    person = next((e for e in span.ents if e.label_ == "PERSON"), None)
-    if not actor.in_dictionary and person is not None and person.text != text:
+    person = (
+        None if actor.in_dictionary else next((e for e in span.ents if e.label_ == "PERSON"), None)
+    )
+    if person is not None and person.text != text:
         # "Foreign Minister Jan Novak": the person, named by the name alone
         return resolver.resolve(person.text, person.root.lemma_, "PERSON"), False
     return resolver.resolve(text, head.lemma_, head.ent_type_ or None), False

@@ -112,8 +112,8 @@ def _named(head: Token, span: Span, resolver: ActorResolver) -> Actor:
         if earlier is not None:
             resolver.note(earlier, span.text)
             return earlier
-    person = _titled_person(head, span)
-    if not found.in_dictionary and person is not None:
+    person = None if found.in_dictionary else _titled_person(head, span)
+    if person is not None:
         actor = resolver.resolve(person.text, person.root.lemma_, "PERSON")
         resolver.note(actor, span.text)
     else:
@@ -127,6 +127,8 @@ def _titled_person(head: Token, span: Span) -> Span | None:
     PERSON entity holding the phrase's head, the rest of the phrase holding a title. Not
     "Residents of Coalcomán" (the head is outside the name) nor "the carrier USS Gerald R. Ford"
     (no title)."""
+    if head.ent_type_ != "PERSON":
+        return None  # the cheap test first: span.ents walks the document's entities
     person = next((e for e in span.ents if e.label_ == "PERSON" and head in e), None)
     if person is None or person.text == span.text:
         return None
