@@ -31,6 +31,35 @@ class ClaimMention:
     confidence: float = 0.8
     kind: str = "statement"  # schemas.codes.CLAIM_KINDS
 
+    @classmethod
+    def at(
+        cls,
+        cue: Token,
+        lemma: str,
+        stance: str,
+        speaker: Token | None,
+        speaker_span: Span | None,
+        content: tuple[int, int] | tuple[None, None] = (None, None),
+        *,
+        cue_last: Token | None = None,
+        **rest,
+    ) -> ClaimMention:
+        """A claim whose cue runs from token `cue` to `cue_last` (default: the cue alone), with
+        content bounds as _trim gives them."""
+        last = cue_last if cue_last is not None else cue
+        return cls(
+            cue_i=cue.i,
+            cue_start=cue.idx,
+            cue_end=last.idx + len(last.text),
+            cue_lemma=lemma,
+            stance=stance,
+            speaker=speaker,
+            speaker_span=speaker_span,
+            content_start=content[0],
+            content_end=content[1],
+            **rest,
+        )
+
 
 def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMention]:
     """The claims of one sentence. `text` is its doc's text, built once by the caller: Doc.text
@@ -244,17 +273,14 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         content, quote = None, split
     if content is None and quote is None:
         return None
-    c_start, c_end = _trim(content) if content is not None else quote
-    return ClaimMention(
-        cue_i=tok.i,
-        cue_start=tok.idx,
-        cue_end=cue_end_tok.idx + len(cue_end_tok.text),
-        cue_lemma=lemma,
-        stance=cues.verbs[lemma],
-        speaker=speaker,
-        speaker_span=named_span or claim_speakers.speaker_phrase(speaker, tok),
-        content_start=c_start,
-        content_end=c_end,
+    return ClaimMention.at(
+        tok,
+        lemma,
+        cues.verbs[lemma],
+        speaker,
+        named_span or claim_speakers.speaker_phrase(speaker, tok),
+        _trim(content) if content is not None else quote,
+        cue_last=cue_end_tok,
         reported_via=reported_via,
         confidence=0.85 if ccomp is not None else 0.7,
         kind=cues.kinds.get(lemma, "statement"),
@@ -297,22 +323,11 @@ def _noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         return None
     if speaker.pos_ == "PRON":
         speaker = syntax.pronoun_antecedent(speaker) or speaker
-    c_start, c_end = _trim(tok.doc[clause.left_edge.i : clause.right_edge.i + 1])
+    content = _trim(tok.doc[clause.left_edge.i : clause.right_edge.i + 1])
     span = syntax.phrase(speaker)
     if len(span) > 1 and span[-1].dep_ == "case":
         span = span[:-1]  # "the mayor's warning": the mayor
-    return ClaimMention(
-        cue_i=tok.i,
-        cue_start=tok.idx,
-        cue_end=tok.idx + len(tok.text),
-        cue_lemma=lemma,
-        stance=cues.nouns[lemma],
-        speaker=speaker,
-        speaker_span=span,
-        content_start=c_start,
-        content_end=c_end,
-        confidence=0.7,
-    )
+    return ClaimMention.at(tok, lemma, cues.nouns[lemma], speaker, span, content, confidence=0.7)
 
 
 def _verb_tagged_noun(tok: Token, cues: AttributionCues) -> ClaimMention | None:
@@ -347,19 +362,15 @@ def _verb_tagged_noun(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         return None
     if clause.left_edge.i != tok.i + 1:
         return None  # the clause must follow the cue at once
-    c_start, c_end = _trim(tok.doc[clause.left_edge.i : clause.right_edge.i + 1])
-    return ClaimMention(
-        cue_i=tok.i,
-        cue_start=tok.idx,
-        cue_end=tok.idx + len(tok.text),
-        cue_lemma=lemma,
-        stance=cues.verbs[lemma],
-        speaker=speaker,
-        speaker_span=syntax.phrase(speaker)
+    return ClaimMention.at(
+        tok,
+        lemma,
+        cues.verbs[lemma],
+        speaker,
+        syntax.phrase(speaker)
         if speaker.dep_ == "nsubj"
         else tok.doc[speaker.left_edge.i : speaker.i + 1],  # "Novak" hung on "brags"
-        content_start=c_start,
-        content_end=c_end,
+        _trim(tok.doc[clause.left_edge.i : clause.right_edge.i + 1]),
         confidence=0.7,
     )
 
@@ -386,17 +397,14 @@ def _light_noun_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
     content = _light_noun_content(tok, verb, cues.noun_preps.get(lemma, frozenset()))
     if content is None:
         return None
-    c_start, c_end = _trim(content)
-    return ClaimMention(
-        cue_i=verb.i,
-        cue_start=verb.idx,
-        cue_end=tok.idx + len(tok.text),
-        cue_lemma=f"{verb.lemma_.lower()} {lemma}",
-        stance=stance,
-        speaker=speaker,
-        speaker_span=claim_speakers.speaker_phrase(speaker, verb),
-        content_start=c_start,
-        content_end=c_end,
+    return ClaimMention.at(
+        verb,
+        f"{verb.lemma_.lower()} {lemma}",
+        stance,
+        speaker,
+        claim_speakers.speaker_phrase(speaker, verb),
+        _trim(content),
+        cue_last=tok,
         confidence=0.7,
     )
 
@@ -482,18 +490,8 @@ def _unstated_passive(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         content = None
     if content is None:
         return None
-    c_start, c_end = _trim(content)
-    return ClaimMention(
-        cue_i=tok.i,
-        cue_start=tok.idx,
-        cue_end=tok.idx + len(tok.text),
-        cue_lemma=lemma,
-        stance=cues.verbs[lemma],
-        speaker=None,
-        speaker_span=None,
-        content_start=c_start,
-        content_end=c_end,
-        confidence=0.6,
+    return ClaimMention.at(
+        tok, lemma, cues.verbs[lemma], None, None, _trim(content), confidence=0.6
     )
 
 
@@ -642,18 +640,15 @@ def _according_to(tok: Token, sent: Span, cues: AttributionCues) -> ClaimMention
     content = doc[pp_end : sent.end] if leading else doc[sent.start : pp_start]
     if len(content) == 0:
         return None  # "... according to police" alone: nobody is quoted saying anything
-    c_start, c_end = _trim(content)
     stance = next((s for words, s in cues.phrases if words == ("according", "to")), "assert")
-    return ClaimMention(
-        cue_i=tok.i,
-        cue_start=tok.idx,
-        cue_end=to.idx + len(to.text),
-        cue_lemma="according to",
-        stance=stance,
-        speaker=speaker,
-        speaker_span=syntax.phrase(speaker),
-        content_start=c_start,
-        content_end=c_end,
+    return ClaimMention.at(
+        tok,
+        "according to",
+        stance,
+        speaker,
+        syntax.phrase(speaker),
+        _trim(content),
+        cue_last=to,
         confidence=0.85,
     )
 
@@ -681,16 +676,15 @@ def _refusal(tok: Token, cues: AttributionCues) -> ClaimMention | None:
         if speaker is None:
             continue
         end_tok = comp if comp is not None and comp.i > tok.i else tok
-        return ClaimMention(
-            cue_i=tok.i,
-            cue_start=tok.idx,
-            cue_end=end_tok.idx + len(end_tok.text),
-            cue_lemma=f"{verb} {next(iter(sorted(complements)), '')}".strip()
+        return ClaimMention.at(
+            tok,
+            f"{verb} {next(iter(sorted(complements)), '')}".strip()
             if comp is None
             else f"{verb} {comp.lemma_.lower()}",
-            stance="decline_comment",
-            speaker=speaker,
-            speaker_span=syntax.phrase(speaker),
+            "decline_comment",
+            speaker,
+            syntax.phrase(speaker),
+            cue_last=end_tok,
             confidence=0.9,
         )
     return None
@@ -743,17 +737,14 @@ def _phrase_cue(tok: Token, cues: AttributionCues) -> ClaimMention | None:
                 tok, _CONTENT_PREPS
             )
             content = doc[about.left_edge.i : about.right_edge.i + 1] if about is not None else None
-        c_start, c_end = _trim(content) if content is not None else (None, None)
-        return ClaimMention(
-            cue_i=tok.i,
-            cue_start=tok.idx,
-            cue_end=obj.idx + len(obj.text),
-            cue_lemma=" ".join(words),
-            stance=stance,
-            speaker=speaker,
-            speaker_span=claim_speakers.speaker_phrase(speaker, tok),
-            content_start=c_start,
-            content_end=c_end,
+        return ClaimMention.at(
+            tok,
+            " ".join(words),
+            stance,
+            speaker,
+            claim_speakers.speaker_phrase(speaker, tok),
+            _trim(content) if content is not None else (None, None),
+            cue_last=obj,
             confidence=0.75,
         )
     return None
