@@ -181,6 +181,8 @@ def actor_dictionary() -> ActorDictionary:
     return ActorDictionary(by_alias, countries, demonyms, sector_nouns, longest)
 
 
+# Pronouns that stand for one person named before them.
+PERSON_PRONOUNS = frozenset({"he", "him", "she", "her"})
 # Abbreviated honorifics and titles before a surname ("Mr. Chang", "Gen. Padrino"): not names.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof"})
 
@@ -231,7 +233,7 @@ class ActorResolver:
             self.by_head[head] = actor
 
     def resolve_pronoun(self, pronoun: str) -> Actor | None:
-        if pronoun.lower() in {"he", "him", "she", "her"} and self.last_person is not None:
+        if pronoun.lower() in PERSON_PRONOUNS and self.last_person is not None:
             self.seen[self.last_person.actor_id][1].add(pronoun)
             return self.last_person
         return None

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 
 from pipelines.extract import quotes, syntax
-from pipelines.extract.actors import HONORIFICS, Actor, ActorResolver
+from pipelines.extract.actors import HONORIFICS, PERSON_PRONOUNS, Actor, ActorResolver
 from pipelines.extract.claims import ClaimMention
 from pipelines.extract.quantities import parse_number
 from pipelines.extract.rows import ArticleInput, ClaimRow, stable_id
-from pipelines.extract.rules import AttributionCues, SpeakerWords
+from pipelines.extract.rules import AttributionCues, SpeakerWords, role_words
 
 # Claims looked at, nearest first, for the one enclosing an event (see ClaimIndex).
 _NESTED_CLAIMS = 50
@@ -141,7 +141,7 @@ class ClaimIndex:
         return best[1] if best else None
 
 
-_PERSONAL = {"he", "she", "him", "her", "his"}
+_PERSONAL = PERSON_PRONOUNS | {"his"}
 
 
 def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, bool]:
@@ -200,7 +200,7 @@ def _remember(cm: ClaimMention, actor: Actor, speakers: Speakers) -> None:
     words = actor.name.split()
     if len(words) >= 2:
         speakers.by_surname[words[-1].lower()] = actor
-    roles = speakers.cues.anonymous_nouns | speakers.words.role_heads
+    roles = role_words()
     for tok in cm.speaker_span:
         if tok.lemma_.lower() in roles and tok.pos_ in ("NOUN", "PROPN"):
             speakers.by_role[tok.lemma_.lower()] = actor
@@ -248,7 +248,7 @@ def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> 
     has_name = any(t.ent_type_ == "PERSON" for t in span) if span is not None else False
     # "The group's commander, Wilmer Quinones,": a role with a proper name beside it, whatever
     # the entity recogniser called the name.
-    roles = cues.anonymous_nouns | words.role_heads
+    roles = role_words()
     has_name = has_name or (
         lemma in roles and any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in head.children)
     )

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
 from pipelines.extract import syntax
-from pipelines.extract.actors import HONORIFICS, Actor, ActorResolver
+from pipelines.extract.actors import HONORIFICS, PERSON_PRONOUNS, Actor, ActorResolver
 from pipelines.extract.dates import resolve_date
 from pipelines.extract.events import EventMention
 from pipelines.extract.places import gazetteer
 from pipelines.extract.rows import ArticleInput, EventRow, stable_id
-from pipelines.extract.rules import attribution_cues, speaker_words, trigger_lexicon
+from pipelines.extract.rules import role_words, trigger_lexicon
 
 # Modalities of events still to come: a weekday in them points forward.
 _FORWARD = {"planned", "expected", "possible"}
@@ -81,7 +80,7 @@ def _actor(
         antecedent = syntax.pronoun_antecedent(tok)
         if antecedent is None:
             actor = resolver.resolve_pronoun(tok.text)
-            if actor is None and tok.lower_ in _PERSONAL:
+            if actor is None and tok.lower_ in PERSON_PRONOUNS:
                 actor = resolver.last_named_person  # someone outside the dictionary
                 if actor is not None:
                     resolver.note(actor, tok.text)
@@ -97,9 +96,6 @@ def _actor(
             end -= 1
         span = tok.doc[span.start : end]
     return span.text, _named(tok, span, resolver)
-
-
-_PERSONAL = frozenset({"he", "she", "him", "her"})
 
 
 def _named(head: Token, span: Span, resolver: ActorResolver) -> Actor:
@@ -132,7 +128,7 @@ def _titled_person(head: Token, span: Span) -> Span | None:
     person = next((e for e in span.ents if e.label_ == "PERSON" and head in e), None)
     if person is None or person.text == span.text:
         return None
-    roles = _role_words()
+    roles = role_words()
     if not any(t.lemma_.lower() in roles for t in span if t not in person):
         return None
     return person
@@ -155,7 +151,7 @@ def _remember(actor: Actor, head: Token, span: Span, resolver: ActorResolver) ->
     title ("Security Minister Horace Chang": "Chang", "the minister"), a body named in more
     words than its head noun by that noun ("the Venezuelan Defence Ministry": "the ministry")."""
     if actor.kind == "person":
-        roles = _role_words()
+        roles = role_words()
         titles = [t.lemma_.lower() for t in span if t.lemma_.lower() in roles]
         resolver.remember(actor, titles)
     elif (
@@ -168,11 +164,6 @@ def _remember(actor: Actor, head: Token, span: Span, resolver: ActorResolver) ->
         )
     ):
         resolver.remember(actor, [head.lemma_.lower()])
-
-
-@functools.cache
-def _role_words() -> frozenset[str]:
-    return frozenset(speaker_words().role_heads) | frozenset(attribution_cues().anonymous_nouns)
 
 
 def attach_dates(

@@ -485,3 +485,10 @@ def modality_cues() -> ModalityCues:
         possible=words("possible", "governors"),
         possible_adj=words("possible", "adjectives"),
     )
+
+
+@functools.cache
+def role_words() -> frozenset[str]:
+    """Head nouns that name a role or title a person holds ("minister", "spokesman",
+    "commander"): speakers.yaml role_heads and attribution.yaml anonymous_nouns together."""
+    return frozenset(attribution_cues().anonymous_nouns) | frozenset(speaker_words().role_heads)
