@@ -99,6 +99,7 @@ def format_report(report: dict) -> str:
             f"precision leaving out claims nested in another attribution "
             f"{q['precision_without_nested']})",
             f"  recall, speech attributions ({q['speech_attributions']}): {q['speech_recall']}"
+            f" ({q['speech_matched']} matched)"
             f"; other attributions: {q['other_recall']}",
             f"  on {q['matched']} matched pairs: speaker agreement {q['speaker_agreement']}, "
             f"content agreement {q['content_agreement']} (spans overlap "

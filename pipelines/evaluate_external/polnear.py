@@ -330,6 +330,7 @@ def score(
         for c, g in pairs
     ]
     missed = [g for g in mapped if id(g) not in matched_ids]
+    speech_matched = sum(id(g) in matched_ids for g in speech)
     return {
         "claims": n_claims,
         "attributions": len(gold),
@@ -340,7 +341,8 @@ def score(
         "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
         "recall_counting_unmapped": _ratio(len(pairs), len(gold)),
         "speech_attributions": len(speech),
-        "speech_recall": _ratio(sum(id(g) in matched_ids for g in speech), len(speech)),
+        "speech_matched": speech_matched,
+        "speech_recall": _ratio(speech_matched, len(speech)),
         "other_recall": _ratio(
             sum(id(g) in matched_ids for g in mapped if not g.speech), len(mapped) - len(speech)
         ),
