@@ -37,7 +37,26 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
             f"EVENTWIRE_SPACY_MODEL to an installed model such as en_core_web_sm ({err})"
         ) from None
     nlp.max_length = max(nlp.max_length, MAX_ARTICLE_CHARS)
+    _split_glued_quotes(nlp)
     return nlp
+
+
+# Curly quotation marks glued to a word by a lost space ("the line,”Garcia said",
+# "said,“Look"): spaCy's English rules split them only at a word's edges, so the mark, the
+# comma before it and the name after it became one token and the attribution was lost.
+# A curly mark has a direction, so splitting it off a word never joins two others.
+_GLUED_QUOTES = (
+    r"(?<=[A-Za-z])[,.!?]+(?=[“”])",
+    r"(?<=[\w,.!?])[“”](?=[A-Za-z])",
+    r"(?<=[A-Za-z])[“”](?=[,.!?\w])",
+)
+
+
+def _split_glued_quotes(nlp: Language) -> None:
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes) + list(_GLUED_QUOTES)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def resolve_workers(n_process: int, total_words: int) -> int:
