@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from pipelines.extract import claim_speakers, quotes, syntax
-from pipelines.extract.rules import AttributionCues
+from pipelines.extract.rules import AttributionCues, role_words
 
 _CONTENT_PREPS = {"of", "as", "for", "about", "at", "over", "that", "against"}
 _QUOTES_OPEN = '“"«'
@@ -126,6 +126,8 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         return None  # "deficits would add up to", "deny Sanders the nomination"
     if any(c.dep_ == "prt" and c.lower_ == "off" for c in tok.children):
         return None  # "write off the costs", "called off the strike"
+    if lemma == "continue" and any(c.dep_ in ("xcomp", "dobj") for c in tok.children):
+        return None  # "continues to lead the field", "continued their search": no report
     outer = _outer_cue(tok, cues)
     speaker = syntax.subject_of(outer) if outer is not None else syntax.subject_of(tok)
     if outer is None:
@@ -143,6 +145,18 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         # "X rejected the idea that ..., saying ...", a participle after a comma that the
         # parser hangs on the object
         speaker = syntax.subject_of(tok.head.head)
+    elif (
+        speaker is None
+        and tok.dep_ == "acl"
+        and tok.tag_ == "VBG"
+        and tok.head.i < tok.i
+        and tok.head.pos_ in ("NOUN", "PROPN", "NUM")
+        and tok.head.lemma_.lower() not in cues.issued_things
+        and syntax.child(tok, "ccomp") is not None
+    ):
+        # "with 50 percent saying she is prepared", "a sign saying the plant will close": the
+        # noun the participle describes says it
+        speaker = tok.head
     passive = None
     if speaker is not None and speaker.dep_ == "nsubjpass" and speaker.head == tok:
         by = syntax.child(tok, "agent")
@@ -182,10 +196,12 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
     if speaker is None or speaker.dep_ == "nsubjpass":
         return None
     if lemma in cues.person_only and (
-        (speaker.ent_type_ != "PERSON" and speaker.lower_ not in ("he", "she"))
+        not _a_person_speaking(speaker, syntax.child(tok, "dobj"))
         or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
     ):
         return None  # "rebels attacked the town", "attacked the guard with a knife": acts
+    if lemma in cues.thing_only and _a_person(syntax.child(tok, "dobj"), cues):
+        return None  # "police questioned the suspect": an interrogation, not a report
     if speaker.lower_ == "it" and tok.tag_ == "VBG" and tok.dep_ in ("xcomp", "pcomp", "acomp"):
         return None  # "it is worth noting that", "it goes without saying": nobody says it
     own = syntax.child(tok, "nsubj")
@@ -284,6 +300,35 @@ def _verb_cue(tok: Token, cues: AttributionCues, text: str) -> ClaimMention | No
         reported_via=reported_via,
         confidence=0.85 if ccomp is not None else 0.7,
         kind=cues.kinds.get(lemma, "statement"),
+    )
+
+
+def _a_person_speaking(speaker: Token, obj: Token | None) -> bool:
+    """A person as the subject of a cue that is an act with anyone else ("attacked"): a name
+    the tagger calls a person, "he" or "she", or a bare name the tagger left untyped or took
+    for an organization when the one it is aimed at is a named person ("Trump attacked
+    Romney": the small model often tags a surname as an organization)."""
+    if speaker.ent_type_ == "PERSON" or speaker.lower_ in ("he", "she"):
+        return True
+    return (
+        speaker.pos_ == "PROPN"
+        and speaker.ent_type_ in ("", "ORG")
+        and obj is not None
+        and obj.ent_type_ == "PERSON"
+    )
+
+
+def _a_person(tok: Token | None, cues: AttributionCues) -> bool:
+    """Whether a phrase names a person or people: a name, a pronoun, an office or role, or
+    one of the lexicon's people_nouns."""
+    if tok is None:
+        return False
+    lemma = tok.lemma_.lower()
+    return (
+        tok.ent_type_ in ("PERSON", "NORP")
+        or tok.tag_ == "PRP"
+        or lemma in role_words()
+        or lemma in cues.people_nouns
     )
 
 

@@ -112,6 +112,10 @@ class AttributionCues:
     # cue lemmas that report speech only with a person speaking ("Smith attacked the plan"):
     # with anyone else they are acts ("rebels attacked the town")
     person_only: frozenset[str] = frozenset()
+    # cue lemmas that report speech only of a thing, not a person ("questioned the plan's
+    # cost" is a claim, "questioned the suspect" an interrogation)
+    thing_only: frozenset[str] = frozenset()
+    people_nouns: frozenset[str] = frozenset()  # objects that are people, for thing_only
     # noun lemma -> stance: "her remark that ...", "the claim by X that ..."
     nouns: dict[str, str] = field(default_factory=dict)
     # noun lemma -> the prepositions whose object is its content without a "that" clause
@@ -330,20 +334,24 @@ def attribution_cues() -> AttributionCues:
     require(isinstance(verbs, dict), path, "verbs", "expected a mapping lemma -> stance")
     stances, kinds, content_deps = {}, {}, {}
     person_only: set[str] = set()
+    thing_only: set[str] = set()
     for lemma, entry in verbs.items():
         where = f"verbs.{lemma}"
         lemma = str(lemma).lower()
         if isinstance(entry, dict):
-            unknown = sorted(set(entry) - {"stance", "kind", "content", "speaker"})
+            unknown = sorted(set(entry) - {"stance", "kind", "content", "speaker", "object"})
             require(
                 not unknown,
                 path,
                 where,
-                f"unknown keys {unknown}; expected stance, kind, content, speaker",
+                f"unknown keys {unknown}; expected stance, kind, content, speaker, object",
             )
             if "speaker" in entry:
                 require(entry["speaker"] == "person", path, f"{where}.speaker", "expected person")
                 person_only.add(lemma)
+            if "object" in entry:
+                require(entry["object"] == "thing", path, f"{where}.object", "expected thing")
+                thing_only.add(lemma)
             kind = entry.get("kind", "statement")
             require(kind in CLAIM_KINDS, path, where, f"kind must be one of {CLAIM_KINDS}")
             kinds[lemma] = kind
@@ -380,6 +388,10 @@ def attribution_cues() -> AttributionCues:
         kinds=kinds,
         content_deps=content_deps,
         person_only=frozenset(person_only),
+        thing_only=frozenset(thing_only),
+        people_nouns=frozenset(
+            s.lower() for s in str_list(data.get("people_nouns") or [], path, "people_nouns")
+        ),
         phrases=tuple(phrases),
         refusals=tuple(refusals),
         anonymous_nouns=frozenset(

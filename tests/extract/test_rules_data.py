@@ -66,6 +66,8 @@ def test_shipped_files_load():
         ("attribution.yaml", "  tweet: {stance: assert, content: [ccomp]}", "  tweet: {stance: assert, content: []}", "verbs.tweet.content: expected"),
         ("attribution.yaml", "  tweet: {stance: assert,", "  tweet: {stance: assert, channel: x,", "verbs.tweet: unknown keys ['channel']"),
         ("attribution.yaml", "content: [dobj], speaker: person}", "content: [dobj], speaker: group}", "verbs.attack.speaker: expected person"),
+        ("attribution.yaml", "content: [ccomp, dobj], object: thing}", "content: [ccomp, dobj], object: stuff}", "verbs.question.object: expected thing"),
+        ("attribution.yaml", "people_nouns: [man,", "people_nouns: [1,", "people_nouns: expected a list"),
         ("attribution.yaml", '  call: {stance: request, content: ["prep:for"]}', '  call: {stance: request, content: [pobj]}', "nouns.call.content: expected prepositions"),
         ("attribution.yaml", "  criticism: {stance: accuse,", "  criticism: {stance: blame,", "nouns.criticism: stance must be one of"),
         ("attribution.yaml", "  point: assert\n", "  point: asert\n", "light_nouns.point: stance must be one of"),
