@@ -73,3 +73,17 @@ def test_a_short_english_item_the_identifier_is_unsure_of_is_english():
     for text in ("Maduro", "Ghana envía tropas a Malí.", "Il Ghana invia truppe in Mali."):
         assert identify(text).confidence < MIN_CONFIDENCE
         assert choose_language(text, None)[0] == "und", text
+
+
+def test_english_full_of_names_is_not_taken_for_nigerian_pidgin():
+    # py3langid alone calls these sentences of our own 'pcm' with over 0.5 confidence
+    for text in (
+        "Vice President Ana Ruiz meets Chile's President Tomas Vera at Moneda Palace in "
+        "Santiago on September 4, 2025.",
+        "Colombian President Gustavo Petro will meet Luiz Inacio Lula da Silva, in Brasilia on "
+        "October 2 for talks set to touch on Venezuela.",
+    ):
+        assert choose_language(text, None)[0] == "en", text
+    # Pidgin written with its own words stays Pidgin
+    pidgin = "Wetin dey happen for Lagos? Di goment don close di market, dem say na for security."
+    assert identify(pidgin).code == "pcm"
