@@ -290,6 +290,11 @@ def test_act_counted_by_a_part_noun_is_carried_by_its_verb(extract):
         ("The president reaffirmed his government's commitment to the peace accord.", "SUPPORT"),
         # "seek" held to its objects takes no asked-for act: the overthrow is an event
         ("The mayor says the governor seeks to overthrow the city council.", "COERCE"),
+        # summits attended, meals shared, relief flown in
+        ("The foreign ministers attended an emergency summit in Lima on Friday.", "CONSULT"),
+        ("The president had lunch with his Ostrian counterpart in the capital.", "CONSULT"),
+        ("The charity flew 12 tonnes of medicine into the northern province.", "AID"),
+        ("The air force airlifted supplies to the flooded towns.", "AID"),
     ],
 )
 def test_vocabulary_of_real_reporting(extract, sentence, etype):
@@ -302,6 +307,8 @@ def test_vocabulary_of_real_reporting(extract, sentence, etype):
         ("An official, who requested anonymity, described the talks as tense.", {"CONSULT"}),
         ("The lawyer called for his client's immediate release.", {"REQUEST"}),
         ("The exchange followed the release of three sailors by the navy in 2021.", set()),
+        ("The pilots flew the jets low over the border towns.", set()),
+        ("Thousands attended the funeral of the slain mayor.", set()),
     ],
 )
 def test_releases_asked_for_or_recalled_and_anonymity_are_no_events(extract, sentence, types):
