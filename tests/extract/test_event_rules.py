@@ -295,6 +295,9 @@ def test_act_counted_by_a_part_noun_is_carried_by_its_verb(extract):
         ("The president had lunch with his Ostrian counterpart in the capital.", "CONSULT"),
         ("The charity flew 12 tonnes of medicine into the northern province.", "AID"),
         ("The air force airlifted supplies to the flooded towns.", "AID"),
+        # help withdrawn is help reduced; troops withdrawn are a retreat
+        ("The UN withdrew its peacekeepers from the border zone on Monday.", "SANCTION"),
+        ("The army withdrew its troops from the northern town.", "RETREAT"),
     ],
 )
 def test_vocabulary_of_real_reporting(extract, sentence, etype):
