@@ -298,6 +298,10 @@ def test_act_counted_by_a_part_noun_is_carried_by_its_verb(extract):
         # help withdrawn is help reduced; troops withdrawn are a retreat
         ("The UN withdrew its peacekeepers from the border zone on Monday.", "SANCTION"),
         ("The army withdrew its troops from the northern town.", "RETREAT"),
+        # a strike called off, tariffs cut: pressure eased
+        ("Dock workers called off a strike after the port agreed to raise pay.", "CONCEDE"),
+        ("The ministry reduced tariffs on $20 billion of Ostrian exports.", "RETREAT"),
+        ("Washington rolled back tariffs on Ostrian goods.", "RETREAT"),
     ],
 )
 def test_vocabulary_of_real_reporting(extract, sentence, etype):
@@ -311,6 +315,8 @@ def test_vocabulary_of_real_reporting(extract, sentence, etype):
         ("The lawyer called for his client's immediate release.", {"REQUEST"}),
         ("The exchange followed the release of three sailors by the navy in 2021.", set()),
         ("The pilots flew the jets low over the border towns.", set()),
+        ("The union called off the talks with the ministry.", set()),
+        ("The firm cut prices by 10 percent.", set()),
         ("Thousands attended the funeral of the slain mayor.", set()),
     ],
 )
