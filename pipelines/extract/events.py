@@ -531,6 +531,13 @@ def _party_of_act(verb: Token, lex: TriggerLexicon) -> Token | None:
     found = syntax.prep_object(verb, {"with", "to", "on", "against"})
     if found is not None and (found.pos_ == "PROPN" or found.ent_type_ in _PARTY_ENTS):
         return found
+    # the one given to ("agreed to offer an aid package to the cultural sector", "to open its
+    # borders to Somali refugees"): a recipient need not be named to be the party
+    gives = bool(rules) and any(lex.types[r.event_type].theme_object is not None for r in rules)
+    if gives and obj is not None:
+        recipient = syntax.prep_object(verb, {"to", "for"}) or syntax.prep_object(obj, {"to"})
+        if recipient is not None and recipient.pos_ in ("NOUN", "PROPN"):
+            return recipient
     if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
         return syntax.prep_object(obj, {"on", "against"})
     return None

@@ -329,8 +329,10 @@ def test_refusals_and_promises_are_aimed_at_the_party_of_their_act(extract):
     assert r["REJECT"]["actor2_text"] == "the Ostrian envoy"
     r = _by_type(extract("The republic agreed to lift sanctions on Ostria next month."))
     assert (r["AGREE"]["actor1_text"], r["AGREE"]["actor2_text"]) == ("The republic", "Ostria")
-    # what is promised is no party
+    # what is promised is no party; the one it is given to is, named or not
     r = _by_type(extract("The donors agreed to provide food to the camps."))
+    assert r["AGREE"]["actor2_text"] == "the camps"
+    r = _by_type(extract("The donors agreed to provide food."))
     assert r["AGREE"]["actor2_text"] is None
 
 
