@@ -199,6 +199,7 @@ class ActorResolver:
         # surname, "the minister" the person last named with that title and "the ministry"
         # the body last named in full with that head noun.
         self.last_named_person: Actor | None = None
+        self.previous_person: Actor | None = None  # the one named before last_named_person
         self.by_surname: dict[str, Actor] = {}
         self.by_head: dict[str, Actor] = {}
 
@@ -225,12 +226,20 @@ class ActorResolver:
         """Record a full name as the referent of its later short forms; `heads` are the
         titles or head nouns it was written with ("minister", "ministry")."""
         if actor.kind == "person":
+            if self.last_named_person is not None and actor != self.last_named_person:
+                self.previous_person = self.last_named_person
             self.last_named_person = actor
             words = actor.name.split()
             if len(words) >= 2:
                 self.by_surname[words[-1].lower()] = actor
         for head in heads:
             self.by_head[head] = actor
+
+    def last_person_but(self, other: Actor | None) -> Actor | None:
+        """The person last named, or the one before when that is `other`."""
+        if other is not None and self.last_named_person == other:
+            return self.previous_person
+        return self.last_named_person
 
     def resolve_pronoun(self, pronoun: str) -> Actor | None:
         if pronoun.lower() in PERSON_PRONOUNS and self.last_person is not None:

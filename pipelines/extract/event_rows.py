@@ -31,7 +31,7 @@ def event_row(
     a1_text, a1 = _actor(
         ev.actor1, resolver, article.body_start, alone=ev.actor1_alone, trigger=ev.trigger
     )
-    a2_text, a2 = _actor(ev.actor2, resolver, article.body_start, trigger=ev.trigger)
+    a2_text, a2 = _actor(ev.actor2, resolver, article.body_start, trigger=ev.trigger, other=a1)
     location_text = ev.location.text if ev.location is not None else None
     place = gazetteer().lookup(location_text) if location_text else None
     # The phrase is kept even when the gazetteer does not know it; the place then comes from
@@ -71,7 +71,11 @@ def _actor(
     body_start: int,
     alone: bool = False,
     trigger: Token | None = None,
+    other: Actor | None = None,
 ) -> tuple[str | None, Actor | None]:
+    """The event slot's text and actor. `other` is the event's other party: a pronoun in the
+    second slot is someone else ("Netanyahu called Morrison to congratulate him": not
+    Netanyahu, just named again as the first party)."""
     if tok is None or tok.idx < body_start or tok.ent_type_ in ("DATE", "TIME"):
         return None, None
     if tok.tag_ in ("WP", "WDT") and tok.head.dep_ == "relcl":
@@ -81,7 +85,7 @@ def _actor(
         if antecedent is None:
             actor = resolver.resolve_pronoun(tok.text)
             if actor is None and tok.lower_ in PERSON_PRONOUNS:
-                actor = resolver.last_named_person  # someone outside the dictionary
+                actor = resolver.last_person_but(other)  # someone outside the dictionary
                 if actor is not None:
                     resolver.note(actor, tok.text)
             return tok.text, actor

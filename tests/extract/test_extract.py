@@ -218,6 +218,19 @@ def test_people_outside_the_dictionary_keep_their_name_through_short_forms(extra
     assert events["withdrew"]["actor1_id"] == front
 
 
+def test_an_object_pronoun_is_not_the_events_own_first_party(extract):
+    # "him" after "X called Y": Y, not X, though X is named again as the second event's actor
+    r = extract(
+        "Prime Minister Ana Ruiz called Foreign Minister Tomas Vera on Wednesday to congratulate "
+        "him on his election."
+    )
+    events = {e["trigger"]: e for e in events_of(r)}
+    actors = {a["actor_id"]: a["name"] for a in r.actors.to_dicts()}
+    assert actors[events["congratulate"]["actor1_id"]] == "Ana Ruiz"
+    assert events["congratulate"]["actor2_text"] == "him"
+    assert actors[events["congratulate"]["actor2_id"]] == "Tomas Vera"
+
+
 @pytest.mark.parametrize(
     ("text", "trigger", "actor_text"),
     [
