@@ -173,7 +173,9 @@ def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, 
         return None, False
     actor = resolver.lookup(text, head.lemma_, head.ent_type_ or None)
     person = (
-        None if actor.in_dictionary else next((e for e in span.ents if e.label_ == "PERSON"), None)
+        None
+        if actor.in_dictionary
+        else next((e for e in syntax.span_ents(span) if e.label_ == "PERSON"), None)
     )
     if person is not None and person.text != text:
         # "Foreign Minister Jan Novak": the person, named by the name alone

@@ -101,7 +101,7 @@ def find_events(
     inherit_pronoun_targets(events)
     rejected_accusers(events)
     shared_parties(events, lex)
-    places = [e for e in syntax.sentence_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
+    places = [e for e in syntax.span_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
     for ev in events:
         ev.location = _location(ev, places)
     return events
