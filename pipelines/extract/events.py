@@ -82,6 +82,9 @@ def find_events(
     }
     for tok in sent:
         pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+        rules = lex.lookup(tok.lemma_, pos)
+        if not rules:
+            continue  # most words are no trigger: the tests below are for those that are
         if tok.dep_ == "compound" and pos == "NOUN":
             continue  # "strike group", "protest leader": modifiers, not events
         if tok.i in demanded:
@@ -90,7 +93,7 @@ def find_events(
             continue
         if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
             continue
-        for rule in lex.lookup(tok.lemma_, pos):
+        for rule in rules:
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
             if mention is not None:
                 events.append(mention)

@@ -87,7 +87,10 @@ class TriggerLexicon:
     refusals: Refusals | None = None  # "will not lift the ban": a REJECT
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
-        return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
+        entries = self.by_lemma.get(lemma.lower())
+        if entries is None:  # asked of nearly every word: most are no trigger
+            return ()
+        return tuple(t for t in entries if pos in t.pos)
 
 
 @dataclass(frozen=True)
