@@ -69,6 +69,8 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
     for tok in sent:
         if tok.i in used:
             continue
+        if tok.lemma_.lower() not in cues.start_lemmas and tok.lower_ != "according":
+            continue  # most words: no rule below starts from them (a new rule's words go there)
         claim = (
             _according_to(tok, sent, cues)
             or _refusal(tok, cues)

@@ -126,6 +126,15 @@ class AttributionCues:
     light_nouns: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
+    def start_lemmas(self) -> frozenset[str]:
+        """Every lemma a claim cue starts from: verbs, nouns, light nouns, refusal verbs and
+        the first words of phrases. find_claims passes over any other word ("according" aside,
+        read as written) without trying its rules one by one."""
+        firsts = {words[0] for words, _ in self.phrases}
+        refusing = {verb for verb, _, _ in self.refusals}
+        return frozenset(self.verbs) | set(self.nouns) | set(self.light_nouns) | firsts | refusing
+
+    @functools.cached_property
     def outlet_names(self) -> dict[str, str]:
         """Each outlet by its lower-cased name: looked up for every speaker and object."""
         return {o.lower(): o for o in reversed(self.outlets)}  # the first listed wins
