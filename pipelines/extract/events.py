@@ -73,7 +73,9 @@ def find_events(
     sent: Span, lex: TriggerLexicon, modal: ModalityCues, cue_lemmas: set[str]
 ) -> list[EventMention]:
     events: list[EventMention] = []
-    demands = [d for d in (_reported_demand(t, lex, modal, cue_lemmas) for t in sent) if d]
+    # only a reported clause can hold a demand: the other words are not worth a call
+    clauses = (t for t in sent if t.dep_ == "ccomp")
+    demands = [d for d in (_reported_demand(t, lex, modal, cue_lemmas) for t in clauses) if d]
     demanded = {
         t.i
         for d in demands
