@@ -34,6 +34,7 @@ class QuantityWords:
 
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_DECIMAL = re.compile(r"\d+(\.\d+)?")  # "83", "2.5": commas taken out first
 _SECTIONS = {
     "version",
     "number_words",
@@ -127,7 +128,7 @@ def parse_number(words: list[str]) -> float | None:
     for raw in words:
         w = raw.lower().replace(",", "")
         for part in w.split("-") if not re.fullmatch(r"[\d.]+", w) else [w]:
-            if re.fullmatch(r"\d+(\.\d+)?", part):
+            if _DECIMAL.fullmatch(part):
                 current += float(part)
             elif part in units:
                 current += units[part]
@@ -141,28 +142,23 @@ def parse_number(words: list[str]) -> float | None:
     return total + current if seen else None
 
 
-def _is_number(tok: Token) -> bool:
+def _is_number(tok: Token, words: QuantityWords) -> bool:
+    # Asked of every token: the tests on the word itself come first, since nearly every word
+    # fails them, and the entity, tag and dependency only for those that pass.
     low = tok.lower_.replace(",", "")
-    if tok.ent_type_ in _SKIP_ENTS:
+    if _DECIMAL.fullmatch(low):
+        return tok.ent_type_ not in _SKIP_ENTS
+    if low in words.scales and tok.i > 0 and _is_number_word(tok.nbor(-1), words):
+        return tok.ent_type_ not in _SKIP_ENTS
+    if low in ("a", "an") or not all(p in words.units or p in words.scales for p in low.split("-")):
         return False
-    if re.fullmatch(r"\d+(\.\d+)?", low):
-        return True
-    words = quantity_words()
-    if low in words.scales and tok.i > 0 and _is_number_word(tok.nbor(-1)):
-        return True
     # Number words: the tagger calls a sentence-initial "Eleven" an adjective.
-    is_numeric = tok.pos_ == "NUM" or tok.dep_ == "nummod"
-    return (
-        is_numeric
-        and low not in ("a", "an")
-        and all(p in words.units or p in words.scales for p in low.split("-"))
-    )
+    return tok.ent_type_ not in _SKIP_ENTS and (tok.pos_ == "NUM" or tok.dep_ == "nummod")
 
 
-def _is_number_word(tok: Token) -> bool:
+def _is_number_word(tok: Token, words: QuantityWords) -> bool:
     low = tok.lower_.replace(",", "")
-    words = quantity_words()
-    return bool(re.fullmatch(r"\d+(\.\d+)?", low)) or low in words.units or low in words.scales
+    return bool(_DECIMAL.fullmatch(low)) or low in words.units or low in words.scales
 
 
 def _qualifier(sent: Span, start: int) -> tuple[str, int]:
@@ -222,12 +218,14 @@ def find_quantities(sent: Span) -> list[Quantity]:
             )
             i += 1
             continue
-        if not _is_number(tok):
+        if not _is_number(tok, words):
             i += 1
             continue
         j = i
         while (
-            j + 1 < sent.end and _is_number_word(doc[j + 1]) and doc[j + 1].pos_ in ("NUM", "NOUN")
+            j + 1 < sent.end
+            and _is_number_word(doc[j + 1], words)
+            and doc[j + 1].pos_ in ("NUM", "NOUN")
         ):
             j += 1
         value = parse_number([t.text for t in doc[i : j + 1]])
