@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from pipelines.extract import syntax
 from pipelines.lexicons import load_data_file, require, str_list
 from schemas.codes import KINDS, QUALIFIERS
 
@@ -305,18 +306,18 @@ def _cue_in_clause(top: Token, below: Token) -> Span | None:
     path of heads up to `top`: a quotation storm read as one sentence of thousands of tokens
     and clauses must not make every number's search cost the whole sentence."""
     doc = top.doc
+    lo, hi = max(0, below.i - _CLAUSE_REACH), min(len(doc), below.i + _CLAUSE_REACH + 1)
+    phrases = quantity_words().running_totals
+    lowers = syntax.lowers(doc)[lo:hi]
+    firsts = _first_words(phrases)
+    starts = [lo + k for k, w in enumerate(lowers) if w in firsts]
+    if not starts:
+        return None  # most numbers: no running-total word near them, no head path walked
     path = {below.i}  # below is in a clause below top; that clause is searched
     for anc in below.ancestors:
         path.add(anc.i)
         if anc.i == top.i:
             break
-    lo, hi = max(0, below.i - _CLAUSE_REACH), min(len(doc), below.i + _CLAUSE_REACH + 1)
-    phrases = quantity_words().running_totals
-    lowers = [t.lower_ for t in doc[lo:hi]]
-    firsts = _first_words(phrases)
-    starts = [lo + k for k, w in enumerate(lowers) if w in firsts]
-    if not starts:
-        return None  # most numbers: no running-total word near them, no head path walked
     memo: dict[int, bool] = {}
 
     def inside(i: int) -> bool:

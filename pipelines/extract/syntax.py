@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Children that end an actor's phrase: places, times, relative clauses, asides.
@@ -214,6 +214,19 @@ def span_ents(span: Span) -> list[Span]:
         out.append(Span(doc, starts[i], end, label=label, kb_id=kb_id, span_id=span_id))
         i += 1
     return out
+
+
+_LOWERS_KEY = ("eventwire", "lowers")
+
+
+def lowers(doc: Doc) -> list[str]:
+    """Every token's lower-case form, read once per document for the rules that scan a window
+    of words around each number: windows overlap, and a token's lower_ is a string lookup.
+    Plain strings, so nothing kept on the document refers back to it (see span_ents)."""
+    cached = doc.user_data.get(_LOWERS_KEY)
+    if cached is None:
+        cached = doc.user_data[_LOWERS_KEY] = [t.lower_ for t in doc]
+    return cached
 
 
 def charge_denied(verb: Token, clause: Token) -> bool:
