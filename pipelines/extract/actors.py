@@ -17,6 +17,8 @@ from pipelines.lexicons import load_data_file, require, str_list
 from schemas.codes import ACTOR_KINDS
 
 _ID = re.compile(r"^[A-Za-z0-9:_-]+$")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_WORD = re.compile(r"[\w.&'-]+")
 _SECTOR_NAMES = {
     "GOV": "government",
     "MIL": "military",
@@ -66,11 +68,12 @@ class ActorDictionary:
 def normalize(text: str) -> str:
     """Alias key: accents folded, dots and possessives dropped; all-caps words keep their case
     so 'US' (the country) never matches the pronoun 'us'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"['’]s\b", "", text)
+    if not text.isascii():  # nothing to fold in ASCII, most names: NFKD leaves it as it is
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _POSSESSIVE.sub("", text)
     words = []
-    for word in re.findall(r"[\w.&'-]+", text):
+    for word in _WORD.findall(text):
         bare = word.replace(".", "")
         if not bare:
             continue
