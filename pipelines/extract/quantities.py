@@ -144,17 +144,34 @@ def parse_number(words: list[str]) -> float | None:
 
 
 def _is_number(tok: Token, words: QuantityWords) -> bool:
-    # Asked of every token: the tests on the word itself come first, since nearly every word
-    # fails them, and the entity, tag and dependency only for those that pass.
+    # The tests on the word itself come first, since nearly every word fails them, and the
+    # entity, tag and dependency only for those that pass.
     low = tok.lower_.replace(",", "")
     if _DECIMAL.fullmatch(low):
         return tok.ent_type_ not in _SKIP_ENTS
     if low in words.scales and tok.i > 0 and _is_number_word(tok.nbor(-1), words):
         return tok.ent_type_ not in _SKIP_ENTS
-    if low in ("a", "an") or not all(p in words.units or p in words.scales for p in low.split("-")):
+    if not _number_words(low, words):
         return False
     # Number words: the tagger calls a sentence-initial "Eleven" an adjective.
     return tok.ent_type_ not in _SKIP_ENTS and (tok.pos_ == "NUM" or tok.dep_ == "nummod")
+
+
+def _may_be_number(low: str, words: QuantityWords) -> bool:
+    """What _is_number asks of the word alone (low: lower case, commas out). Asked of every
+    word of an article, on the document's lower-case forms: nearly every word fails it, and
+    no token is then looked at."""
+    return bool(_DECIMAL.fullmatch(low)) or low in words.scales or _number_words(low, words)
+
+
+def _number_words(low: str, words: QuantityWords) -> bool:
+    """'seven', 'eighty-three', 'million': number words, every part of the word ('a' and 'an'
+    are not numbers on their own)."""
+    if low in ("a", "an"):
+        return False
+    if "-" not in low:
+        return low in words.units or low in words.scales
+    return all(p in words.units or p in words.scales for p in low.split("-"))
 
 
 def _is_number_word(tok: Token, words: QuantityWords) -> bool:
@@ -197,12 +214,13 @@ def _kind_for(counted: Token) -> str | None:
 def find_quantities(sent: Span) -> list[Quantity]:
     doc = sent.doc
     words = quantity_words()
+    lowers = syntax.lowers(doc)
     out: list[Quantity] = []
     i = sent.start
     while i < sent.end:
-        tok = doc[i]
-        low = tok.lower_
-        if low in words.vague and tok.pos_ in ("NOUN", "NUM"):
+        low = lowers[i]
+        tok = doc[i] if low in words.vague else None
+        if tok is not None and tok.pos_ in ("NOUN", "NUM"):
             counted = _counted_of_vague(tok)
             kind = _kind_for(tok) or _kind_for(counted) or "count"
             unit = counted.lemma_.lower() if counted.i != tok.i else None
@@ -219,7 +237,7 @@ def find_quantities(sent: Span) -> list[Quantity]:
             )
             i += 1
             continue
-        if not _is_number(tok, words):
+        if not _may_be_number(low.replace(",", ""), words) or not _is_number(doc[i], words):
             i += 1
             continue
         j = i
