@@ -66,11 +66,13 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
     joins every token afresh, which per cue made a text of many cues quadratic."""
     found: list[ClaimMention] = []
     used: set[int] = set()
-    for tok in sent:
+    doc, lemmas, lowers = sent.doc, syntax.lemmas(sent.doc), syntax.lowers(sent.doc)
+    for i in range(sent.start, sent.end):
+        if lemmas[i] not in cues.start_lemmas and lowers[i] != "according":
+            continue  # most words: no rule below starts from them (a new rule's words go there)
+        tok = doc[i]
         if tok.i in used:
             continue
-        if tok.lemma_.lower() not in cues.start_lemmas and tok.lower_ != "according":
-            continue  # most words: no rule below starts from them (a new rule's words go there)
         claim = (
             _according_to(tok, sent, cues)
             or _refusal(tok, cues)

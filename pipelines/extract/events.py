@@ -82,11 +82,15 @@ def find_events(
         for t in d.anchors[0].subtree
         if d.actor2 is None or t.i not in {s.i for s in d.actor2.subtree}
     }
-    for tok in sent:
+    doc, lemmas = sent.doc, syntax.lemmas(sent.doc)
+    for i in range(sent.start, sent.end):
+        if lemmas[i] not in lex.by_lemma:
+            continue  # most words are no trigger: the tests below are for those that are
+        tok = doc[i]
         pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
         rules = lex.lookup(tok.lemma_, pos)
         if not rules:
-            continue  # most words are no trigger: the tests below are for those that are
+            continue
         if tok.dep_ == "compound" and pos == "NOUN":
             continue  # "strike group", "protest leader": modifiers, not events
         if tok.i in demanded:

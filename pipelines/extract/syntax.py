@@ -217,15 +217,25 @@ def span_ents(span: Span) -> list[Span]:
 
 
 _LOWERS_KEY = ("eventwire", "lowers")
+_LEMMAS_KEY = ("eventwire", "lemmas")
 
 
 def lowers(doc: Doc) -> list[str]:
-    """Every token's lower-case form, read once per document for the rules that scan a window
-    of words around each number: windows overlap, and a token's lower_ is a string lookup.
-    Plain strings, so nothing kept on the document refers back to it (see span_ents)."""
+    """Every token's lower-case form, read once per document for the rules that screen every
+    word or scan a window of words around each number (windows overlap), without building a
+    Token and looking its string up each time. Plain strings, so nothing kept on the document
+    refers back to it (see span_ents)."""
     cached = doc.user_data.get(_LOWERS_KEY)
     if cached is None:
         cached = doc.user_data[_LOWERS_KEY] = [t.lower_ for t in doc]
+    return cached
+
+
+def lemmas(doc: Doc) -> list[str]:
+    """Every token's lemma, lower-cased, read once per document (as lowers)."""
+    cached = doc.user_data.get(_LEMMAS_KEY)
+    if cached is None:
+        cached = doc.user_data[_LEMMAS_KEY] = [t.lemma_.lower() for t in doc]
     return cached
 
 
