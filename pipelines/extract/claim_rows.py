@@ -238,7 +238,8 @@ def _anonymity_scope(cm: ClaimMention) -> str:
         for c in cue.children:
             if c.dep_ in ("advcl", "prep", "npadvmod", "advmod", "parataxis", "conj"):
                 ids.update(t.i for t in c.subtree)
-    return " ".join(head.doc[i].lower_ for i in sorted(ids))
+    lowers = syntax.lowers(head.doc)
+    return " ".join(lowers[i] for i in sorted(ids))
 
 
 def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> tuple[str, bool]:
