@@ -204,10 +204,18 @@ class ActorResolver:
         self.last_named_person: Actor | None = None
         self.by_surname: dict[str, Actor] = {}
         self.by_head: dict[str, Actor] = {}
+        # Each phrase's actor as looked up: an article names the same few phrases again and
+        # again (half the lookups of the generated articles), and a lookup depends only on the
+        # dictionary. Actors are frozen, so one may be handed out twice.
+        self._looked_up: dict[tuple[str, str, str | None], Actor] = {}
 
     def lookup(self, text: str, head_lemma: str | None = None, ner: str | None = None) -> Actor:
         """What resolve would return, without recording it."""
-        return self._resolve(text, (head_lemma or "").lower(), ner)
+        key = (text, (head_lemma or "").lower(), ner)
+        found = self._looked_up.get(key)
+        if found is None:
+            found = self._looked_up[key] = self._resolve(*key)
+        return found
 
     def resolve(self, text: str, head_lemma: str | None = None, ner: str | None = None) -> Actor:
         return self.take(self.lookup(text, head_lemma, ner), text)
