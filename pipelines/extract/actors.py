@@ -17,6 +17,8 @@ from pipelines.lexicons import load_data_file, require, str_list
 from schemas.codes import ACTOR_KINDS
 
 _ID = re.compile(r"^[A-Za-z0-9:_-]+$")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_WORD = re.compile(r"[\w.&'-]+")
 _SECTOR_NAMES = {
     "GOV": "government",
     "MIL": "military",
@@ -66,11 +68,12 @@ class ActorDictionary:
 def normalize(text: str) -> str:
     """Alias key: accents folded, dots and possessives dropped; all-caps words keep their case
     so 'US' (the country) never matches the pronoun 'us'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"['’]s\b", "", text)
+    if not text.isascii():  # nothing to fold in ASCII, most names: NFKD leaves it as it is
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _POSSESSIVE.sub("", text)
     words = []
-    for word in re.findall(r"[\w.&'-]+", text):
+    for word in _WORD.findall(text):
         bare = word.replace(".", "")
         if not bare:
             continue
@@ -202,10 +205,18 @@ class ActorResolver:
         self.previous_person: Actor | None = None  # the one named before last_named_person
         self.by_surname: dict[str, Actor] = {}
         self.by_head: dict[str, Actor] = {}
+        # Each phrase's actor as looked up: an article names the same few phrases again and
+        # again (half the lookups of the generated articles), and a lookup depends only on the
+        # dictionary. Actors are frozen, so one may be handed out twice.
+        self._looked_up: dict[tuple[str, str, str | None], Actor] = {}
 
     def lookup(self, text: str, head_lemma: str | None = None, ner: str | None = None) -> Actor:
         """What resolve would return, without recording it."""
-        return self._resolve(text, (head_lemma or "").lower(), ner)
+        key = (text, (head_lemma or "").lower(), ner)
+        found = self._looked_up.get(key)
+        if found is None:
+            found = self._looked_up[key] = self._resolve(*key)
+        return found
 
     def resolve(self, text: str, head_lemma: str | None = None, ner: str | None = None) -> Actor:
         return self.take(self.lookup(text, head_lemma, ner), text)

@@ -45,11 +45,12 @@ class Speakers:
         cls,
         article: ArticleInput,
         doc: Doc,
+        text: str,  # doc.text, built once by the caller
         resolver: ActorResolver,
         cues: AttributionCues,
         words: SpeakerWords,
     ) -> Speakers:
-        return cls(article, resolver, cues, words, _anonymity_heads(doc, cues, words))
+        return cls(article, resolver, cues, words, _anonymity_heads(doc, text, cues, words))
 
 
 def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> ClaimRow:
@@ -173,7 +174,9 @@ def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, 
         return None, False
     actor = resolver.lookup(text, head.lemma_, head.ent_type_ or None)
     person = (
-        None if actor.in_dictionary else next((e for e in span.ents if e.label_ == "PERSON"), None)
+        None
+        if actor.in_dictionary
+        else next((e for e in syntax.span_ents(span) if e.label_ == "PERSON"), None)
     )
     if person is not None and person.text != text:
         # "Foreign Minister Jan Novak": the person, named by the name alone
@@ -206,10 +209,11 @@ def _remember(cm: ClaimMention, actor: Actor, speakers: Speakers) -> None:
             speakers.by_role[tok.lemma_.lower()] = actor
 
 
-def _anonymity_heads(doc: Doc, cues: AttributionCues, words: SpeakerWords) -> set[str]:
+def _anonymity_heads(doc: Doc, text: str, cues: AttributionCues, words: SpeakerWords) -> set[str]:
     heads: set[str] = set()
     for sent in doc.sents:
-        low = sent.text.lower()
+        # sent.text joins its tokens afresh: the slice of the document's text is the same
+        low = text[sent.start_char : sent.end_char].lower()
         if not any(cue in low for cue in cues.anonymity_cues):
             continue
         for tok in sent:
@@ -234,7 +238,8 @@ def _anonymity_scope(cm: ClaimMention) -> str:
         for c in cue.children:
             if c.dep_ in ("advcl", "prep", "npadvmod", "advmod", "parataxis", "conj"):
                 ids.update(t.i for t in c.subtree)
-    return " ".join(head.doc[i].lower_ for i in sorted(ids))
+    lowers = syntax.lowers(head.doc)
+    return " ".join(lowers[i] for i in sorted(ids))
 
 
 def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> tuple[str, bool]:
@@ -297,14 +302,19 @@ def _channel(
         if c.dep_ in _CHANNEL_DEPS:
             ids.update(t.i for t in c.subtree)
     toks = [doc[i] for i in sorted(ids)]
-    forms = _forms(toks)
+    # each token's word forms, read once for every platform and channel looked for
+    forms = [(t.lower_, t.lemma_.lower()) for t in toks]
+    present = {f for pair in forms for f in pair}
     platform = next(
-        (name for name, words in cues.platforms if _has_words(toks, words, forms)), None
+        (name for name, words in cues.platforms if _has_words(toks, forms, present, words)),
+        None,
     )
-    common = [t for t in toks if t.pos_ != "PROPN"]  # "told Harbor Post" is no post
-    forms = _forms(common)
+    common = [k for k, t in enumerate(toks) if t.pos_ != "PROPN"]  # "told Harbor Post": no post
+    toks, forms = [toks[k] for k in common], [forms[k] for k in common]
+    present = {f for pair in forms for f in pair}
     channel = next(
-        (name for name, words in cues.channels if _has_words(common, words, forms)), None
+        (name for name, words in cues.channels if _has_words(toks, forms, present, words)),
+        None,
     )
     if channel is None and platform is not None:
         channel = "social_media"
@@ -315,24 +325,23 @@ def _channel(
     return channel, platform
 
 
-def _forms(toks: list) -> set[str]:
-    return {t.lower_ for t in toks} | {t.lemma_.lower() for t in toks}
-
-
-def _has_words(toks: list, words: tuple[str, ...], forms: set[str]) -> bool:
-    """Whether one of the phrases `words` is in toks, whose word forms are `forms`."""
+def _has_words(
+    toks: list, forms: list[tuple[str, str]], present: set[str], words: tuple[str, ...]
+) -> bool:
+    """Whether one of the phrases `words` is in toks, whose word forms (lower case, lemma)
+    are `forms`, all of them `present`."""
     for phrase in words:
         parts = phrase.split()
-        if len(phrase) > 1 and parts[0] not in forms:
+        if len(phrase) > 1 and parts[0] not in present:
             continue  # its first word is nowhere: no window to try
         for k in range(len(toks) - len(parts) + 1):
-            window = toks[k : k + len(parts)]
             if len(parts) == 1 and len(phrase) == 1:
                 # "X": only as written, after "on"
-                t = window[0]
+                t = toks[k]
                 if t.text == phrase.upper() and t.i > 0 and t.doc[t.i - 1].lower_ == "on":
                     return True
                 continue
-            if all(w in (t.lower_, t.lemma_.lower()) for w, t in zip(parts, window, strict=True)):
+            window = forms[k : k + len(parts)]
+            if all(w in pair for w, pair in zip(parts, window, strict=True)):
                 return True
     return False

@@ -66,7 +66,11 @@ def find_claims(sent: Span, cues: AttributionCues, text: str) -> list[ClaimMenti
     joins every token afresh, which per cue made a text of many cues quadratic."""
     found: list[ClaimMention] = []
     used: set[int] = set()
-    for tok in sent:
+    doc, lemmas, lowers = sent.doc, syntax.lemmas(sent.doc), syntax.lowers(sent.doc)
+    for i in range(sent.start, sent.end):
+        if lemmas[i] not in cues.start_lemmas and lowers[i] != "according":
+            continue  # most words: no rule below starts from them (a new rule's words go there)
+        tok = doc[i]
         if tok.i in used:
             continue
         claim = (

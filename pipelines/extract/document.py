@@ -29,10 +29,10 @@ def extract_doc(article: ArticleInput, doc: Doc, rows: ArticleRows) -> None:
     # rules: a plan or threat stays above them ("plan to attack the town and seize ...").
     cue_lemmas = (set(cues.verbs) - cues.person_only) | {"accord"}
     resolver = ActorResolver()
-    speakers = Speakers.of(article, doc, resolver, cues, speaker_words())
+    text = doc.text
+    speakers = Speakers.of(article, doc, text, resolver, cues, speaker_words())
     events: list[tuple[event_rules.EventMention, EventRow]] = []
     quantities: list[QuantityRow] = []
-    text = doc.text
     for s_idx, sent in enumerate(doc.sents):
         # Claims first: an event inside a claim's content is reported under it.
         claim_mentions = claim_rules.find_claims(sent, cues, text)

@@ -128,8 +128,8 @@ def _titled_person(head: Token, span: Span) -> Span | None:
     "Residents of Coalcomán" (the head is outside the name) nor "the carrier USS Gerald R. Ford"
     (no title)."""
     if head.ent_type_ != "PERSON":
-        return None  # the cheap test first: span.ents walks the document's entities
-    person = next((e for e in span.ents if e.label_ == "PERSON" and head in e), None)
+        return None
+    person = next((e for e in syntax.span_ents(span) if e.label_ == "PERSON" and head in e), None)
     if person is None or person.text == span.text:
         return None
     roles = role_words()
@@ -181,7 +181,7 @@ def attach_dates(
     Dates hung off an event's own trigger are placed first: in "agreed on Sunday to a ceasefire
     starting on November 1" the ceasefire takes November 1, not the Sunday of the agreeing
     clause it also hangs off."""
-    dates = [ent for ent in syntax.sentence_ents(sent) if ent.label_ == "DATE"]
+    dates = [ent for ent in syntax.span_ents(sent) if ent.label_ == "DATE"]
     own = {ev.trigger.i: [(ev, row)] for ev, row in zip(mentions, rows, strict=True)}
     anchor_rows: dict[int, list[tuple[EventMention, EventRow]]] = {}
     for ev, row in zip(mentions, rows, strict=True):

@@ -73,15 +73,24 @@ def find_events(
     sent: Span, lex: TriggerLexicon, modal: ModalityCues, cue_lemmas: set[str]
 ) -> list[EventMention]:
     events: list[EventMention] = []
-    demands = [d for d in (_reported_demand(t, lex, modal, cue_lemmas) for t in sent) if d]
+    # only a reported clause can hold a demand: the other words are not worth a call
+    clauses = (t for t in sent if t.dep_ == "ccomp")
+    demands = [d for d in (_reported_demand(t, lex, modal, cue_lemmas) for t in clauses) if d]
     demanded = {
         t.i
         for d in demands
         for t in d.anchors[0].subtree
         if d.actor2 is None or t.i not in {s.i for s in d.actor2.subtree}
     }
-    for tok in sent:
+    doc, lemmas = sent.doc, syntax.lemmas(sent.doc)
+    for i in range(sent.start, sent.end):
+        if lemmas[i] not in lex.by_lemma:
+            continue  # most words are no trigger: the tests below are for those that are
+        tok = doc[i]
         pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+        rules = lex.lookup(tok.lemma_, pos)
+        if not rules:
+            continue
         if tok.dep_ == "compound" and pos == "NOUN":
             continue  # "strike group", "protest leader": modifiers, not events
         if tok.i in demanded:
@@ -90,7 +99,7 @@ def find_events(
             continue
         if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
             continue
-        for rule in lex.lookup(tok.lemma_, pos):
+        for rule in rules:
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
             if mention is not None:
                 events.append(mention)
@@ -101,7 +110,7 @@ def find_events(
     inherit_pronoun_targets(events)
     rejected_accusers(events)
     shared_parties(events, lex)
-    places = [e for e in syntax.sentence_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
+    places = [e for e in syntax.span_ents(sent) if e.label_ in ("GPE", "LOC", "FAC")]
     for ev in events:
         ev.location = _location(ev, places)
     return events

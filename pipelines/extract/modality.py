@@ -80,14 +80,20 @@ def _modal_cue(
     node: Token, cues: ModalityCues, is_trigger: bool, skip_aux: bool = False
 ) -> str | None:
     lemma = node.lemma_.lower()
-    kids = [c for c in node.children if c.dep_ in _MODAL_CHILD_DEPS]
+    # (dependency, lower case, lemma) of each child that may hold a cue, read once for all
+    # the tests below
+    kids = []
+    for c in node.children:
+        dep = c.dep_
+        if dep in _MODAL_CHILD_DEPS:
+            kids.append((dep, c.lower_, c.lemma_.lower()))
     if skip_aux:  # the future of what is threatened: will, shall, would
         future = cues.expected_aux | {"would", "'d"}
-        kids = [c for c in kids if not (c.dep_ == "aux" and c.lower_ in future)]
-    kid_lemmas = {c.lemma_.lower() for c in kids} | {c.lower_ for c in kids}
+        kids = [k for k in kids if not (k[0] == "aux" and k[1] in future)]
+    kid_lemmas = {k[2] for k in kids} | {k[1] for k in kids}
     if lemma in cues.denied and not is_trigger:
         return "denied"
-    if any(c.dep_ == "neg" for c in kids) or (kid_lemmas & cues.negators and node.pos_ == "VERB"):
+    if any(k[0] == "neg" for k in kids) or (kid_lemmas & cues.negators and node.pos_ == "VERB"):
         return "denied" if lemma in cues.denied else "negated"
     if not is_trigger and lemma in cues.planned:
         return "planned"
@@ -95,12 +101,12 @@ def _modal_cue(
         return "planned"
     if (not is_trigger and lemma in cues.expected) or kid_lemmas & cues.expected:
         return "expected"
-    if any(c.dep_ == "aux" and c.lower_ in cues.expected_aux for c in kids):
+    if any(k[0] == "aux" and k[1] in cues.expected_aux for k in kids):
         return "expected"
-    if any(c.dep_ in ("aux",) and c.lower_ in cues.possible_aux for c in kids):
+    if any(k[0] == "aux" and k[1] in cues.possible_aux for k in kids):
         return "possible"
     if kid_lemmas & cues.possible_adj or (not is_trigger and lemma in cues.possible):
         return "possible"
-    if any(c.lemma_.lower() in cues.possible for c in kids if c.dep_ in ("nsubj", "mark")):
+    if any(k[2] in cues.possible for k in kids if k[0] in ("nsubj", "mark")):
         return "possible"
     return None

@@ -39,15 +39,15 @@ class Gazetteer:
         self.cities: dict[str, Place] = {}
         population: dict[str, int] = {}
         for city in gc.get_cities().values():
-            country = iso2_to_3.get(city["countrycode"])
-            place = Place(city["name"], "city", country, city["latitude"], city["longitude"])
             # Primary names only: alternate names map "Bassa" to Passau and "Paris" to a dozen
             # places. A city we miss can be added to places.yaml.
-            for name in {city["name"]}:
-                key = _key(name)
-                if key and city["population"] > population.get(key, -1):
-                    self.cities[key] = place
-                    population[key] = city["population"]
+            key = _key(city["name"])
+            if key and city["population"] > population.get(key, -1):
+                country = iso2_to_3.get(city["countrycode"])
+                self.cities[key] = Place(
+                    city["name"], "city", country, city["latitude"], city["longitude"]
+                )
+                population[key] = city["population"]
         capitals = {}
         for c in gc.get_countries().values():
             capital = self.cities.get(_key(c["capital"] or ""))

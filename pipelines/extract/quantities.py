@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from pipelines.extract import syntax
 from pipelines.lexicons import load_data_file, require, str_list
 from schemas.codes import KINDS, QUALIFIERS
 
@@ -34,6 +35,7 @@ class QuantityWords:
 
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_DECIMAL = re.compile(r"\d+(\.\d+)?")  # "83", "2.5": commas taken out first
 _SECTIONS = {
     "version",
     "number_words",
@@ -127,7 +129,7 @@ def parse_number(words: list[str]) -> float | None:
     for raw in words:
         w = raw.lower().replace(",", "")
         for part in w.split("-") if not re.fullmatch(r"[\d.]+", w) else [w]:
-            if re.fullmatch(r"\d+(\.\d+)?", part):
+            if _DECIMAL.fullmatch(part):
                 current += float(part)
             elif part in units:
                 current += units[part]
@@ -141,28 +143,40 @@ def parse_number(words: list[str]) -> float | None:
     return total + current if seen else None
 
 
-def _is_number(tok: Token) -> bool:
+def _is_number(tok: Token, words: QuantityWords) -> bool:
+    # The tests on the word itself come first, since nearly every word fails them, and the
+    # entity, tag and dependency only for those that pass.
     low = tok.lower_.replace(",", "")
-    if tok.ent_type_ in _SKIP_ENTS:
+    if _DECIMAL.fullmatch(low):
+        return tok.ent_type_ not in _SKIP_ENTS
+    if low in words.scales and tok.i > 0 and _is_number_word(tok.nbor(-1), words):
+        return tok.ent_type_ not in _SKIP_ENTS
+    if not _number_words(low, words):
         return False
-    if re.fullmatch(r"\d+(\.\d+)?", low):
-        return True
-    words = quantity_words()
-    if low in words.scales and tok.i > 0 and _is_number_word(tok.nbor(-1)):
-        return True
     # Number words: the tagger calls a sentence-initial "Eleven" an adjective.
-    is_numeric = tok.pos_ == "NUM" or tok.dep_ == "nummod"
-    return (
-        is_numeric
-        and low not in ("a", "an")
-        and all(p in words.units or p in words.scales for p in low.split("-"))
-    )
+    return tok.ent_type_ not in _SKIP_ENTS and (tok.pos_ == "NUM" or tok.dep_ == "nummod")
 
 
-def _is_number_word(tok: Token) -> bool:
+def _may_be_number(low: str, words: QuantityWords) -> bool:
+    """What _is_number asks of the word alone (low: lower case, commas out). Asked of every
+    word of an article, on the document's lower-case forms: nearly every word fails it, and
+    no token is then looked at."""
+    return bool(_DECIMAL.fullmatch(low)) or low in words.scales or _number_words(low, words)
+
+
+def _number_words(low: str, words: QuantityWords) -> bool:
+    """'seven', 'eighty-three', 'million': number words, every part of the word ('a' and 'an'
+    are not numbers on their own)."""
+    if low in ("a", "an"):
+        return False
+    if "-" not in low:
+        return low in words.units or low in words.scales
+    return all(p in words.units or p in words.scales for p in low.split("-"))
+
+
+def _is_number_word(tok: Token, words: QuantityWords) -> bool:
     low = tok.lower_.replace(",", "")
-    words = quantity_words()
-    return bool(re.fullmatch(r"\d+(\.\d+)?", low)) or low in words.units or low in words.scales
+    return bool(_DECIMAL.fullmatch(low)) or low in words.units or low in words.scales
 
 
 def _qualifier(sent: Span, start: int) -> tuple[str, int]:
@@ -200,12 +214,13 @@ def _kind_for(counted: Token) -> str | None:
 def find_quantities(sent: Span) -> list[Quantity]:
     doc = sent.doc
     words = quantity_words()
+    lowers = syntax.lowers(doc)
     out: list[Quantity] = []
     i = sent.start
     while i < sent.end:
-        tok = doc[i]
-        low = tok.lower_
-        if low in words.vague and tok.pos_ in ("NOUN", "NUM"):
+        low = lowers[i]
+        tok = doc[i] if low in words.vague else None
+        if tok is not None and tok.pos_ in ("NOUN", "NUM"):
             counted = _counted_of_vague(tok)
             kind = _kind_for(tok) or _kind_for(counted) or "count"
             unit = counted.lemma_.lower() if counted.i != tok.i else None
@@ -222,12 +237,14 @@ def find_quantities(sent: Span) -> list[Quantity]:
             )
             i += 1
             continue
-        if not _is_number(tok):
+        if not _may_be_number(low.replace(",", ""), words) or not _is_number(doc[i], words):
             i += 1
             continue
         j = i
         while (
-            j + 1 < sent.end and _is_number_word(doc[j + 1]) and doc[j + 1].pos_ in ("NUM", "NOUN")
+            j + 1 < sent.end
+            and _is_number_word(doc[j + 1], words)
+            and doc[j + 1].pos_ in ("NUM", "NOUN")
         ):
             j += 1
         value = parse_number([t.text for t in doc[i : j + 1]])
@@ -307,18 +324,18 @@ def _cue_in_clause(top: Token, below: Token) -> Span | None:
     path of heads up to `top`: a quotation storm read as one sentence of thousands of tokens
     and clauses must not make every number's search cost the whole sentence."""
     doc = top.doc
+    lo, hi = max(0, below.i - _CLAUSE_REACH), min(len(doc), below.i + _CLAUSE_REACH + 1)
+    phrases = quantity_words().running_totals
+    lowers = syntax.lowers(doc)[lo:hi]
+    firsts = _first_words(phrases)
+    starts = [lo + k for k, w in enumerate(lowers) if w in firsts]
+    if not starts:
+        return None  # most numbers: no running-total word near them, no head path walked
     path = {below.i}  # below is in a clause below top; that clause is searched
     for anc in below.ancestors:
         path.add(anc.i)
         if anc.i == top.i:
             break
-    lo, hi = max(0, below.i - _CLAUSE_REACH), min(len(doc), below.i + _CLAUSE_REACH + 1)
-    phrases = quantity_words().running_totals
-    lowers = [t.lower_ for t in doc[lo:hi]]
-    firsts = _first_words(phrases)
-    starts = [lo + k for k, w in enumerate(lowers) if w in firsts]
-    if not starts:
-        return None  # most numbers: no running-total word near them, no head path walked
     memo: dict[int, bool] = {}
 
     def inside(i: int) -> bool:

@@ -87,7 +87,10 @@ class TriggerLexicon:
     refusals: Refusals | None = None  # "will not lift the ban": a REJECT
 
     def lookup(self, lemma: str, pos: str) -> tuple[Trigger, ...]:
-        return tuple(t for t in self.by_lemma.get(lemma.lower(), ()) if pos in t.pos)
+        entries = self.by_lemma.get(lemma.lower())
+        if entries is None:  # asked of nearly every word: most are no trigger
+            return ()
+        return tuple(t for t in entries if pos in t.pos)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,15 @@ class AttributionCues:
     # entry of nouns, or of light_nouns: nouns that are claims only there) names the report
     light_verbs: frozenset[str] = frozenset()
     light_nouns: dict[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def start_lemmas(self) -> frozenset[str]:
+        """Every lemma a claim cue starts from: verbs, nouns, light nouns, refusal verbs and
+        the first words of phrases. find_claims passes over any other word ("according" aside,
+        read as written) without trying its rules one by one."""
+        firsts = {words[0] for words, _ in self.phrases}
+        refusing = {verb for verb, _, _ in self.refusals}
+        return frozenset(self.verbs) | set(self.nouns) | set(self.light_nouns) | firsts | refusing
 
     @functools.cached_property
     def outlet_names(self) -> dict[str, str]:

