@@ -70,6 +70,27 @@ def rejected_accusers(events: list[EventMention]) -> None:
             ev.actor2 = accusation.actor1
 
 
+def investigations_sent(events: list[EventMention]) -> list[EventMention]:
+    """'sent a team of experts to Saudi Arabia to investigate the attacks': the people sent
+    serve the investigation, which is the act; sending them is no aid. The investigation
+    takes the sender as its actor when it has none."""
+    by_trigger = {ev.trigger.i: ev for ev in events}
+    dropped: set[int] = set()
+    for ev in events:
+        if ev.event_type != "AID":
+            continue
+        for c in ev.trigger.children:
+            purpose = by_trigger.get(c.i) if c.dep_ in ("advcl", "xcomp") else None
+            if purpose is None or purpose.event_type != "ACCUSE":
+                continue
+            if not any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                continue
+            if purpose.actor1 is None:
+                purpose.actor1 = ev.actor1
+            dropped.add(ev.trigger.i)
+    return [ev for ev in events if ev.trigger.i not in dropped]
+
+
 def inherit_pronoun_targets(events: list[EventMention]) -> None:
     """'imposed sanctions on nine officials, accusing them of ...': 'them' in a clause hung off
     another event's verb is that event's target."""

@@ -15,6 +15,7 @@ from pipelines.extract import syntax
 from pipelines.extract.actors import actor_dictionary
 from pipelines.extract.event_merges import (
     inherit_pronoun_targets,
+    investigations_sent,
     merge_consequences,
     rejected_accusers,
     shared_parties,
@@ -107,6 +108,7 @@ def find_events(
     events = sorted(events + demands, key=lambda ev: ev.trigger.i)
     two_party = frozenset(t.name for t in lex.types.values() if t.symmetric)
     events = merge_consequences(events, two_party)
+    events = investigations_sent(events)
     inherit_pronoun_targets(events)
     rejected_accusers(events)
     shared_parties(events, lex)

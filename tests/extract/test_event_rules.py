@@ -437,3 +437,14 @@ def test_a_burned_flag_is_a_protest_and_a_sent_platoon_a_deployment(extract):
     assert "PROTEST" not in burned and burned["ASSAULT"]["actor2_text"] == "houses"
     sent = _by_type(extract("The army is sending a platoon to the border town."))
     assert sent["MOBILIZE"]["trigger"] == "sending"
+
+
+def test_a_team_sent_to_investigate_is_the_investigation_not_aid(extract):
+    r = extract(
+        "Ostria has sent seven military experts to the capital to investigate the weekend's "
+        "attacks on its oil terminals."
+    )
+    assert [(e["event_type"], e["actor1_text"]) for e in events_of(r)] == [("ACCUSE", "Ostria")]
+    # aid sent for a purpose stays aid
+    r = extract("The agency sent food to the camps to support the displaced families.")
+    assert _by_type(r)["AID"]["actor2_text"] == "the camps"
