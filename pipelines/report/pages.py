@@ -13,11 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import polars as pl
-
 from pipelines.report.facts import Facts
 
-UNDATED = "undated"  # the day key of events with neither an event nor a publication date
 TOLL_KINDS = ("killed", "injured", "arrested", "displaced")
 CONTENT_CHARS = 300  # a claim's content beside an event; the reader shows it whole
 FACET_ACTORS = 400  # actors offered as timeline filters, most events first
@@ -37,9 +34,9 @@ def clip(text: str | None, limit: int = CONTENT_CHARS) -> str | None:
     return text[: limit - 1] + "…"
 
 
-def by_key(df: pl.DataFrame, key: str) -> dict[Any, list[Row]]:
+def by_key(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
     out: dict[Any, list[Row]] = defaultdict(list)
-    for row in df.iter_rows(named=True):
+    for row in rows:
         out[row[key]].append(row)
     return out
 
@@ -95,90 +92,33 @@ class Timeline:
     summaries: dict[str, DaySummary] = field(default_factory=dict, repr=False)
 
 
-# What a card shows of an event mention, and what a claim beside it shows.
-EVENT_COLUMNS = [
-    "event_id", "article_id", "cluster_id", "trigger", "event_type", "event_mode", "quad_class",
-    "actor1_text", "actor1_id", "actor1", "actor2_text", "actor2_id", "actor2", "event_date",
-    "date_end", "date_precision", "date_basis", "date_text", "location_text",
-    "location_country", "location_basis", "location_precision", "modality", "claim_id",
-    "confidence", "day",
-]  # fmt: skip
-CLAIM_COLUMNS = [
-    "claim_id", "article_id", "start_char", "speaker_text", "speaker_actor_id", "speaker",
-    "speaker_kind", "anonymous", "stance", "content", "direct_quote", "reported_via", "outlet",
-    "published_date",
-]  # fmt: skip
-TOLL_COLUMNS = ["event_id", "kind", "value", "qualifier", "text", "scope", "scope_text"]
-
-
-def claim_rows(facts: Facts) -> dict[str, Row]:
-    """claim_id -> the claim's row as the pages show it (shared: not to be changed)."""
-    if facts.claim_dicts is None:
-        rows = facts.claims.select(CLAIM_COLUMNS).iter_rows(named=True)
-        facts.claim_dicts = {c["claim_id"]: c for c in rows}
-    return facts.claim_dicts
-
-
-def events_by_card_day(facts: Facts) -> pl.DataFrame:
-    """Event mentions (the columns a card shows) sorted by the day their card is on: the
-    cluster's date, else its earliest mention's day (card_day; null: undated)."""
-    return (
-        facts.events.select(EVENT_COLUMNS)
-        .join(
-            facts.clusters.select("cluster_id", pl.col("event_date").alias("cluster_date")),
-            on="cluster_id",
-            how="left",
-        )
-        .with_columns(
-            pl.coalesce("cluster_date", pl.col("day").min().over("cluster_id")).alias("card_day")
-        )
-        .sort("card_day", nulls_last=True, maintain_order=True)  # the same order every run
-    )
-
-
 def timeline(
     facts: Facts,
+    days: dict[str, tuple[str, int]] | None = None,
     write_day: Callable[[str, Row], None] | None = None,
     kept: Callable[[str], DaySummary | None] | None = None,
 ) -> Timeline:
     """Cards by day: each real-world event (cluster) on its date, else its first mention's
-    day. write_day(day, page) receives each day's page: its cards and the articles they cite.
-    kept(day): the day's summary when its page is as an earlier run made it (its cards are
-    then neither built nor handed to write_day)."""
-    claims = claim_rows(facts)
-    tolls = by_key(
-        facts.quantities.filter(pl.col("event_id").is_not_null()).select(TOLL_COLUMNS), "event_id"
-    )
-    titles = {
-        a: [t, o, iso(p)]
-        for a, t, o, p in facts.articles.select(
-            "article_id", "title", "outlet", "published_date"
-        ).iter_rows()
-    }
-    clusters = {k["cluster_id"]: k for k in facts.clusters.iter_rows(named=True)}
-    events = events_by_card_day(facts)
+    day. days: facts.day_digests(), when the caller has them. write_day(day, page) receives
+    each day's page: its cards and the articles they cite. kept(day): the day's summary when
+    its page is as an earlier run made it (its cards are then neither built nor handed to
+    write_day, and its rows not read)."""
+    days = facts.day_digests() if days is None else days
+    summaries: dict[str, DaySummary] = {}
+    for day in days:
+        summary = kept(day) if kept is not None else None
+        if summary is not None:
+            summaries[day] = summary
+    to_build = [day for day in days if day not in summaries]
+    sizes = {day: n for day, (_, n) in days.items()}
+    for day, rows in zip(to_build, facts.mentions_by_day(to_build, sizes), strict=True):
+        summaries[day] = day_cards(day, rows, write_day)
     out = Timeline()
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     day_keys: list[set[str]] = []
-    for (when,), part in events.partition_by("card_day", as_dict=True, maintain_order=True).items():
-        day = iso(when) or UNDATED
-        summary = kept(day) if kept is not None else None
-        if summary is None:
-            cards = [
-                event_card(clusters.get(cluster_id), mentions, claims, tolls)
-                for cluster_id, mentions in by_key(part, "cluster_id").items()
-            ]
-            cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
-            summary = DaySummary([], set(), [])
-            for card in cards:
-                summary.keys.update(card["f"])
-                summary.labels.extend(card.pop("facet_labels"))
-            if write_day is not None:
-                refs = sorted({m["art"] for c in cards for m in c["m"]})
-                page = {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}}
-                write_day(day, page)
-            summary.briefs = [card_brief(c, day) for c in cards]
+    for day in days:
+        summary = summaries[day]
         for key, label in summary.labels:
             kind = key.split(":", 1)[0]
             labels[kind][key] = label
@@ -198,6 +138,32 @@ def timeline(
             days_of[key].append(i)
     out.facet_days = dict(days_of)
     return out
+
+
+def day_cards(
+    day: str, rows: list[Row], write_day: Callable[[str, Row], None] | None
+) -> DaySummary:
+    """A day's cards from its mentions (facts.mentions_by_day): handed to write_day as the
+    day's page, and kept in brief."""
+    claims = {r["claim_id"]: r["claim"] for r in rows if r["claim"] is not None}
+    tolls = {r["event_id"]: r["tolls"] for r in rows if r["tolls"]}
+    titles = {r["article_id"]: [r["title"], r["article_outlet"], iso(r["article_published"])]
+              for r in rows}  # fmt: skip
+    clusters = {r["cluster_id"]: r["cluster"] for r in rows}
+    cards = [
+        event_card(clusters.get(cluster_id), mentions, claims, tolls)
+        for cluster_id, mentions in by_key(rows, "cluster_id").items()
+    ]
+    cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
+    summary = DaySummary([], set(), [])
+    for card in cards:
+        summary.keys.update(card["f"])
+        summary.labels.extend(card.pop("facet_labels"))
+    if write_day is not None:
+        refs = sorted({m["art"] for c in cards for m in c["m"]})
+        write_day(day, {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}})
+    summary.briefs = [card_brief(c, day) for c in cards]
+    return summary
 
 
 def event_card(
@@ -402,27 +368,21 @@ def article_page(article: Row, events: list[Row], claims: list[Row], quantities:
 
 def article_list(facts: Facts) -> list[list[Any]]:
     """[id, title, outlet, published, events, claims, quantities, near-duplicate of]."""
-    n = {
-        name: Counter(df["article_id"].to_list())
-        for name, df in (
-            ("e", facts.events),
-            ("c", facts.claims),
-            ("q", facts.quantities),
-        )
-    }
+    counts = " ".join(
+        f"LEFT JOIN (SELECT article_id, count(*) AS n FROM {table} GROUP BY article_id) "
+        f"AS {alias} USING (article_id)"
+        for alias, table in (("e", "events"), ("c", "claims"), ("q", "quantities"))
+    )
     return [
-        [
-            a["article_id"],
-            a["title"],
-            a["outlet"],
-            iso(a["published_date"]),
-            n["e"][a["article_id"]],
-            n["c"][a["article_id"]],
-            n["q"][a["article_id"]],
-            a["duplicate_of"],
-        ]
-        for a in facts.articles.iter_rows(named=True)
-    ]
+        [a["article_id"], a["title"], a["outlet"], iso(a["published_date"]),
+         a["e"], a["c"], a["q"], a["duplicate_of"]]
+        for a in facts.rows(
+            "SELECT a.article_id, a.title, a.outlet, a.published_date, coalesce(e.n, 0) AS e, "
+            "coalesce(c.n, 0) AS c, coalesce(q.n, 0) AS q, a.duplicate_of "
+            f"FROM articles AS a {counts} "
+            "ORDER BY a.published_date DESC NULLS LAST, a.article_id"
+        )
+    ]  # fmt: skip
 
 
 def first_n(rows: Iterable[Any], limit: int = LIST_LIMIT) -> Row:
@@ -463,7 +423,13 @@ def map_page(facts: Facts) -> Row:
     events by type and a few to open; and events per country."""
     points: dict[tuple[float, float], Row] = {}
     countries: Counter[str] = Counter()
-    for e in facts.events.iter_rows(named=True):
+    for e in facts.rows(
+        "SELECT location_country, latitude, longitude, location_text, location_precision, "
+        "location_basis, event_type, event_id, article_id, actor1, actor2, trigger, day "
+        "FROM room_events WHERE location_country IS NOT NULL "
+        "OR (latitude IS NOT NULL AND longitude IS NOT NULL) "
+        "ORDER BY day NULLS LAST, article_id, start_char, event_id"
+    ):
         if e["location_country"]:
             countries[e["location_country"]] += 1
         if e["latitude"] is None or e["longitude"] is None:
