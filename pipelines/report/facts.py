@@ -17,7 +17,10 @@ import pyarrow as pa
 from pipelines.store.warehouse import DUCKDB_FILE, SANDBOXED
 
 UNDATED = "undated"  # the day key of events with neither an event nor a publication date
-BATCH_ROWS = 100_000  # event mentions (or article rows) handed to Python per query
+BATCH_ROWS = 10_000  # rows handed from DuckDB to Python at a time
+BATCH_MENTIONS = 50_000  # a day page's rows are read for this many mentions at a time
+# DuckDB's own share: past it, sorts and joins spill to a folder beside the warehouse file.
+DUCKDB_MEMORY = "512MB"
 
 Row = dict[str, Any]
 
@@ -85,52 +88,76 @@ def _struct(alias: str, columns: list[str]) -> str:
     return "struct_pack(" + ", ".join(f"{c} := {alias}.{c}" for c in columns) + ")"
 
 
+_ARTICLE_COLUMNS = ["title", "outlet", "published_date"]
+
+
+def _set_digest(h: str) -> str:
+    """A digest of a set of row hashes, whatever their order (the rows' order on a page
+    follows from their contents), kept in a few numbers rather than a list per group."""
+    return f"md5(concat_ws('|', count(*), bit_xor({h}), sum({h}::HUGEINT)))"
+
+
 # A day page is made of exactly these rows: each mention with its card's day, its claim,
-# its figures, its cluster and its article's title. The day's digest hashes them.
+# its figures, its cluster and its article's title. Its digest joins their hashes (not the
+# rows: the claims' texts would be held for the join).
+_DAY_DIGESTS = f"""
+WITH ch AS (SELECT claim_id, hash({_struct("c", CLAIM_COLUMNS)}) AS h FROM room_claims AS c),
+     th AS (SELECT event_id, {_set_digest("hash(" + _struct("q", TOLL_COLUMNS) + ")")} AS h
+            FROM quantities AS q WHERE event_id IS NOT NULL GROUP BY event_id),
+     kh AS (SELECT cluster_id, hash({_struct("k", CLUSTER_COLUMNS)}) AS h
+            FROM event_clusters AS k)
+SELECT d.day_key, count(*) AS n,
+       {_set_digest(f"hash({_struct('e', EVENT_COLUMNS + _ARTICLE_COLUMNS)}, ch.h, th.h, kh.h)")}
+           AS digest
+FROM room_events AS e
+JOIN room_card_days AS d ON d.cluster_id IS NOT DISTINCT FROM e.cluster_id
+LEFT JOIN ch ON ch.claim_id = e.claim_id
+LEFT JOIN th ON th.event_id = e.event_id
+LEFT JOIN kh ON kh.cluster_id = e.cluster_id
+GROUP BY d.day_key, d.card_day
+ORDER BY d.card_day NULLS LAST
+"""
+
+# The rows of the days in room_days: the day's events first (few), then only their claims,
+# figures and clusters, so that no whole table is held for a join.
 _MENTIONS = f"""
-CREATE TEMP VIEW room_mentions AS
-WITH tolls AS (
+WITH ev AS MATERIALIZED (
+    SELECT d.day_key, d.card_day, e.*
+    FROM room_events AS e
+    JOIN (SELECT * FROM room_card_days WHERE day_key IN (SELECT day_key FROM room_days)) AS d
+      ON d.cluster_id IS NOT DISTINCT FROM e.cluster_id
+),
+cl AS (SELECT * FROM room_claims WHERE claim_id IN (SELECT claim_id FROM ev)),
+tolls AS (
     SELECT event_id,
            list({_struct("q", TOLL_COLUMNS)} ORDER BY q.start_char, q.quantity_id) AS tolls
     FROM quantities AS q
-    WHERE event_id IS NOT NULL
+    WHERE event_id IN (SELECT event_id FROM ev)
     GROUP BY event_id
-)
+),
+ks AS (SELECT * FROM event_clusters WHERE cluster_id IN (SELECT cluster_id FROM ev))
 SELECT
-    d.day_key, d.card_day,
+    e.day_key, e.card_day,
     {", ".join(f"e.{c}" for c in EVENT_COLUMNS)},
     e.start_char, e.title, e.outlet AS article_outlet, e.published_date AS article_published,
     CASE WHEN c.claim_id IS NOT NULL THEN {_struct("c", CLAIM_COLUMNS)} END AS claim,
     t.tolls,
     CASE WHEN k.cluster_id IS NOT NULL THEN {_struct("k", CLUSTER_COLUMNS)} END AS cluster
-FROM room_events AS e
-JOIN room_card_days AS d ON d.cluster_id IS NOT DISTINCT FROM e.cluster_id
-LEFT JOIN room_claims AS c ON c.claim_id = e.claim_id
+FROM ev AS e
+LEFT JOIN cl AS c ON c.claim_id = e.claim_id
 LEFT JOIN tolls AS t ON t.event_id = e.event_id
-LEFT JOIN event_clusters AS k ON k.cluster_id = e.cluster_id
-"""
-# Within a day, mentions in the order of their own day, then article and place in it.
-MENTION_ORDER = "day NULLS LAST, article_id, start_char, event_id"
-
-_DAY_DIGESTS = f"""
-SELECT day_key, count(*) AS n,
-       md5(string_agg(hash(m)::VARCHAR, ',' ORDER BY {MENTION_ORDER})) AS digest
-FROM room_mentions AS m
-GROUP BY day_key, card_day
-ORDER BY card_day NULLS LAST
+LEFT JOIN ks AS k ON k.cluster_id = e.cluster_id
+-- within a day, mentions in the order of their own day, then article and place in it
+ORDER BY e.card_day NULLS LAST, e.day NULLS LAST, e.article_id, e.start_char, e.event_id
 """
 
 # An article page is made of its row and its own rows in the other tables (no joined names).
-_ARTICLE_DIGESTS = """
-WITH e AS (SELECT article_id, string_agg(hash(e)::VARCHAR, ',' ORDER BY hash(e)) AS h
-           FROM events AS e GROUP BY article_id),
-     c AS (SELECT article_id, string_agg(hash(c)::VARCHAR, ',' ORDER BY hash(c)) AS h
-           FROM claims AS c GROUP BY article_id),
-     q AS (SELECT article_id, string_agg(hash(q)::VARCHAR, ',' ORDER BY hash(q)) AS h
-           FROM quantities AS q GROUP BY article_id)
+_ARTICLE_DIGESTS = f"""
+WITH e AS (SELECT article_id, {_set_digest("hash(e)")} AS h FROM events AS e GROUP BY 1),
+     c AS (SELECT article_id, {_set_digest("hash(c)")} AS h FROM claims AS c GROUP BY 1),
+     q AS (SELECT article_id, {_set_digest("hash(q)")} AS h FROM quantities AS q GROUP BY 1)
 SELECT a.article_id,
-       md5(concat_ws('|', hash(a)::VARCHAR, coalesce(e.h, ''), coalesce(c.h, ''),
-                     coalesce(q.h, ''))) AS digest
+       md5(concat_ws('|', hash(a), e.h, c.h, q.h)) AS digest
 FROM articles AS a
 LEFT JOIN e USING (article_id)
 LEFT JOIN c USING (article_id)
@@ -144,10 +171,11 @@ class Facts:
 
     def __init__(self, warehouse_dir: Path | str):
         path = Path(warehouse_dir) / DUCKDB_FILE
-        self.con = duckdb.connect(str(path), read_only=True, config=SANDBOXED)
+        config = SANDBOXED | {"memory_limit": DUCKDB_MEMORY}
+        self.con = duckdb.connect(str(path), read_only=True, config=config)
         # Speakers are told apart as Python folds case ("Straße" and "STRASSE" are one).
         self.con.create_function("casefold", _casefold, ["VARCHAR"], "VARCHAR")
-        for statement in (_EVENTS, _CLAIMS, _CARD_DAYS, _MENTIONS):
+        for statement in (_EVENTS, _CLAIMS, _CARD_DAYS):
             self.con.execute(statement)
 
     def __enter__(self) -> Facts:
@@ -158,7 +186,7 @@ class Facts:
 
     def rows(self, sql: str, params: list | None = None) -> Iterator[Row]:
         """The query's rows as dicts, a batch at a time."""
-        reader = self.con.sql(sql, params=params or None).fetch_record_batch(BATCH_ROWS)
+        reader = self.con.sql(sql, params=params or None).to_arrow_reader(BATCH_ROWS)
         for batch in reader:
             yield from batch.to_pylist()
 
@@ -170,13 +198,13 @@ class Facts:
         self.con.register(name, pa.table({column: pa.array(list(values), pa.string())}))
 
     def day_digests(self) -> dict[str, tuple[str, int]]:
-        """day (as the timeline keys it) -> (digest of the rows its page is made from,
+        """day (as the timeline keys it) -> (digest of the rows its page is made from, its
         mentions), in the timeline's day order (undated last)."""
         return {d: (digest, n) for d, n, digest in self.con.execute(_DAY_DIGESTS).fetchall()}
 
     def article_digests(self) -> Iterator[tuple[str, str]]:
         """(article_id, digest of the rows its page is made from)."""
-        reader = self.con.sql(_ARTICLE_DIGESTS).fetch_record_batch(BATCH_ROWS)
+        reader = self.con.sql(_ARTICLE_DIGESTS).to_arrow_reader(BATCH_ROWS)
         for batch in reader:
             yield from zip(
                 batch.column("article_id").to_pylist(),
@@ -185,23 +213,20 @@ class Facts:
             )
 
     def mentions_by_day(self, days: list[str], sizes: dict[str, int]) -> Iterator[list[Row]]:
-        """The mentions of each of `days` (in the order given, which is the timeline's), one
-        day's list at a time; days are fetched in batches of about BATCH_ROWS mentions."""
+        """The mentions of each of `days` (given in the timeline's order), one day's list at
+        a time; days are read in batches of about BATCH_MENTIONS mentions."""
         batches: list[list[str]] = []
         rows = 0
         for day in days:
-            if not batches or rows + sizes[day] > BATCH_ROWS:
+            if not batches or rows + sizes[day] > BATCH_MENTIONS:
                 batches.append([])
                 rows = 0
             batches[-1].append(day)
             rows += sizes[day]
         for batch in batches:
             self.register("room_days", "day_key", batch)
-            by_day: dict[str, list[Row]] = {d: [] for d in batch}
-            for row in self.rows(
-                "SELECT * FROM room_mentions WHERE day_key IN (SELECT day_key FROM room_days)"
-                f" ORDER BY {MENTION_ORDER}"
-            ):
+            by_day: dict[str, list[Row]] = {day: [] for day in batch}
+            for row in self.rows(_MENTIONS):
                 by_day[row["day_key"]].append(row)
             self.con.unregister("room_days")
             for day in batch:
