@@ -418,46 +418,80 @@ def public(brief: Row, **extra: Any) -> Row:
     return {k: v for k, v in brief.items() if k != "members"} | extra
 
 
+MAP_EVENTS = 12  # events listed under a point
+
+# Events with coordinates, numbered in the events' order (their day, article, place in it).
+_PLACES = """
+CREATE OR REPLACE TEMP TABLE room_places AS
+SELECT latitude, longitude, location_text, location_country, location_precision,
+       location_basis, event_type, event_id, article_id, actor1, actor2, trigger, day,
+       row_number() OVER (ORDER BY day NULLS LAST, article_id, start_char, event_id) AS pos
+FROM room_events
+WHERE latitude IS NOT NULL AND longitude IS NOT NULL
+"""
+
+
 def map_page(facts: Facts) -> Row:
     """Event places: one point per place (coordinates to a hundredth of a degree), with its
-    events by type and a few to open; and events per country."""
+    events by type and a few to open; and events per country. DuckDB tallies each exact
+    coordinate pair; Python rounds them (as Python rounds) and merges the pairs of a point:
+    its first event gives its label, a later one's stated place replaces it."""
+    con = facts.con
+    con.execute(_PLACES)
     points: dict[tuple[float, float], Row] = {}
-    countries: Counter[str] = Counter()
-    for e in facts.rows(
-        "SELECT location_country, latitude, longitude, location_text, location_precision, "
-        "location_basis, event_type, event_id, article_id, actor1, actor2, trigger, day "
-        "FROM room_events WHERE location_country IS NOT NULL "
-        "OR (latitude IS NOT NULL AND longitude IS NOT NULL) "
-        "ORDER BY day NULLS LAST, article_id, start_char, event_id"
-    ):
-        if e["location_country"]:
-            countries[e["location_country"]] += 1
-        if e["latitude"] is None or e["longitude"] is None:
-            continue
-        key = (round(e["latitude"], 2), round(e["longitude"], 2))
-        p = points.setdefault(
-            key,
-            {
-                "lat": key[0],
-                "lon": key[1],
-                "label": e["location_text"] or e["location_country"],
-                "country": e["location_country"],
-                "precision": e["location_precision"],
-                "n": 0,
-                "types": Counter(),
-                "events": [],
-            },
-        )
-        p["n"] += 1
-        p["types"][e["event_type"]] += 1
-        if e["location_text"] and e["location_basis"] == "stated":
-            p["label"] = e["location_text"]
-        if len(p["events"]) < 12:
-            p["events"].append(
-                [e["event_id"], e["article_id"], e["event_type"], e["actor1"], e["actor2"],
-                 e["trigger"], iso(e["day"])]
-            )  # fmt: skip
+    stated: dict[tuple[float, float], tuple[int, str]] = {}
+    types: dict[tuple[float, float], dict[str, list[int]]] = {}
+    for lat, lon, n, text, country, precision, last_pos, last_text in con.execute(
+        """
+        SELECT latitude, longitude, count(*),
+               first(location_text ORDER BY pos), first(location_country ORDER BY pos),
+               first(location_precision ORDER BY pos),
+               max(pos) FILTER (WHERE location_text <> '' AND location_basis = 'stated'),
+               arg_max(location_text, pos)
+                   FILTER (WHERE location_text <> '' AND location_basis = 'stated')
+        FROM room_places GROUP BY latitude, longitude ORDER BY min(pos)
+        """
+    ).fetchall():
+        key = (round(lat, 2), round(lon, 2))
+        if key not in points:
+            points[key] = {"lat": key[0], "lon": key[1], "label": text or country,
+                           "country": country, "precision": precision, "n": 0, "types": {},
+                           "events": []}  # fmt: skip
+            types[key] = {}
+        points[key]["n"] += n
+        if last_pos is not None and last_pos > stated.get(key, (-1, ""))[0]:
+            stated[key] = (last_pos, last_text)
+    for lat, lon, event_type, n, first in con.execute(
+        "SELECT latitude, longitude, event_type, count(*), min(pos) FROM room_places GROUP BY ALL"
+    ).fetchall():
+        tally = types[(round(lat, 2), round(lon, 2))].setdefault(event_type, [0, first])
+        tally[0] += n
+        tally[1] = min(tally[1], first)
+    listed: dict[tuple[float, float], list[tuple[int, list[Any]]]] = {}
+    for lat, lon, pos, *event in con.execute(
+        "SELECT latitude, longitude, pos, event_id, article_id, event_type, actor1, actor2, "
+        "trigger, day FROM room_places "
+        f"QUALIFY row_number() OVER (PARTITION BY latitude, longitude ORDER BY pos) <= {MAP_EVENTS}"
+    ).fetchall():
+        event[-1] = iso(event[-1])
+        listed.setdefault((round(lat, 2), round(lon, 2)), []).append((pos, event))
+    countries = con.execute(
+        """
+        SELECT location_country, count(*) FROM (
+            SELECT location_country,
+                   row_number() OVER (ORDER BY day NULLS LAST, article_id, start_char, event_id)
+                       AS pos
+            FROM room_events WHERE location_country <> '')
+        GROUP BY 1 ORDER BY count(*) DESC, min(pos)
+        """
+    ).fetchall()
+    con.execute("DROP TABLE room_places")
+    for key, p in points.items():
+        if key in stated:
+            p["label"] = stated[key][1]
+        ranked = sorted(types[key].items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+        p["types"] = {t: n for t, (n, _) in ranked}
+        p["events"] = [e for _, e in sorted(listed[key], key=lambda x: x[0])[:MAP_EVENTS]]
+    # Most events first; ties as first seen (points were made in their first event's order).
     out = sorted(points.values(), key=lambda p: -p["n"])
-    for p in out:
-        p["types"] = dict(p["types"].most_common())
-    return {"points": out, "countries": dict(countries.most_common())}
+    return {"points": out, "countries": dict(countries)}

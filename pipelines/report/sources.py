@@ -7,8 +7,9 @@ time, and builds rows only for what the page lists."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
+
+import pyarrow as pa
 
 from pipelines.report.facts import CLAIM_COLUMNS, Facts
 from pipelines.report.pages import LIST_LIMIT, Row, Timeline, claim_brief, first_n, public
@@ -97,85 +98,99 @@ def _claim_keys(facts: Facts) -> None:
         facts.con.execute(_CLAIM_KEYS)
 
 
+# Each claim with its rank among its speaker's claims, newest first (then in the claims'
+# order): what the speakers' tallies and their listed claims are counted from.
+_SPEAKER_CLAIMS = """
+CREATE OR REPLACE TEMP TABLE room_speaker_claims AS
+SELECT k.skey, k.pos, c.claim_id, c.speaker, c.speaker_text, c.speaker_kind, c.anonymous,
+       c.stance, c.outlet, c.reported_via,
+       row_number() OVER (PARTITION BY k.skey ORDER BY c.published_date DESC NULLS LAST, k.pos)
+           AS rk
+FROM room_claims AS c JOIN room_claim_keys AS k USING (claim_id)
+"""
+
+
 def speakers(facts: Facts, limit: int = LIST_LIMIT) -> Row:
-    """Every speaker, from its claims newest first, read one claim at a time: the first
-    `limit` speakers by claims (then name), as first_n gives a list."""
+    """Every speaker, tallied by DuckDB: the first `limit` speakers by claims (then name, then
+    as first heard in the claims' order), as first_n gives a list. Counts of a value tie as
+    Counter's do over the claims newest first: the first seen wins."""
     _claim_keys(facts)
-    found: list[_Speaker] = []
-    for c in facts.rows(
-        """
-        SELECT k.skey, k.pos, c.claim_id, c.speaker, c.speaker_text, c.speaker_kind,
-               c.anonymous, c.stance, c.outlet, c.reported_via
-        FROM room_claims AS c JOIN room_claim_keys AS k USING (claim_id)
-        ORDER BY k.skey, c.published_date DESC NULLS LAST, k.pos
-        """
-    ):
-        if not found or found[-1].key != c["skey"]:
-            found.append(_Speaker(c))
-        found[-1].add(c)
-    # Most claims first, then by name, then as first heard in the claims' order.
-    found.sort(key=lambda s: (-s.n, s.name(), s.first))
-    listed = [s.row() for s in found[:limit]]
-    briefs = _claim_briefs(facts, [cid for s in listed for cid in s["claims"]])
-    for s in listed:
-        s["claims"] = [briefs[cid] for cid in s["claims"]]
-    return {"total": len(found), "rows": listed}
+    con = facts.con
+    con.execute(_SPEAKER_CLAIMS)
+    found = {
+        key: {"key": key, "n": n, "first": first, "anon": anon, "resolved": resolved or "(unnamed)",
+              "anonymous": bool(anonymous), "outlets": sorted(outlets), "via": sorted(via)}
+        for key, n, first, anon, resolved, anonymous, outlets, via in con.execute(
+            """
+            SELECT skey, count(*), min(pos), bool_and(coalesce(anonymous, FALSE)),
+                   max(speaker) FILTER (WHERE rk = 1), bool_or(anonymous) FILTER (WHERE rk = 1),
+                   coalesce(list(DISTINCT outlet) FILTER (WHERE outlet <> ''), []),
+                   coalesce(list(DISTINCT reported_via) FILTER (WHERE reported_via <> ''), [])
+            FROM room_speaker_claims GROUP BY skey
+            """
+        ).fetchall()
+    }  # fmt: skip
 
+    def most_common(column: str, where: str = "TRUE") -> dict[str, list[Any]]:
+        """speaker -> the column's values, most claims first (ties: the first seen)."""
+        out: dict[str, list[Any]] = {}
+        for key, value in con.execute(
+            f"SELECT skey, {column} FROM room_speaker_claims WHERE {where} "
+            f"GROUP BY skey, {column} ORDER BY skey, count(*) DESC, min(rk)"
+        ).fetchall():
+            out.setdefault(key, []).append(value)
+        return out
 
-class _Speaker:
-    """One speaker's claims, newest first, tallied as they come (Counter's ties go to the
-    first seen, as when counting the list)."""
-
-    def __init__(self, newest: Row):
-        self.key: str = newest["skey"]
-        self.resolved: str = newest["speaker"] or "(unnamed)"
-        self.anonymous = bool(newest["anonymous"])
-        self.n = 0
-        self.first = newest["pos"]
-        self.all_anonymous = True
-        self.words: Counter[str] = Counter()
-        self.kinds: Counter[str | None] = Counter()
-        self.stances: Counter[str | None] = Counter()
-        self.outlets: set[str] = set()
-        self.via: set[str] = set()
-        self.claims: list[str] = []
-
-    def add(self, c: Row) -> None:
-        self.n += 1
-        self.first = min(self.first, c["pos"])
-        self.all_anonymous = self.all_anonymous and bool(c["anonymous"])
-        if c["speaker_text"]:
-            self.words[c["speaker_text"]] += 1
-        self.kinds[c["speaker_kind"]] += 1
-        self.stances[c["stance"]] += 1
-        if c["outlet"]:
-            self.outlets.add(c["outlet"])
-        if c["reported_via"]:
-            self.via.add(c["reported_via"])
-        if len(self.claims) < SPEAKER_CLAIMS:
-            self.claims.append(c["claim_id"])
-
-    def name(self) -> str:
-        """The actor's name; for anonymous sources the words most used, then the actor."""
-        if not self.anonymous:
-            return self.resolved
-        words = self.words.most_common(1)
-        said = words[0][0] if words else self.resolved
-        return said if self.resolved.casefold() in said.casefold() else f"{said} ({self.resolved})"
-
-    def row(self) -> Row:
-        """As the page lists it (the claims by id: claim_brief them)."""
-        return {
-            "key": self.key,
-            "name": self.name(),
-            "kind": self.kinds.most_common(1)[0][0],
-            "anon": self.all_anonymous,
-            "n": self.n,
-            "stances": dict(self.stances.most_common()),
-            "outlets": sorted(self.outlets),
-            "via": sorted(self.via),
-            "claims": list(self.claims),
+    words = most_common("speaker_text", "speaker_text <> '' AND skey LIKE 'anonymous|%'")
+    for key, s in found.items():
+        s["name"] = _name(s["resolved"], s["anonymous"], (words.get(key) or [None])[0])
+    ranked = sorted(found.values(), key=lambda s: (-s["n"], s["name"], s["first"]))[:limit]
+    con.register("room_listed", _keys_table([s["key"] for s in ranked]))
+    kinds = most_common("speaker_kind", "skey IN (SELECT skey FROM room_listed)")
+    stances: dict[str, dict[str, int]] = {}
+    for key, stance, n in con.execute(
+        "SELECT skey, stance, count(*) FROM room_speaker_claims "
+        "WHERE skey IN (SELECT skey FROM room_listed) "
+        "GROUP BY skey, stance ORDER BY skey, count(*) DESC, min(rk)"
+    ).fetchall():
+        stances.setdefault(key, {})[stance] = n
+    claims: dict[str, list[str]] = {}
+    for key, cid in con.execute(
+        "SELECT skey, claim_id FROM room_speaker_claims "
+        f"WHERE skey IN (SELECT skey FROM room_listed) AND rk <= {SPEAKER_CLAIMS} "
+        "ORDER BY skey, rk"
+    ).fetchall():
+        claims.setdefault(key, []).append(cid)
+    con.unregister("room_listed")
+    con.execute("DROP TABLE room_speaker_claims")
+    briefs = _claim_briefs(facts, [cid for ids in claims.values() for cid in ids])
+    rows = [
+        {
+            "key": s["key"],
+            "name": s["name"],
+            "kind": kinds[s["key"]][0],
+            "anon": s["anon"],
+            "n": s["n"],
+            "stances": stances[s["key"]],
+            "outlets": s["outlets"],
+            "via": s["via"],
+            "claims": [briefs[cid] for cid in claims[s["key"]]],
         }
+        for s in ranked
+    ]
+    return {"total": len(found), "rows": rows}
+
+
+def _name(resolved: str, anonymous: bool, said: str | None) -> str:
+    """The actor's name; for anonymous sources the words most used, then the actor."""
+    if not anonymous:
+        return resolved
+    said = said or resolved
+    return said if resolved.casefold() in said.casefold() else f"{said} ({resolved})"
+
+
+def _keys_table(keys: list[str]) -> pa.Table:
+    return pa.table({"skey": pa.array(keys, pa.string())})
 
 
 def _claim_briefs(facts: Facts, ids: list[str]) -> dict[str, Row]:
@@ -264,7 +279,7 @@ ANTI JOIN room_event_pairs AS e ON e.acc = p.acc AND e.den = p.den
 """
 
 # A denial and, earlier in its article, an accusation by another speaker, or an assertion
-# (which must share words with it: stems(), in Python).
+# (which must share words with it: stems(), in Python). {stances}: which of the two.
 _ARTICLE_PAIRS = f"""
 SELECT c.claim_id AS acc, d.claim_id AS den, c.stance AS a_stance,
        CASE WHEN c.stance <> 'accuse' THEN cc.content END AS a_content,
@@ -277,8 +292,7 @@ JOIN room_claim_keys AS c
 JOIN room_claims AS dc ON dc.claim_id = d.claim_id
 JOIN room_claims AS cc ON cc.claim_id = c.claim_id
 LEFT JOIN room_event_pairs AS e ON e.acc = c.claim_id AND e.den = d.claim_id
-WHERE d.stance IN ({_SQL_DENIALS}) AND c.stance IN ('accuse', 'assert')
-ORDER BY d.pos, c.pos
+WHERE d.stance IN ({_SQL_DENIALS}) AND c.stance IN ({{stances}})
 """
 
 
@@ -309,7 +323,13 @@ def contradictions(facts: Facts, limit: int = LIST_LIMIT) -> Row:
     later: list[tuple[tuple[Any, ...], tuple[str, str, str, str]]] = []
     want = limit - len(listed)
     stem_of: dict[str, set[str]] = {}
-    for p in facts.rows(_ARTICLE_PAIRS):
+    if want > 0:  # listing: every candidate in the denials' order
+        candidates = _ARTICLE_PAIRS.format(stances="'accuse', 'assert'") + " ORDER BY dpos, apos"
+    else:  # only counting: the accusations by DuckDB, the assertions' words here
+        accusations = _ARTICLE_PAIRS.format(stances="'accuse'")
+        total += facts.value(f"SELECT count(*) FROM ({accusations}) WHERE NOT by_event")
+        candidates = _ARTICLE_PAIRS.format(stances="'assert'")
+    for p in facts.rows(candidates):
         if p["by_event"] or (
             p["a_stance"] != "accuse"
             and len(_stems(stem_of, p["den"], p["d_content"]) & stems(p["a_content"]))
