@@ -9,6 +9,7 @@ import os
 import random
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -17,9 +18,16 @@ import pytest
 
 from pipelines.report import ROOM_INDEX, build_reading_room
 from pipelines.report.facts import Facts
-from pipelines.report.pages import timeline
+from pipelines.report.pages import map_page, timeline
 from pipelines.report.room import ROOM_DATA
-from pipelines.report.sources import ACCUSATIONS, DENIALS, SHARED_WORDS, contradictions, stems
+from pipelines.report.sources import (
+    ACCUSATIONS,
+    DENIALS,
+    SHARED_WORDS,
+    contradictions,
+    speakers,
+    stems,
+)
 from pipelines.store import DUCKDB_FILE
 
 
@@ -324,3 +332,80 @@ def _index_data(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     data = json.loads(text[text.index(",") + 1 : text.rindex(")")])
     return {k: v for k, v in data.items() if k not in ("generation", "generated_at")}
+
+
+def _map_by_reading_every_event(facts: Facts) -> dict:
+    """The map as counting every located event in the events' order gives it."""
+    points: dict = {}
+    countries: Counter = Counter()
+    for e in facts.rows(
+        "SELECT * FROM room_events ORDER BY day NULLS LAST, article_id, start_char, event_id"
+    ):
+        if e["location_country"]:
+            countries[e["location_country"]] += 1
+        if e["latitude"] is None or e["longitude"] is None:
+            continue
+        key = (round(e["latitude"], 2), round(e["longitude"], 2))
+        p = points.setdefault(key, {
+            "lat": key[0], "lon": key[1], "label": e["location_text"] or e["location_country"],
+            "country": e["location_country"], "precision": e["location_precision"], "n": 0,
+            "types": Counter(), "events": [],
+        })  # fmt: skip
+        p["n"] += 1
+        p["types"][e["event_type"]] += 1
+        if e["location_text"] and e["location_basis"] == "stated":
+            p["label"] = e["location_text"]
+        if len(p["events"]) < 12:
+            p["events"].append([e["event_id"], e["article_id"], e["event_type"], e["actor1"],
+                                e["actor2"], e["trigger"], e["day"] and e["day"].isoformat()])  # fmt: skip
+    out = sorted(points.values(), key=lambda p: -p["n"])
+    for p in out:
+        p["types"] = dict(p["types"].most_common())
+    return {"points": out, "countries": dict(countries.most_common())}
+
+
+def test_the_map_is_what_reading_every_event_gives(shipped_run, tmp_path):
+    # DuckDB tallies exact coordinates, Python merges those that round to one point: move
+    # every event to one of a few places that round alike, with stated and other places.
+    warehouse = _warehouse(
+        shipped_run,
+        tmp_path / "wh",
+        "UPDATE events SET latitude = 10.0 + (hash(event_id) % 7) * 0.001, "
+        "longitude = 20.0 + (hash(event_id) % 3) * 0.004, "
+        "location_basis = CASE WHEN hash(event_id) % 2 = 0 THEN 'stated' ELSE 'context' END "
+        "WHERE location_text IS NOT NULL",
+    )
+    with Facts(warehouse) as facts:
+        expected = _map_by_reading_every_event(facts)
+        assert len(expected["points"]) >= 2 and max(p["n"] for p in expected["points"]) > 12
+        assert map_page(facts) == expected
+
+
+def test_speakers_are_what_counting_every_claim_gives(facts):
+    claims = list(facts.rows("SELECT * FROM room_claims ORDER BY article_id, start_char"))
+    by_speaker: dict = {}
+    for c in claims:
+        who = c["speaker_actor_id"] or (c["speaker_text"] or "(unnamed)").casefold()
+        by_speaker.setdefault(f"anonymous|{who}" if c["anonymous"] else who, []).append(c)
+    expected = []
+    for key, rows in by_speaker.items():
+        rows.sort(key=lambda c: c["published_date"] or dt.date.min, reverse=True)
+        resolved = rows[0]["speaker"] or "(unnamed)"
+        name = resolved
+        if rows[0]["anonymous"]:
+            words = Counter(c["speaker_text"] for c in rows if c["speaker_text"]).most_common(1)
+            said = words[0][0] if words else resolved
+            name = said if resolved.casefold() in said.casefold() else f"{said} ({resolved})"
+        expected.append({
+            "key": key, "name": name,
+            "kind": Counter(c["speaker_kind"] for c in rows).most_common(1)[0][0],
+            "anon": all(c["anonymous"] for c in rows), "n": len(rows),
+            "stances": dict(Counter(c["stance"] for c in rows).most_common()),
+            "outlets": sorted({c["outlet"] for c in rows if c["outlet"]}),
+            "via": sorted({c["reported_via"] for c in rows if c["reported_via"]}),
+            "claims": [c["claim_id"] for c in rows[:8]],
+        })  # fmt: skip
+    expected.sort(key=lambda s: (-s["n"], s["name"]))
+    got = speakers(facts, limit=10**6)
+    assert got["total"] == len(expected) > 3
+    assert [{**s, "claims": [c["id"] for c in s["claims"]]} for s in got["rows"]] == expected
