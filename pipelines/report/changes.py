@@ -18,35 +18,58 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines.report.facts import CLAIM_COLUMNS, Facts
 from pipelines.report.pages import LIST_LIMIT, Row, Timeline, claim_brief, first_n, iso, public
-from pipelines.store.atomic import write_bytes_atomic
 
 Snapshot = dict[str, Any]  # taken_at, running totals, and the folder of the ids and tolls
 ID_TABLES = {"articles": "article_id", "events": "event_id", "claims": "claim_id"}
 
 
-def take_snapshot(facts: Facts, tl: Timeline, taken_at: dt.datetime, folder: Path) -> Snapshot:
-    """Write the warehouse's ids and the events' tolls into `folder` (a new one, named by
-    the room's generation); what the room's record keeps of them."""
+def take_snapshot(
+    facts: Facts,
+    tl: Timeline,
+    taken_at: dt.datetime,
+    snapshots: Path,
+    name: str,
+    previous: Snapshot | None,
+) -> Snapshot:
+    """Write the warehouse's ids and the events' tolls into snapshots/name; what the room's
+    record keeps of them. The tolls of days not built this time (tl.briefs) are those of the
+    previous snapshot, which an unchanged day is taken from."""
+    folder = snapshots / name
     building = folder.with_name(f".{folder.name}")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     for table, column in ID_TABLES.items():
         ids = facts.con.sql(f"SELECT {column} FROM {table}").fetch_arrow_table()
         pq.write_table(ids.rename_columns(["id"]), building / f"{table}.parquet")
-    tolls = [
-        {"members": brief["members"], "tolls": brief["tolls"]}
-        for day in tl.day_order
-        for brief in tl.days[day]
-        if brief["tolls"]
-    ]
-    write_bytes_atomic(building / "tolls.json", json.dumps(tolls, separators=(",", ":")).encode())
+    tolls = pa.Table.from_pylist(
+        [
+            {"day": day, "members": brief["members"], "tolls": json.dumps(brief["tolls"])}
+            for day, briefs in tl.briefs.items()
+            for brief in briefs
+            if brief["tolls"]
+        ],
+        schema=_TOLLS,
+    )
+    kept = [day for day in tl.day_order if day not in tl.briefs]
+    if kept and previous:
+        old = pq.read_table(snapshots / previous["folder"] / "tolls.parquet")
+        tolls = pa.concat_tables(
+            [old.filter(pc.is_in(old["day"], pa.array(kept, pa.string()))), tolls]
+        )
+    pq.write_table(tolls, building / "tolls.parquet")
     shutil.rmtree(folder, ignore_errors=True)
     building.rename(folder)
     return {"taken_at": iso(taken_at), "running": running_totals(facts), "folder": folder.name}
+
+
+_TOLLS = pa.schema(
+    [("day", pa.string()), ("members", pa.list_(pa.string())), ("tolls", pa.string())]
+)
 
 
 def running_totals(facts: Facts) -> dict[str, float]:
@@ -95,10 +118,11 @@ def whats_new(previous: Snapshot | None, snapshots: Path, facts: Facts, tl: Time
             "GROUP BY cluster_id"
         ).fetchall()
     )
+    # A day taken from the previous room has no new mention: only the days built hold any.
     events = [
         public(brief, new=new_events[brief["id"]])
         for day in reversed(tl.day_order)
-        for brief in tl.days[day]
+        for brief in tl.briefs.get(day, [])
         if brief["id"] in new_events
     ]
     new_claims = "SELECT claim_id FROM claims ANTI JOIN old_claims AS o ON o.id = claim_id"
@@ -120,7 +144,6 @@ def whats_new(previous: Snapshot | None, snapshots: Path, facts: Facts, tl: Time
     n_claims = facts.value(f"SELECT count(*) FROM ({new_claims})")
     for table in ID_TABLES:
         facts.con.unregister(f"old_{table}")
-    old_tolls = json.loads((folder / "tolls.json").read_bytes()) if folder else []
     return {
         "since": previous.get("taken_at") if previous else None,
         "first": previous is None,
@@ -129,7 +152,7 @@ def whats_new(previous: Snapshot | None, snapshots: Path, facts: Facts, tl: Time
         "claims": {"total": n_claims, "rows": claims},
         "mentions": sum(new_events.values()),
         "removed": removed,
-        "tolls": changed_tolls(old_tolls, tl),
+        "tolls": changed_tolls(folder / "tolls.parquet" if folder else None, tl),
         "running": changed_running(previous["running"] if previous else {}, running_totals(facts)),
     }
 
@@ -138,20 +161,34 @@ def _no_ids() -> pa.Table:
     return pa.table({"id": pa.array([], pa.string())})
 
 
-def changed_tolls(old: list[Row], tl: Timeline) -> list[Row]:
+def changed_tolls(old_tolls: Path | None, tl: Timeline) -> list[Row]:
     """Events whose toll changed: each cluster now set against the earlier cluster that
-    shares most of its mentions."""
+    shares most of its mentions. Only the days built this time can hold one (a day taken
+    from the previous room has that room's clusters), so only the earlier clusters that
+    share a mention with those days are read from the snapshot."""
+    members = [m for briefs in tl.briefs.values() for brief in briefs for m in brief["members"]]
     owner: dict[str, int] = {}
-    for i, entry in enumerate(old):
-        for member in entry["members"]:
-            owner[member] = i
+    old: dict[int, dict[str, int]] = {}
+    if old_tolls is not None and members:
+        table = pq.read_table(old_tolls)
+        entries = pa.array(range(table.num_rows), pa.int64())
+        flat = pa.table(
+            {
+                "member": pc.list_flatten(table["members"]),
+                "entry": pc.take(entries, pc.list_parent_indices(table["members"])),
+            }
+        )
+        hits = flat.filter(pc.is_in(flat["member"], pa.array(members, pa.string())))
+        owner = dict(zip(hits["member"].to_pylist(), hits["entry"].to_pylist(), strict=True))
+        tolls = table["tolls"]
+        old = {i: json.loads(tolls[i].as_py()) for i in set(owner.values())}
     out = []
     for day in tl.day_order:
-        for brief in tl.days[day]:
+        for brief in tl.briefs.get(day, []):
             shared = Counter(owner[m] for m in brief["members"] if m in owner)
             if not shared:
                 continue
-            was, now = old[shared.most_common(1)[0][0]]["tolls"], brief["tolls"]
+            was, now = old[shared.most_common(1)[0][0]], brief["tolls"]
             for kind in sorted(set(was) | set(now)):
                 if was.get(kind) != now.get(kind):
                     out.append(public(brief, kind=kind, before=was.get(kind), after=now.get(kind)))

@@ -71,21 +71,24 @@ def sourcing(claim: Row | None) -> str:
 
 @dataclass
 class DaySummary:
-    """What the timeline keeps of a day besides its page: its card briefs, the filter keys its
-    cards carry, and each card's filter labels in card order (counted once each; a later
-    label of the same key wins)."""
+    """What the timeline keeps of a day besides its page: how many cards and mentions it has,
+    its anonymous-only cards as the sources view lists them, and for each filter key its
+    cards carry, how many do and the label (the last card's). Small: an unchanged day's
+    summary is kept between runs instead of its cards."""
 
-    briefs: list[Row]
-    keys: set[str]
-    labels: list[tuple[str, str]]
+    cards: int
+    mentions: int
+    anonymous: list[Row]
+    facets: dict[str, tuple[int, str]]
 
 
 @dataclass
 class Timeline:
-    """The timeline's filters, and each day's events in brief (the full cards are handed to
-    `write_day` one day at a time, so a large warehouse's cards are never all in memory)."""
+    """The timeline's filters, each day's summary, and the cards in brief of the days built
+    this time (the full cards are handed to `write_day` one day at a time, so a large
+    warehouse's cards are never all in memory)."""
 
-    days: dict[str, list[Row]] = field(default_factory=dict)  # day -> card briefs
+    briefs: dict[str, list[Row]] = field(default_factory=dict)  # day built -> card briefs
     facets: dict[str, list[list[Any]]] = field(default_factory=dict)  # kind -> [key, label, n]
     facet_days: dict[str, list[int]] = field(default_factory=dict)  # facet key -> day indices
     day_order: list[str] = field(default_factory=list)
@@ -104,29 +107,26 @@ def timeline(
     its page is as an earlier run made it (its cards are then neither built nor handed to
     write_day, and its rows not read)."""
     days = facts.day_digests() if days is None else days
-    summaries: dict[str, DaySummary] = {}
+    out = Timeline()
     for day in days:
         summary = kept(day) if kept is not None else None
         if summary is not None:
-            summaries[day] = summary
-    to_build = [day for day in days if day not in summaries]
+            out.summaries[day] = summary
+    to_build = [day for day in days if day not in out.summaries]
     sizes = {day: n for day, (_, n) in days.items()}
     for day, rows in zip(to_build, facts.mentions_by_day(to_build, sizes), strict=True):
-        summaries[day] = day_cards(day, rows, write_day)
-    out = Timeline()
+        out.summaries[day], out.briefs[day] = day_cards(day, rows, write_day)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     day_keys: list[set[str]] = []
     for day in days:
-        summary = summaries[day]
-        for key, label in summary.labels:
+        summary = out.summaries[day]
+        for key, (n, label) in summary.facets.items():
             kind = key.split(":", 1)[0]
             labels[kind][key] = label
-            counts[kind][key] += 1
+            counts[kind][key] += n
         out.day_order.append(day)
-        out.days[day] = summary.briefs
-        out.summaries[day] = summary
-        day_keys.append(summary.keys)
+        day_keys.append(set(summary.facets))
     limits = {"a": FACET_ACTORS, "p": FACET_PAIRS}
     for kind, counter in counts.items():
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], labels[kind][kv[0]]))
@@ -142,9 +142,9 @@ def timeline(
 
 def day_cards(
     day: str, rows: list[Row], write_day: Callable[[str, Row], None] | None
-) -> DaySummary:
-    """A day's cards from its mentions (facts.mentions_by_day): handed to write_day as the
-    day's page, and kept in brief."""
+) -> tuple[DaySummary, list[Row]]:
+    """A day's cards from its mentions (facts.mentions_by_day), handed to write_day as the
+    day's page: its summary and its cards in brief."""
     claims = {r["claim_id"]: r["claim"] for r in rows if r["claim"] is not None}
     tolls = {r["event_id"]: r["tolls"] for r in rows if r["tolls"]}
     titles = {r["article_id"]: [r["title"], r["article_outlet"], iso(r["article_published"])]
@@ -155,15 +155,21 @@ def day_cards(
         for cluster_id, mentions in by_key(rows, "cluster_id").items()
     ]
     cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
-    summary = DaySummary([], set(), [])
+    facets: dict[str, tuple[int, str]] = {}
     for card in cards:
-        summary.keys.update(card["f"])
-        summary.labels.extend(card.pop("facet_labels"))
+        for key, label in card.pop("facet_labels"):  # a later label of a key wins
+            facets[key] = (facets.get(key, (0, ""))[0] + 1, label)
     if write_day is not None:
         refs = sorted({m["art"] for c in cards for m in c["m"]})
         write_day(day, {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}})
-    summary.briefs = [card_brief(c, day) for c in cards]
-    return summary
+    briefs = [card_brief(c, day) for c in cards]
+    summary = DaySummary(
+        cards=len(briefs),
+        mentions=sum(len(b["members"]) for b in briefs),
+        anonymous=[public(b) for b in briefs if b["src"] == "anonymous"],
+        facets=facets,
+    )
+    return summary, briefs
 
 
 def event_card(

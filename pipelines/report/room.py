@@ -111,18 +111,19 @@ def build_reading_room(
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         generation = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         snapshots = warehouse_dir / SNAPSHOTS
-        # force: every file built again, none taken from the room on disk.
+        before = _usable(previous, snapshots)
+        # force: every file built again, none taken from the room on disk. Days are taken
+        # from the room on disk only when it is also what this one is compared with (an
+        # unchanged day then has nothing new).
         reuse = _Reuse(
             warehouse_dir / ROOM_DATA,
-            None if force else current,
+            None if force or before is None else current,
             version["code"],
             warehouse_dir / STATE / "days.pickle",
             snapshots,
         )
         with Facts(warehouse_dir) as facts:
-            room, snapshot = _write_room(
-                warehouse_dir, facts, _usable(previous, snapshots), now, generation, reuse
-            )
+            room, snapshot = _write_room(warehouse_dir, facts, before, now, generation, reuse)
         pq.write_table(
             pa.table({"key": list(reuse.digests), "digest": list(reuse.digests.values())}),
             snapshots / generation / "digests.parquet",
@@ -248,7 +249,9 @@ def _write_room(
             world = json.loads((STATIC / "world.json").read_text(encoding="utf-8"))
             put("world", world)
             put("index", _index(facts, tl, new, now, generation))
-            snapshot = take_snapshot(facts, tl, now, warehouse_dir / SNAPSHOTS / generation)
+            snapshot = take_snapshot(
+                facts, tl, now, warehouse_dir / SNAPSHOTS, generation, previous
+            )
             os.replace(building, data_root / generation)
         except BaseException:
             # A room that cannot be finished leaves nothing behind; the previous one stays.
@@ -317,14 +320,12 @@ def _index(facts: Facts, tl: Timeline, new: dict, now: dt.datetime, generation: 
         "counts": {
             "articles": count["articles"],
             "events": count["events"],
-            "clusters": sum(len(briefs) for briefs in tl.days.values()),
+            "clusters": sum(s.cards for s in tl.summaries.values()),
             "claims": count["claims"],
             "quantities": count["quantities"],
         },
         "extractor_versions": versions,
-        "days": [
-            [d, len(tl.days[d]), sum(len(b["members"]) for b in tl.days[d])] for d in tl.day_order
-        ],
+        "days": [[d, tl.summaries[d].cards, tl.summaries[d].mentions] for d in tl.day_order],
         "facets": tl.facets,
         "facet_days": tl.facet_days,
         "new": {

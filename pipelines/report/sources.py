@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipelines.report.facts import CLAIM_COLUMNS, Facts
-from pipelines.report.pages import LIST_LIMIT, Row, Timeline, claim_brief, first_n, public
+from pipelines.report.pages import LIST_LIMIT, Row, Timeline, claim_brief, first_n
 
 SPEAKER_CLAIMS = 8  # claims listed under each speaker
 CONTRADICTION_DAYS = 14
@@ -64,12 +64,7 @@ def sources_page(facts: Facts, tl: Timeline) -> Row:
     """Who said what (named or anonymous, through which outlets), the events that rest only
     on anonymous sources, and denials set against the accusations they answer."""
     _claim_keys(facts)
-    anonymous_only = [
-        public(brief)
-        for day in tl.day_order
-        for brief in tl.days[day]
-        if brief["src"] == "anonymous"
-    ]
+    anonymous_only = [brief for day in tl.day_order for brief in tl.summaries[day].anonymous]
     outlets = facts.con.execute(
         """
         SELECT coalesce(nullif(c.outlet, ''), '(unknown)') AS outlet,

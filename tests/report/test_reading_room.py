@@ -128,7 +128,7 @@ def test_what_is_new_is_what_the_previous_warehouse_lacked(shipped_run, seed, tm
 
 def test_a_changed_toll_is_reported(shipped_run, facts, tmp_path):
     tl = timeline(facts)
-    card = next(c for d in tl.day_order for c in tl.days[d] if c["tolls"])
+    card = next(c for d in tl.day_order for c in tl.briefs[d] if c["tolls"])
     kind, value = next(iter(card["tolls"].items()))
     members = ", ".join(f"'{m}'" for m in card["members"])
     lower = (
