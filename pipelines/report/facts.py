@@ -1,103 +1,237 @@
-"""What the reading room shows, read from the warehouse (DuckDB, read-only) into polars frames.
+"""What the reading room shows, read from the warehouse (DuckDB, read-only) as it is needed.
 
-One query per table the pages need, joined with what a reader wants next to a row (actor
-names, the article's title and outlet, the claim an event rests on). Shaping the frames into
-pages is pages.py's work."""
+Nothing here holds a whole table: DuckDB joins each row with what a reader wants next to it
+(actor names, the article's title and outlet, the claim an event rests on, its figures),
+digests the rows behind each day and article file, and hands Python one batch of days or
+articles at a time. Shaping rows into pages is pages.py's work."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import polars as pl
+import pyarrow as pa
 
 from pipelines.store.warehouse import DUCKDB_FILE, SANDBOXED
 
-_ARTICLES_SQL = """
-SELECT article_id, title, outlet, outlets, url, author, dateline, published_date,
-       published_source, language, duplicate_of, word_count, source_path, source_record,
-       ingested_at, text
-FROM articles
-ORDER BY published_date DESC NULLS LAST, article_id
-"""
+UNDATED = "undated"  # the day key of events with neither an event nor a publication date
+BATCH_ROWS = 10_000  # rows handed from DuckDB to Python at a time
+BATCH_MENTIONS = 50_000  # a day page's rows are read for this many mentions at a time
+# DuckDB's own share: past it, sorts and joins spill to a folder beside the warehouse file.
+DUCKDB_MEMORY = "512MB"
 
-# Every event mention with its actors' names, its article's publication date and the day it
-# is shown on: its own date, else its article's (the basis says which).
-_EVENTS_SQL = """
+Row = dict[str, Any]
+
+# Every event mention with its actors' names, its article's title, outlet and publication
+# date, and the day it is shown on: its own date, else its article's (the basis says which).
+_EVENTS = """
+CREATE TEMP VIEW room_events AS
 SELECT
-    e.event_id, e.article_id, e.sentence_index, e.start_char, e.end_char, e.trigger,
-    e.event_type, e.event_mode, e.quad_class,
-    e.actor1_text, e.actor1_id, coalesce(n1.name, e.actor1_text) AS actor1,
-    e.actor2_text, e.actor2_id, coalesce(n2.name, e.actor2_text) AS actor2,
-    e.event_date, e.date_end, e.date_precision, e.date_basis, e.date_text,
-    e.date_text_start, e.date_text_end,
-    e.location_text, e.location_text_start, e.location_text_end, e.location_basis,
-    e.location_country, e.latitude, e.longitude, e.location_precision,
-    e.modality, e.cluster_id, e.claim_id, e.confidence, e.extractor_version,
-    a.published_date,
+    e.*,
+    coalesce(n1.name, e.actor1_text) AS actor1,
+    coalesce(n2.name, e.actor2_text) AS actor2,
+    a.published_date, a.title, a.outlet,
     coalesce(e.event_date, a.published_date) AS day
 FROM events AS e
 JOIN articles AS a USING (article_id)
 LEFT JOIN actors AS n1 ON n1.actor_id = e.actor1_id
 LEFT JOIN actors AS n2 ON n2.actor_id = e.actor2_id
-ORDER BY day NULLS LAST, e.article_id, e.start_char
 """
 
-_CLAIMS_SQL = """
+_CLAIMS = """
+CREATE TEMP VIEW room_claims AS
 SELECT
-    c.claim_id, c.article_id, c.sentence_index, c.start_char, c.end_char, c.speaker_text,
-    c.speaker_actor_id, coalesce(n.name, c.speaker_text) AS speaker, c.speaker_kind,
-    c.speaker_count, c.anonymous, c.cue, c.cue_lemma, c.stance, c.kind, c.content,
-    c.content_start, c.content_end, c.direct_quote, c.reported_via, c.channel, c.platform,
-    c.claim_cluster_id, c.confidence, c.extractor_version,
-    a.outlet, a.published_date
+    c.*, coalesce(n.name, c.speaker_text) AS speaker, a.outlet, a.published_date
 FROM claims AS c
 JOIN articles AS a USING (article_id)
 LEFT JOIN actors AS n ON n.actor_id = c.speaker_actor_id
-ORDER BY c.article_id, c.start_char
 """
 
-_QUANTITIES_SQL = """
-SELECT quantity_id, article_id, event_id, sentence_index, kind, value, unit, qualifier, text,
-       start_char, end_char, scope, scope_text, as_of_date, claim_id, extractor_version
-FROM quantities
-ORDER BY article_id, start_char
+# The day each event (cluster) is shown on: its date, else its earliest mention's day. One
+# row per cluster, so that a day's mentions are found without sorting every mention.
+_CARD_DAYS = f"""
+CREATE TEMP TABLE room_card_days AS
+SELECT
+    e.cluster_id,
+    coalesce(any_value(k.event_date), min(e.day)) AS card_day,
+    coalesce(strftime(coalesce(any_value(k.event_date), min(e.day)), '%Y-%m-%d'),
+             '{UNDATED}') AS day_key
+FROM room_events AS e
+LEFT JOIN event_clusters AS k ON k.cluster_id = e.cluster_id
+GROUP BY e.cluster_id
 """
 
-_CLUSTERS_SQL = """
-SELECT cluster_id, event_type, mentions, articles, outlets, outlet_names, first_seen,
-       last_seen, event_date, actor1_id, actor2_id, location_country, on_record,
-       anonymous_only
-FROM event_clusters
+# What a card shows of an event mention, and what a claim beside it shows.
+EVENT_COLUMNS = [
+    "event_id", "article_id", "cluster_id", "trigger", "event_type", "event_mode", "quad_class",
+    "actor1_text", "actor1_id", "actor1", "actor2_text", "actor2_id", "actor2", "event_date",
+    "date_end", "date_precision", "date_basis", "date_text", "location_text",
+    "location_country", "location_basis", "location_precision", "modality", "claim_id",
+    "confidence", "day",
+]  # fmt: skip
+CLAIM_COLUMNS = [
+    "claim_id", "article_id", "start_char", "speaker_text", "speaker_actor_id", "speaker",
+    "speaker_kind", "anonymous", "stance", "content", "direct_quote", "reported_via", "outlet",
+    "published_date",
+]  # fmt: skip
+TOLL_COLUMNS = ["kind", "value", "qualifier", "text", "scope", "scope_text"]
+CLUSTER_COLUMNS = [
+    "cluster_id", "event_type", "mentions", "articles", "outlets", "outlet_names", "first_seen",
+    "last_seen", "event_date", "actor1_id", "actor2_id", "location_country", "on_record",
+    "anonymous_only",
+]  # fmt: skip
+
+
+def _struct(alias: str, columns: list[str]) -> str:
+    return "struct_pack(" + ", ".join(f"{c} := {alias}.{c}" for c in columns) + ")"
+
+
+_ARTICLE_COLUMNS = ["title", "outlet", "published_date"]
+
+
+def _set_digest(h: str) -> str:
+    """A digest of a set of row hashes, whatever their order (the rows' order on a page
+    follows from their contents), kept in a few numbers rather than a list per group."""
+    return f"md5(concat_ws('|', count(*), bit_xor({h}), sum({h}::HUGEINT)))"
+
+
+# A day page is made of exactly these rows: each mention with its card's day, its claim,
+# its figures, its cluster and its article's title. Its digest joins their hashes (not the
+# rows: the claims' texts would be held for the join).
+_DAY_DIGESTS = f"""
+WITH ch AS (SELECT claim_id, hash({_struct("c", CLAIM_COLUMNS)}) AS h FROM room_claims AS c),
+     th AS (SELECT event_id, {_set_digest("hash(" + _struct("q", TOLL_COLUMNS) + ")")} AS h
+            FROM quantities AS q WHERE event_id IS NOT NULL GROUP BY event_id),
+     kh AS (SELECT cluster_id, hash({_struct("k", CLUSTER_COLUMNS)}) AS h
+            FROM event_clusters AS k)
+SELECT d.day_key, count(*) AS n,
+       {_set_digest(f"hash({_struct('e', EVENT_COLUMNS + _ARTICLE_COLUMNS)}, ch.h, th.h, kh.h)")}
+           AS digest
+FROM room_events AS e
+JOIN room_card_days AS d ON d.cluster_id IS NOT DISTINCT FROM e.cluster_id
+LEFT JOIN ch ON ch.claim_id = e.claim_id
+LEFT JOIN th ON th.event_id = e.event_id
+LEFT JOIN kh ON kh.cluster_id = e.cluster_id
+GROUP BY d.day_key, d.card_day
+ORDER BY d.card_day NULLS LAST
+"""
+
+# The rows of the days in room_days: the day's events first (few), then only their claims,
+# figures and clusters, so that no whole table is held for a join.
+_MENTIONS = f"""
+WITH ev AS MATERIALIZED (
+    SELECT d.day_key, d.card_day, e.*
+    FROM room_events AS e
+    JOIN (SELECT * FROM room_card_days WHERE day_key IN (SELECT day_key FROM room_days)) AS d
+      ON d.cluster_id IS NOT DISTINCT FROM e.cluster_id
+),
+cl AS (SELECT * FROM room_claims WHERE claim_id IN (SELECT claim_id FROM ev)),
+tolls AS (
+    SELECT event_id,
+           list({_struct("q", TOLL_COLUMNS)} ORDER BY q.start_char, q.quantity_id) AS tolls
+    FROM quantities AS q
+    WHERE event_id IN (SELECT event_id FROM ev)
+    GROUP BY event_id
+),
+ks AS (SELECT * FROM event_clusters WHERE cluster_id IN (SELECT cluster_id FROM ev))
+SELECT
+    e.day_key, e.card_day,
+    {", ".join(f"e.{c}" for c in EVENT_COLUMNS)},
+    e.start_char, e.title, e.outlet AS article_outlet, e.published_date AS article_published,
+    CASE WHEN c.claim_id IS NOT NULL THEN {_struct("c", CLAIM_COLUMNS)} END AS claim,
+    t.tolls,
+    CASE WHEN k.cluster_id IS NOT NULL THEN {_struct("k", CLUSTER_COLUMNS)} END AS cluster
+FROM ev AS e
+LEFT JOIN cl AS c ON c.claim_id = e.claim_id
+LEFT JOIN tolls AS t ON t.event_id = e.event_id
+LEFT JOIN ks AS k ON k.cluster_id = e.cluster_id
+-- within a day, mentions in the order of their own day, then article and place in it
+ORDER BY e.card_day NULLS LAST, e.day NULLS LAST, e.article_id, e.start_char, e.event_id
+"""
+
+# An article page is made of its row and its own rows in the other tables (no joined names).
+_ARTICLE_DIGESTS = f"""
+WITH e AS (SELECT article_id, {_set_digest("hash(e)")} AS h FROM events AS e GROUP BY 1),
+     c AS (SELECT article_id, {_set_digest("hash(c)")} AS h FROM claims AS c GROUP BY 1),
+     q AS (SELECT article_id, {_set_digest("hash(q)")} AS h FROM quantities AS q GROUP BY 1)
+SELECT a.article_id,
+       md5(concat_ws('|', hash(a), e.h, c.h, q.h)) AS digest
+FROM articles AS a
+LEFT JOIN e USING (article_id)
+LEFT JOIN c USING (article_id)
+LEFT JOIN q USING (article_id)
 """
 
 
-@dataclass
 class Facts:
-    articles: pl.DataFrame
-    events: pl.DataFrame
-    claims: pl.DataFrame
-    quantities: pl.DataFrame
-    clusters: pl.DataFrame
-    # pages.claim_rows, made once: four views read the claims as dicts (0.2 s a time at
-    # 5,000 articles)
-    claim_dicts: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    """The warehouse opened read-only (sandboxed like `eventwire sql`: no other file or
+    network), with the room's views over it. Use as a context manager."""
+
+    def __init__(self, warehouse_dir: Path | str):
+        path = Path(warehouse_dir) / DUCKDB_FILE
+        config = SANDBOXED | {"memory_limit": DUCKDB_MEMORY}
+        self.con = duckdb.connect(str(path), read_only=True, config=config)
+        # Speakers are told apart as Python folds case ("Straße" and "STRASSE" are one).
+        self.con.create_function("casefold", _casefold, ["VARCHAR"], "VARCHAR")
+        for statement in (_EVENTS, _CLAIMS, _CARD_DAYS):
+            self.con.execute(statement)
+
+    def __enter__(self) -> Facts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
+
+    def rows(self, sql: str, params: list | None = None) -> Iterator[Row]:
+        """The query's rows as dicts, a batch at a time."""
+        reader = self.con.sql(sql, params=params or None).to_arrow_reader(BATCH_ROWS)
+        for batch in reader:
+            yield from batch.to_pylist()
+
+    def value(self, sql: str, params: list | None = None) -> Any:
+        return self.con.execute(sql, params or []).fetchall()[0][0]
+
+    def register(self, name: str, column: str, values: Iterable[Any]) -> None:
+        """A one-column table of values the next queries can join with."""
+        self.con.register(name, pa.table({column: pa.array(list(values), pa.string())}))
+
+    def day_digests(self) -> dict[str, tuple[str, int]]:
+        """day (as the timeline keys it) -> (digest of the rows its page is made from, its
+        mentions), in the timeline's day order (undated last)."""
+        return {d: (digest, n) for d, n, digest in self.con.execute(_DAY_DIGESTS).fetchall()}
+
+    def article_digests(self) -> Iterator[tuple[str, str]]:
+        """(article_id, digest of the rows its page is made from)."""
+        reader = self.con.sql(_ARTICLE_DIGESTS).to_arrow_reader(BATCH_ROWS)
+        for batch in reader:
+            yield from zip(
+                batch.column("article_id").to_pylist(),
+                batch.column("digest").to_pylist(),
+                strict=True,
+            )
+
+    def mentions_by_day(self, days: list[str], sizes: dict[str, int]) -> Iterator[list[Row]]:
+        """The mentions of each of `days` (given in the timeline's order), one day's list at
+        a time; days are read in batches of about BATCH_MENTIONS mentions."""
+        batches: list[list[str]] = []
+        rows = 0
+        for day in days:
+            if not batches or rows + sizes[day] > BATCH_MENTIONS:
+                batches.append([])
+                rows = 0
+            batches[-1].append(day)
+            rows += sizes[day]
+        for batch in batches:
+            self.register("room_days", "day_key", batch)
+            by_day: dict[str, list[Row]] = {day: [] for day in batch}
+            for row in self.rows(_MENTIONS):
+                by_day[row["day_key"]].append(row)
+            self.con.unregister("room_days")
+            for day in batch:
+                yield by_day.pop(day)
 
 
-def read_facts(warehouse_dir: Path | str) -> Facts:
-    """Every row the pages show, from the warehouse opened read-only (sandboxed like
-    `eventwire sql`: no other file or network)."""
-    path = Path(warehouse_dir) / DUCKDB_FILE
-    con = duckdb.connect(str(path), read_only=True, config=SANDBOXED)
-    try:
-        return Facts(
-            articles=con.sql(_ARTICLES_SQL).pl(),
-            events=con.sql(_EVENTS_SQL).pl(),
-            claims=con.sql(_CLAIMS_SQL).pl(),
-            quantities=con.sql(_QUANTITIES_SQL).pl(),
-            clusters=con.sql(_CLUSTERS_SQL).pl(),
-        )
-    finally:
-        con.close()
+def _casefold(text: str | None) -> str | None:
+    return None if text is None else text.casefold()

@@ -13,11 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import polars as pl
-
 from pipelines.report.facts import Facts
 
-UNDATED = "undated"  # the day key of events with neither an event nor a publication date
 TOLL_KINDS = ("killed", "injured", "arrested", "displaced")
 CONTENT_CHARS = 300  # a claim's content beside an event; the reader shows it whole
 FACET_ACTORS = 400  # actors offered as timeline filters, most events first
@@ -37,9 +34,9 @@ def clip(text: str | None, limit: int = CONTENT_CHARS) -> str | None:
     return text[: limit - 1] + "…"
 
 
-def by_key(df: pl.DataFrame, key: str) -> dict[Any, list[Row]]:
+def by_key(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
     out: dict[Any, list[Row]] = defaultdict(list)
-    for row in df.iter_rows(named=True):
+    for row in rows:
         out[row[key]].append(row)
     return out
 
@@ -74,119 +71,62 @@ def sourcing(claim: Row | None) -> str:
 
 @dataclass
 class DaySummary:
-    """What the timeline keeps of a day besides its page: its card briefs, the filter keys its
-    cards carry, and each card's filter labels in card order (counted once each; a later
-    label of the same key wins)."""
+    """What the timeline keeps of a day besides its page: how many cards and mentions it has,
+    its anonymous-only cards as the sources view lists them, and for each filter key its
+    cards carry, how many do and the label (the last card's). Small: an unchanged day's
+    summary is kept between runs instead of its cards."""
 
-    briefs: list[Row]
-    keys: set[str]
-    labels: list[tuple[str, str]]
+    cards: int
+    mentions: int
+    anonymous: list[Row]
+    facets: dict[str, tuple[int, str]]
 
 
 @dataclass
 class Timeline:
-    """The timeline's filters, and each day's events in brief (the full cards are handed to
-    `write_day` one day at a time, so a large warehouse's cards are never all in memory)."""
+    """The timeline's filters, each day's summary, and the cards in brief of the days built
+    this time (the full cards are handed to `write_day` one day at a time, so a large
+    warehouse's cards are never all in memory)."""
 
-    days: dict[str, list[Row]] = field(default_factory=dict)  # day -> card briefs
+    briefs: dict[str, list[Row]] = field(default_factory=dict)  # day built -> card briefs
     facets: dict[str, list[list[Any]]] = field(default_factory=dict)  # kind -> [key, label, n]
     facet_days: dict[str, list[int]] = field(default_factory=dict)  # facet key -> day indices
     day_order: list[str] = field(default_factory=list)
     summaries: dict[str, DaySummary] = field(default_factory=dict, repr=False)
 
 
-# What a card shows of an event mention, and what a claim beside it shows.
-EVENT_COLUMNS = [
-    "event_id", "article_id", "cluster_id", "trigger", "event_type", "event_mode", "quad_class",
-    "actor1_text", "actor1_id", "actor1", "actor2_text", "actor2_id", "actor2", "event_date",
-    "date_end", "date_precision", "date_basis", "date_text", "location_text",
-    "location_country", "location_basis", "location_precision", "modality", "claim_id",
-    "confidence", "day",
-]  # fmt: skip
-CLAIM_COLUMNS = [
-    "claim_id", "article_id", "start_char", "speaker_text", "speaker_actor_id", "speaker",
-    "speaker_kind", "anonymous", "stance", "content", "direct_quote", "reported_via", "outlet",
-    "published_date",
-]  # fmt: skip
-TOLL_COLUMNS = ["event_id", "kind", "value", "qualifier", "text", "scope", "scope_text"]
-
-
-def claim_rows(facts: Facts) -> dict[str, Row]:
-    """claim_id -> the claim's row as the pages show it (shared: not to be changed)."""
-    if facts.claim_dicts is None:
-        rows = facts.claims.select(CLAIM_COLUMNS).iter_rows(named=True)
-        facts.claim_dicts = {c["claim_id"]: c for c in rows}
-    return facts.claim_dicts
-
-
-def events_by_card_day(facts: Facts) -> pl.DataFrame:
-    """Event mentions (the columns a card shows) sorted by the day their card is on: the
-    cluster's date, else its earliest mention's day (card_day; null: undated)."""
-    return (
-        facts.events.select(EVENT_COLUMNS)
-        .join(
-            facts.clusters.select("cluster_id", pl.col("event_date").alias("cluster_date")),
-            on="cluster_id",
-            how="left",
-        )
-        .with_columns(
-            pl.coalesce("cluster_date", pl.col("day").min().over("cluster_id")).alias("card_day")
-        )
-        .sort("card_day", nulls_last=True, maintain_order=True)  # the same order every run
-    )
-
-
 def timeline(
     facts: Facts,
+    days: dict[str, tuple[str, int]] | None = None,
     write_day: Callable[[str, Row], None] | None = None,
     kept: Callable[[str], DaySummary | None] | None = None,
 ) -> Timeline:
     """Cards by day: each real-world event (cluster) on its date, else its first mention's
-    day. write_day(day, page) receives each day's page: its cards and the articles they cite.
-    kept(day): the day's summary when its page is as an earlier run made it (its cards are
-    then neither built nor handed to write_day)."""
-    claims = claim_rows(facts)
-    tolls = by_key(
-        facts.quantities.filter(pl.col("event_id").is_not_null()).select(TOLL_COLUMNS), "event_id"
-    )
-    titles = {
-        a: [t, o, iso(p)]
-        for a, t, o, p in facts.articles.select(
-            "article_id", "title", "outlet", "published_date"
-        ).iter_rows()
-    }
-    clusters = {k["cluster_id"]: k for k in facts.clusters.iter_rows(named=True)}
-    events = events_by_card_day(facts)
+    day. days: facts.day_digests(), when the caller has them. write_day(day, page) receives
+    each day's page: its cards and the articles they cite. kept(day): the day's summary when
+    its page is as an earlier run made it (its cards are then neither built nor handed to
+    write_day, and its rows not read)."""
+    days = facts.day_digests() if days is None else days
     out = Timeline()
+    for day in days:
+        summary = kept(day) if kept is not None else None
+        if summary is not None:
+            out.summaries[day] = summary
+    to_build = [day for day in days if day not in out.summaries]
+    sizes = {day: n for day, (_, n) in days.items()}
+    for day, rows in zip(to_build, facts.mentions_by_day(to_build, sizes), strict=True):
+        out.summaries[day], out.briefs[day] = day_cards(day, rows, write_day)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     day_keys: list[set[str]] = []
-    for (when,), part in events.partition_by("card_day", as_dict=True, maintain_order=True).items():
-        day = iso(when) or UNDATED
-        summary = kept(day) if kept is not None else None
-        if summary is None:
-            cards = [
-                event_card(clusters.get(cluster_id), mentions, claims, tolls)
-                for cluster_id, mentions in by_key(part, "cluster_id").items()
-            ]
-            cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
-            summary = DaySummary([], set(), [])
-            for card in cards:
-                summary.keys.update(card["f"])
-                summary.labels.extend(card.pop("facet_labels"))
-            if write_day is not None:
-                refs = sorted({m["art"] for c in cards for m in c["m"]})
-                page = {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}}
-                write_day(day, page)
-            summary.briefs = [card_brief(c, day) for c in cards]
-        for key, label in summary.labels:
+    for day in days:
+        summary = out.summaries[day]
+        for key, (n, label) in summary.facets.items():
             kind = key.split(":", 1)[0]
             labels[kind][key] = label
-            counts[kind][key] += 1
+            counts[kind][key] += n
         out.day_order.append(day)
-        out.days[day] = summary.briefs
-        out.summaries[day] = summary
-        day_keys.append(summary.keys)
+        day_keys.append(set(summary.facets))
     limits = {"a": FACET_ACTORS, "p": FACET_PAIRS}
     for kind, counter in counts.items():
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], labels[kind][kv[0]]))
@@ -198,6 +138,38 @@ def timeline(
             days_of[key].append(i)
     out.facet_days = dict(days_of)
     return out
+
+
+def day_cards(
+    day: str, rows: list[Row], write_day: Callable[[str, Row], None] | None
+) -> tuple[DaySummary, list[Row]]:
+    """A day's cards from its mentions (facts.mentions_by_day), handed to write_day as the
+    day's page: its summary and its cards in brief."""
+    claims = {r["claim_id"]: r["claim"] for r in rows if r["claim"] is not None}
+    tolls = {r["event_id"]: r["tolls"] for r in rows if r["tolls"]}
+    titles = {r["article_id"]: [r["title"], r["article_outlet"], iso(r["article_published"])]
+              for r in rows}  # fmt: skip
+    clusters = {r["cluster_id"]: r["cluster"] for r in rows}
+    cards = [
+        event_card(clusters.get(cluster_id), mentions, claims, tolls)
+        for cluster_id, mentions in by_key(rows, "cluster_id").items()
+    ]
+    cards.sort(key=lambda c: (-len(c["m"]), c["type"], c["id"]))
+    facets: dict[str, tuple[int, str]] = {}
+    for card in cards:
+        for key, label in card.pop("facet_labels"):  # a later label of a key wins
+            facets[key] = (facets.get(key, (0, ""))[0] + 1, label)
+    if write_day is not None:
+        refs = sorted({m["art"] for c in cards for m in c["m"]})
+        write_day(day, {"day": day, "cards": cards, "articles": {a: titles[a] for a in refs}})
+    briefs = [card_brief(c, day) for c in cards]
+    summary = DaySummary(
+        cards=len(briefs),
+        mentions=sum(len(b["members"]) for b in briefs),
+        anonymous=[public(b) for b in briefs if b["src"] == "anonymous"],
+        facets=facets,
+    )
+    return summary, briefs
 
 
 def event_card(
@@ -402,27 +374,21 @@ def article_page(article: Row, events: list[Row], claims: list[Row], quantities:
 
 def article_list(facts: Facts) -> list[list[Any]]:
     """[id, title, outlet, published, events, claims, quantities, near-duplicate of]."""
-    n = {
-        name: Counter(df["article_id"].to_list())
-        for name, df in (
-            ("e", facts.events),
-            ("c", facts.claims),
-            ("q", facts.quantities),
-        )
-    }
+    counts = " ".join(
+        f"LEFT JOIN (SELECT article_id, count(*) AS n FROM {table} GROUP BY article_id) "
+        f"AS {alias} USING (article_id)"
+        for alias, table in (("e", "events"), ("c", "claims"), ("q", "quantities"))
+    )
     return [
-        [
-            a["article_id"],
-            a["title"],
-            a["outlet"],
-            iso(a["published_date"]),
-            n["e"][a["article_id"]],
-            n["c"][a["article_id"]],
-            n["q"][a["article_id"]],
-            a["duplicate_of"],
-        ]
-        for a in facts.articles.iter_rows(named=True)
-    ]
+        [a["article_id"], a["title"], a["outlet"], iso(a["published_date"]),
+         a["e"], a["c"], a["q"], a["duplicate_of"]]
+        for a in facts.rows(
+            "SELECT a.article_id, a.title, a.outlet, a.published_date, coalesce(e.n, 0) AS e, "
+            "coalesce(c.n, 0) AS c, coalesce(q.n, 0) AS q, a.duplicate_of "
+            f"FROM articles AS a {counts} "
+            "ORDER BY a.published_date DESC NULLS LAST, a.article_id"
+        )
+    ]  # fmt: skip
 
 
 def first_n(rows: Iterable[Any], limit: int = LIST_LIMIT) -> Row:
@@ -458,40 +424,80 @@ def public(brief: Row, **extra: Any) -> Row:
     return {k: v for k, v in brief.items() if k != "members"} | extra
 
 
+MAP_EVENTS = 12  # events listed under a point
+
+# Events with coordinates, numbered in the events' order (their day, article, place in it).
+_PLACES = """
+CREATE OR REPLACE TEMP TABLE room_places AS
+SELECT latitude, longitude, location_text, location_country, location_precision,
+       location_basis, event_type, event_id, article_id, actor1, actor2, trigger, day,
+       row_number() OVER (ORDER BY day NULLS LAST, article_id, start_char, event_id) AS pos
+FROM room_events
+WHERE latitude IS NOT NULL AND longitude IS NOT NULL
+"""
+
+
 def map_page(facts: Facts) -> Row:
     """Event places: one point per place (coordinates to a hundredth of a degree), with its
-    events by type and a few to open; and events per country."""
+    events by type and a few to open; and events per country. DuckDB tallies each exact
+    coordinate pair; Python rounds them (as Python rounds) and merges the pairs of a point:
+    its first event gives its label, a later one's stated place replaces it."""
+    con = facts.con
+    con.execute(_PLACES)
     points: dict[tuple[float, float], Row] = {}
-    countries: Counter[str] = Counter()
-    for e in facts.events.iter_rows(named=True):
-        if e["location_country"]:
-            countries[e["location_country"]] += 1
-        if e["latitude"] is None or e["longitude"] is None:
-            continue
-        key = (round(e["latitude"], 2), round(e["longitude"], 2))
-        p = points.setdefault(
-            key,
-            {
-                "lat": key[0],
-                "lon": key[1],
-                "label": e["location_text"] or e["location_country"],
-                "country": e["location_country"],
-                "precision": e["location_precision"],
-                "n": 0,
-                "types": Counter(),
-                "events": [],
-            },
-        )
-        p["n"] += 1
-        p["types"][e["event_type"]] += 1
-        if e["location_text"] and e["location_basis"] == "stated":
-            p["label"] = e["location_text"]
-        if len(p["events"]) < 12:
-            p["events"].append(
-                [e["event_id"], e["article_id"], e["event_type"], e["actor1"], e["actor2"],
-                 e["trigger"], iso(e["day"])]
-            )  # fmt: skip
+    stated: dict[tuple[float, float], tuple[int, str]] = {}
+    types: dict[tuple[float, float], dict[str, list[int]]] = {}
+    for lat, lon, n, text, country, precision, last_pos, last_text in con.execute(
+        """
+        SELECT latitude, longitude, count(*),
+               first(location_text ORDER BY pos), first(location_country ORDER BY pos),
+               first(location_precision ORDER BY pos),
+               max(pos) FILTER (WHERE location_text <> '' AND location_basis = 'stated'),
+               arg_max(location_text, pos)
+                   FILTER (WHERE location_text <> '' AND location_basis = 'stated')
+        FROM room_places GROUP BY latitude, longitude ORDER BY min(pos)
+        """
+    ).fetchall():
+        key = (round(lat, 2), round(lon, 2))
+        if key not in points:
+            points[key] = {"lat": key[0], "lon": key[1], "label": text or country,
+                           "country": country, "precision": precision, "n": 0, "types": {},
+                           "events": []}  # fmt: skip
+            types[key] = {}
+        points[key]["n"] += n
+        if last_pos is not None and last_pos > stated.get(key, (-1, ""))[0]:
+            stated[key] = (last_pos, last_text)
+    for lat, lon, event_type, n, first in con.execute(
+        "SELECT latitude, longitude, event_type, count(*), min(pos) FROM room_places GROUP BY ALL"
+    ).fetchall():
+        tally = types[(round(lat, 2), round(lon, 2))].setdefault(event_type, [0, first])
+        tally[0] += n
+        tally[1] = min(tally[1], first)
+    listed: dict[tuple[float, float], list[tuple[int, list[Any]]]] = {}
+    for lat, lon, pos, *event in con.execute(
+        "SELECT latitude, longitude, pos, event_id, article_id, event_type, actor1, actor2, "
+        "trigger, day FROM room_places "
+        f"QUALIFY row_number() OVER (PARTITION BY latitude, longitude ORDER BY pos) <= {MAP_EVENTS}"
+    ).fetchall():
+        event[-1] = iso(event[-1])
+        listed.setdefault((round(lat, 2), round(lon, 2)), []).append((pos, event))
+    countries = con.execute(
+        """
+        SELECT location_country, count(*) FROM (
+            SELECT location_country,
+                   row_number() OVER (ORDER BY day NULLS LAST, article_id, start_char, event_id)
+                       AS pos
+            FROM room_events WHERE location_country <> '')
+        GROUP BY 1 ORDER BY count(*) DESC, min(pos)
+        """
+    ).fetchall()
+    con.execute("DROP TABLE room_places")
+    for key, p in points.items():
+        if key in stated:
+            p["label"] = stated[key][1]
+        ranked = sorted(types[key].items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+        p["types"] = {t: n for t, (n, _) in ranked}
+        p["events"] = [e for _, e in sorted(listed[key], key=lambda x: x[0])[:MAP_EVENTS]]
+    # Most events first; ties as first seen (points were made in their first event's order).
     out = sorted(points.values(), key=lambda p: -p["n"])
-    for p in out:
-        p["types"] = dict(p["types"].most_common())
-    return {"points": out, "countries": dict(countries.most_common())}
+    return {"points": out, "countries": dict(countries)}

@@ -28,17 +28,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import polars as pl
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipelines.report.changes import Snapshot, take_snapshot, whats_new
-from pipelines.report.digests import article_digests, day_digests
-from pipelines.report.facts import Facts, read_facts
+from pipelines.report.facts import UNDATED, Facts
 from pipelines.report.pages import (
-    UNDATED,
     DaySummary,
+    Row,
     Timeline,
     article_list,
     article_page,
+    by_key,
     map_page,
     timeline,
 )
@@ -50,6 +52,8 @@ from pipelines.store.warehouse import DUCKDB_FILE
 ROOM_INDEX = Path("reports") / "index.html"
 ROOM_DATA = Path("reports") / "room"
 STATE = Path("state") / "reading-room"
+SNAPSHOTS = STATE / "snapshots"  # one folder per room: its ids, tolls and file digests
+ARTICLE_BATCH = 5_000  # article pages built from one query of each table
 STATIC = Path(__file__).parent / "static"
 _BUILDING = re.compile(r"^\.building-(\d+)-")
 
@@ -67,9 +71,9 @@ class ReadingRoom:
 
 
 def code_version() -> str:
-    """This package's code and static files, and the polars version its digests depend on:
+    """This package's code and static files, and the DuckDB version its digests depend on:
     a changed page is written again."""
-    h = hashlib.sha256(pl.__version__.encode())
+    h = hashlib.sha256(duckdb.__version__.encode())
     here = Path(__file__).parent
     for path in sorted([*here.glob("*.py"), *STATIC.iterdir()]):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -104,26 +108,31 @@ def build_reading_room(
         if current and current.get("version", {}).get("warehouse") != version["warehouse"]:
             previous = current  # the warehouse changed: what it held is now "before"
             write_bytes_atomic(warehouse_dir / STATE / "previous.json", _dumps(previous))
-        facts = read_facts(warehouse_dir)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        # force: every file built again, none taken from the room on disk.
+        generation = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        snapshots = warehouse_dir / SNAPSHOTS
+        before = _usable(previous, snapshots)
+        # force: every file built again, none taken from the room on disk. Days are taken
+        # from the room on disk only when it is also what this one is compared with (an
+        # unchanged day then has nothing new).
         reuse = _Reuse(
             warehouse_dir / ROOM_DATA,
-            None if force else current,
+            None if force or before is None else current,
             version["code"],
             warehouse_dir / STATE / "days.pickle",
+            snapshots,
         )
-        room, snapshot, generation = _write_room(
-            warehouse_dir, facts, (previous or {}).get("snapshot"), now, reuse
+        with Facts(warehouse_dir) as facts:
+            room, snapshot = _write_room(warehouse_dir, facts, before, now, generation, reuse)
+        pq.write_table(
+            pa.table({"key": list(reuse.digests), "digest": list(reuse.digests.values())}),
+            snapshots / generation / "digests.parquet",
         )
-        record = {
-            "version": version,
-            "generation": generation,
-            "snapshot": snapshot,
-            "digests": reuse.digests,
-        }
+        record = {"version": version, "generation": generation, "snapshot": snapshot}
         write_bytes_atomic(warehouse_dir / STATE / "current.json", _dumps(record))
         _remove_other_generations(warehouse_dir / ROOM_DATA, keep=generation)
+        keep = {generation, ((previous or {}).get("snapshot") or {}).get("folder")}
+        _remove_other_generations(snapshots, keep=keep)
         return room
 
 
@@ -133,10 +142,14 @@ class _Reuse:
     brief and their filters, pages.DaySummary) kept in state/ by digest, an unchanged day's
     cards are not built again either."""
 
-    def __init__(self, data_root: Path, current: dict | None, code: str, summaries: Path):
+    def __init__(
+        self, data_root: Path, current: dict | None, code: str, summaries: Path, snapshots: Path
+    ):
         usable = current is not None and current.get("version", {}).get("code") == code
         self.folder = data_root / current["generation"] if usable and current else None
-        self.old: dict[str, str] = (current or {}).get("digests", {}) if usable else {}
+        self.old: dict[str, str] = {}
+        if self.folder is not None and current:
+            self.old = _read_digests(snapshots / current["generation"] / "digests.parquet")
         self.digests: dict[str, str] = {}  # this room's, recorded for the next
         self.code = code
         self.summaries_path = summaries
@@ -179,9 +192,9 @@ def _write_room(
     facts: Facts,
     previous: Snapshot | None,
     now: dt.datetime,
+    generation: str,
     reuse: _Reuse,
-) -> tuple[ReadingRoom, Snapshot, str]:
-    generation = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+) -> tuple[ReadingRoom, Snapshot]:
     data_root = warehouse_dir / ROOM_DATA
     building = data_root / f".building-{os.getpid()}-{generation}"
     written: dict[str, int] = {}
@@ -200,64 +213,50 @@ def _write_room(
         _remove_stale_builds(data_root)
         building.mkdir(parents=True)
         try:
-            days = day_digests(facts)
+            days = facts.day_digests()
 
             def put_day(day: str, page: Any) -> None:
-                nonlocal reused
-                key = f"days/{day}"
-                size = reuse.take(key, days[day], building)
-                if size is None:
-                    put(key, page)
-                else:
-                    written[key], reused = size, reused + 1
+                reuse.digests[f"days/{day}"] = days[day][0]
+                put(f"days/{day}", page)
 
             def kept_day(day: str) -> DaySummary | None:
                 nonlocal reused
-                found = reuse.day(day, days[day], building)
+                found = reuse.day(day, days[day][0], building)
                 if found is None:
                     return None
                 written[f"days/{day}"], reused = found[0], reused + 1
                 return found[1]
 
-            tl = timeline(facts, put_day, kept_day)
-            reuse.save_summaries(days, tl)
+            tl = timeline(facts, days, put_day, kept_day)
+            reuse.save_summaries({d: digest for d, (digest, _) in days.items()}, tl)
             changed = []
-            for aid, digest in article_digests(facts).items():
+            n_articles = 0
+            for aid, digest in facts.article_digests():
+                n_articles += 1
                 size = reuse.take(f"articles/{aid}", digest, building)
                 if size is None:
                     changed.append(aid)
                 else:
                     written[f"articles/{aid}"], reused = size, reused + 1
-            # One article's rows at a time: as dicts, all of them would take a few hundred MB.
-            to_build = pl.col("article_id").is_in(changed)
-            parts = {
-                name: frame.filter(to_build).partition_by("article_id", as_dict=True)
-                for name, frame in (
-                    ("events", facts.events),
-                    ("claims", facts.claims),
-                    ("quantities", facts.quantities),
-                )
-            }
-            for article in facts.articles.filter(to_build).iter_rows(named=True):
-                key = (article["article_id"],)
-                rows = {
-                    name: list(part[key].iter_rows(named=True)) if key in part else []
-                    for name, part in parts.items()
-                }
-                put(f"articles/{article['article_id']}", article_page(article, **rows))
-            del parts
+            for start in range(0, len(changed), ARTICLE_BATCH):
+                for aid, page in _article_pages(facts, changed[start : start + ARTICLE_BATCH]):
+                    put(f"articles/{aid}", page)
             put("article-list", article_list(facts))
             put("sources", sources_page(facts, tl))
-            new = whats_new(previous, facts, tl)
+            new = whats_new(previous, warehouse_dir / SNAPSHOTS, facts, tl)
             put("changes", new)
             put("map", map_page(facts))
             world = json.loads((STATIC / "world.json").read_text(encoding="utf-8"))
             put("world", world)
             put("index", _index(facts, tl, new, now, generation))
+            snapshot = take_snapshot(
+                facts, tl, now, warehouse_dir / SNAPSHOTS, generation, previous
+            )
             os.replace(building, data_root / generation)
         except BaseException:
             # A room that cannot be finished leaves nothing behind; the previous one stays.
             shutil.rmtree(building, ignore_errors=True)
+            shutil.rmtree(warehouse_dir / SNAPSHOTS / generation, ignore_errors=True)
             raise
     page = _page(generation)
     write_bytes_atomic(warehouse_dir / ROOM_INDEX, page)
@@ -271,33 +270,62 @@ def _write_room(
         data_bytes=sum(written.values()),
         index_bytes=len(page) + first_view,
         days=len([d for d in tl.day_order if d != UNDATED]),
-        articles=facts.articles.height,
+        articles=n_articles,
         reused=reused,
     )
-    return room, take_snapshot(facts, tl, now), generation
+    return room, snapshot
+
+
+def _article_pages(facts: Facts, ids: list[str]) -> list[tuple[str, Row]]:
+    """The pages of these articles: each table read once for all of them."""
+    facts.register("room_ids", "article_id", ids)
+    within = "WHERE article_id IN (SELECT article_id FROM room_ids) ORDER BY article_id"
+    rows = {
+        name: by_key(facts.rows(f"SELECT * FROM {table} {within}, {order}"), "article_id")
+        for name, table, order in (
+            ("events", "room_events", "day NULLS LAST, start_char, event_id"),
+            ("claims", "claims", "start_char, claim_id"),
+            ("quantities", "quantities", "start_char, quantity_id"),
+        )
+    }
+    pages = [
+        (
+            a["article_id"],
+            article_page(a, **{n: r.get(a["article_id"], []) for n, r in rows.items()}),
+        )
+        for a in facts.rows(f"SELECT * FROM articles {within}")
+    ]
+    facts.con.unregister("room_ids")
+    return pages
 
 
 _FIRST_VIEW_DAYS = 7  # days the timeline shows before "earlier days" (app.js: PAGE_DAYS)
 
 
 def _index(facts: Facts, tl: Timeline, new: dict, now: dt.datetime, generation: str) -> dict:
-    versions = sorted(
-        set(facts.events["extractor_version"]) | set(facts.claims["extractor_version"])
-    )
+    versions = [
+        v
+        for (v,) in facts.con.execute(
+            "SELECT extractor_version FROM events UNION SELECT extractor_version FROM claims "
+            "ORDER BY 1"
+        ).fetchall()
+    ]
+    count = {
+        table: facts.value(f"SELECT count(*) FROM {table}")
+        for table in ("articles", "events", "claims", "quantities")
+    }
     return {
         "generated_at": now.isoformat(),
         "generation": generation,
         "counts": {
-            "articles": facts.articles.height,
-            "events": facts.events.height,
-            "clusters": sum(len(briefs) for briefs in tl.days.values()),
-            "claims": facts.claims.height,
-            "quantities": facts.quantities.height,
+            "articles": count["articles"],
+            "events": count["events"],
+            "clusters": sum(s.cards for s in tl.summaries.values()),
+            "claims": count["claims"],
+            "quantities": count["quantities"],
         },
         "extractor_versions": versions,
-        "days": [
-            [d, len(tl.days[d]), sum(len(b["members"]) for b in tl.days[d])] for d in tl.day_order
-        ],
+        "days": [[d, tl.summaries[d].cards, tl.summaries[d].mentions] for d in tl.day_order],
         "facets": tl.facets,
         "facet_days": tl.facet_days,
         "new": {
@@ -358,7 +386,24 @@ def _remove_stale_builds(data_root: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def _remove_other_generations(data_root: Path, keep: str) -> None:
+def _usable(record: dict | None, snapshots: Path) -> Snapshot | None:
+    """The record's snapshot, if its folder is there (a record of an older format or whose
+    folder was lost: compare with nothing, everything is new)."""
+    snapshot = (record or {}).get("snapshot") or {}
+    folder = snapshot.get("folder")
+    return snapshot if folder and (snapshots / folder).is_dir() else None
+
+
+def _read_digests(path: Path) -> dict[str, str]:
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException):
+        return {}  # none kept: every file is built
+    return dict(zip(table["key"].to_pylist(), table["digest"].to_pylist(), strict=True))
+
+
+def _remove_other_generations(data_root: Path, keep: str | set[str | None]) -> None:
+    keep = {keep} if isinstance(keep, str) else keep
     for folder in data_root.iterdir():
-        if folder.is_dir() and folder.name != keep and not _BUILDING.match(folder.name):
+        if folder.is_dir() and folder.name not in keep and not _BUILDING.match(folder.name):
             shutil.rmtree(folder, ignore_errors=True)

@@ -9,6 +9,7 @@ import os
 import random
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -16,28 +17,49 @@ import polars as pl
 import pytest
 
 from pipelines.report import ROOM_INDEX, build_reading_room
-from pipelines.report.changes import take_snapshot, whats_new
-from pipelines.report.facts import Facts, read_facts
-from pipelines.report.pages import timeline
+from pipelines.report.facts import Facts
+from pipelines.report.pages import map_page, timeline
 from pipelines.report.room import ROOM_DATA
-from pipelines.report.sources import contradictions
+from pipelines.report.sources import (
+    ACCUSATIONS,
+    DENIALS,
+    SHARED_WORDS,
+    contradictions,
+    speakers,
+    stems,
+)
 from pipelines.store import DUCKDB_FILE
 
 
 @pytest.fixture(scope="module")
-def facts(shipped_run) -> Facts:
-    return read_facts(shipped_run[1])
+def facts(shipped_run):
+    with Facts(shipped_run[1]) as facts:
+        yield facts
 
 
-def _without(facts: Facts, article_id: str) -> Facts:
-    keep = pl.col("article_id") != article_id
-    return Facts(
-        articles=facts.articles.filter(keep),
-        events=facts.events.filter(keep),
-        claims=facts.claims.filter(keep),
-        quantities=facts.quantities.filter(keep),
-        clusters=facts.clusters,
-    )
+def _warehouse(shipped_run, folder: Path, *statements: str) -> Path:
+    """A copy of the shipped warehouse with the statements run on it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shipped_run[1] / DUCKDB_FILE, folder / "copy")
+    con = duckdb.connect(str(folder / "copy"))
+    for statement in statements:
+        con.execute(statement)
+    con.close()
+    (folder / "copy").replace(folder / DUCKDB_FILE)  # a new file, as a rebuild swaps one in
+    return folder
+
+
+def _without(article_id: str) -> list[str]:
+    return [
+        f"DELETE FROM {table} WHERE article_id = '{article_id}'"
+        for table in ("quantities", "events", "claims", "articles")
+    ]
+
+
+def _room_data(warehouse: Path, key: str) -> dict:
+    (generation,) = _generations(warehouse)
+    text = (warehouse / ROOM_DATA / generation / f"{key}.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index(",") + 1 : text.rindex(")")])
 
 
 def _generations(warehouse) -> list[str]:
@@ -82,37 +104,41 @@ def test_a_room_is_written_once_per_warehouse_and_swapped_whole(shipped_run, tmp
     }
 
 
-def test_what_is_new_is_what_the_previous_warehouse_lacked(facts, seed):
+def test_what_is_new_is_what_the_previous_warehouse_lacked(shipped_run, seed, tmp_path):
     aid = seed["articles"]["article_id"][0]
-    before = _without(facts, aid)
-    snapshot = take_snapshot(before, timeline(before), dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    new = whats_new(snapshot, facts, timeline(facts))
-    assert not new["first"] and new["since"] == "2026-01-01T00:00:00+00:00"
+    warehouse = _warehouse(shipped_run, tmp_path / "wh", *_without(aid))
+    build_reading_room(warehouse)
+    _warehouse(shipped_run, warehouse)  # the seed article arrives
+    build_reading_room(warehouse)
+    new = _room_data(warehouse, "changes")
+    assert not new["first"] and new["since"]
     assert [a[0] for a in new["articles"]["rows"]] == [aid]
     assert new["mentions"] == seed["events"].height
+    assert sum(e["new"] for e in new["events"]["rows"]) == seed["events"].height
     assert new["claims"]["total"] == seed["claims"].height
     assert {c["id"] for c in new["claims"]["rows"]} == set(seed["claims"]["claim_id"])
     assert new["removed"] == {"articles": 0, "events": 0, "claims": 0}
     # And the other way: the seed's rows are gone.
-    gone = whats_new(take_snapshot(facts, timeline(facts), dt.datetime.now(dt.UTC)), before,
-                     timeline(before))  # fmt: skip
+    _warehouse(shipped_run, warehouse, *_without(aid))
+    build_reading_room(warehouse)
+    gone = _room_data(warehouse, "changes")
     assert gone["removed"]["articles"] == 1 and gone["articles"]["total"] == 0
+    assert gone["removed"]["claims"] == seed["claims"].height
 
 
-def test_a_changed_toll_is_reported(facts):
+def test_a_changed_toll_is_reported(shipped_run, facts, tmp_path):
     tl = timeline(facts)
-    card = next(c for d in tl.day_order for c in tl.days[d] if c["tolls"])
+    card = next(c for d in tl.day_order for c in tl.briefs[d] if c["tolls"])
     kind, value = next(iter(card["tolls"].items()))
-    events = set(card["members"])
-    lower = facts.quantities.with_columns(
-        pl.when(pl.col("event_id").is_in(events) & (pl.col("kind") == kind))
-        .then(pl.col("value") - 1)
-        .otherwise(pl.col("value"))
-        .alias("value")
+    members = ", ".join(f"'{m}'" for m in card["members"])
+    lower = (
+        f"UPDATE quantities SET value = value - 1 WHERE event_id IN ({members}) AND kind = '{kind}'"
     )
-    before = Facts(facts.articles, facts.events, facts.claims, lower, facts.clusters)
-    snapshot = take_snapshot(before, timeline(before), dt.datetime.now(dt.UTC))
-    changed = whats_new(snapshot, facts, tl)["tolls"]
+    warehouse = _warehouse(shipped_run, tmp_path / "wh", lower)
+    build_reading_room(warehouse)
+    _warehouse(shipped_run, warehouse)
+    build_reading_room(warehouse)
+    changed = _room_data(warehouse, "changes")["tolls"]
     assert [(t["id"], t["kind"], t["before"], t["after"]) for t in changed] == [
         (card["id"], kind, value - 1, value)
     ]
@@ -128,51 +154,124 @@ def test_denials_are_set_against_what_they_answer(facts):
         assert p["basis"] in ("same event", "same article", "same actor")
 
 
-def _many_denials(seed: int = 7) -> Facts:
-    """Claims and events enough that every way of pairing finds many pairs, some of them
-    twice (an event's pair also found in its article or through its actor), some undated."""
-    rng = random.Random(seed)
+@pytest.fixture(scope="module")
+def many_denials(shipped_run, tmp_path_factory):
+    """A warehouse of claims and events enough that every way of pairing finds many pairs,
+    some of them twice (an event's pair also found in its article or through its actor),
+    some undated; and the same rows as dicts."""
+    rng = random.Random(7)
     actors = ["A", "B", "C"]
-    claims, events = [], []
+    articles, claims, events = {}, [], []
     for i in range(400):
         article = f"art{i // 4:03d}"
         day = None if rng.random() < 0.05 else dt.date(2026, 1, 1) + dt.timedelta(rng.randrange(60))
+        articles.setdefault(article, day)
+        day = articles[article]
         stance = rng.choice(["accuse", "assert", "deny", "reject", "neutral"])
         claims.append(
             {
                 "claim_id": f"c{i:04d}", "article_id": article, "start_char": i % 4 * 10,
-                "speaker_text": None, "speaker_actor_id": rng.choice([*actors, None]),
-                "speaker": f"s{rng.randrange(5)}", "speaker_kind": "government",
+                "speaker_text": f"s{rng.randrange(5)}",
+                "speaker_actor_id": rng.choice([*actors, None]),
                 "anonymous": rng.random() < 0.2, "stance": stance,
                 "content": rng.choice(["troops crossed border village", "border troops shelled"]),
-                "direct_quote": False, "reported_via": None, "outlet": "o", "published_date": day,
+                "published_date": day,
             }
         )  # fmt: skip
-        for _ in range(rng.randrange(3)):
+        for j in range(rng.randrange(3)):
             events.append(
                 {
+                    "event_id": f"e{i:04d}{j}", "article_id": article, "start_char": i % 4 * 10 + j,
+                    "cluster_id": f"k{i:04d}{j}",
                     "event_type": rng.choice(["fight", "assault"]),
-                    "actor1_id": rng.choice(actors), "actor1": "x",
+                    "actor1_id": rng.choice(actors), "actor1_text": "x",
                     "actor2_id": rng.choice([*actors, None]),
                     "modality": rng.choice(["asserted", "denied"]), "claim_id": f"c{i:04d}",
-                    "day": day if rng.random() < 0.8 else None,
+                    "event_date": day if rng.random() < 0.8 else None,
                 }
             )  # fmt: skip
-    empty = pl.DataFrame()
-    return Facts(empty, pl.DataFrame(events), pl.DataFrame(claims), empty, empty)
+    art = pl.DataFrame(
+        {"article_id": list(articles), "published_date": list(articles.values())},
+        schema={"article_id": pl.String, "published_date": pl.Date},
+    )
+    cl, ev = pl.DataFrame(claims).drop("published_date"), pl.DataFrame(events)
+    warehouse = _warehouse(
+        shipped_run,
+        tmp_path_factory.mktemp("denials"),
+        *[f"DELETE FROM {t}" for t in ("quantities", "events", "claims", "articles", "actors")],
+    )
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE))
+    for name, frame in (("articles", art), ("claims", cl), ("events", ev)):
+        con.register("new_rows", frame.to_arrow())
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM new_rows")
+        con.unregister("new_rows")
+    con.close()
+    for e in events:
+        e["day"] = e["event_date"] or articles[e["article_id"]]
+    return warehouse, claims, events
+
+
+def _every_pair(claims: list[dict], events: list[dict]) -> set[tuple[str, str]]:
+    """Every (accusation, denial) pair, found by reading every pair of rows."""
+
+    def key(c: dict) -> str:
+        who = c["speaker_actor_id"] or c["speaker_text"].casefold()
+        return f"anonymous|{who}" if c["anonymous"] else who
+
+    def near(a, b) -> bool:
+        return a is None or b is None or abs((a - b).days) <= 14
+
+    by_id = {c["claim_id"]: c for c in claims}
+    pairs = set()
+    for d in events:
+        for a in events:
+            if (
+                d["modality"] == "denied" and a["modality"] == "asserted"
+                and (a["event_type"], a["actor1_id"]) == (d["event_type"], d["actor1_id"])
+                and key(by_id[a["claim_id"]]) != key(by_id[d["claim_id"]])
+                and near(a["day"], d["day"]) and a["claim_id"] != d["claim_id"]
+            ):  # fmt: skip
+                pairs.add((a["claim_id"], d["claim_id"]))
+    for d in claims:
+        if d["stance"] not in DENIALS:
+            continue
+        for c in claims:
+            if (
+                c["article_id"] == d["article_id"] and c["start_char"] < d["start_char"]
+                and key(c) != key(d)
+                and (c["stance"] == "accuse" or (
+                    c["stance"] in ACCUSATIONS
+                    and len(stems(c["content"]) & stems(d["content"])) >= SHARED_WORDS))
+            ):  # fmt: skip
+                pairs.add((c["claim_id"], d["claim_id"]))
+        involved = {
+            e["claim_id"]
+            for e in events
+            if by_id[e["claim_id"]]["stance"] == "accuse"
+            and d["speaker_actor_id"] in (e["actor1_id"], e["actor2_id"])
+        }
+        for cid in involved if d["speaker_actor_id"] else ():
+            c = by_id[cid]
+            if c["article_id"] != d["article_id"] and near(
+                c["published_date"], d["published_date"]
+            ):
+                pairs.add((cid, d["claim_id"]))
+    return pairs
 
 
 @pytest.mark.parametrize("limit", [0, 1, 50])
-def test_denials_past_the_listed_ones_are_counted_as_listing_them_would(limit):
-    # Past the limit, pairs are counted by date without being built: the count must be the
-    # number of distinct pairs that listing every one of them finds.
-    facts = _many_denials()
-    everything = contradictions(facts, limit=10**9)
-    rows = everything["rows"]
-    assert everything["total"] == len(rows) > 1000
-    assert len({(p["accusation"]["id"], p["denial"]["id"]) for p in rows}) == len(rows)
-    assert {p["basis"] for p in rows} == {"same event", "same article", "same actor"}
-    assert contradictions(facts, limit=limit) == {"total": len(rows), "rows": rows[:limit]}
+def test_denials_are_counted_and_listed_as_reading_every_pair_finds_them(many_denials, limit):
+    # DuckDB counts the pairs past the limit without building them: the count must be the
+    # number of distinct pairs that comparing every two rows finds.
+    warehouse, claims, events = many_denials
+    expected = _every_pair(claims, events)
+    with Facts(warehouse) as facts:
+        everything = contradictions(facts, limit=10**9)
+        rows = everything["rows"]
+        assert everything["total"] == len(rows) == len(expected) > 1000
+        assert {(p["accusation"]["id"], p["denial"]["id"]) for p in rows} == expected
+        assert {p["basis"] for p in rows} == {"same event", "same article", "same actor"}
+        assert contradictions(facts, limit=limit) == {"total": len(rows), "rows": rows[:limit]}
 
 
 def test_the_room_is_plain_python():
@@ -233,3 +332,80 @@ def _index_data(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     data = json.loads(text[text.index(",") + 1 : text.rindex(")")])
     return {k: v for k, v in data.items() if k not in ("generation", "generated_at")}
+
+
+def _map_by_reading_every_event(facts: Facts) -> dict:
+    """The map as counting every located event in the events' order gives it."""
+    points: dict = {}
+    countries: Counter = Counter()
+    for e in facts.rows(
+        "SELECT * FROM room_events ORDER BY day NULLS LAST, article_id, start_char, event_id"
+    ):
+        if e["location_country"]:
+            countries[e["location_country"]] += 1
+        if e["latitude"] is None or e["longitude"] is None:
+            continue
+        key = (round(e["latitude"], 2), round(e["longitude"], 2))
+        p = points.setdefault(key, {
+            "lat": key[0], "lon": key[1], "label": e["location_text"] or e["location_country"],
+            "country": e["location_country"], "precision": e["location_precision"], "n": 0,
+            "types": Counter(), "events": [],
+        })  # fmt: skip
+        p["n"] += 1
+        p["types"][e["event_type"]] += 1
+        if e["location_text"] and e["location_basis"] == "stated":
+            p["label"] = e["location_text"]
+        if len(p["events"]) < 12:
+            p["events"].append([e["event_id"], e["article_id"], e["event_type"], e["actor1"],
+                                e["actor2"], e["trigger"], e["day"] and e["day"].isoformat()])  # fmt: skip
+    out = sorted(points.values(), key=lambda p: -p["n"])
+    for p in out:
+        p["types"] = dict(p["types"].most_common())
+    return {"points": out, "countries": dict(countries.most_common())}
+
+
+def test_the_map_is_what_reading_every_event_gives(shipped_run, tmp_path):
+    # DuckDB tallies exact coordinates, Python merges those that round to one point: move
+    # every event to one of a few places that round alike, with stated and other places.
+    warehouse = _warehouse(
+        shipped_run,
+        tmp_path / "wh",
+        "UPDATE events SET latitude = 10.0 + (hash(event_id) % 7) * 0.001, "
+        "longitude = 20.0 + (hash(event_id) % 3) * 0.004, "
+        "location_basis = CASE WHEN hash(event_id) % 2 = 0 THEN 'stated' ELSE 'context' END "
+        "WHERE location_text IS NOT NULL",
+    )
+    with Facts(warehouse) as facts:
+        expected = _map_by_reading_every_event(facts)
+        assert len(expected["points"]) >= 2 and max(p["n"] for p in expected["points"]) > 12
+        assert map_page(facts) == expected
+
+
+def test_speakers_are_what_counting_every_claim_gives(facts):
+    claims = list(facts.rows("SELECT * FROM room_claims ORDER BY article_id, start_char"))
+    by_speaker: dict = {}
+    for c in claims:
+        who = c["speaker_actor_id"] or (c["speaker_text"] or "(unnamed)").casefold()
+        by_speaker.setdefault(f"anonymous|{who}" if c["anonymous"] else who, []).append(c)
+    expected = []
+    for key, rows in by_speaker.items():
+        rows.sort(key=lambda c: c["published_date"] or dt.date.min, reverse=True)
+        resolved = rows[0]["speaker"] or "(unnamed)"
+        name = resolved
+        if rows[0]["anonymous"]:
+            words = Counter(c["speaker_text"] for c in rows if c["speaker_text"]).most_common(1)
+            said = words[0][0] if words else resolved
+            name = said if resolved.casefold() in said.casefold() else f"{said} ({resolved})"
+        expected.append({
+            "key": key, "name": name,
+            "kind": Counter(c["speaker_kind"] for c in rows).most_common(1)[0][0],
+            "anon": all(c["anonymous"] for c in rows), "n": len(rows),
+            "stances": dict(Counter(c["stance"] for c in rows).most_common()),
+            "outlets": sorted({c["outlet"] for c in rows if c["outlet"]}),
+            "via": sorted({c["reported_via"] for c in rows if c["reported_via"]}),
+            "claims": [c["claim_id"] for c in rows[:8]],
+        })  # fmt: skip
+    expected.sort(key=lambda s: (-s["n"], s["name"]))
+    got = speakers(facts, limit=10**6)
+    assert got["total"] == len(expected) > 3
+    assert [{**s, "claims": [c["id"] for c in s["claims"]]} for s in got["rows"]] == expected
