@@ -190,6 +190,12 @@ PERSON_PRONOUNS = frozenset({"he", "him", "she", "her"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "prof"})
 
 
+def name_words(tokens: Iterable) -> list:
+    """The tokens of a phrase that are a name's words: proper nouns other than honorifics
+    ("Mr. Chang": Chang). A single one is a surname to look up among the people named."""
+    return [t for t in tokens if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in HONORIFICS]
+
+
 class ActorResolver:
     """Resolves phrases within one article, remembering people for pronouns."""
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Token
 
 from pipelines.extract import quotes, syntax
-from pipelines.extract.actors import HONORIFICS, PERSON_PRONOUNS, Actor, ActorResolver
+from pipelines.extract.actors import PERSON_PRONOUNS, Actor, ActorResolver, name_words
 from pipelines.extract.claims import ClaimMention
 from pipelines.extract.quantities import parse_number
 from pipelines.extract.rows import ArticleInput, ClaimRow, stable_id
@@ -152,7 +152,7 @@ def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, 
     head, span, resolver = cm.speaker, cm.speaker_span, speakers.resolver
     text = span.text
     remembered: Actor | None = None
-    names = [t for t in span if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in HONORIFICS]
+    names = name_words(span)
     det = next((c.lower_ for c in head.children if c.dep_ == "det"), None)
     # The people who spoke come first; then those the article named as the actors of events
     # ("Minister Jan Novak met ... The minister said"), whom the resolver remembers.

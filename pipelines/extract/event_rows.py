@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from spacy.tokens import Span, Token
 
 from pipelines.extract import syntax
-from pipelines.extract.actors import HONORIFICS, PERSON_PRONOUNS, Actor, ActorResolver
+from pipelines.extract.actors import PERSON_PRONOUNS, Actor, ActorResolver, name_words
 from pipelines.extract.dates import resolve_date
 from pipelines.extract.events import EventMention
 from pipelines.extract.places import gazetteer
@@ -141,7 +141,7 @@ def _titled_person(head: Token, span: Span) -> Span | None:
 def _short_form_of(head: Token, span: Span, resolver: ActorResolver) -> Actor | None:
     words = [t for t in span if not t.is_punct]
     if head.pos_ == "PROPN" and head.ent_type_ == "PERSON":
-        names = [t for t in words if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in HONORIFICS]
+        names = name_words(words)
         if len(names) == 1:
             return resolver.by_surname.get(names[0].lower_)  # "Chang", "Mr. Chang"
         return None
