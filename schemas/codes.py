@@ -47,6 +47,7 @@ PLOVER_TYPES = [
     "COERCE",
     "ASSAULT",
 ]
+TYPE_BASES = ["lexicon", "model"]
 MODALITIES = ["asserted", "planned", "expected", "possible", "negated", "denied"]
 DATE_PRECISIONS = ["day", "month", "year", "range"]
 DATE_BASES = ["stated", "context", "published"]

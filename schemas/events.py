@@ -9,6 +9,7 @@ from schemas.codes import (
     LOCATION_PRECISIONS,
     MODALITIES,
     PLOVER_TYPES,
+    TYPE_BASES,
 )
 
 
@@ -110,7 +111,18 @@ class Events(pa.DataFrameModel):
     claim_id: str | None = pa.Field(
         nullable=True, description="Claim under which the event is reported (claims.claim_id)."
     )
-    confidence: float = pa.Field(ge=0, le=1, description="Rule confidence in [0, 1].")
+    confidence: float = pa.Field(
+        ge=0,
+        le=1,
+        description="Rule confidence in [0, 1]; for type_basis 'model', half the model's "
+        "probability, so always below 0.5.",
+    )
+    type_basis: str = pa.Field(
+        isin=TYPE_BASES,
+        description="Who chose event_type: 'lexicon' (an entry of triggers.yaml) or 'model' "
+        "(the sentence typer, asked only where no entry fired; docs/quality.md says what it "
+        "was trained on). Filter WHERE type_basis = 'lexicon' for rule-coded events only.",
+    )
     extractor_version: str = pa.Field(description="eventwire extractor version that made the row.")
 
     class Config:

@@ -341,6 +341,7 @@ def _assemble(article_ids, day, idx, events, claims, quantities, seed, model) ->
         mention_of=pl.lit(None, pl.String),
         claim_id=pl.when("with_claim").then("claim_of"),
         confidence="confidence",
+        type_basis=pl.lit("lexicon"),
         extractor_version=pl.lit(EXTRACTOR_VERSION),
     )
     claim_rows = claims.select(

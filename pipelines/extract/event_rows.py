@@ -62,6 +62,7 @@ def event_row(
         location_text_end=loc_end,
         modality=ev.modality,
         confidence=ev.confidence,
+        type_basis=ev.type_basis,
     )
 
 

@@ -22,6 +22,7 @@ from pipelines.extract.event_merges import (
 )
 from pipelines.extract.modality import event_modality
 from pipelines.extract.rules import EventType, ModalityCues, Trigger, TriggerLexicon
+from pipelines.extract.sentence_typer import sentence_typer
 
 # "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
 # reported elsewhere, as background.
@@ -64,6 +65,7 @@ class EventMention:
     location: Span | None = None
     confidence: float = 0.8
     actor1_alone: bool = False  # actor2 is actor1's conjunct: actor1's phrase stops before it
+    type_basis: str = "lexicon"  # or "model": the sentence typer's guess (sentence_typer.py)
 
     @property
     def event_type(self) -> str:
@@ -106,6 +108,8 @@ def find_events(
                 events.append(mention)
                 break
     events = sorted(events + demands, key=lambda ev: ev.trigger.i)
+    if not events:
+        events = _guessed(sent, lex, modal, cue_lemmas)
     two_party = frozenset(t.name for t in lex.types.values() if t.symmetric)
     events = merge_consequences(events, two_party)
     events = investigations_sent(events)
@@ -116,6 +120,29 @@ def find_events(
     for ev in events:
         ev.location = _location(ev, places)
     return events
+
+
+def _guessed(
+    sent: Span, lex: TriggerLexicon, modal: ModalityCues, cue_lemmas: set[str]
+) -> list[EventMention]:
+    """The sentence typer's event for a sentence no lexicon entry fired in: its type and
+    trigger word from the model, its parties, modality and refusal from the lexicon's code."""
+    guess = sentence_typer().guess(sent)
+    if guess is None:
+        return []
+    tok = guess.trigger
+    pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+    rule = Trigger(
+        lemma=tok.lemma_.lower(),
+        event_type=guess.event_type,
+        pos=frozenset({pos}),
+        confidence=round(guess.probability / 2, 3),
+    )
+    mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
+    if mention is None:
+        return []
+    mention.type_basis = "model"
+    return [mention]
 
 
 _DEMAND = Trigger(lemma="must", event_type="REQUEST", pos=frozenset({"VERB"}), confidence=0.5)

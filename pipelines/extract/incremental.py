@@ -62,6 +62,7 @@ EXTRACT_STATE = StageState(
 )
 # Every data file the extraction rules load (tests check this list against the code).
 EXTRACT_LEXICONS = (
+    "sentence_typer.json",
     "triggers.yaml",
     "attribution.yaml",
     "modality.yaml",

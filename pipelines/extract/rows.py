@@ -64,6 +64,7 @@ class EventRow(_Row):
     location_precision: str | None
     modality: str
     confidence: float
+    type_basis: str = "lexicon"
     location_basis: str | None = None
     location_text_start: int | None = None
     location_text_end: int | None = None

@@ -2,7 +2,7 @@
 
 - plover: one JSON object per line with the PLOVER interchange field names (id, date,
   source/recipient actor objects, event, mode, quad_code, event_loc, text_info, cite_info),
-  plus eventwire's own fields (modality, confidence, the claim the event is reported under,
+  plus eventwire's own fields (modality, confidence, type_basis, the claim the event is reported under,
   size_info from the casualty figures). Every event mention is exported.
 - acled: a CSV with ACLED's column names. ACLED records events that happened, in its own
   categories: only asserted events of the PLOVER types that map onto them are exported
@@ -43,7 +43,8 @@ WITH sizes AS (
 )
 SELECT
     e.event_id, e.article_id, e.sentence_index, e.start_char, e.end_char, e.trigger,
-    e.event_type, e.event_mode, e.quad_class, e.modality, e.confidence, e.extractor_version,
+    e.event_type, e.event_mode, e.quad_class, e.modality, e.confidence, e.type_basis,
+    e.extractor_version,
     e.event_date, e.date_end, e.date_precision, e.date_basis,
     e.actor1_text, e.actor1_id, a1.name AS actor1_name, a1.country AS actor1_country,
     a1.sector AS actor1_sector,
@@ -157,6 +158,7 @@ def plover_record(e: dict) -> dict:
         "article_id": e["article_id"],
         "modality": e["modality"],
         "confidence": e["confidence"],
+        "type_basis": e["type_basis"],
         "claim": None,
         "size_info": {
             k: e[src]

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from pipelines.errors import LexiconError, TableValidationError
-from pipelines.extract import actors, places, quantities, rules
+from pipelines.extract import actors, places, quantities, rules, sentence_typer
 from pipelines.ingest import clean
 from pipelines.lexicons import BUILTIN_DIR
 from schemas import Events, validate_table
@@ -24,6 +24,7 @@ CACHED = [
     actors.actor_dictionary,
     clean._chrome_patterns,
     places.gazetteer,
+    sentence_typer.sentence_typer,
 ]
 
 
