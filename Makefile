@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: setup run test ui lint lock clean eval eval-external bench bench-scale browser
+.PHONY: setup run test ui lint lock clean eval eval-external train-typer bench bench-scale browser
 
 setup: $(STAMP)
 
@@ -66,6 +66,11 @@ eval: setup
 # Not part of `make test`: it runs the pipeline twice, a few minutes.
 eval-external: setup
 	$(PY) -m pipelines.evaluate_external --out warehouse/eval-external.json
+
+# Retrain the sentence typer (pipelines/lexicons/sentence_typer.json) from PLV train's study fold,
+# tests/gold/train and PolNeAR train; needs EVENTWIRE_EXTERNAL_DATA like eval-external.
+train-typer: setup
+	$(PY) -m pipelines.train.sentence_typer
 
 # Benchmark (docs/benchmarks.md): N generated articles, then memory at SIZES (default N, 2N, 4N).
 # Not a test, and long: about an hour at the default N=5000 on 2 quiet cores (docs/benchmarks.md).
