@@ -16,6 +16,8 @@ FLOORS = {
     "seed": (0.91, 0.87, 0.95, 0.95),
     "train": (0.86, 0.93, 0.95, 0.97),
     "test": (0.78, 0.92, 0.94, 0.97),
+    # written before any rule saw it: a floor against regressions, not a target reached
+    "fresh": (0.63, 0.80, 0.86, 0.97),
 }
 # On matched events: (actor accuracy, date accuracy where the gold gives or implies a date,
 # modality accuracy, quantity accuracy). Every event is dated now, so a gold null (older
@@ -24,6 +26,7 @@ EVENT_FLOORS = {
     "seed": (0.88, 0.97, 0.91, 0.97),
     "train": (0.83, 0.95, 0.91, 0.88),
     "test": (0.83, 0.9, 0.92, 0.87),
+    "fresh": (0.78, 0.79, 0.86, 0.74),
 }
 # Over every gold article (issue 16): events dated, events with a country.
 COVERAGE_FLOORS = (0.95, 0.9)
@@ -66,4 +69,5 @@ def test_every_event_dated_and_nine_in_ten_with_a_country(report):
 def test_gold_set_size(report):
     assert report["seed"]["articles"] == 1
     assert report["test"]["articles"] == 5
+    assert report["fresh"]["articles"] == 6
     assert report["train"]["articles"] >= 10
