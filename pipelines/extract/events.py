@@ -318,6 +318,18 @@ def _verb_parties(
         parties.end_token = particle.i + 1
     if parties.actor2 is None:
         parties.actor2 = _complement_party(tok, rule, lex)
+    if parties.actor2 is None and kind.theme_object is not None and not rule.object_is_instrument:
+        # "is providing urgent assistance to flood victims": the parser hangs the recipient
+        # on the theme, not on the verb
+        theme_obj = syntax.child(tok, "dobj")
+        if theme_obj is not None:
+            parties.actor2 = syntax.prep_object(theme_obj, kind.theme_object)
+        if parties.actor2 is None and rule.event_type == "AID":
+            # "sent 20 tonnes of rice to Haiti": a country that receives aid is its party
+            parties.actor2 = syntax.prep_object(tok, kind.theme_object, places=True)
+        dative = syntax.child(tok, "dative")  # "gave the refugees food"
+        if parties.actor2 is None and dative is not None and dative.pos_ in ("NOUN", "PROPN"):
+            parties.actor2 = dative
     return parties
 
 

@@ -89,13 +89,16 @@ def child(tok: Token, *deps: str) -> Token | None:
 _PLACE_PREPS = {"in", "at", "to", "into", "near", "from"}
 
 
-def prep_object(tok: Token, preps: set[str] | frozenset[str]) -> Token | None:
+def prep_object(tok: Token, preps: set[str] | frozenset[str], places: bool = False) -> Token | None:
+    """The object of the first of `preps` hanging on tok. A place after "to", "in", ... is
+    where, not who, unless `places` ("sent rice to Haiti": a country receives)."""
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in preps:
+        # "providing assistance to flood victims": the parser calls a recipient's "to" dative
+        if c.dep_ in ("prep", "dative") and c.lower_ in preps:
             obj = child(c, "pobj")
             if obj is None:
                 continue
-            if c.lower_ in _PLACE_PREPS and obj.ent_type_ in _PLACE_ENTS:
+            if not places and c.lower_ in _PLACE_PREPS and obj.ent_type_ in _PLACE_ENTS:
                 continue  # "talks in Caracas", "marched to the county offices"
             if obj.ent_type_ in ("DATE", "TIME"):
                 continue  # "imposed sanctions on Thursday on nine officials": a time, not a party
@@ -160,6 +163,11 @@ def phrase_bounds(head: Token, alone: bool = False) -> tuple[int, int]:
                 end = min(end, gc.i)
     while start < head.i and doc[start].is_space:
         start += 1  # the blanked dateline or a paragraph break
+    if doc[start].text == "(" and start > 0 and doc[start - 1].pos_ == "PROPN":
+        # "The World Health Organization (WHO) is providing": the parser made the acronym the
+        # subject and left the name it abbreviates outside. The phrase is the name, as when
+        # the parser gets it right and the acronym is an aside in parentheses (cut above).
+        start, end = doc[start - 1].left_edge.i, start
     while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in ("”", '"'):
         end -= 1
     while end > start + 1 and doc[end - 1].dep_ == "cc":

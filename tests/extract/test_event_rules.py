@@ -448,3 +448,33 @@ def test_a_team_sent_to_investigate_is_the_investigation_not_aid(extract):
     # aid sent for a purpose stays aid
     r = extract("The agency sent food to the camps to support the displaced families.")
     assert _by_type(r)["AID"]["actor2_text"] == "the camps"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor1", "actor2"),
+    [
+        # the parser makes the acronym the subject and leaves the name outside it: the name
+        # is the actor, as when the parser sets the acronym aside
+        (
+            "The World Health Organization (WHO) is providing urgent assistance to flood "
+            "victims in the delta.",
+            "The World Health Organization",
+            "flood victims",  # a "to" the parser calls dative
+        ),
+        (
+            "The Relief Coordination Office (RCO) is providing urgent assistance to flood "
+            "victims in the delta.",
+            "The Relief Coordination Office",
+            "flood victims",
+        ),
+        ("Norland gave the refugees food.", "Norland", "the refugees"),
+        (
+            "Japan sent 20 tonnes of rice to Haiti on Friday.",
+            "Japan",
+            "Haiti",
+        ),  # a country receives
+    ],
+)
+def test_who_gives_aid_and_who_receives_it(extract, sentence, actor1, actor2):
+    aid = _by_type(extract(sentence))["AID"]
+    assert (aid["actor1_text"], aid["actor2_text"]) == (actor1, actor2)
