@@ -645,6 +645,11 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
         and any(r.event_type == "REQUEST" for r in lex.lookup(head.head.lemma_, "NOUN"))
     ):
         return True
+    if noun.dep_ == "pobj" and head.lower_ in ("on", "from", "of") and head.head.pos_ == "VERB":
+        # "reneged on the nuclear accord", "withdrew from the talks", "pulled out of the deal":
+        # an act already made, undone or refused
+        verb = head.head
+        return any(lex.types[r.event_type].referring for r in lex.lookup(verb.lemma_, "VERB"))
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
     rules = lex.lookup(head.lemma_, "VERB")

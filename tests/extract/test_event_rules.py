@@ -478,3 +478,17 @@ def test_a_team_sent_to_investigate_is_the_investigation_not_aid(extract):
 def test_who_gives_aid_and_who_receives_it(extract, sentence, actor1, actor2):
     aid = _by_type(extract(sentence))["AID"]
     assert (aid["actor1_text"], aid["actor2_text"]) == (actor1, actor2)
+
+
+def test_a_ceasefire_declared_violated_or_reneged_on(extract):
+    # declaring is a light verb: the ceasefire is the event, its declarer the actor
+    (ev,) = events_of(extract("The Saudi-led coalition has declared a two-week ceasefire."))
+    assert (ev["event_type"], ev["actor1_text"]) == ("RETREAT", "The Saudi-led coalition")
+    # a violated ceasefire is fighting, and the ceasefire no new event
+    r = extract("The army violated the ceasefire on Tuesday.")
+    assert [(e["event_type"], e["trigger"]) for e in events_of(r)] == [("ASSAULT", "violated")]
+    # an accord reneged on or talks withdrawn from were made before: no new agreement or talks
+    r = extract("US President Donald Trump on Tuesday reneged on an international nuclear accord.")
+    assert [e["event_type"] for e in events_of(r)] == ["REJECT"]
+    r = extract("The rebels withdrew from the peace talks on Monday.")
+    assert [e["event_type"] for e in events_of(r)] == ["RETREAT"]
