@@ -34,6 +34,24 @@ def shared_parties(events: list[EventMention], lex: TriggerLexicon) -> None:
             ev.actor1, ev.actor2 = owner.actor1, owner.actor2
 
 
+def described_doers(events: list[EventMention]) -> list[EventMention]:
+    """'The protesting truck drivers blocked the highway': a participle that describes the
+    doers of another event of its type in the sentence is that event, not a second one."""
+    doers = {(ev.event_type, ev.actor1.i) for ev in events if ev.actor1 is not None}
+    return [
+        ev
+        for ev in events
+        if not (
+            ev.trigger.dep_ == "amod"
+            and ev.trigger.tag_ == "VBG"
+            and (ev.event_type, ev.trigger.head.i) in doers
+            and ev.actor1 is not None
+            and ev.actor1.i == ev.trigger.head.i
+            and sum(e.actor1 is not None and e.actor1.i == ev.actor1.i for e in events) > 1
+        )
+    ]
+
+
 def rejected_accusers(events: list[EventMention]) -> None:
     """'Washington accuses Maduro of trafficking — allegations he rejects', 'prosecutors accuse
     Zavala of kidnapping — charges his lawyer denied': a rejection in a relative clause on the

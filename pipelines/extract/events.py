@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 from pipelines.extract import syntax
 from pipelines.extract.actors import actor_dictionary
 from pipelines.extract.event_merges import (
+    described_doers,
     inherit_pronoun_targets,
     investigations_sent,
     merge_consequences,
@@ -113,6 +114,7 @@ def find_events(
     two_party = frozenset(t.name for t in lex.types.values() if t.symmetric)
     events = merge_consequences(events, two_party)
     events = investigations_sent(events)
+    events = described_doers(events)
     inherit_pronoun_targets(events)
     rejected_accusers(events)
     shared_parties(events, lex)
@@ -313,6 +315,8 @@ def _verb_parties(
             parties.actor2 = tok.head  # "the 30 activists detained by police"
     else:
         parties.actor1, parties.actor2 = _active_parties(tok, rule, lex, obj, preps, cue_lemmas)
+        if parties.actor1 is None and tok.dep_ == "amod" and tok.tag_ == "VBG":
+            parties.actor1 = tok.head  # "the protesting truck drivers": they protest
     particle = syntax.child(tok, "prt")
     if particle is not None and particle.i == tok.i + 1:
         parties.end_token = particle.i + 1
@@ -450,10 +454,12 @@ def _borrowed_parties(parties: _Parties, kind: EventType, lex: TriggerLexicon) -
 
 def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: Token) -> bool:
     """The lexicon entry's conditions: subject, object, governor, modifier, preposition."""
+    # a passive's subject undergoes the act: "a student who was struck" did not strike
+    passive = syntax.child(tok, "nsubjpass", "auxpass") is not None
     if (
         rule.subject_any
         and not _head_in(actor1, rule.subject_any)
-        and not _head_in(syntax.subject_of(tok), rule.subject_any)
+        and (passive or not _head_in(syntax.subject_of(tok), rule.subject_any))
     ):
         return False
     if rule.object_any and not _object_matches(tok, rule.object_any):

@@ -492,3 +492,20 @@ def test_a_ceasefire_declared_violated_or_reneged_on(extract):
     assert [e["event_type"] for e in events_of(r)] == ["REJECT"]
     r = extract("The rebels withdrew from the peace talks on Monday.")
     assert [e["event_type"] for e in events_of(r)] == ["RETREAT"]
+
+
+def test_striking_and_protesting_people_are_the_protest_once(extract):
+    r = extract("The government rejected the demands of the striking teachers.")
+    protest = _by_type(r)["PROTEST"]
+    assert (protest["trigger"], protest["actor1_text"]) == ("striking", "the striking teachers")
+    assert "ASSAULT" not in _by_type(r)  # a walkout, not an air strike
+    assert (
+        _by_type(extract("Nurses struck for a third day on Monday."))["PROTEST"]["actor1_text"]
+        == "Nurses"
+    )
+    # the participle describes the doers of the blockade: one protest, not two
+    r = extract("The protesting truck drivers blocked the highway.")
+    assert [(e["event_type"], e["trigger"]) for e in events_of(r)] == [("PROTEST", "blocked")]
+    # a passive's subject is struck: no walkout
+    r = extract("A student who was struck in the head by a canister was taken to hospital.")
+    assert [(e["event_type"], e["actor2_text"]) for e in events_of(r)] == [("ASSAULT", "A student")]
