@@ -277,9 +277,16 @@ def _verb_object(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexicon
     if kind.theme_object is not None or rule.object_is_instrument or rule.object_is_topic:
         return None  # what is moved, used or talked about
     obj = syntax.child(tok, "dobj")
+    if obj is None and kind.judging:
+        # "conceded to the demands of the truck drivers", "objected to the plan": the act
+        # answered is named after "to"
+        to = syntax.prep_object(tok, {"to"})
+        if to is not None and lex.lookup(to.lemma_, "NOUN"):
+            return _noun_owner(to, lex)
     if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
         if kind.judging:
-            return _noun_owner(obj)  # "condemned the attack by X": the one judged is who did it
+            # "condemned the attack by X": the one judged is who did it
+            return _noun_owner(obj, lex)
         # "stop attacks on security forces": the object is an event; its target is ours
         return syntax.prep_object(obj, _NOUN_TARGET_PREPS - {"of"})
     completes = rule.object_any and not kind.acted_on and obj is not None
@@ -399,6 +406,12 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
         parties.actor2 = syntax.prep_object(tok.head, {"on", "against"})  # "imposed sanctions on X"
     if parties.actor2 is not None and parties.actor2.ent_type_ in ("DATE", "TIME"):
         parties.actor2 = None
+    if (
+        parties.actor2 is not None
+        and parties.actor1 is not None
+        and parties.actor2.i == parties.actor1.i
+    ):
+        parties.actor2 = None  # "the demands of the protesters": they make them
     if tok.pos_ == "ADJ":  # "covert action": the adjective names the kind of act
         parties.anchors.append(tok.head)
         if tok.head.i > tok.i:  # not "assets ... are frozen", where the head comes first
@@ -656,6 +669,10 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
         # an act already made, undone or refused
         verb = head.head
         return any(lex.types[r.event_type].referring for r in lex.lookup(verb.lemma_, "VERB"))
+    if noun.dep_ == "pobj" and head.lower_ == "to" and head.head.pos_ == "VERB":
+        # "conceded to the demands", "objected to the plan": the act answered was made before
+        verb = head.head
+        return any(lex.types[r.event_type].judging for r in lex.lookup(verb.lemma_, "VERB"))
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
     rules = lex.lookup(head.lemma_, "VERB")
@@ -737,9 +754,9 @@ def _noun_actor1(
             return c
     if noun.pos_ == "ADJ":
         return None
-    by = syntax.prep_object(noun, {"by"})
+    by = syntax.prep_object(noun, {"by"}) or _voiced_by(noun, lex)
     if by is not None:
-        return by  # "air strikes by the military"
+        return by  # "air strikes by the military", "the demands of the drivers"
     noun = _stand_in(noun, lex)  # "launched a new phase of operations": who launched it
     verb = None
     if noun.dep_ == "dobj":
@@ -753,15 +770,29 @@ def _noun_actor1(
     return None
 
 
-def _noun_owner(noun: Token) -> Token | None:
-    """'Washington's sanctions', 'U.S. strikes', 'strikes by the military': who did the act a
-    noun names, from the noun phrase alone."""
+def _noun_owner(noun: Token, lex: TriggerLexicon) -> Token | None:
+    """'Washington's sanctions', 'U.S. strikes', 'strikes by the military', 'the demands of
+    the truck drivers': who did the act a noun names, from the noun phrase alone."""
     for c in noun.children:
         if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
             return c
         if c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE"):
             return c
-    return syntax.prep_object(noun, {"by"})
+    return syntax.prep_object(noun, {"by"}) or _voiced_by(noun, lex)
+
+
+# Acts done by speaking or by a crowd: after "of" comes who made them ("the demands of the
+# drivers", "threats of the militia", "protests of farmers"), not whom they were done to.
+_VOICED = frozenset({"REQUEST", "THREATEN", "ACCUSE", "PROTEST"})
+
+
+def _voiced_by(noun: Token, lex: TriggerLexicon) -> Token | None:
+    if not any(r.event_type in _VOICED for r in lex.lookup(noun.lemma_, "NOUN")):
+        return None
+    of = syntax.prep_object(noun, {"of"})
+    if of is None or not (of.ent_type_ in _PARTY_ENTS or of.tag_ in ("NNS", "NNPS")):
+        return None  # "accusations of corruption": what was said, not who said it
+    return of
 
 
 def _modified_by(noun: Token, words: frozenset[str]) -> bool:

@@ -509,3 +509,20 @@ def test_striking_and_protesting_people_are_the_protest_once(extract):
     # a passive's subject is struck: no walkout
     r = extract("A student who was struck in the head by a canister was taken to hospital.")
     assert [(e["event_type"], e["actor2_text"]) for e in events_of(r)] == [("ASSAULT", "A student")]
+
+
+def test_demands_are_made_by_who_voices_them_and_answered_by_who_concedes(extract):
+    r = _by_type(extract("President Temer has conceded to the demands of the truck drivers."))
+    # the demands were made before: conceding to them is the event, aimed at who made them
+    assert set(r) == {"CONCEDE"} and r["CONCEDE"]["actor2_text"] == "the truck drivers"
+    (ev,) = events_of(extract("The demands of the protesters include higher wages."))
+    assert (ev["event_type"], ev["actor1_text"], ev["actor2_text"]) == (
+        "REQUEST",
+        "the protesters",
+        None,
+    )
+    # "of" names what was said, not who said it, when it is no party
+    r = _by_type(extract("Threats of violence forced the families to flee."))
+    assert r["THREATEN"]["actor1_text"] is None
+    r = _by_type(extract("Threats of the rebel commanders forced the families to flee."))
+    assert r["THREATEN"]["actor1_text"] == "the rebel commanders"
