@@ -28,6 +28,8 @@ _CLIMB = {
     "compound",
     "appos",
 }
+# Prepositions of time and circumstance: what hangs on them happened apart from the failed act
+_ADJUNCT_PREPS = {"after", "before", "during", "despite", "following", "amid", "since", "until"}
 _MODAL_CHILD_DEPS = {
     "aux",
     "auxpass",
@@ -49,7 +51,18 @@ def event_modality(
     stops at an attribution verb, whose own tense says nothing about the reported event."""
     governors: list[Token] = []
     node = tok
+    adjunct = False  # the walk came up through an adjunct or a conjunct
     for _ in range(8):
+        if node.i != tok.i and not adjunct and node.lemma_.lower() in cues.negated_gov:
+            # "failed to reach a deal": the deal was not reached; but the talks in "failed to
+            # reach a deal after hours of talks" were held
+            return "negated", governors
+        adjunct = (
+            adjunct
+            or node.dep_ == "conj"
+            or (node.dep_ == "prep" and node.lower_ in _ADJUNCT_PREPS)
+        )  # a conjunct is often the parser's, not the text's: "... of failing to honour ...
+        # and called for his resignation"
         verdict = _modal_cue(
             node, cues, is_trigger=node.i == tok.i, skip_aux=skip_own_aux and node.i == tok.i
         )

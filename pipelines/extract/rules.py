@@ -165,6 +165,7 @@ class ModalityCues:
     possible_aux: frozenset[str]
     possible: frozenset[str]
     possible_adj: frozenset[str] = field(default_factory=frozenset)
+    negated_gov: frozenset[str] = field(default_factory=frozenset)  # "failed to reach a deal"
 
 
 @functools.cache
@@ -508,6 +509,7 @@ def modality_cues() -> ModalityCues:
         possible_aux=words("possible", "auxiliaries"),
         possible=words("possible", "governors"),
         possible_adj=words("possible", "adjectives"),
+        negated_gov=words("negated", "governors"),
     )
 
 

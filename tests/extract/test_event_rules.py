@@ -526,3 +526,15 @@ def test_demands_are_made_by_who_voices_them_and_answered_by_who_concedes(extrac
     assert r["THREATEN"]["actor1_text"] is None
     r = _by_type(extract("Threats of the rebel commanders forced the families to flee."))
     assert r["THREATEN"]["actor1_text"] == "the rebel commanders"
+
+
+def test_an_act_that_failed_did_not_happen_but_what_came_before_did(extract):
+    r = _by_type(
+        extract(
+            "British and EU negotiators failed to reach a deal on the border after hours of talks."
+        )
+    )
+    assert (r["AGREE"]["trigger"], r["AGREE"]["modality"]) == ("deal", "negated")
+    assert r["CONSULT"]["modality"] == "asserted"  # the talks were held
+    r = _by_type(extract("The two sides failed to agree on a ceasefire."))
+    assert r["AGREE"]["modality"] == r["RETREAT"]["modality"] == "negated"
