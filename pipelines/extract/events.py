@@ -99,6 +99,8 @@ def find_events(
             continue  # "strike group", "protest leader": modifiers, not events
         if tok.i in demanded:
             continue  # what a reported demand asks for is its content
+        if _epithet(tok):
+            continue
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
         if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
@@ -122,6 +124,22 @@ def find_events(
     for ev in events:
         ev.location = _location(ev, places)
     return events
+
+
+def _epithet(tok: Token) -> bool:
+    """'Iran-backed Houthi rebels', 'the UN-brokered ceasefire', 'a Saudi-led coalition': a
+    participle joined by a hyphen to who did it and set before a noun names that noun by a
+    standing relation, repeated in every story about it, not an act the story reports."""
+    doc = tok.doc
+    return (
+        tok.tag_ == "VBN"
+        and tok.dep_ == "amod"
+        and tok.i >= 2
+        and doc[tok.i - 1].text == "-"
+        and doc[tok.i - 2].pos_ == "PROPN"
+        and not doc[tok.i - 1].whitespace_
+        and not doc[tok.i - 2].whitespace_
+    )
 
 
 def _guessed(

@@ -555,3 +555,16 @@ def test_an_act_that_failed_did_not_happen_but_what_came_before_did(extract):
 def test_a_particle_or_a_purpose_tells_the_sense(extract, sentence, trigger, event_type):
     events = {e["trigger"]: e["event_type"] for e in events_of(extract(sentence))}
     assert events[trigger] == event_type
+
+
+def test_a_hyphenated_epithet_is_no_event(extract):
+    # "Iran-backed", "UN-brokered": a standing description repeated in every story
+    r = extract("Iran-backed Houthi rebels fired missiles at ships in the Red Sea.")
+    assert [(e["event_type"], e["actor1_text"]) for e in events_of(r)] == [
+        ("ASSAULT", "Iran-backed Houthi rebels")
+    ]
+    assert [
+        e["event_type"] for e in events_of(extract("The UN-brokered truce began on Tuesday."))
+    ] == ["RETREAT"]
+    # backing written as an act is one
+    assert "SUPPORT" in _by_type(extract("Iran backed the rebels with weapons and money."))
