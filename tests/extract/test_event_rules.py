@@ -568,3 +568,36 @@ def test_a_hyphenated_epithet_is_no_event(extract):
     ] == ["RETREAT"]
     # backing written as an act is one
     assert "SUPPORT" in _by_type(extract("Iran backed the rebels with weapons and money."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The USS Gerald R. Ford docked in Souda Bay on Tuesday.",
+            "MOBILIZE",
+            "docked",
+            "The USS Gerald R. Ford",
+            None,
+        ),
+        (
+            "The carrier group entered the Caribbean on Sunday.",
+            "MOBILIZE",
+            "entered",
+            "The carrier group",
+            None,
+        ),
+        (
+            "Caracas revoked the flight permits of six airlines.",
+            "SANCTION",
+            "revoked",
+            "Caracas",
+            "the flight permits of six airlines",
+        ),
+    ],
+)
+def test_ships_and_permits_as_reporting_writes_them(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
