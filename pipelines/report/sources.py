@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipelines.report.facts import CLAIM_COLUMNS, Facts
+from pipelines.report.facts import BATCH_ROWS, CLAIM_COLUMNS, Facts
 from pipelines.report.pages import LIST_LIMIT, Row, Timeline, claim_brief, first_n
 
 SPEAKER_CLAIMS = 8  # claims listed under each speaker
@@ -387,6 +387,9 @@ def contradictions(facts: Facts, limit: int = LIST_LIMIT) -> Row:
     return {"total": total, "rows": rows}
 
 
+_STEMS = pa.schema([("id", pa.string()), ("stem", pa.string())])
+
+
 def _assertions_sharing_words(facts: Facts) -> int:
     """How many assertions and later denials in one article (not found by the events) share
     SHARED_WORDS stems: stems() per claim in Python, the pairs' common stems by DuckDB (at
@@ -397,17 +400,22 @@ def _assertions_sharing_words(facts: Facts) -> int:
         + _ARTICLE_PAIRS.format(stances="'assert'")
         + ") WHERE NOT by_event"
     )
-    ids: list[str] = []
-    words: list[str] = []
-    for claim_id, content in con.execute(
+    batches = []  # as Arrow a batch of claims at a time: millions of stems at scale
+    for batch in facts.con.sql(
         "SELECT claim_id, content FROM claims WHERE claim_id IN "
         "(SELECT acc FROM room_assert_pairs UNION SELECT den FROM room_assert_pairs)"
-    ).fetchall():
-        found = stems(content)
-        ids.extend([claim_id] * len(found))
-        words.extend(found)
-    con.register("room_stems", pa.table({"id": pa.array(ids, pa.string()),
-                                          "stem": pa.array(words, pa.string())}))  # fmt: skip
+    ).to_arrow_reader(BATCH_ROWS):
+        ids: list[str] = []
+        words: list[str] = []
+        for claim_id, content in zip(
+            batch.column("claim_id").to_pylist(), batch.column("content").to_pylist(), strict=True
+        ):
+            found = stems(content)
+            ids.extend([claim_id] * len(found))
+            words.extend(found)
+        batches.append(pa.record_batch([pa.array(ids, pa.string()),
+                                        pa.array(words, pa.string())], ["id", "stem"]))  # fmt: skip
+    con.register("room_stems", pa.Table.from_batches(batches, _STEMS))
     n = facts.value(
         f"""
         WITH pa AS MATERIALIZED (  -- each pair with its assertion's stems, first: joined
