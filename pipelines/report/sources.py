@@ -220,20 +220,24 @@ WHERE e.modality = '{modality}' AND nullif(e.actor1_id, '') IS NOT NULL
 # once, where it is first found (the denied event's order, then the asserted one's).
 _EVENT_PAIRS = f"""
 CREATE TEMP TABLE room_event_pairs AS
+WITH d AS MATERIALIZED (  -- each side ordered once, not once per branch of _near_join
+    SELECT event_type AS d_type, actor1_id AS d_a1, actor1 AS d_actor, claim_id AS d_claim,
+           day, skey AS d_skey, pos AS d_pos
+    FROM ({_CLAIMED_EVENTS.format(modality="denied")})
+),
+a AS MATERIALIZED (
+    SELECT event_type AS a_type, actor1_id AS a_a1, claim_id AS a_claim, day AS a_day,
+           skey AS a_skey, pos AS a_pos, day
+    FROM ({_CLAIMED_EVENTS.format(modality="asserted")})
+)
 SELECT acc, den, arg_min(about, (dpos, apos)) AS about, min((dpos, apos)) AS first
 FROM (
     SELECT a_claim AS acc, d_claim AS den, concat(d_type, ' by ', coalesce(d_actor, 'None')) AS about,
            d_pos AS dpos, a_pos AS apos
     FROM ({
     _near_join(
-        "SELECT event_type AS d_type, actor1_id AS d_a1, actor1 AS d_actor, claim_id AS d_claim,"
-        " day, skey AS d_skey, pos AS d_pos FROM ("
-        + _CLAIMED_EVENTS.format(modality="denied")
-        + ")",
-        "SELECT event_type AS a_type, actor1_id AS a_a1, claim_id AS a_claim, day AS a_day,"
-        " skey AS a_skey, pos AS a_pos, day FROM ("
-        + _CLAIMED_EVENTS.format(modality="asserted")
-        + ")",
+        "SELECT * FROM d",
+        "SELECT * FROM a",
         "r.a_type = l.d_type AND r.a_a1 = l.d_a1",
         "day",
         "l.d_skey <> r.a_skey AND l.d_claim <> r.a_claim",
