@@ -124,8 +124,15 @@ def build_reading_room(
         )
         with Facts(warehouse_dir) as facts:
             room, snapshot = _write_room(warehouse_dir, facts, before, now, generation, reuse)
+        keys = list(reuse.digests)
         pq.write_table(
-            pa.table({"key": list(reuse.digests), "digest": list(reuse.digests.values())}),
+            pa.table(
+                {
+                    "key": keys,
+                    "digest": [reuse.digests[k] for k in keys],
+                    "size": pa.array([reuse.sizes[k] for k in keys], pa.int64()),
+                }
+            ),
             snapshots / generation / "digests.parquet",
         )
         record = {"version": version, "generation": generation, "snapshot": snapshot}
@@ -147,10 +154,12 @@ class _Reuse:
     ):
         usable = current is not None and current.get("version", {}).get("code") == code
         self.folder = data_root / current["generation"] if usable and current else None
-        self.old: dict[str, str] = {}
+        self.old: dict[str, tuple[str, int]] = {}  # key -> digest, size of the file
         if self.folder is not None and current:
             self.old = _read_digests(snapshots / current["generation"] / "digests.parquet")
-        self.digests: dict[str, str] = {}  # this room's, recorded for the next
+        # This room's, recorded for the next: a file's size is known without a stat.
+        self.digests: dict[str, str] = {}
+        self.sizes: dict[str, int] = {}
         self.code = code
         self.summaries_path = summaries
         self.summaries: dict[str, tuple[str, DaySummary]] = {}
@@ -174,17 +183,19 @@ class _Reuse:
         """Link the previous room's file for key into the new one if its rows are the same:
         its size, or None (build it)."""
         self.digests[key] = digest
-        if self.folder is None or self.old.get(key) != digest:
+        old = self.old.get(key)
+        if self.folder is None or old is None or old[0] != digest:
             return None
-        source, target = self.folder / f"{key}.js", building / f"{key}.js"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # One system call per kept file: at 200,000 articles a new room links as many.
+        source, target = os.path.join(self.folder, f"{key}.js"), os.path.join(building, f"{key}.js")
         try:
             os.link(source, target)
         except FileNotFoundError:
             return None
         except OSError:
             shutil.copyfile(source, target)  # a file system without hard links
-        return target.stat().st_size
+        self.sizes[key] = old[1]
+        return old[1]
 
 
 def _write_room(
@@ -212,12 +223,15 @@ def _write_room(
     with storage_errors(data_root):
         _remove_stale_builds(data_root)
         building.mkdir(parents=True)
+        for folder in ("days", "articles"):  # where kept files are linked to
+            (building / folder).mkdir()
         try:
             days = facts.day_digests()
 
             def put_day(day: str, page: Any) -> None:
                 reuse.digests[f"days/{day}"] = days[day][0]
                 put(f"days/{day}", page)
+                reuse.sizes[f"days/{day}"] = written[f"days/{day}"]
 
             def kept_day(day: str) -> DaySummary | None:
                 nonlocal reused
@@ -241,6 +255,7 @@ def _write_room(
             for start in range(0, len(changed), ARTICLE_BATCH):
                 for aid, page in _article_pages(facts, changed[start : start + ARTICLE_BATCH]):
                     put(f"articles/{aid}", page)
+                    reuse.sizes[f"articles/{aid}"] = written[f"articles/{aid}"]
             put("article-list", article_list(facts))
             put("sources", sources_page(facts, tl))
             new = whats_new(previous, warehouse_dir / SNAPSHOTS, facts, tl)
@@ -394,12 +409,13 @@ def _usable(record: dict | None, snapshots: Path) -> Snapshot | None:
     return snapshot if folder and (snapshots / folder).is_dir() else None
 
 
-def _read_digests(path: Path) -> dict[str, str]:
+def _read_digests(path: Path) -> dict[str, tuple[str, int]]:
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(path, columns=["key", "digest", "size"])
     except (OSError, pa.ArrowException):
-        return {}  # none kept: every file is built
-    return dict(zip(table["key"].to_pylist(), table["digest"].to_pylist(), strict=True))
+        return {}  # none kept (or kept without sizes): every file is built
+    pairs = zip(table["digest"].to_pylist(), table["size"].to_pylist(), strict=True)
+    return dict(zip(table["key"].to_pylist(), pairs, strict=True))
 
 
 def _remove_other_generations(data_root: Path, keep: str | set[str | None]) -> None:
