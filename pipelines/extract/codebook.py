@@ -142,6 +142,8 @@ def render() -> str:
             if t.object_any:
                 role = "instrument" if t.object_is_instrument else "object"
                 conds.append(f"{role} is " + "/".join(sorted(t.object_any)))
+            if t.object_not:
+                conds.append("object is not " + "/".join(sorted(t.object_not)))
             if t.governor_any:
                 conds.append("governed by " + "/".join(sorted(t.governor_any)))
             if t.prep_any:

@@ -495,6 +495,8 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.object_any and not _object_matches(tok, rule.object_any):
         return False
+    if rule.object_not and _object_matches(tok, rule.object_not):
+        return False
     if rule.governor_any and governor.lemma_.lower() not in rule.governor_any:
         return False
     if rule.modifier_any and not _modified_by(tok, rule.modifier_any):

@@ -20,6 +20,7 @@ class Trigger:
     mode: str | None = None
     subject_any: frozenset[str] = frozenset()
     object_any: frozenset[str] = frozenset()
+    object_not: frozenset[str] = frozenset()  # not when the object is one of these
     governor_any: frozenset[str] = frozenset()
     prep_any: frozenset[str] = frozenset()
     object_is_instrument: bool = False
@@ -194,6 +195,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "mode",
                 "subject_any",
                 "object_any",
+                "object_not",
                 "governor_any",
                 "prep_any",
                 "object",
@@ -233,6 +235,9 @@ def trigger_lexicon() -> TriggerLexicon:
                 ),
                 object_any=frozenset(
                     s.lower() for s in str_list(entry.get("object_any"), path, where)
+                ),
+                object_not=frozenset(
+                    s.lower() for s in str_list(entry.get("object_not"), path, where)
                 ),
                 governor_any=frozenset(
                     s.lower() for s in str_list(entry.get("governor_any"), path, where)

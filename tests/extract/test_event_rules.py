@@ -589,3 +589,11 @@ def test_ships_and_permits_as_reporting_writes_them(
 ):
     ev = _by_type(extract(sentence))[event_type]
     assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_fighting_a_disease_or_a_ruling_is_no_fighting(extract):
+    assert "ASSAULT" not in _by_type(extract("The government vowed to fight corruption."))
+    r = extract("Her lawyers said they would fight the extradition order in court.")
+    assert "ASSAULT" not in _by_type(r)
+    fought = _by_type(extract("Rebels fought government troops near the town."))["ASSAULT"]
+    assert fought["actor2_text"] == "government troops"
