@@ -35,19 +35,19 @@ def shared_parties(events: list[EventMention], lex: TriggerLexicon) -> None:
 
 
 def described_doers(events: list[EventMention]) -> list[EventMention]:
-    """'The protesting truck drivers blocked the highway': a participle that describes the
-    doers of another event of its type in the sentence is that event, not a second one."""
-    doers = {(ev.event_type, ev.actor1.i) for ev in events if ev.actor1 is not None}
+    """'The protesting truck drivers blocked the highway', 'protesting farmers clashed with
+    police': a participle that describes the doers of another act in the sentence is told
+    by that act, not as a second event."""
+    doers = [ev.actor1.i for ev in events if ev.actor1 is not None]
     return [
         ev
         for ev in events
         if not (
             ev.trigger.dep_ == "amod"
             and ev.trigger.tag_ == "VBG"
-            and (ev.event_type, ev.trigger.head.i) in doers
             and ev.actor1 is not None
             and ev.actor1.i == ev.trigger.head.i
-            and sum(e.actor1 is not None and e.actor1.i == ev.actor1.i for e in events) > 1
+            and doers.count(ev.actor1.i) > 1
         )
     ]
 

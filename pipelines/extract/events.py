@@ -91,7 +91,7 @@ def find_events(
         if lemmas[i] not in lex.by_lemma:
             continue  # most words are no trigger: the tests below are for those that are
         tok = doc[i]
-        pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+        pos = _pos(tok)
         rules = lex.lookup(tok.lemma_, pos)
         if not rules:
             continue
@@ -126,6 +126,11 @@ def find_events(
     return events
 
 
+def _pos(tok: Token) -> str:
+    """The part of speech a lexicon entry is looked up under: an auxiliary counts as a verb."""
+    return "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+
+
 def _epithet(tok: Token) -> bool:
     """'Iran-backed Houthi rebels', 'the UN-brokered ceasefire', 'a Saudi-led coalition': a
     participle joined by a hyphen to who did it and set before a noun names that noun by a
@@ -151,7 +156,7 @@ def _guessed(
     if guess is None:
         return []
     tok = guess.trigger
-    pos = "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+    pos = _pos(tok)
     rule = Trigger(
         lemma=tok.lemma_.lower(),
         event_type=guess.event_type,
@@ -664,6 +669,11 @@ def _theme_recipient(verb: Token, preps) -> Token | None:
     return None
 
 
+# The preposition before an event noun, and the event-type flag its verb must carry for the
+# noun to name an act already made.
+_ANSWERED_PREPS = {"on": "referring", "from": "referring", "of": "referring", "to": "judging"}
+
+
 def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     """'condemned the attack', 'rejected the sanctions': the object of an event verb names an
     event already reported; the verb is the new event."""
@@ -684,15 +694,12 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
         and any(r.event_type == "REQUEST" for r in lex.lookup(head.head.lemma_, "NOUN"))
     ):
         return True
-    if noun.dep_ == "pobj" and head.lower_ in ("on", "from", "of") and head.head.pos_ == "VERB":
-        # "reneged on the nuclear accord", "withdrew from the talks", "pulled out of the deal":
-        # an act already made, undone or refused
-        verb = head.head
-        return any(lex.types[r.event_type].referring for r in lex.lookup(verb.lemma_, "VERB"))
-    if noun.dep_ == "pobj" and head.lower_ == "to" and head.head.pos_ == "VERB":
-        # "conceded to the demands", "objected to the plan": the act answered was made before
-        verb = head.head
-        return any(lex.types[r.event_type].judging for r in lex.lookup(verb.lemma_, "VERB"))
+    flag = _ANSWERED_PREPS.get(head.lower_) if noun.dep_ == "pobj" else None
+    if flag is not None and head.head.pos_ == "VERB":
+        # "reneged on the nuclear accord", "withdrew from the talks" (a verb that undoes or
+        # refuses), "conceded to the demands" (one that judges): the act was made before
+        rules = lex.lookup(head.head.lemma_, "VERB")
+        return any(getattr(lex.types[r.event_type], flag) for r in rules)
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
     rules = lex.lookup(head.lemma_, "VERB")

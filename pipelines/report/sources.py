@@ -405,7 +405,7 @@ def _assertions_sharing_words(facts: Facts) -> int:
         + ") WHERE NOT by_event"
     )
     batches = []  # as Arrow a batch of claims at a time: millions of stems at scale
-    for batch in facts.con.sql(
+    for batch in con.sql(
         "SELECT claim_id, content FROM claims WHERE claim_id IN "
         "(SELECT acc FROM room_assert_pairs UNION SELECT den FROM room_assert_pairs)"
     ).to_arrow_reader(BATCH_ROWS):
