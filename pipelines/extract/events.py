@@ -99,7 +99,7 @@ def find_events(
             continue  # "strike group", "protest leader": modifiers, not events
         if tok.i in demanded:
             continue  # what a reported demand asks for is its content
-        if _epithet(tok):
+        if _epithet(tok) or _standing_backer(tok, rules):
             continue
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
@@ -129,6 +129,18 @@ def find_events(
 def _pos(tok: Token) -> str:
     """The part of speech a lexicon entry is looked up under: an auxiliary counts as a verb."""
     return "VERB" if tok.pos_ in ("VERB", "AUX") else tok.pos_
+
+
+def _standing_backer(tok: Token, rules: list[Trigger]) -> bool:
+    """'rebels backed by Iran', 'the militia, which is supported by Tehran': backing named by a
+    passive participle on the backed is, like an epithet, who stands behind whom, told in every
+    story about them; the act the sentence reports is another."""
+    return (
+        tok.tag_ == "VBN"
+        and tok.dep_ in ("acl", "relcl")
+        and any(c.dep_ == "agent" for c in tok.children)
+        and any(r.event_type == "SUPPORT" and not r.prep_any for r in rules)
+    )
 
 
 def _epithet(tok: Token) -> bool:
@@ -694,6 +706,12 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
         and any(r.event_type == "REQUEST" for r in lex.lookup(head.head.lemma_, "NOUN"))
     ):
         return True
+    if noun.dep_ == "pobj" and head.lower_ == "of":
+        above = head.head
+        if above.lower_ == "out" or any(
+            c.dep_ == "prt" and c.lower_ == "out" for c in above.children
+        ):
+            return True  # "pulled out of the deal", "walked out of the talks": made before
     flag = _ANSWERED_PREPS.get(head.lower_) if noun.dep_ == "pobj" else None
     if flag is not None and head.head.pos_ == "VERB":
         # "reneged on the nuclear accord", "withdrew from the talks" (a verb that undoes or
@@ -760,6 +778,8 @@ def _accused_of(tok: Token, lex: TriggerLexicon) -> bool:
             return False
         if node.dep_ == "prep" and node.lower_ == "of":
             verb = node.head  # "accused of", and "suspected of plotting to overthrow"
+            if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ == "dobj":
+                verb = verb.head  # "accused the rebels of violations": "of" hung on the accused
             return verb.pos_ == "VERB" and (
                 verb.lemma_.lower() in lex.suspicion_verbs
                 or any(r.event_type == "ACCUSE" for r in lex.lookup(verb.lemma_, "VERB"))

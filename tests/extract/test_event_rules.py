@@ -558,6 +558,32 @@ def test_a_hyphenated_epithet_is_no_event(extract):
     assert "SUPPORT" in _by_type(extract("Iran backed the rebels with weapons and money."))
 
 
+def test_backing_named_by_a_passive_participle_is_no_event(extract):
+    # "rebels backed by Iran", "which is supported by": who stands behind whom, not the act
+    for text, act in [
+        ("Rebels backed by Iran attacked a convoy near the border on Tuesday.", "ASSAULT"),
+        ("The militia, which is backed by Tehran, seized two villages on Monday.", "COERCE"),
+    ]:
+        assert [e["event_type"] for e in events_of(extract(text))] == [act]
+    # backing written as a passive clause of its own is still an act
+    r = extract("The proposal was backed by France and Germany on Monday.")
+    assert [e["event_type"] for e in events_of(r)] == ["SUPPORT"]
+
+
+def test_an_accord_pulled_out_of_is_no_new_accord(extract):
+    r = extract("Washington pulled out of the nuclear deal with Iran in 2018.")
+    assert "AGREE" not in _by_type(r)
+    r = extract("The opposition walked out of the talks on Thursday.")
+    assert "CONSULT" not in _by_type(r)
+
+
+def test_an_accusation_whose_of_hangs_on_the_accused_keeps_its_content(extract):
+    # the parser hangs "of violations" on "the rebels", not on "accused"
+    r = extract("The army accused the rebels of violations of the ceasefire on Sunday.")
+    assert "ASSAULT" not in _by_type(r)
+    assert _by_type(r)["ACCUSE"]["actor1_text"] == "The army"
+
+
 @pytest.mark.parametrize(
     ("sentence", "event_type", "trigger", "actor1", "actor2"),
     [
