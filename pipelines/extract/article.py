@@ -18,6 +18,7 @@ from pipelines.extract.workers import chunk_size, map_in_workers
 
 if TYPE_CHECKING:
     import polars as pl
+    from spacy.tokens import Doc
 
 _REPO = Path(__file__).resolve().parents[2]
 MAX_MESSAGE = 2000  # characters of an exception's message kept in extraction_errors
@@ -104,14 +105,21 @@ def extract_each(
         yield article, rows
 
 
+def parsed(
+    articles: list[ArticleInput], model: str = DEFAULT_MODEL, batch_size: int = DEFAULT_BATCH_SIZE
+) -> Iterator[tuple[ArticleInput, Doc]]:
+    """Each article with its parse as the rules read it, in one process. The dateline is
+    blanked with spaces for the parser: offsets stay those of articles.text, and "MORELIA,
+    Mexico, Nov 11 (Northline Press) -" is never read as a subject."""
+    texts = (" " * a.body_start + a.text[a.body_start :] for a in articles)
+    docs = parse(texts, model=model, n_process=1, batch_size=batch_size)
+    yield from zip(articles, docs, strict=True)
+
+
 def _extract_chunk(
     articles: list[ArticleInput], model: str, batch_size: int
 ) -> Iterator[ArticleRows]:
-    # The dateline is blanked with spaces for the parser: offsets stay those of articles.text,
-    # and "MORELIA, Mexico, Nov 11 (Northline Press) -" is never read as a subject.
-    texts = (" " * a.body_start + a.text[a.body_start :] for a in articles)
-    docs = parse(texts, model=model, n_process=1, batch_size=batch_size)
-    for article, doc in zip(articles, docs, strict=True):
+    for article, doc in parsed(articles, model, batch_size):
         rows = ArticleRows()
         try:
             extract_doc(article, doc, rows)

@@ -72,25 +72,26 @@ def _switch_off(folder: Path) -> None:
 
 def _sentences(texts: list[tuple[str, str, int]]) -> list[tuple[str, set[str], bool, object]]:
     """(article id, features, whether the lexicon found an event, sentence span) of every
-    sentence of the bodies of (article id, text, body start)."""
-    from pipelines.extract import ArticleInput, extract_articles
-    from pipelines.extract.nlp import load_nlp
+    sentence of the bodies of (article id, text, body start), from the one parse extraction
+    reads (dateline blanked)."""
+    from pipelines.extract import ArticleInput
+    from pipelines.extract.article import parsed
+    from pipelines.extract.document import extract_doc
+    from pipelines.extract.rows import ArticleRows
     from pipelines.extract.sentence_typer import features
 
-    found = extract_articles(
-        [ArticleInput(aid, text, body_start=start) for aid, text, start in texts], n_process=1
-    ).events
-    starts: dict[str, list[int]] = collections.defaultdict(list)
-    for aid, start in zip(found["article_id"], found["start_char"], strict=True):
-        starts[aid].append(start)
-    nlp = load_nlp()
     out = []
-    for (aid, _, body), doc in zip(texts, nlp.pipe(t for _, t, _ in texts), strict=True):
+    for article, doc in parsed([ArticleInput(aid, text, body_start=b) for aid, text, b in texts]):
+        rows = ArticleRows()
+        extract_doc(article, doc, rows)
+        starts = [e["start_char"] for e in rows.events]
         for sent in doc.sents:
-            if sent.end_char <= body:
+            if sent.end_char <= article.body_start:
                 continue
-            has = any(sent.start_char <= s < sent.end_char for s in starts[aid])
-            out.append((aid, set(features(sent)), has, (sent.start_char, sent.end_char)))
+            has = any(sent.start_char <= s < sent.end_char for s in starts)
+            out.append(
+                (article.article_id, set(features(sent)), has, (sent.start_char, sent.end_char))
+            )
     return out
 
 
