@@ -178,6 +178,16 @@ def _guessed(
     mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
     if mention is None:
         return []
+    target = mention.actor2
+    if (
+        target is not None
+        and target.dep_ == "pobj"
+        and target.head.lower_ in syntax.PLACE_PREPS
+        and not _named_party(target)
+    ):
+        # the model chose the trigger, no entry says which prepositions name its target:
+        # "poured into the streets of the capital" names where, not whom
+        mention.actor2 = None
     mention.type_basis = "model"
     return [mention]
 

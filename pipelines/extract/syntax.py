@@ -86,7 +86,7 @@ def child(tok: Token, *deps: str) -> Token | None:
 
 
 # A place after these is where something happened, not who it happened to.
-_PLACE_PREPS = {"in", "at", "to", "into", "near", "from"}
+PLACE_PREPS = frozenset({"in", "at", "to", "into", "near", "from"})
 
 
 def prep_object(tok: Token, preps: set[str] | frozenset[str], places: bool = False) -> Token | None:
@@ -98,7 +98,7 @@ def prep_object(tok: Token, preps: set[str] | frozenset[str], places: bool = Fal
             obj = child(c, "pobj")
             if obj is None:
                 continue
-            if not places and c.lower_ in _PLACE_PREPS and obj.ent_type_ in _PLACE_ENTS:
+            if not places and c.lower_ in PLACE_PREPS and obj.ent_type_ in _PLACE_ENTS:
                 continue  # "talks in Caracas", "marched to the county offices"
             if obj.ent_type_ in ("DATE", "TIME"):
                 continue  # "imposed sanctions on Thursday on nine officials": a time, not a party

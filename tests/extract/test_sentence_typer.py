@@ -43,6 +43,8 @@ def test_a_sentence_no_entry_fires_in_gets_the_models_type():
     assert ev["trigger"] == "poured"
     assert ev["actor1_text"] == "Thousands of people"
     assert NO_ENTRY[ev["start_char"] : ev["end_char"]] == "poured"
+    # "into the streets" is where it happened: no entry names the verb's target prepositions
+    assert ev["actor2_text"] is None
 
 
 def test_an_entry_that_fires_keeps_the_sentence_to_the_lexicon():
