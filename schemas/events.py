@@ -123,6 +123,14 @@ class Events(pa.DataFrameModel):
         "(the sentence typer, asked only where no entry fired; docs/quality.md says what it "
         "was trained on). Filter WHERE type_basis = 'lexicon' for rule-coded events only.",
     )
+    plover_root: str = pa.Field(
+        isin=PLOVER_TYPES,
+        description="The PLOVER root as PLOVER's own coding (its CAMEO mapping) gives the act, "
+        "for comparison with PLOVER-coded data such as POLECAT: an act only announced or planned "
+        "(modality planned or expected) of a cooperative type is AGREE ('will meet', 'said it "
+        "would free the hostages'), a signed or reached agreement SUPPORT; otherwise event_type. "
+        "event_type keeps the act itself (triggers.yaml: `announced`, `plover`).",
+    )
     extractor_version: str = pa.Field(description="eventwire extractor version that made the row.")
 
     class Config:

@@ -342,6 +342,7 @@ def _assemble(article_ids, day, idx, events, claims, quantities, seed, model) ->
         claim_id=pl.when("with_claim").then("claim_of"),
         confidence="confidence",
         type_basis=pl.lit("lexicon"),
+        plover_root="event_type",
         extractor_version=pl.lit(EXTRACTOR_VERSION),
     )
     claim_rows = claims.select(

@@ -70,6 +70,9 @@ def format_report(report: dict) -> str:
                 f"{f['macro_f1']:.3f}   accuracy where an event was found "
                 f"{f['accuracy_when_event']}   no event {f['no_event']}"
             )
+        lines.append("  scored on events.event_type instead of plover_root (PLOVER's coding):")
+        for name, f in p["folds_event_type"].items():
+            lines.append(f"  {name:9s} accuracy {f['accuracy']:.3f}   macro-F1 {f['macro_f1']:.3f}")
         lines += [
             "  study fold only below (held-out errors are not reported):",
             f"  no event: {p['no_event']} {p['no_event_why']}   "

@@ -132,6 +132,12 @@ def render() -> str:
     ]
     for etype, quad in ((t.name, t.quad_class) for t in lex.types.values()):
         lines += [f"### {etype} (quad class {quad}, {QUAD_NAMES[quad]})", ""]
+        if announced := lex.types[etype].announced:
+            lines += [
+                f"Announced or planned (modality planned or expected), PLOVER codes the act as "
+                f"{announced}: `plover_root` {announced}, `event_type` {etype}.",
+                "",
+            ]
         if etype in lex.examples:
             lines += [f"Example: *{lex.examples[etype]}*", ""]
         lines += ["| word | as | mode | only when |", "|---|---|---|---|"]
@@ -152,6 +158,8 @@ def render() -> str:
                 conds.append("modified by " + "/".join(sorted(t.modifier_any)))
             if t.modality:
                 conds.append(f"{t.modality} unless the sentence says otherwise")
+            if t.plover:
+                conds.append(f"`plover_root` {t.plover}")
             pos = ", ".join(p.lower() for p in sorted(t.pos))
             lines.append(f"| {t.lemma} | {pos} | {t.mode or ''} | {'; '.join(conds)} |")
         lines.append("")

@@ -17,6 +17,8 @@ from pipelines.extract.rules import role_words, trigger_lexicon
 
 # Modalities of events still to come: a weekday in them points forward.
 _FORWARD = {"planned", "expected", "possible"}
+# Modalities of an act said to be coming: PLOVER codes them as the intent, not the act.
+_ANNOUNCED = {"planned", "expected"}
 
 
 def event_row(
@@ -63,7 +65,20 @@ def event_row(
         modality=ev.modality,
         confidence=ev.confidence,
         type_basis=ev.type_basis,
+        plover_root=plover_root(ev),
     )
+
+
+def plover_root(ev: EventMention) -> str:
+    """The PLOVER root of the act as PLOVER's own coding has it (its CAMEO mapping): an act only
+    announced or planned is the type's `announced` root ("will meet": AGREE), an entry may name
+    another root for its act ("signed": SUPPORT); otherwise the event's type."""
+    kind = trigger_lexicon().types[ev.event_type]
+    if ev.modality in _ANNOUNCED and kind.announced:
+        return kind.announced
+    if ev.rule.plover and ev.rule.event_type == ev.event_type:
+        return ev.rule.plover
+    return ev.event_type
 
 
 def _actor(

@@ -66,6 +66,8 @@ def event_modality(
         verdict = _modal_cue(
             node, cues, is_trigger=node.i == tok.i, skip_aux=skip_own_aux and node.i == tok.i
         )
+        if verdict == "possible" and _reported_will(node, cue_lemmas):
+            verdict = "expected"
         if verdict:
             return verdict, governors
         if node.dep_ not in _CLIMB or node.head.i == node.i:
@@ -123,3 +125,18 @@ def _modal_cue(
     if any(k[2] in cues.possible for k in kids if k[0] in ("nsubj", "mark")):
         return "possible"
     return None
+
+
+def _reported_will(node: Token, cue_lemmas: set[str]) -> bool:
+    """'Rebels said they would release the hostages': "would" in a clause reported by a
+    speech verb is "will" told in the past, not a condition ("said it would retaliate if ...")."""
+    if node.dep_ != "ccomp" or node.head.lemma_.lower() not in cue_lemmas:
+        return False
+    aux = [c.lower_ for c in node.children if c.dep_ == "aux"]
+    if "would" not in aux and "'d" not in aux:
+        return False
+    return not any(
+        c.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+        for c in node.children
+    )

@@ -65,6 +65,7 @@ class EventRow(_Row):
     modality: str
     confidence: float
     type_basis: str = "lexicon"
+    plover_root: str = ""
     location_basis: str | None = None
     location_text_start: int | None = None
     location_text_end: int | None = None

@@ -29,6 +29,7 @@ class Trigger:
     modifier_any: frozenset[str] = frozenset()
     modality: str | None = None
     confidence: float = 0.8
+    plover: str | None = None  # the root PLOVER's own coding gives the act, when not its type
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class EventType:
     judging: bool = False  # an event named as its object was done by actor2
     content: bool = False  # its complement is its content, not an event
     acted_on: bool = False  # object conditions name a kind of target
+    announced: str | None = None  # PLOVER's root for the act when only announced or planned
 
 
 _FLAGS = ("symmetric", "referring", "judging", "content", "acted_on")
@@ -203,8 +205,15 @@ def trigger_lexicon() -> TriggerLexicon:
                 "object_named",
                 "modality",
                 "confidence",
+                "plover",
             }
             require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
+            require(
+                entry.get("plover") in (None, *PLOVER_TYPES),
+                path,
+                where,
+                f"plover must be a PLOVER type {PLOVER_TYPES}",
+            )
             lemma = entry.get("lemma")
             require(isinstance(lemma, str) and lemma.strip(), path, where, "lemma is required")
             pos = frozenset(str_list(entry.get("pos", ["VERB"]), path, f"{where}.pos"))
@@ -251,6 +260,7 @@ def trigger_lexicon() -> TriggerLexicon:
                     s.lower() for s in str_list(entry.get("modifier_any"), path, where)
                 ),
                 confidence=float(conf),
+                plover=entry.get("plover"),
             )
             by_lemma.setdefault(trig.lemma, []).append(trig)
     light = frozenset(s.lower() for s in str_list(data.get("light_verbs"), path, "light_verbs"))
@@ -317,7 +327,7 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
         where = f"event_types.{etype}"
         require(etype in PLOVER_TYPES, path, where, f"not a PLOVER type {PLOVER_TYPES}")
         require(isinstance(entry, dict), path, where, "expected {quad_class: 1..4, flags}")
-        unknown = set(entry) - {"quad_class", "theme_object", *_FLAGS}
+        unknown = set(entry) - {"quad_class", "theme_object", "announced", *_FLAGS}
         require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
         quad = entry.get("quad_class")
         require(type(quad) is int and 1 <= quad <= 4, path, where, "quad_class must be 1..4")
@@ -329,10 +339,18 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
             preps = str_list(theme, path, f"{where}.theme_object")
             require(bool(preps), path, f"{where}.theme_object", "expected prepositions")
             theme = frozenset(p.lower() for p in preps)
+        announced = entry.get("announced")
+        require(
+            announced in (None, *PLOVER_TYPES),
+            path,
+            f"{where}.announced",
+            f"expected a PLOVER type {PLOVER_TYPES}",
+        )
         out[etype] = EventType(
             name=etype,
             quad_class=entry["quad_class"],
             theme_object=theme,
+            announced=announced,
             **{flag: entry.get(flag, False) for flag in _FLAGS},
         )
     missing = [t for t in PLOVER_TYPES if t not in out]

@@ -1,8 +1,9 @@
 """Events in formats other tools read, from the warehouse opened read-only:
 
 - plover: one JSON object per line with the PLOVER interchange field names (id, date,
-  source/recipient actor objects, event, mode, quad_code, event_loc, text_info, cite_info),
-  plus eventwire's own fields (modality, confidence, type_basis, the claim the event is reported under,
+  source/recipient actor objects, event (events.plover_root), mode, quad_code, event_loc,
+  text_info, cite_info), plus eventwire's own fields (event_type, modality, confidence,
+  type_basis, the claim the event is reported under,
   size_info from the casualty figures). Every event mention is exported.
 - acled: a CSV with ACLED's column names. ACLED records events that happened, in its own
   categories: only asserted events of the PLOVER types that map onto them are exported
@@ -43,7 +44,8 @@ WITH sizes AS (
 )
 SELECT
     e.event_id, e.article_id, e.sentence_index, e.start_char, e.end_char, e.trigger,
-    e.event_type, e.event_mode, e.quad_class, e.modality, e.confidence, e.type_basis,
+    e.event_type, e.plover_root, e.event_mode, e.quad_class, e.modality, e.confidence,
+    e.type_basis,
     e.extractor_version,
     e.event_date, e.date_end, e.date_precision, e.date_basis,
     e.actor1_text, e.actor1_id, a1.name AS actor1_name, a1.country AS actor1_country,
@@ -136,7 +138,8 @@ def plover_record(e: dict) -> dict:
         "date_basis": e["date_basis"],
         "source": _actor(e, 1),
         "recipient": _actor(e, 2),
-        "event": [e["event_type"]],
+        # PLOVER's own coding of the act ("will meet" is AGREE); eventwire's type is kept below
+        "event": [e["plover_root"]],
         "mode": [e["event_mode"]] if e["event_mode"] else [],
         "quad_code": e["quad_class"],
         "event_text": [e["trigger"]],
@@ -156,6 +159,7 @@ def plover_record(e: dict) -> dict:
         "coder": f"eventwire {e['extractor_version']}",
         # eventwire's own fields (PLOVER invites providers to add named fields)
         "article_id": e["article_id"],
+        "event_type": e["event_type"],
         "modality": e["modality"],
         "confidence": e["confidence"],
         "type_basis": e["type_basis"],

@@ -26,9 +26,10 @@ PLV_TSV = (
 )
 
 
-def _event(etype, a1=None, a2=None, a1_id=None, start=0):
+def _event(etype, a1=None, a2=None, a1_id=None, start=0, root=None):
     return {
         "event_type": etype,
+        "plover_root": root or etype,
         "trigger": etype.lower(),
         "modality": "asserted",
         "actor1_text": a1,
@@ -100,6 +101,11 @@ def test_plv_scores_yield_by_either_successor_and_no_event_as_wrong():
     }
     preds = plv.predictions(rows, files, by_file, events, {})
     assert [p["pred"] for p in preds] == ["ASSAULT", "YIELD", "YIELD", "none", "none"]
+    # PLV is scored on PLOVER's coding of the act (plover_root), not on eventwire's type
+    events["a1"] = [_event("CONSULT", "the army", "villages", root="AGREE")]
+    (first, *_) = plv.predictions(rows, files, by_file, events, {})
+    assert (first["pred"], first["pred_event_type"]) == ("AGREE", "CONSULT")
+    events["a1"] = [_event("ASSAULT", "the army", "villages")]
     report = plv.score(preds)
     assert report["accuracy"] == 0.6
     assert report["no_event"] == 2

@@ -558,6 +558,57 @@ def test_a_hyphenated_epithet_is_no_event(extract):
     assert "SUPPORT" in _by_type(extract("Iran backed the rebels with weapons and money."))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "event_type", "modality", "plover_root"),
+    [
+        # an announced cooperative act is PLOVER's AGREE (CAMEO's "express intent to ...")
+        ("Putin will meet Erdogan in Ankara on Monday.", "meet", "CONSULT", "expected", "AGREE"),
+        (
+            "The rebels said they would release the two hostages on Monday.",
+            "release",
+            "RETREAT",
+            "expected",
+            "AGREE",
+        ),
+        # held: the act itself
+        ("Putin met Erdogan in Ankara on Monday.", "met", "CONSULT", "asserted", "CONSULT"),
+        # a signed agreement is PLOVER's SUPPORT (CAMEO's "sign formal agreement")
+        (
+            "Japan and Vietnam signed a maritime security pact on Friday.",
+            "signed",
+            "AGREE",
+            "asserted",
+            "SUPPORT",
+        ),
+        ("Japan and Vietnam will sign the pact on Friday.", "sign", "AGREE", "expected", "AGREE"),
+        # pledged aid is the intent to give it; a planned attack is no cooperation
+        ("Japan pledged $5 million in aid to Haiti.", "pledged", "AID", "planned", "AGREE"),
+        (
+            "The army is preparing to attack the rebel stronghold.",
+            "attack",
+            "ASSAULT",
+            "planned",
+            "ASSAULT",
+        ),
+    ],
+)
+def test_plover_root_codes_announced_acts_and_signed_accords_as_plover_does(
+    extract, sentence, trigger, event_type, modality, plover_root
+):
+    (ev,) = [e for e in events_of(extract(sentence)) if e["trigger"] == trigger]
+    assert (ev["event_type"], ev["modality"], ev["plover_root"]) == (
+        event_type,
+        modality,
+        plover_root,
+    )
+
+
+def test_a_would_under_a_condition_stays_possible(extract):
+    r = extract("The army said it would withdraw from the town if the rebels disarmed.")
+    ev = next(e for e in events_of(r) if e["trigger"] == "withdraw")
+    assert ev["modality"] == "possible"
+
+
 def test_backing_named_by_a_passive_participle_is_no_event(extract):
     # "rebels backed by Iran", "which is supported by": who stands behind whom, not the act
     for text, act in [

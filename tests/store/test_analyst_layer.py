@@ -117,9 +117,13 @@ def test_plover_export_has_every_event_with_the_plover_fields(shipped_run, table
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == tables["events"].height
     assert {r["id"] for r in records} == set(tables["events"]["event_id"])
+    roots = dict(zip(tables["events"]["event_id"], tables["events"]["plover_root"], strict=True))
+    types = dict(zip(tables["events"]["event_id"], tables["events"]["event_type"], strict=True))
     for r in records:
         assert {"id", "date", "source", "recipient", "event", "quad_code", "text_info"} <= set(r)
         assert r["event"][0] in PLOVER_TYPES
+        # PLOVER's coding of the act goes in "event", eventwire's own type beside it
+        assert (r["event"], r["event_type"]) == ([roots[r["id"]]], types[r["id"]])
     seed_strike = next(r for r in records if r["event_text"] == ["strikes"] and r["size_info"])
     assert seed_strike["source"][0]["identifier_id"] == "USAMIL"
     assert seed_strike["source"][0]["code"] == "USA"
