@@ -57,7 +57,7 @@ lock:
 clean:
 	rm -rf $(VENV) warehouse .pytest_cache
 
-# Score extraction against the hand annotations in tests/gold (train, test and seed splits).
+# Score extraction against the hand annotations in tests/gold, by split (docs/quality.md).
 eval: setup
 	$(VENV)/bin/python -m pipelines.evaluate --gold tests/gold --out warehouse/eval.json
 

@@ -18,6 +18,8 @@ FLOORS = {
     "test": (0.78, 0.92, 0.94, 0.97),
     # written before any rule saw it: a floor against regressions, not a target reached
     "fresh": (0.63, 0.80, 0.86, 0.97),
+    # also written before any rule saw it, but rule work may read its errors
+    "dev": (0.58, 0.72, 0.83, 0.95),
 }
 # On matched events: (actor accuracy, date accuracy where the gold gives or implies a date,
 # modality accuracy, quantity accuracy). Every event is dated now, so a gold null (older
@@ -27,6 +29,7 @@ EVENT_FLOORS = {
     "train": (0.83, 0.95, 0.91, 0.88),
     "test": (0.83, 0.9, 0.92, 0.87),
     "fresh": (0.78, 0.79, 0.86, 0.74),
+    "dev": (0.78, 0.78, 0.91, 0.59),
 }
 # Over every gold article (issue 16): events dated, events with a country.
 COVERAGE_FLOORS = (0.95, 0.9)
@@ -70,4 +73,5 @@ def test_gold_set_size(report):
     assert report["seed"]["articles"] == 1
     assert report["test"]["articles"] == 5
     assert report["fresh"]["articles"] == 6
+    assert report["dev"]["articles"] == 6
     assert report["train"]["articles"] >= 10
