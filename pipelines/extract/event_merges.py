@@ -211,6 +211,10 @@ def merge_consequences(
     for ev in events:
         trig = ev.trigger
         parent = by_anchor.get(trig.head.i)
+        if parent in (None, ev) and trig.dep_ == "conj" and trig.head.dep_ in ("advcl", "conj"):
+            # "stormed the town, setting fire to the station and killing 27": a participle
+            # joined to another outcome reports the same event's outcome too
+            parent = by_anchor.get(trig.head.head.i)
         if parent is None and trig.dep_ == "relcl":
             # "an attack on a convoy that killed four": the clause hangs off the target
             parent = by_target.get(trig.head.i)

@@ -609,6 +609,38 @@ def test_a_would_under_a_condition_stays_possible(extract):
     assert ev["modality"] == "possible"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "actor1"),
+    [
+        ("The navy raised its readiness around the island on Wednesday.", "readiness", "The navy"),
+        ("KFOR said it had stepped up patrols near the crossing.", "patrols", "KFOR"),
+        ("Sweden sent two corvettes to the strait on Friday.", "sent", "Sweden"),
+        ("The army moved an armoured battalion to the border.", "moved", "The army"),
+    ],
+)
+def test_force_postures_of_real_reporting_are_mobilize(extract, sentence, trigger, actor1):
+    (ev,) = [e for e in events_of(extract(sentence)) if e["trigger"] == trigger]
+    assert (ev["event_type"], ev["actor1_text"]) == ("MOBILIZE", actor1)
+
+
+def test_a_charge_d_affaires_summoned_is_a_protest_to_the_embassy(extract):
+    for apostrophe in ("'", "\u2019"):
+        r = extract(f"Poland summoned the chargé d{apostrophe}affaires of the Belarusian embassy.")
+        assert _by_type(r)["ACCUSE"]["trigger"] == "summoned"
+
+
+def test_an_offer_to_act_is_planned(extract):
+    ev = _by_type(extract("Brazil has offered to host talks between the two ministers."))["CONSULT"]
+    assert ev["modality"] == "planned"
+
+
+def test_a_toll_joined_to_another_outcome_is_the_same_attack(extract):
+    r = extract(
+        "Gunmen stormed the town on Sunday, setting fire to a clinic and killing 27 people."
+    )
+    assert [(e["event_type"], e["trigger"]) for e in events_of(r)] == [("ASSAULT", "stormed")]
+
+
 def test_backing_named_by_a_passive_participle_is_no_event(extract):
     # "rebels backed by Iran", "which is supported by": who stands behind whom, not the act
     for text, act in [
