@@ -211,10 +211,26 @@ def merge_consequences(
     for ev in events:
         trig = ev.trigger
         parent = by_anchor.get(trig.head.i)
-        if parent in (None, ev) and trig.dep_ == "conj" and trig.head.dep_ in ("advcl", "conj"):
+        told_before = False  # the parent was found by order, not by the parse: its parties stay
+        if parent in (None, ev) and trig.dep_ == "conj" and trig.tag_ == "VBG":
             # "stormed the town, setting fire to the station and killing 27": a participle
-            # joined to another outcome reports the same event's outcome too
-            parent = by_anchor.get(trig.head.head.i)
+            # joined to another outcome reports the same event's outcome too, also when the
+            # parser joins it to the last noun of that outcome ("... a clinic and killing")
+            verb = next((a for a in trig.ancestors if a.pos_ == "VERB"), None)
+            if verb is not None and verb.dep_ in ("advcl", "conj"):
+                parent = by_anchor.get(verb.i) if by_anchor.get(verb.i) not in (None, ev) else None
+                parent = parent or by_anchor.get(verb.head.i)
+        if (
+            trig.tag_ == "VBG"
+            and trig.dep_ in ("advcl", "conj")
+            and (parent is None or parent.event_type != ev.event_type)
+            and ev.event_type == "ASSAULT"
+        ):
+            # "apologised for a shell that struck a school, killing two teachers": the parser
+            # hangs the toll on the sentence's verb; it is the toll of the attack told before it
+            before = [e for e in events if e is not ev and e.trigger.i < trig.i]
+            if before and before[-1].event_type == ev.event_type:
+                parent, told_before = before[-1], True
         if parent is None and trig.dep_ == "relcl":
             # "an attack on a convoy that killed four": the clause hangs off the target
             parent = by_target.get(trig.head.i)
@@ -236,7 +252,7 @@ def merge_consequences(
         ):
             parent = merged.get(id(parent), parent)
             parent.anchors.extend(a for a in ev.anchors if a not in parent.anchors)
-            for attr in ("actor1", "actor2"):
+            for attr in ("actor1", "actor2") if not told_before else ():
                 value = getattr(ev, attr)
                 # "an attack that killed four": the relative clause's subject is the attack
                 # ... or the target the clause hangs off ("a convoy that killed").

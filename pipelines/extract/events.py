@@ -25,9 +25,9 @@ from pipelines.extract.modality import event_modality
 from pipelines.extract.rules import EventType, ModalityCues, Trigger, TriggerLexicon
 from pipelines.extract.sentence_typer import sentence_typer
 
-# "Under the agreement, ...", "despite the ceasefire": a noun after these names an event
-# reported elsewhere, as background.
-_BACKGROUND_PREPS = {"under", "despite"}
+# "Under the agreement, ...", "despite the ceasefire", "an inquiry into the shelling": a noun
+# after these names an event reported elsewhere, as background or as what is looked into.
+_BACKGROUND_PREPS = {"under", "despite", "into"}
 # Links inside a requested clause: its verbs, coordinated verbs, objects and prepositions.
 _REQUESTED_DEPS = ("ccomp", "xcomp", "dobj", "conj", "pobj", "prep")
 _INSTRUMENT_TARGET_PREPS = {"at", "on", "against", "with"}

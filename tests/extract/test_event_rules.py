@@ -639,6 +639,34 @@ def test_a_toll_joined_to_another_outcome_is_the_same_attack(extract):
         "Gunmen stormed the town on Sunday, setting fire to a clinic and killing 27 people."
     )
     assert [(e["event_type"], e["trigger"]) for e in events_of(r)] == [("ASSAULT", "stormed")]
+    # the parser hangs the toll on the sentence's verb: it is the attack's told before it
+    r = extract(
+        "The general apologised on Tuesday for a shell that struck a school during the "
+        "fighting, killing two teachers."
+    )
+    attacks = [e for e in events_of(r) if e["event_type"] == "ASSAULT"]
+    assert [(e["trigger"], e["actor1_text"]) for e in attacks] == [("struck", None)]
+    assert r.quantities.filter(r.quantities["value"] == 2)["event_id"].to_list() == [
+        attacks[0]["event_id"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type"),
+    [
+        ("The ministry renewed its call for an international inquiry.", "REQUEST"),
+        ("A Navy destroyer will make a port call in Georgetown next month.", "MOBILIZE"),
+        ("The two leaders held a phone call on Monday.", "CONSULT"),
+    ],
+)
+def test_a_call_is_a_request_a_port_call_or_a_telephone_call(extract, sentence, event_type):
+    (ev,) = events_of(extract(sentence))
+    assert (ev["event_type"], ev["trigger"]) == (event_type, "call")
+
+
+def test_what_an_inquiry_looks_into_is_no_new_event(extract):
+    r = extract("Cambodia called for an inquiry into the shelling of the school.")
+    assert "ASSAULT" not in _by_type(r)
 
 
 def test_backing_named_by_a_passive_participle_is_no_event(extract):
