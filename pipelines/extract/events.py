@@ -22,7 +22,13 @@ from pipelines.extract.event_merges import (
     shared_parties,
 )
 from pipelines.extract.modality import event_modality
-from pipelines.extract.rules import EventType, ModalityCues, Trigger, TriggerLexicon
+from pipelines.extract.rules import (
+    EventType,
+    ModalityCues,
+    Trigger,
+    TriggerLexicon,
+    attribution_cues,
+)
 from pipelines.extract.sentence_typer import sentence_typer
 
 # "Under the agreement, ...", "despite the ceasefire", "an inquiry into the shelling": a noun
@@ -105,6 +111,8 @@ def find_events(
             continue
         if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
             continue
+        if _asked_anonymity(tok):
+            continue
         for rule in rules:
             mention = _mention(tok, pos, rule, lex, modal, cue_lemmas)
             if mention is not None:
@@ -140,6 +148,18 @@ def _standing_backer(tok: Token, rules: list[Trigger]) -> bool:
         and tok.dep_ in ("acl", "relcl")
         and any(c.dep_ == "agent" for c in tok.children)
         and any(r.event_type == "SUPPORT" and not r.prep_any for r in rules)
+    )
+
+
+def _asked_anonymity(tok: Token) -> bool:
+    """'a person familiar with the inquiry, who asked not to be named': a source's terms, told
+    in attribution.yaml's anonymity cues, are no request the story reports."""
+    if tok.pos_ != "VERB":
+        return False
+    clause = tok.doc[tok.i : tok.right_edge.i + 1].text.lower()
+    return any(
+        clause.startswith(cue) or clause.startswith(f"{tok.lower_} {cue}")
+        for cue in attribution_cues().anonymity_cues
     )
 
 

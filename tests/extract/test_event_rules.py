@@ -664,6 +664,16 @@ def test_a_call_is_a_request_a_port_call_or_a_telephone_call(extract, sentence, 
     assert (ev["event_type"], ev["trigger"]) == (event_type, "call")
 
 
+def test_a_source_asking_not_to_be_named_makes_no_request(extract):
+    for text in [
+        "An official, who asked not to be identified, said the convoy was hit on Monday.",
+        "A diplomat who asked not to be named said the guns would stay where they were.",
+    ]:
+        assert "REQUEST" not in _by_type(extract(text))
+    r = extract("The government asked the United Nations to send observers.")
+    assert _by_type(r)["REQUEST"]["actor2_text"] == "the United Nations"
+
+
 def test_what_an_inquiry_looks_into_is_no_new_event(extract):
     r = extract("Cambodia called for an inquiry into the shelling of the school.")
     assert "ASSAULT" not in _by_type(r)
