@@ -550,8 +550,9 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.object_named and not _named_party(syntax.child(tok, "dobj")):
         return False
+    # a particle the parser calls an adverb counts too: "pulled back toward the hills"
     return not rule.prep_any or any(
-        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any and not _on_a_date(c)
+        c.dep_ in ("prep", "prt", "advmod") and c.lower_ in rule.prep_any and not _on_a_date(c)
         for c in tok.children
     )
 

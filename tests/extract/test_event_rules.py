@@ -674,6 +674,31 @@ def test_a_source_asking_not_to_be_named_makes_no_request(extract):
     assert _by_type(r)["REQUEST"]["actor2_text"] == "the United Nations"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1"),
+    [
+        ("The gunmen pulled back toward the hills on Monday.", "RETREAT", "pulled", "The gunmen"),
+        (
+            "Two navies joined the search for the missing trawler.",
+            "COOPERATE",
+            "joined",
+            "Two navies",
+        ),
+        ("The deportations have drawn criticism from rights groups.", "ACCUSE", "criticism", None),
+        ("KFOR reported troop movements near the crossing.", "MOBILIZE", "movements", None),
+        (
+            "Police fired tear gas at opposition supporters who had gathered outside the court.",
+            "PROTEST",
+            "gathered",
+            "opposition supporters",
+        ),
+    ],
+)
+def test_more_acts_as_real_reporting_words_them(extract, sentence, event_type, trigger, actor1):
+    (ev,) = [e for e in events_of(extract(sentence)) if e["trigger"] == trigger]
+    assert (ev["event_type"], ev["actor1_text"]) == (event_type, actor1)
+
+
 def test_what_an_inquiry_looks_into_is_no_new_event(extract):
     r = extract("Cambodia called for an inquiry into the shelling of the school.")
     assert "ASSAULT" not in _by_type(r)
