@@ -234,8 +234,14 @@ def merge_consequences(
         if parent is None and trig.dep_ == "relcl":
             # "an attack on a convoy that killed four": the clause hangs off the target
             parent = by_target.get(trig.head.i)
-        outcome = trig.dep_ in ("relcl", "acl") or (
-            trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG"
+        outcome = (
+            trig.dep_ in ("relcl", "acl")
+            or (trig.dep_ in ("advcl", "conj", "xcomp") and trig.tag_ == "VBG")
+            # "met in Geneva to discuss the crisis": the purpose of an act of its own type
+            or (
+                trig.dep_ in ("advcl", "xcomp")
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children)
+            )
         )
         # "killed 27 people in an attack on ...", "pledged $25 million in aid": a noun inside
         # a same-type verb's clause names that verb's event.

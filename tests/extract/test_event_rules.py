@@ -699,6 +699,11 @@ def test_more_acts_as_real_reporting_words_them(extract, sentence, event_type, t
     assert (ev["event_type"], ev["actor1_text"]) == (event_type, actor1)
 
 
+def test_the_purpose_of_an_act_of_its_own_type_is_that_act(extract):
+    r = extract("The foreign ministers met in Geneva on Monday to discuss the crisis.")
+    assert [(e["event_type"], e["trigger"]) for e in events_of(r)] == [("CONSULT", "met")]
+
+
 def test_what_an_inquiry_looks_into_is_no_new_event(extract):
     r = extract("Cambodia called for an inquiry into the shelling of the school.")
     assert "ASSAULT" not in _by_type(r)
