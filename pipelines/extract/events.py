@@ -348,6 +348,8 @@ def _verb_object(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexicon
         to = syntax.prep_object(tok, {"to"})
         if to is not None and lex.lookup(to.lemma_, "NOUN"):
             return _noun_owner(to, lex)
+    if obj is not None and kind.judging and obj.lemma_.lower() in lex.said_things:
+        return _noun_owner(obj, lex)  # "rejected the charge": what was said is no party
     if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
         if kind.judging:
             # "condemned the attack by X": the one judged is who did it
@@ -867,6 +869,10 @@ _VOICED = frozenset({"REQUEST", "THREATEN", "ACCUSE", "PROTEST"})
 def _voiced_by(noun: Token, lex: TriggerLexicon) -> Token | None:
     if not any(r.event_type in _VOICED for r in lex.lookup(noun.lemma_, "NOUN")):
         return None
+    # "a demand from Georgetown", "criticism from rights groups": a capital speaks for its state
+    voice = syntax.prep_object(noun, {"from"}, places=True)
+    if voice is not None and (voice.ent_type_ in _PARTY_ENTS or voice.pos_ == "PROPN"):
+        return voice
     of = syntax.prep_object(noun, {"of"})
     if of is None or not (of.ent_type_ in _PARTY_ENTS or of.tag_ in ("NNS", "NNPS")):
         return None  # "accusations of corruption": what was said, not who said it

@@ -56,6 +56,7 @@ _TOP_LEVEL = {
     "instruments",
     "permission_verbs",
     "suspicion_verbs",
+    "said_things",
     "part_nouns",
     "obligation_modals",
     "refusals",
@@ -85,6 +86,7 @@ class TriggerLexicon:
     instruments: frozenset[str] = frozenset()  # weapons and means: never an actor on their own
     permission_verbs: frozenset[str] = frozenset()  # "not authorised to talk": no event
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
+    said_things: frozenset[str] = frozenset()  # "rejected the charge": what was said, no party
     part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
     obligation_modals: frozenset[str] = frozenset()  # "said Israel must end": a request
     refusals: Refusals | None = None  # "will not lift the ban": a REJECT
@@ -284,6 +286,7 @@ def trigger_lexicon() -> TriggerLexicon:
         s.lower() for s in str_list(data.get("suspicion_verbs"), path, "suspicion_verbs")
     )
     parts = frozenset(s.lower() for s in str_list(data.get("part_nouns"), path, "part_nouns"))
+    said = frozenset(s.lower() for s in str_list(data.get("said_things"), path, "said_things"))
     must = frozenset(
         s.lower() for s in str_list(data.get("obligation_modals"), path, "obligation_modals")
     )
@@ -294,6 +297,7 @@ def trigger_lexicon() -> TriggerLexicon:
         instruments=instruments,
         permission_verbs=permission,
         suspicion_verbs=suspicion,
+        said_things=said,
         types=event_types,
         light_verbs=light,
         examples=dict(examples),

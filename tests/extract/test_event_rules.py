@@ -704,6 +704,21 @@ def test_the_purpose_of_an_act_of_its_own_type_is_that_act(extract):
     assert [(e["event_type"], e["trigger"]) for e in events_of(r)] == [("CONSULT", "met")]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "actor2"),
+    [
+        ("Moscow rejected the charge on Friday.", None),
+        ("The opposition rejected the official results of the election.", None),
+        ("Kyiv rejected the rebels' claim that the town had fallen.", "the rebels"),
+        ("Venezuela rejected a demand from Georgetown to withdraw the troops.", "Georgetown"),
+        ("Caracas rejected Washington's proposal on Monday.", "Washington's"),
+    ],
+)
+def test_what_a_judging_verb_answers_is_no_party_its_author_is(extract, sentence, actor2):
+    ev = _by_type(extract(sentence))["REJECT"]
+    assert ev["actor2_text"] == actor2
+
+
 def test_what_an_inquiry_looks_into_is_no_new_event(extract):
     r = extract("Cambodia called for an inquiry into the shelling of the school.")
     assert "ASSAULT" not in _by_type(r)

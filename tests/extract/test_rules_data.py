@@ -63,6 +63,7 @@ def test_shipped_files_load():
         ("triggers.yaml", "    - {lemma: sign, plover: SUPPORT}", "    - {lemma: sign, plover: ENDORSE}", "types.AGREE[1]: plover must be a PLOVER type"),
         ("triggers.yaml", "event_types:\n", "symmetric_types: [AGREE]\nevent_types:\n", "symmetric_types: unknown section"),
         ("triggers.yaml", "suspicion_verbs: [suspect]", "suspicion_verbs: [suspect, 2]", "suspicion_verbs: expected a list"),
+        ("triggers.yaml", "said_things: [charge,", "said_things: [3,", "said_things: expected a list"),
         ("triggers.yaml", "permission_verbs: [authorise,", "permission_verbs: ['', authorise,", "permission_verbs: expected a list"),
         ("attribution.yaml", "  say: assert", "  say: asert", "verbs.say: stance must be one of"),
         ("attribution.yaml", "  think: {stance: assert, kind: belief,", "  think: {stance: assert, kind: opinion,", "verbs.think: kind must be one of"),
