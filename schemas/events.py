@@ -128,7 +128,8 @@ class Events(pa.DataFrameModel):
         description="The PLOVER root as PLOVER's own coding (its CAMEO mapping) gives the act, "
         "for comparison with PLOVER-coded data such as POLECAT: an act only announced or planned "
         "(modality planned or expected) of a cooperative type is AGREE ('will meet', 'said it "
-        "would free the hostages'), a signed or reached agreement SUPPORT; otherwise event_type. "
+        "would free the hostages'), of a conflictual one THREATEN ('will boycott the vote'); a "
+        "signed or reached agreement is SUPPORT, imposed sanctions COERCE; otherwise event_type. "
         "event_type keeps the act itself (triggers.yaml: `announced`, `plover`).",
     )
     extractor_version: str = pa.Field(description="eventwire extractor version that made the row.")

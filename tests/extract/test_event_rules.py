@@ -581,15 +581,31 @@ def test_a_hyphenated_epithet_is_no_event(extract):
             "SUPPORT",
         ),
         ("Japan and Vietnam will sign the pact on Friday.", "sign", "AGREE", "expected", "AGREE"),
-        # pledged aid is the intent to give it; a planned attack is no cooperation
+        # pledged aid is the intent to give it; a planned attack or boycott is a threat
         ("Japan pledged $5 million in aid to Haiti.", "pledged", "AID", "planned", "AGREE"),
         (
             "The army is preparing to attack the rebel stronghold.",
             "attack",
             "ASSAULT",
             "planned",
-            "ASSAULT",
+            "THREATEN",
         ),
+        (
+            "The opposition said it would boycott the election.",
+            "boycott",
+            "PROTEST",
+            "expected",
+            "THREATEN",
+        ),
+        # imposed sanctions are PLOVER's COERCE (CAMEO 163); expelled diplomats its SANCTION
+        (
+            "The EU imposed sanctions on five officials on Monday.",
+            "sanctions",
+            "SANCTION",
+            "asserted",
+            "COERCE",
+        ),
+        ("Poland expelled two Russian diplomats.", "expelled", "SANCTION", "asserted", "SANCTION"),
     ],
 )
 def test_plover_root_codes_announced_acts_and_signed_accords_as_plover_does(
