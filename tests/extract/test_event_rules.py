@@ -606,6 +606,14 @@ def test_a_hyphenated_epithet_is_no_event(extract):
             "COERCE",
         ),
         ("Poland expelled two Russian diplomats.", "expelled", "SANCTION", "asserted", "SANCTION"),
+        # an apology is PLOVER's SUPPORT (CAMEO 055), our CONCEDE
+        (
+            "The army chief issued an apology to the families.",
+            "apology",
+            "CONCEDE",
+            "asserted",
+            "SUPPORT",
+        ),
     ],
 )
 def test_plover_root_codes_announced_acts_and_signed_accords_as_plover_does(
