@@ -572,6 +572,14 @@ def test_a_hyphenated_epithet_is_no_event(extract):
         ),
         # held: the act itself
         ("Putin met Erdogan in Ankara on Monday.", "met", "CONSULT", "asserted", "CONSULT"),
+        # a decision taken is the act, as PLOVER codes it: not a plan
+        (
+            "Japan has decided to lift the sanctions imposed on India.",
+            "lift",
+            "RETREAT",
+            "asserted",
+            "RETREAT",
+        ),
         # a signed agreement is PLOVER's SUPPORT (CAMEO's "sign formal agreement")
         (
             "Japan and Vietnam signed a maritime security pact on Friday.",
