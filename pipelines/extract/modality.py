@@ -66,7 +66,7 @@ def event_modality(
         verdict = _modal_cue(
             node, cues, is_trigger=node.i == tok.i, skip_aux=skip_own_aux and node.i == tok.i
         )
-        if verdict == "possible" and _reported_will(node, cue_lemmas):
+        if verdict == "possible" and node.i == tok.i and _reported_will(node, cue_lemmas):
             verdict = "expected"
         if verdict:
             return verdict, governors
