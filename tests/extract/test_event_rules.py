@@ -597,3 +597,142 @@ def test_fighting_a_disease_or_a_ruling_is_no_fighting(extract):
     assert "ASSAULT" not in _by_type(r)
     fought = _by_type(extract("Rebels fought government troops near the town."))["ASSAULT"]
     assert fought["actor2_text"] == "government troops"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Riot police dispersed the marchers with tear gas.",
+            "COERCE",
+            "dispersed",
+            "Riot police",
+            "the marchers",
+        ),
+        ("Soldiers broke up a rally outside the ministry.", "COERCE", "broke up", "Soldiers", None),
+        (
+            "The authorities cracked down on the student movement.",
+            "COERCE",
+            "cracked down",
+            "The authorities",
+            "the student movement",
+        ),
+        (
+            "Police rounded up dozens of activists overnight.",
+            "COERCE",
+            "rounded up",
+            "Police",
+            "dozens of activists",
+        ),
+        (
+            "Troops sealed off the district after the blast.",
+            "COERCE",
+            "sealed off",
+            "Troops",
+            "the district",
+        ),
+        (
+            "Agents searched the offices of the newspaper.",
+            "COERCE",
+            "searched",
+            "Agents",
+            "the offices of the newspaper",
+        ),
+        (
+            "The cabinet declared a state of emergency in the province.",
+            "COERCE",
+            "state",
+            "The cabinet",
+            None,
+        ),
+        (
+            "Artillery units pounded militant positions for hours.",
+            "ASSAULT",
+            "pounded",
+            "Artillery units",
+            "militant positions",
+        ),
+        (
+            "Insurgents overran a border post on Friday.",
+            "ASSAULT",
+            "overran",
+            "Insurgents",
+            "a border post",
+        ),
+        (
+            "Armed men hijacked a fuel tanker in the gulf.",
+            "ASSAULT",
+            "hijacked",
+            "Armed men",
+            "a fuel tanker",
+        ),
+        (
+            "Soldiers gunned down two fishermen near the river.",
+            "ASSAULT",
+            "gunned down",
+            "Soldiers",
+            "two fishermen",
+        ),
+        (
+            "The army launched an offensive against the rebels.",
+            "ASSAULT",
+            "offensive",
+            "The army",
+            "the rebels",
+        ),
+        (
+            "The navy dispatched two frigates to the strait.",
+            "MOBILIZE",
+            "dispatched",
+            "The navy",
+            None,
+        ),
+        (
+            "The ministry downgraded relations with Riyadh.",
+            "SANCTION",
+            "downgraded",
+            "The ministry",
+            "Riyadh",
+        ),
+        (
+            "Ottawa slapped tariffs on imported steel.",
+            "SANCTION",
+            "tariffs",
+            "Ottawa",
+            "imported steel",
+        ),
+        ("Nurses walked off the job on Tuesday.", "PROTEST", "walked", "Nurses", None),
+        ("Port workers went on strike on Monday.", "PROTEST", "strike", "Port workers", None),
+        (
+            "Hundreds of demonstrators gathered outside the consulate.",
+            "PROTEST",
+            "gathered",
+            "Hundreds of demonstrators",
+            None,
+        ),
+        (
+            "Protesters torched two police cars.",
+            "PROTEST",
+            "torched",
+            "Protesters",
+            "two police cars",
+        ),
+    ],
+)
+def test_conflict_acts_in_the_words_of_wire_reports(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_joint_drills_cooperate_and_drills_alone_mobilize(extract):
+    joint = _by_type(extract("The two navies held joint drills off the coast."))
+    assert "COOPERATE" in joint and "MOBILIZE" not in joint
+    alone = _by_type(extract("The army held military drills near the border."))
+    assert alone["MOBILIZE"]["actor1_text"] == "The army"
+
+
+def test_dispersed_units_are_no_crowd_control(extract):
+    r = extract("The militia relies on dispersed units in the hills.")
+    assert "COERCE" not in _by_type(r)
