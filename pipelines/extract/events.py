@@ -313,6 +313,8 @@ def _verb_object(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexicon
         # "stop attacks on security forces": the object is an event; its target is ours
         return syntax.prep_object(obj, _NOUN_TARGET_PREPS - {"of"})
     completes = rule.object_any and not kind.acted_on and obj is not None
+    if kind.content and syntax.child(tok, "xcomp") is not None:
+        completes = False  # "pressed the government to act": the object is who is asked
     if completes and _object_matches(tok, rule.object_any):
         return None  # "send delegates", "leave the area": the object completes the trigger
     return obj

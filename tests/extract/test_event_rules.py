@@ -736,3 +736,115 @@ def test_joint_drills_cooperate_and_drills_alone_mobilize(extract):
 def test_dispersed_units_are_no_crowd_control(extract):
     r = extract("The militia relies on dispersed units in the hills.")
     assert "COERCE" not in _by_type(r)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The envoy held a telephone conversation with the Omani minister.",
+            "CONSULT",
+            "conversation",
+            "The envoy",
+            "the Omani minister",
+        ),
+        (
+            "Officials of the two states held consultations in Vienna.",
+            "CONSULT",
+            "consultations",
+            "Officials of the two states",
+            None,
+        ),
+        (
+            "The chancellor spoke with the Polish premier on Monday.",
+            "CONSULT",
+            "spoke",
+            "The chancellor",
+            "the Polish premier",
+        ),
+        ("The mayor will travel to Warsaw next month.", "CONSULT", "travel", "The mayor", None),
+        ("Chile and Peru struck a deal on fishing rights.", "AGREE", "struck", "Chile", "Peru"),
+        (
+            "The Senate leader lauded the compromise.",
+            "SUPPORT",
+            "lauded",
+            "The Senate leader",
+            "the compromise",
+        ),
+        (
+            "Poland stands with Lithuania, the minister said.",
+            "SUPPORT",
+            "stands",
+            "Poland",
+            "Lithuania",
+        ),
+        ("The bishops pushed for a truce in the region.", "REQUEST", "pushed", "The bishops", None),
+        (
+            "The mediator implored the factions to lay down their arms.",
+            "REQUEST",
+            "implored",
+            "The mediator",
+            "the factions",
+        ),
+        (
+            "Lawyers petitioned the tribunal for a new hearing.",
+            "REQUEST",
+            "petitioned",
+            "Lawyers",
+            "the tribunal",
+        ),
+        (
+            "The union slammed the pension reform.",
+            "ACCUSE",
+            "slammed",
+            "The union",
+            "the pension reform",
+        ),
+        (
+            "The senator lashed out at the cabinet over the budget.",
+            "ACCUSE",
+            "lashed out",
+            "The senator",
+            "the cabinet",
+        ),
+        (
+            "A grand jury indicted the former mayor.",
+            "ACCUSE",
+            "indicted",
+            "A grand jury",
+            "the former mayor",
+        ),
+        (
+            "Seoul lodged a protest with Beijing over the flights.",
+            "ACCUSE",
+            "protest",
+            "Seoul",
+            "Beijing",
+        ),
+        (
+            "The cabinet ruled out a referendum.",
+            "REJECT",
+            "ruled out",
+            "The cabinet",
+            "a referendum",
+        ),
+        ("The militia turned down the offer.", "REJECT", "turned down", "The militia", "the offer"),
+        ("The junta rebuffed the proposal.", "REJECT", "rebuffed", "The junta", "the proposal"),
+    ],
+)
+def test_verbal_acts_in_the_words_of_wire_reports(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_requested_anonymity_is_no_request(extract):
+    r = extract("An official, who requested anonymity, said the talks had stalled.")
+    assert "REQUEST" not in _by_type(r)
+
+
+def test_pressing_a_government_to_act_is_a_request_for_the_act(extract):
+    r = _by_type(extract("The opposition pressed the government to release the detainees."))
+    assert r["REQUEST"]["actor2_text"] == "the government"
+    assert "RETREAT" not in r  # the release is what is asked for
