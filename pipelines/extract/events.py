@@ -510,10 +510,7 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.object_named and not _named_party(syntax.child(tok, "dobj")):
         return False
-    return not rule.prep_any or any(
-        c.dep_ in ("prep", "prt") and c.lower_ in rule.prep_any and not _on_a_date(c)
-        for c in tok.children
-    )
+    return not rule.prep_any or _has_particle(tok, rule)
 
 
 def _on_a_date(prep: Token) -> bool:
@@ -700,14 +697,31 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     if flag is not None and head.head.pos_ == "VERB":
         # "reneged on the nuclear accord", "withdrew from the talks" (a verb that undoes or
         # refuses), "conceded to the demands" (one that judges): the act was made before
-        rules = lex.lookup(head.head.lemma_, "VERB")
+        rules = _particle_rules(head.head, lex)
         return any(getattr(lex.types[r.event_type], flag) for r in rules)
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
-    rules = lex.lookup(head.lemma_, "VERB")
+    rules = _particle_rules(head, lex)
     if any(noun.lemma_.lower() in r.object_any for r in rules):
         return True  # "suspend its cooperation", "halt attacks": the noun completes the verb
     return any(lex.types[r.event_type].referring for r in rules)
+
+
+def _particle_rules(verb: Token, lex: TriggerLexicon) -> tuple[Trigger, ...]:
+    """The verb's entries, less those that need a particle it lacks: "stepped up attacks" is
+    not "stepped down", "gives a deadline" not "gave in"."""
+    return tuple(
+        r for r in lex.lookup(verb.lemma_, "VERB") if not r.prep_any or _has_particle(verb, r)
+    )
+
+
+def _has_particle(tok: Token, rule: Trigger) -> bool:
+    """A preposition or particle the entry asks for ("called on", "stepped down"); the parser
+    often takes a particle for an adverb ("stepped down", "pulled its troops back")."""
+    return any(
+        c.dep_ in ("prep", "prt", "advmod") and c.lower_ in rule.prep_any and not _on_a_date(c)
+        for c in tok.children
+    )
 
 
 def _requested(tok: Token, lex: TriggerLexicon) -> bool:

@@ -848,3 +848,95 @@ def test_pressing_a_government_to_act_is_a_request_for_the_act(extract):
     r = _by_type(extract("The opposition pressed the government to release the detainees."))
     assert r["REQUEST"]["actor2_text"] == "the government"
     assert "RETREAT" not in r  # the release is what is asked for
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("The governor stepped down on Friday.", "CONCEDE", "stepped", "The governor", None),
+        (
+            "The cabinet gave in to the farmers' demands.",
+            "CONCEDE",
+            "gave in",
+            "The cabinet",
+            "the farmers",
+        ),
+        (
+            "The ministry scrapped the planned fuel tax.",
+            "CONCEDE",
+            "scrapped",
+            "The ministry",
+            None,
+        ),
+        (
+            "The council backtracked on its plan to close the clinics.",
+            "CONCEDE",
+            "backtracked",
+            "The council",
+            "its plan to close the clinics",
+        ),
+        (
+            "Militia fighters pulled out of the oil town.",
+            "RETREAT",
+            "pulled",
+            "Militia fighters",
+            None,
+        ),
+        (
+            "Belgrade pulled its police back from the crossing.",
+            "RETREAT",
+            "pulled",
+            "Belgrade",
+            "its police",
+        ),
+        (
+            "Damascus handed back the remains of three pilots.",
+            "RETREAT",
+            "handed back",
+            "Damascus",
+            "the remains of three pilots",
+        ),
+        (
+            "The Red Cross distributed blankets to the displaced families.",
+            "AID",
+            "distributed",
+            "The Red Cross",
+            "the displaced families",
+        ),
+        (
+            "The World Bank approved a $500 million loan for Kenya.",
+            "AID",
+            "approved",
+            "The World Bank",
+            "Kenya",
+        ),
+        (
+            "Norway earmarked 20 million crowns for the camps.",
+            "AID",
+            "earmarked",
+            "Norway",
+            "the camps",
+        ),
+        (
+            "The rival militias swapped prisoners near the front.",
+            "COOPERATE",
+            "swapped",
+            "The rival militias",
+            None,
+        ),
+    ],
+)
+def test_yielding_and_giving_in_the_words_of_wire_reports(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_an_entry_needing_a_particle_does_not_judge_other_uses_of_its_verb(extract):
+    # "stepped down" is a concession, which refers back to acts it yields; "stepped up
+    # attacks" and "gives a deadline" keep their own events
+    r = _by_type(extract("The army stepped up attacks on the rebels."))
+    assert r["ASSAULT"]["actor1_text"] == "The army"
+    r = _by_type(extract("The premier gave the militia a deadline to disarm."))
+    assert r["THREATEN"]["actor1_text"] == "The premier"
