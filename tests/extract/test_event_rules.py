@@ -940,3 +940,69 @@ def test_an_entry_needing_a_particle_does_not_judge_other_uses_of_its_verb(extra
     assert r["ASSAULT"]["actor1_text"] == "The army"
     r = _by_type(extract("The premier gave the militia a deadline to disarm."))
     assert r["THREATEN"]["actor1_text"] == "The premier"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The junta placed the former premier under house arrest.",
+            "COERCE",
+            "arrest",
+            "The junta",
+            "the former premier",
+        ),
+        (
+            "Soldiers took two reporters into custody at the airport.",
+            "COERCE",
+            "custody",
+            "Soldiers",
+            "two reporters",
+        ),
+        (
+            "Two reporters were taken into custody by soldiers.",
+            "COERCE",
+            "custody",
+            "soldiers",
+            "Two reporters",
+        ),
+        (
+            "The governor put the province under curfew.",
+            "COERCE",
+            "curfew",
+            "The governor",
+            "the province",
+        ),
+        (
+            "The port city has been under siege since March.",
+            "COERCE",
+            "siege",
+            None,
+            "The port city",
+        ),
+        (
+            "Canberra announced $40 million in relief aid for the islands.",
+            "AID",
+            "aid",
+            "Canberra",
+            "the islands",
+        ),
+        (
+            "The senator raised the threat of new tariffs.",
+            "THREATEN",
+            "threat",
+            "The senator",
+            None,
+        ),
+    ],
+)
+def test_acts_named_by_nouns_in_reporting_constructions(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_under_an_accord_is_still_background(extract):
+    r = _by_type(extract("Under the accord, the two armies will set up joint patrols."))
+    assert "AGREE" not in r
