@@ -1006,3 +1006,84 @@ def test_acts_named_by_nouns_in_reporting_constructions(
 def test_under_an_accord_is_still_background(extract):
     r = _by_type(extract("Under the accord, the two armies will set up joint patrols."))
     assert "AGREE" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Marines boarded a cargo vessel off the coast.",
+            "COERCE",
+            "boarded",
+            "Marines",
+            "a cargo vessel",
+        ),
+        (
+            "The coast guard intercepted a speedboat carrying migrants.",
+            "COERCE",
+            "intercepted",
+            "The coast guard",
+            "a speedboat carrying migrants",
+        ),
+        (
+            "Rebel officers toppled the president in a night raid.",
+            "COERCE",
+            "toppled",
+            "Rebel officers",
+            "the president",
+        ),
+        (
+            "Customs officers impounded the trawler.",
+            "COERCE",
+            "impounded",
+            "Customs officers",
+            "the trawler",
+        ),
+        (
+            "The regulator blocked access to two news websites.",
+            "COERCE",
+            "blocked",
+            "The regulator",
+            "access to two news websites",
+        ),
+        ("Police used water cannon against the crowd.", "COERCE", "used", "Police", "the crowd"),
+        (
+            "Troops fired live ammunition at the marchers.",
+            "ASSAULT",
+            "fired",
+            "Troops",
+            "the marchers",
+        ),
+        (
+            "Air defences downed six drones over the capital.",
+            "ASSAULT",
+            "downed",
+            "Air defences",
+            "six drones",
+        ),
+        (
+            "Seoul scrambled fighter jets after the incursion.",
+            "MOBILIZE",
+            "scrambled",
+            "Seoul",
+            None,
+        ),
+        (
+            "Gendarmes carried out patrols in the border towns.",
+            "MOBILIZE",
+            "patrols",
+            "Gendarmes",
+            None,
+        ),
+    ],
+)
+def test_forces_at_sea_in_the_air_and_on_the_street(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_joint_patrols_stay_cooperation(extract):
+    r = _by_type(extract("The two armies will mount joint patrols along the border."))
+    assert "COOPERATE" in r and "MOBILIZE" not in r
