@@ -1087,3 +1087,41 @@ def test_forces_at_sea_in_the_air_and_on_the_street(
 def test_joint_patrols_stay_cooperation(extract):
     r = _by_type(extract("The two armies will mount joint patrols along the border."))
     assert "COOPERATE" in r and "MOBILIZE" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("Lima inked a trade pact with Seoul.", "AGREE", "inked", "Lima", "Seoul"),
+        ("Bahrain reopened its embassy in Doha.", "SUPPORT", "reopened", "Bahrain", None),
+        (
+            "Egypt reopened the crossing for aid trucks.",
+            "RETREAT",
+            "reopened",
+            "Egypt",
+            None,
+        ),
+        ("The chancellor paid a state visit to Rome.", "CONSULT", "visit", "The chancellor", None),
+        ("The premier pinned the blame on the unions.", "ACCUSE", "blame", "The premier", None),
+        ("The agency expressed alarm at the arrests.", "ACCUSE", "alarm", "The agency", None),
+        ("China blocked the draft resolution in the council.", "REJECT", "blocked", "China", None),
+        (
+            "The ministry warned Tirana against any provocation.",
+            "THREATEN",
+            "warned",
+            "The ministry",
+            "Tirana",
+        ),
+        ("The junta vowed to crush the uprising.", "COERCE", "crush", "The junta", "the uprising"),
+    ],
+)
+def test_diplomacy_and_its_breakdown_in_the_words_of_wire_reports(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_a_warning_of_a_danger_is_no_threat(extract):
+    r = _by_type(extract("The agency warned of a famine in the north."))
+    assert "THREATEN" not in r
