@@ -864,6 +864,12 @@ def _noun_actor1(
         verb = noun.head.head.head  # "Japan announced $10 million in emergency aid"
     elif noun.dep_ == "pobj" and noun.head.lower_ in ("to", "on", "in", "into"):
         verb = noun.head.head  # "the two sides agreed to a ceasefire", "stepped up pressure on"
+    elif (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ == "for"
+        and noun.head.head.lemma_.lower() in lex.purpose_verbs
+    ):
+        verb = noun.head.head  # "the envoy arrived in Moscow for talks"
     elif _placed_under(noun, lex) is not None:
         verb = noun.head.head  # "placed him under house arrest"
     if verb is not None and verb.pos_ == "VERB":

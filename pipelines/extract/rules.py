@@ -55,6 +55,7 @@ _TOP_LEVEL = {
     "permission_verbs",
     "suspicion_verbs",
     "part_nouns",
+    "purpose_verbs",
     "obligation_modals",
     "refusals",
     "types",
@@ -84,6 +85,7 @@ class TriggerLexicon:
     permission_verbs: frozenset[str] = frozenset()  # "not authorised to talk": no event
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
     part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
+    purpose_verbs: frozenset[str] = frozenset()  # "arrived in Moscow for talks": who talks
     obligation_modals: frozenset[str] = frozenset()  # "said Israel must end": a request
     refusals: Refusals | None = None  # "will not lift the ban": a REJECT
 
@@ -274,6 +276,9 @@ def trigger_lexicon() -> TriggerLexicon:
         s.lower() for s in str_list(data.get("suspicion_verbs"), path, "suspicion_verbs")
     )
     parts = frozenset(s.lower() for s in str_list(data.get("part_nouns"), path, "part_nouns"))
+    purpose = frozenset(
+        s.lower() for s in str_list(data.get("purpose_verbs"), path, "purpose_verbs")
+    )
     must = frozenset(
         s.lower() for s in str_list(data.get("obligation_modals"), path, "obligation_modals")
     )
@@ -281,6 +286,7 @@ def trigger_lexicon() -> TriggerLexicon:
         obligation_modals=must,
         refusals=_refusals(path, data.get("refusals"), event_types),
         part_nouns=parts,
+        purpose_verbs=purpose,
         instruments=instruments,
         permission_verbs=permission,
         suspicion_verbs=suspicion,

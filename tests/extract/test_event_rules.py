@@ -1125,3 +1125,11 @@ def test_diplomacy_and_its_breakdown_in_the_words_of_wire_reports(
 def test_a_warning_of_a_danger_is_no_threat(extract):
     r = _by_type(extract("The agency warned of a famine in the north."))
     assert "THREATEN" not in r
+
+
+def test_who_came_for_talks_holds_them(extract):
+    r = _by_type(extract("The envoy flew to Ankara for talks with the foreign minister."))
+    assert (r["CONSULT"]["actor1_text"], r["CONSULT"]["actor2_text"]) == (
+        "The envoy",
+        "the foreign minister",
+    )
