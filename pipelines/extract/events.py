@@ -569,8 +569,9 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
 
 
 def _on_a_date(prep: Token) -> bool:
-    """'called King Salman on Saturday': 'on' a date is no 'call on'."""
-    return prep.lower_ == "on" and any(
+    """'called King Salman on Saturday': 'on' a date is no 'call on'; 'called a strike for
+    Monday' no 'call for'."""
+    return prep.lower_ in ("on", "for") and any(
         o.ent_type_ in ("DATE", "TIME") for o in prep.children if o.dep_ == "pobj"
     )
 
@@ -795,8 +796,7 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
         # An entry held to certain objects ("seek refuge") takes no asked-for action: "seeks to
         # overthrow him" is an act of its own.
         if any(
-            lex.types[r.event_type].content and not r.object_any
-            for r in lex.lookup(node.lemma_, "VERB")
+            lex.types[r.event_type].content and not r.object_any for r in _particle_rules(node, lex)
         ):
             # a noun inside the asked-for object names its own event ("demanding the
             # implementation of a 2023 pay deal"); inside an asked-for action it does not
@@ -870,6 +870,14 @@ def _noun_actor1(
         and noun.head.head.lemma_.lower() in lex.purpose_verbs
     ):
         verb = noun.head.head  # "the envoy arrived in Moscow for talks"
+    elif (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ == "for"
+        and noun.head.head.lemma_.lower() in lex.responsibility_nouns
+        and noun.head.head.dep_ == "dobj"
+    ):
+        verb = noun.head.head.head  # "the militants claimed responsibility for the bombing"
+        return syntax.subject_of(verb) if verb.pos_ == "VERB" else None
     elif _placed_under(noun, lex) is not None:
         verb = noun.head.head  # "placed him under house arrest"
     if verb is not None and verb.pos_ == "VERB":

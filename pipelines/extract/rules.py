@@ -56,6 +56,7 @@ _TOP_LEVEL = {
     "suspicion_verbs",
     "part_nouns",
     "purpose_verbs",
+    "responsibility_nouns",
     "obligation_modals",
     "refusals",
     "types",
@@ -86,6 +87,7 @@ class TriggerLexicon:
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
     part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
     purpose_verbs: frozenset[str] = frozenset()  # "arrived in Moscow for talks": who talks
+    responsibility_nouns: frozenset[str] = frozenset()  # "claimed responsibility for": doer
     obligation_modals: frozenset[str] = frozenset()  # "said Israel must end": a request
     refusals: Refusals | None = None  # "will not lift the ban": a REJECT
 
@@ -279,6 +281,9 @@ def trigger_lexicon() -> TriggerLexicon:
     purpose = frozenset(
         s.lower() for s in str_list(data.get("purpose_verbs"), path, "purpose_verbs")
     )
+    owning = frozenset(
+        s.lower() for s in str_list(data.get("responsibility_nouns"), path, "responsibility_nouns")
+    )
     must = frozenset(
         s.lower() for s in str_list(data.get("obligation_modals"), path, "obligation_modals")
     )
@@ -287,6 +292,7 @@ def trigger_lexicon() -> TriggerLexicon:
         refusals=_refusals(path, data.get("refusals"), event_types),
         part_nouns=parts,
         purpose_verbs=purpose,
+        responsibility_nouns=owning,
         instruments=instruments,
         permission_verbs=permission,
         suspicion_verbs=suspicion,

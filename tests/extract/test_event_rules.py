@@ -1133,3 +1133,50 @@ def test_who_came_for_talks_holds_them(extract):
         "The envoy",
         "the foreign minister",
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("Dockers staged a walkout at the port.", "PROTEST", "walkout", "Dockers", None),
+        ("The union called a general strike for Thursday.", "PROTEST", "strike", "The union", None),
+        (
+            "The insurgents claimed responsibility for the ambush.",
+            "ASSAULT",
+            "ambush",
+            "The insurgents",
+            None,
+        ),
+        (
+            "The assembly impeached the governor.",
+            "ACCUSE",
+            "impeached",
+            "The assembly",
+            "the governor",
+        ),
+        (
+            "The regime suspended the weekly newspaper.",
+            "COERCE",
+            "suspended",
+            "The regime",
+            "the weekly newspaper",
+        ),
+        (
+            "Canberra offered Port Moresby three patrol boats and equipment.",
+            "AID",
+            "offered",
+            "Canberra",
+            "Port Moresby",
+        ),
+    ],
+)
+def test_protest_claims_and_penalties_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_calling_on_a_date_is_no_call_for(extract):
+    r = _by_type(extract("The union called a general strike for Thursday."))
+    assert "REQUEST" not in r
