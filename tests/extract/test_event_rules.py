@@ -1180,3 +1180,33 @@ def test_protest_claims_and_penalties_as_reported(
 def test_calling_on_a_date_is_no_call_for(extract):
     r = _by_type(extract("The union called a general strike for Thursday."))
     assert "REQUEST" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The tribunal issued a warrant against the militia leader.",
+            "COERCE",
+            "warrant",
+            "The tribunal",
+            "the militia leader",
+        ),
+        (
+            "Investigators documented abuses by the police.",
+            "ACCUSE",
+            "documented",
+            "Investigators",
+            None,
+        ),
+        ("Quito withdrew its ambassador from Mexico City.", "SANCTION", "withdrew", "Quito", None),
+        ("Caracas pulled its envoy from Bogota.", "SANCTION", "pulled", "Caracas", None),
+    ],
+)
+def test_courts_and_envoys_as_reported(extract, sentence, event_type, trigger, actor1, actor2):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_troops_withdrawn_are_still_a_retreat(extract):
+    assert "RETREAT" in _by_type(extract("The army withdrew its troops from the valley."))
