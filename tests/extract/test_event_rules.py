@@ -1210,3 +1210,34 @@ def test_courts_and_envoys_as_reported(extract, sentence, event_type, trigger, a
 
 def test_troops_withdrawn_are_still_a_retreat(extract):
     assert "RETREAT" in _by_type(extract("The army withdrew its troops from the valley."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Tokyo tightened export controls on chemicals.",
+            "SANCTION",
+            "controls",
+            "Tokyo",
+            "chemicals",
+        ),
+        (
+            "Ankara cut off imports of Syrian cotton.",
+            "SANCTION",
+            "cut off",
+            "Ankara",
+            "imports of Syrian cotton",
+        ),
+        ("Brussels broadened sanctions on Minsk.", "SANCTION", "sanctions", "Brussels", "Minsk"),
+        ("Oslo and Helsinki deepened defence ties.", "COOPERATE", "ties", "Oslo", "Helsinki"),
+        ("Soldiers fanned out across the market.", "MOBILIZE", "fanned out", "Soldiers", None),
+        ("Police stepped up security around the stadium.", "MOBILIZE", "security", "Police", None),
+        ("Jets carried out sorties over the valley.", "ASSAULT", "sorties", "Jets", None),
+    ],
+)
+def test_trade_pressure_and_shows_of_force_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
