@@ -1241,3 +1241,30 @@ def test_trade_pressure_and_shows_of_force_as_reported(
 ):
     ev = _by_type(extract(sentence))[event_type]
     assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The governor ordered the closure of the airport.",
+            "COERCE",
+            "closure",
+            "The governor",
+            "the airport",
+        ),
+        ("Ottawa threw its weight behind the accord.", "SUPPORT", "weight", "Ottawa", None),
+        (
+            "The ministers pledged to boost cooperation on energy.",
+            "COOPERATE",
+            "cooperation",
+            "The ministers",
+            None,
+        ),
+    ],
+)
+def test_orders_backing_and_intent_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
