@@ -1268,3 +1268,36 @@ def test_orders_backing_and_intent_as_reported(
 ):
     ev = _by_type(extract(sentence))[event_type]
     assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1"),
+    [
+        (
+            "Strategic bombers landed in Managua on Monday.",
+            "MOBILIZE",
+            "landed",
+            "Strategic bombers",
+        ),
+        (
+            "A nuclear submarine surfaced off the island.",
+            "MOBILIZE",
+            "surfaced",
+            "A nuclear submarine",
+        ),
+        ("Two bombers flew over the gulf near the coast.", "MOBILIZE", "flew", "Two bombers"),
+        (
+            "The presidential guard took power in the capital.",
+            "COERCE",
+            "took",
+            "The presidential guard",
+        ),
+    ],
+)
+def test_movements_and_takeovers_as_reported(extract, sentence, event_type, trigger, actor1):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"]) == (trigger, actor1)
+
+
+def test_a_plane_landing_is_no_show_of_force(extract):
+    assert "MOBILIZE" not in _by_type(extract("The minister's plane landed in Lisbon."))
