@@ -1301,3 +1301,38 @@ def test_movements_and_takeovers_as_reported(extract, sentence, event_type, trig
 
 def test_a_plane_landing_is_no_show_of_force(extract):
     assert "MOBILIZE" not in _by_type(extract("The minister's plane landed in Lisbon."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("The premier expressed regret for the raid.", "CONCEDE", "regret", "The premier", None),
+        (
+            "The navy acknowledged responsibility for the sinking.",
+            "CONCEDE",
+            "acknowledged",
+            "The navy",
+            None,
+        ),
+        ("An aid convoy entered the besieged town.", "AID", "entered", "An aid convoy", None),
+        ("The two parties reopened talks in Oslo.", "CONSULT", "reopened", "The two parties", None),
+        (
+            "Riot police blocked the march near the palace.",
+            "COERCE",
+            "blocked",
+            "Riot police",
+            None,
+        ),
+        ("Budapest blocked the sanctions package.", "REJECT", "blocked", "Budapest", None),
+    ],
+)
+def test_regrets_relief_and_blocks_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_a_military_convoy_entering_is_still_a_deployment(extract):
+    r = _by_type(extract("A military convoy entered the border town."))
+    assert "MOBILIZE" in r and "AID" not in r
