@@ -793,10 +793,14 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
             return False
         came_by = node.dep_
         node = node.head
-        # An entry held to certain objects ("seek refuge") takes no asked-for action: "seeks to
-        # overthrow him" is an act of its own.
+        # An entry held to certain objects asks only with those objects: "seeks to overthrow
+        # him" is an act of its own, "pressed the army to withdraw" asks, "pressed the attack"
+        # does not.
         if any(
-            lex.types[r.event_type].content and not r.object_any for r in _particle_rules(node, lex)
+            lex.types[r.event_type].content
+            and (not r.object_any or _object_matches(node, r.object_any))
+            and (not r.object_named or _named_party(syntax.child(node, "dobj")))
+            for r in _particle_rules(node, lex)
         ):
             # a noun inside the asked-for object names its own event ("demanding the
             # implementation of a 2023 pay deal"); inside an asked-for action it does not

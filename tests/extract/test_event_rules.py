@@ -1336,3 +1336,9 @@ def test_regrets_relief_and_blocks_as_reported(
 def test_a_military_convoy_entering_is_still_a_deployment(extract):
     r = _by_type(extract("A military convoy entered the border town."))
     assert "MOBILIZE" in r and "AID" not in r
+
+
+def test_pressing_an_attack_is_no_request(extract):
+    r = _by_type(extract("The army pressed its offensive on the town."))
+    assert r["ASSAULT"]["actor1_text"] == "The army"
+    assert "REQUEST" not in r
