@@ -34,6 +34,12 @@ from pipelines.extract.sentence_typer import sentence_typer
 # "Under the agreement, ...", "despite the ceasefire", "an inquiry into the shelling": a noun
 # after these names an event reported elsewhere, as background or as what is looked into.
 _BACKGROUND_PREPS = {"under", "despite", "into"}
+# A light verb with these puts its object under an act: "placed under arrest", "into custody".
+_PLACING_PREPS = {"under", "into"}
+# "was under siege", "remains under curfew": the subject undergoes the act, when it is one of
+# force ("came under attack" was left out: wire copy uses it to retell an attack already told).
+_UNDERGOING_VERBS = {"be", "remain", "stay"}
+_FORCE_TYPES = {"ASSAULT", "COERCE"}
 # Links inside a requested clause: its verbs, coordinated verbs, objects and prepositions.
 _REQUESTED_DEPS = ("ccomp", "xcomp", "dobj", "conj", "pobj", "prep")
 _INSTRUMENT_TARGET_PREPS = {"at", "on", "against", "with"}
@@ -357,6 +363,8 @@ def _verb_object(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexicon
         # "stop attacks on security forces": the object is an event; its target is ours
         return syntax.prep_object(obj, _NOUN_TARGET_PREPS - {"of"})
     completes = rule.object_any and not kind.acted_on and obj is not None
+    if kind.content and syntax.child(tok, "xcomp") is not None:
+        completes = False  # "pressed the government to act": the object is who is asked
     if completes and _object_matches(tok, rule.object_any):
         return None  # "send delegates", "leave the area": the object completes the trigger
     return obj
@@ -457,6 +465,8 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
         return parties
     # "talks with the rebels" names a party; "talks on the nuclear programme" a topic
     preps = {"with", "against"} if kind.symmetric else _NOUN_TARGET_PREPS
+    if kind.theme_object is not None and not kind.symmetric:
+        preps = preps | kind.theme_object  # "$10 million in aid for the flood victims"
     # "operations targeting Venezuela", also when the parser hung the participle on the part
     # noun ("a new phase of operations targeting ...")
     parties.actor2 = (
@@ -471,6 +481,18 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
         parties.alone = parties.actor2 is not None and parties.actor2.i != between.i
     if parties.actor2 is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.light_verbs:
         parties.actor2 = syntax.prep_object(tok.head, {"on", "against"})  # "imposed sanctions on X"
+    placed = _placed_under(tok, lex)
+    if placed is not None and syntax.child(placed, "nsubjpass") is not None:
+        # "three leaders were taken into custody (by police)"
+        parties.actor1 = syntax.passive_agent(placed)
+        parties.actor2 = syntax.child(placed, "nsubjpass")
+    elif placed is not None and syntax.child(placed, "dobj") is not None:
+        # "placed the former president under house arrest", "took three leaders into custody
+        # at the airport": who is held, not where
+        parties.actor2 = syntax.child(placed, "dobj")
+    undergoer = _undergone(tok, lex)
+    if parties.actor2 is None and undergoer is not None:
+        parties.actor2 = syntax.subject_of(undergoer)  # "the city has been under siege"
     if parties.actor2 is not None and parties.actor2.ent_type_ in ("DATE", "TIME"):
         parties.actor2 = None
     if (
@@ -487,6 +509,41 @@ def _noun_parties(tok: Token, rule: Trigger, kind: EventType, lex: TriggerLexico
     if place.head.pos_ == "VERB" and place.dep_ in ("dobj", "nsubjpass"):
         parties.anchors.append(place.head)
     return parties
+
+
+def _placed_under(noun: Token, lex: TriggerLexicon) -> Token | None:
+    """The light verb that puts someone under or into the act a noun names: 'placed him under
+    house arrest', 'took them into custody', 'put the city under curfew'."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in _PLACING_PREPS:
+        return None
+    verb = prep.head
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in lex.light_verbs:
+        return None
+    return verb if prep.i > verb.i else None  # not "Under the deal, they will set up ..."
+
+
+def _undergone(noun: Token, lex: TriggerLexicon) -> Token | None:
+    """'the town has been under siege', 'the region remains under curfew': the subject of a
+    copula undergoes the force the noun after 'under' names; returns that verb."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "under" or prep.head.pos_ not in ("VERB", "AUX"):
+        return None
+    if prep.head.lemma_.lower() not in _UNDERGOING_VERBS:
+        return None
+    forced = any(r.event_type in _FORCE_TYPES for r in lex.lookup(noun.lemma_, "NOUN"))
+    return prep.head if forced else None
+
+
+def _measured_by(noun: Token) -> Token | None:
+    """'pledged $10 million in aid', 'sent 20 tonnes of flour': the amount the verb takes, whose
+    'in' or 'of' phrase names the act's kind."""
+    amount = noun.head.head
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("in", "of") or amount.dep_ != "dobj":
+        return None
+    if amount.pos_ == "NUM" or amount.ent_type_ in ("MONEY", "QUANTITY", "CARDINAL"):
+        return amount
+    return None
 
 
 def _stand_in(noun: Token, lex: TriggerLexicon) -> Token:
@@ -552,16 +609,13 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.object_named and not _named_party(syntax.child(tok, "dobj")):
         return False
-    # a particle the parser calls an adverb counts too: "pulled back toward the hills"
-    return not rule.prep_any or any(
-        c.dep_ in ("prep", "prt", "advmod") and c.lower_ in rule.prep_any and not _on_a_date(c)
-        for c in tok.children
-    )
+    return not rule.prep_any or _has_particle(tok, rule)
 
 
 def _on_a_date(prep: Token) -> bool:
-    """'called King Salman on Saturday': 'on' a date is no 'call on'."""
-    return prep.lower_ == "on" and any(
+    """'called King Salman on Saturday': 'on' a date is no 'call on'; 'called a strike for
+    Monday' no 'call for'."""
+    return prep.lower_ in ("on", "for") and any(
         o.ent_type_ in ("DATE", "TIME") for o in prep.children if o.dep_ == "pobj"
     )
 
@@ -724,7 +778,8 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     event already reported; the verb is the new event."""
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ in _BACKGROUND_PREPS:
-        return True
+        # "under the deal", not "placed under arrest" nor "the town was under siege"
+        return _placed_under(noun, lex) is None and _undergone(noun, lex) is None
     if noun.dep_ == "pobj" and head.lower_ == "as":
         # "condemned the attack as a reckless assault", "denounced the actions as killings":
         # the noun is the judgement of an event already named, not another event
@@ -749,14 +804,31 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
     if flag is not None and head.head.pos_ == "VERB":
         # "reneged on the nuclear accord", "withdrew from the talks" (a verb that undoes or
         # refuses), "conceded to the demands" (one that judges): the act was made before
-        rules = lex.lookup(head.head.lemma_, "VERB")
+        rules = _particle_rules(head.head, lex)
         return any(getattr(lex.types[r.event_type], flag) for r in rules)
     if noun.dep_ not in ("dobj", "nsubjpass") or head.pos_ != "VERB":
         return False
-    rules = lex.lookup(head.lemma_, "VERB")
+    rules = _particle_rules(head, lex)
     if any(noun.lemma_.lower() in r.object_any for r in rules):
         return True  # "suspend its cooperation", "halt attacks": the noun completes the verb
     return any(lex.types[r.event_type].referring for r in rules)
+
+
+def _particle_rules(verb: Token, lex: TriggerLexicon) -> tuple[Trigger, ...]:
+    """The verb's entries, less those that need a particle it lacks: "stepped up attacks" is
+    not "stepped down", "gives a deadline" not "gave in"."""
+    return tuple(
+        r for r in lex.lookup(verb.lemma_, "VERB") if not r.prep_any or _has_particle(verb, r)
+    )
+
+
+def _has_particle(tok: Token, rule: Trigger) -> bool:
+    """A preposition or particle the entry asks for ("called on", "stepped down"); the parser
+    often takes a particle for an adverb ("stepped down", "pulled its troops back")."""
+    return any(
+        c.dep_ in ("prep", "prt", "advmod") and c.lower_ in rule.prep_any and not _on_a_date(c)
+        for c in tok.children
+    )
 
 
 def _requested(tok: Token, lex: TriggerLexicon) -> bool:
@@ -771,11 +843,14 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
             return False
         came_by = node.dep_
         node = node.head
-        # An entry held to certain objects ("seek refuge") takes no asked-for action: "seeks to
-        # overthrow him" is an act of its own.
+        # An entry held to certain objects asks only with those objects: "seeks to overthrow
+        # him" is an act of its own, "pressed the army to withdraw" asks, "pressed the attack"
+        # does not.
         if any(
-            lex.types[r.event_type].content and not r.object_any
-            for r in lex.lookup(node.lemma_, "VERB")
+            lex.types[r.event_type].content
+            and (not r.object_any or _object_matches(node, r.object_any))
+            and (not r.object_named or _named_party(syntax.child(node, "dobj")))
+            for r in _particle_rules(node, lex)
         ):
             # a noun inside the asked-for object names its own event ("demanding the
             # implementation of a 2023 pay deal"); inside an asked-for action it does not
@@ -841,8 +916,26 @@ def _noun_actor1(
     verb = None
     if noun.dep_ == "dobj":
         verb = noun.head  # "U.S. forces conducted strikes"
+    elif _measured_by(noun) is not None:
+        verb = noun.head.head.head  # "Japan announced $10 million in emergency aid"
     elif noun.dep_ == "pobj" and noun.head.lower_ in ("to", "on", "in", "into"):
         verb = noun.head.head  # "the two sides agreed to a ceasefire", "stepped up pressure on"
+    elif (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ == "for"
+        and noun.head.head.lemma_.lower() in lex.purpose_verbs
+    ):
+        verb = noun.head.head  # "the envoy arrived in Moscow for talks"
+    elif (
+        noun.dep_ == "pobj"
+        and noun.head.lower_ == "for"
+        and noun.head.head.lemma_.lower() in lex.responsibility_nouns
+        and noun.head.head.dep_ == "dobj"
+    ):
+        verb = noun.head.head.head  # "the militants claimed responsibility for the bombing"
+        return syntax.subject_of(verb) if verb.pos_ == "VERB" else None
+    elif _placed_under(noun, lex) is not None:
+        verb = noun.head.head  # "placed him under house arrest"
     if verb is not None and verb.pos_ == "VERB":
         lemma = verb.lemma_.lower()
         if lemma in lex.light_verbs or lemma in governors or lex.lookup(lemma, "VERB"):
@@ -876,6 +969,8 @@ def _voiced_by(noun: Token, lex: TriggerLexicon) -> Token | None:
     of = syntax.prep_object(noun, {"of"})
     if of is None or not (of.ent_type_ in _PARTY_ENTS or of.tag_ in ("NNS", "NNPS")):
         return None  # "accusations of corruption": what was said, not who said it
+    if of.tag_ == "NNS" and lex.lookup(of.lemma_, "NOUN"):
+        return None  # "the threat of new sanctions", "demands of talks": the content
     return of
 
 

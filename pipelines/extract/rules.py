@@ -58,6 +58,8 @@ _TOP_LEVEL = {
     "suspicion_verbs",
     "said_things",
     "part_nouns",
+    "purpose_verbs",
+    "responsibility_nouns",
     "obligation_modals",
     "refusals",
     "types",
@@ -88,6 +90,8 @@ class TriggerLexicon:
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
     said_things: frozenset[str] = frozenset()  # "rejected the charge": what was said, no party
     part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
+    purpose_verbs: frozenset[str] = frozenset()  # "arrived in Moscow for talks": who talks
+    responsibility_nouns: frozenset[str] = frozenset()  # "claimed responsibility for": doer
     obligation_modals: frozenset[str] = frozenset()  # "said Israel must end": a request
     refusals: Refusals | None = None  # "will not lift the ban": a REJECT
 
@@ -287,6 +291,12 @@ def trigger_lexicon() -> TriggerLexicon:
     )
     parts = frozenset(s.lower() for s in str_list(data.get("part_nouns"), path, "part_nouns"))
     said = frozenset(s.lower() for s in str_list(data.get("said_things"), path, "said_things"))
+    purpose = frozenset(
+        s.lower() for s in str_list(data.get("purpose_verbs"), path, "purpose_verbs")
+    )
+    owning = frozenset(
+        s.lower() for s in str_list(data.get("responsibility_nouns"), path, "responsibility_nouns")
+    )
     must = frozenset(
         s.lower() for s in str_list(data.get("obligation_modals"), path, "obligation_modals")
     )
@@ -294,6 +304,8 @@ def trigger_lexicon() -> TriggerLexicon:
         obligation_modals=must,
         refusals=_refusals(path, data.get("refusals"), event_types),
         part_nouns=parts,
+        purpose_verbs=purpose,
+        responsibility_nouns=owning,
         instruments=instruments,
         permission_verbs=permission,
         suspicion_verbs=suspicion,

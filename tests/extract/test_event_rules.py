@@ -821,3 +821,748 @@ def test_fighting_a_disease_or_a_ruling_is_no_fighting(extract):
     assert "ASSAULT" not in _by_type(r)
     fought = _by_type(extract("Rebels fought government troops near the town."))["ASSAULT"]
     assert fought["actor2_text"] == "government troops"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Riot police dispersed the marchers with tear gas.",
+            "COERCE",
+            "dispersed",
+            "Riot police",
+            "the marchers",
+        ),
+        ("Soldiers broke up a rally outside the ministry.", "COERCE", "broke up", "Soldiers", None),
+        (
+            "The authorities cracked down on the student movement.",
+            "COERCE",
+            "cracked down",
+            "The authorities",
+            "the student movement",
+        ),
+        (
+            "Police rounded up dozens of activists overnight.",
+            "COERCE",
+            "rounded up",
+            "Police",
+            "dozens of activists",
+        ),
+        (
+            "Troops sealed off the district after the blast.",
+            "COERCE",
+            "sealed off",
+            "Troops",
+            "the district",
+        ),
+        (
+            "Agents searched the offices of the newspaper.",
+            "COERCE",
+            "searched",
+            "Agents",
+            "the offices of the newspaper",
+        ),
+        (
+            "The cabinet declared a state of emergency in the province.",
+            "COERCE",
+            "state",
+            "The cabinet",
+            None,
+        ),
+        (
+            "Artillery units pounded militant positions for hours.",
+            "ASSAULT",
+            "pounded",
+            "Artillery units",
+            "militant positions",
+        ),
+        (
+            "Insurgents overran a border post on Friday.",
+            "ASSAULT",
+            "overran",
+            "Insurgents",
+            "a border post",
+        ),
+        (
+            "Armed men hijacked a fuel tanker in the gulf.",
+            "ASSAULT",
+            "hijacked",
+            "Armed men",
+            "a fuel tanker",
+        ),
+        (
+            "Soldiers gunned down two fishermen near the river.",
+            "ASSAULT",
+            "gunned down",
+            "Soldiers",
+            "two fishermen",
+        ),
+        (
+            "The army launched an offensive against the rebels.",
+            "ASSAULT",
+            "offensive",
+            "The army",
+            "the rebels",
+        ),
+        (
+            "The navy dispatched two frigates to the strait.",
+            "MOBILIZE",
+            "dispatched",
+            "The navy",
+            None,
+        ),
+        (
+            "The ministry downgraded relations with Riyadh.",
+            "SANCTION",
+            "downgraded",
+            "The ministry",
+            "Riyadh",
+        ),
+        (
+            "Ottawa slapped tariffs on imported steel.",
+            "SANCTION",
+            "tariffs",
+            "Ottawa",
+            "imported steel",
+        ),
+        ("Nurses walked off the job on Tuesday.", "PROTEST", "walked", "Nurses", None),
+        ("Port workers went on strike on Monday.", "PROTEST", "strike", "Port workers", None),
+        (
+            "Hundreds of demonstrators gathered outside the consulate.",
+            "PROTEST",
+            "gathered",
+            "Hundreds of demonstrators",
+            None,
+        ),
+        (
+            "Protesters torched two police cars.",
+            "PROTEST",
+            "torched",
+            "Protesters",
+            "two police cars",
+        ),
+    ],
+)
+def test_conflict_acts_in_the_words_of_wire_reports(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_joint_drills_cooperate_and_drills_alone_mobilize(extract):
+    joint = _by_type(extract("The two navies held joint drills off the coast."))
+    assert "COOPERATE" in joint and "MOBILIZE" not in joint
+    alone = _by_type(extract("The army held military drills near the border."))
+    assert alone["MOBILIZE"]["actor1_text"] == "The army"
+
+
+def test_dispersed_units_are_no_crowd_control(extract):
+    r = extract("The militia relies on dispersed units in the hills.")
+    assert "COERCE" not in _by_type(r)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The envoy held a telephone conversation with the Omani minister.",
+            "CONSULT",
+            "conversation",
+            "The envoy",
+            "the Omani minister",
+        ),
+        (
+            "Officials of the two states held consultations in Vienna.",
+            "CONSULT",
+            "consultations",
+            "Officials of the two states",
+            None,
+        ),
+        (
+            "The chancellor spoke with the Polish premier on Monday.",
+            "CONSULT",
+            "spoke",
+            "The chancellor",
+            "the Polish premier",
+        ),
+        ("The mayor will travel to Warsaw next month.", "CONSULT", "travel", "The mayor", None),
+        ("Chile and Peru struck a deal on fishing rights.", "AGREE", "struck", "Chile", "Peru"),
+        (
+            "The Senate leader lauded the compromise.",
+            "SUPPORT",
+            "lauded",
+            "The Senate leader",
+            "the compromise",
+        ),
+        (
+            "Poland stands with Lithuania, the minister said.",
+            "SUPPORT",
+            "stands",
+            "Poland",
+            "Lithuania",
+        ),
+        ("The bishops pushed for a truce in the region.", "REQUEST", "pushed", "The bishops", None),
+        (
+            "The mediator implored the factions to lay down their arms.",
+            "REQUEST",
+            "implored",
+            "The mediator",
+            "the factions",
+        ),
+        (
+            "Lawyers petitioned the tribunal for a new hearing.",
+            "REQUEST",
+            "petitioned",
+            "Lawyers",
+            "the tribunal",
+        ),
+        (
+            "The union slammed the pension reform.",
+            "ACCUSE",
+            "slammed",
+            "The union",
+            "the pension reform",
+        ),
+        (
+            "The senator lashed out at the cabinet over the budget.",
+            "ACCUSE",
+            "lashed out",
+            "The senator",
+            "the cabinet",
+        ),
+        (
+            "A grand jury indicted the former mayor.",
+            "ACCUSE",
+            "indicted",
+            "A grand jury",
+            "the former mayor",
+        ),
+        (
+            "Seoul lodged a protest with Beijing over the flights.",
+            "ACCUSE",
+            "protest",
+            "Seoul",
+            "Beijing",
+        ),
+        (
+            "The cabinet ruled out a referendum.",
+            "REJECT",
+            "ruled out",
+            "The cabinet",
+            "a referendum",
+        ),
+        ("The militia turned down the offer.", "REJECT", "turned down", "The militia", "the offer"),
+        ("The junta rebuffed the proposal.", "REJECT", "rebuffed", "The junta", "the proposal"),
+    ],
+)
+def test_verbal_acts_in_the_words_of_wire_reports(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_requested_anonymity_is_no_request(extract):
+    r = extract("An official, who requested anonymity, said the talks had stalled.")
+    assert "REQUEST" not in _by_type(r)
+
+
+def test_pressing_a_government_to_act_is_a_request_for_the_act(extract):
+    r = _by_type(extract("The opposition pressed the government to release the detainees."))
+    assert r["REQUEST"]["actor2_text"] == "the government"
+    assert "RETREAT" not in r  # the release is what is asked for
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("The governor stepped down on Friday.", "CONCEDE", "stepped", "The governor", None),
+        (
+            "The cabinet gave in to the farmers' demands.",
+            "CONCEDE",
+            "gave in",
+            "The cabinet",
+            "the farmers",
+        ),
+        (
+            "The ministry scrapped the planned fuel tax.",
+            "CONCEDE",
+            "scrapped",
+            "The ministry",
+            None,
+        ),
+        (
+            "The council backtracked on its plan to close the clinics.",
+            "CONCEDE",
+            "backtracked",
+            "The council",
+            "its plan to close the clinics",
+        ),
+        (
+            "Militia fighters pulled out of the oil town.",
+            "RETREAT",
+            "pulled",
+            "Militia fighters",
+            None,
+        ),
+        (
+            "Belgrade pulled its police back from the crossing.",
+            "RETREAT",
+            "pulled",
+            "Belgrade",
+            "its police",
+        ),
+        (
+            "Damascus handed back the remains of three pilots.",
+            "RETREAT",
+            "handed back",
+            "Damascus",
+            "the remains of three pilots",
+        ),
+        (
+            "The Red Cross distributed blankets to the displaced families.",
+            "AID",
+            "distributed",
+            "The Red Cross",
+            "the displaced families",
+        ),
+        (
+            "The World Bank approved a $500 million loan for Kenya.",
+            "AID",
+            "approved",
+            "The World Bank",
+            "Kenya",
+        ),
+        (
+            "Norway earmarked 20 million crowns for the camps.",
+            "AID",
+            "earmarked",
+            "Norway",
+            "the camps",
+        ),
+        (
+            "The rival militias swapped prisoners near the front.",
+            "COOPERATE",
+            "swapped",
+            "The rival militias",
+            None,
+        ),
+    ],
+)
+def test_yielding_and_giving_in_the_words_of_wire_reports(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_an_entry_needing_a_particle_does_not_judge_other_uses_of_its_verb(extract):
+    # "stepped down" is a concession, which refers back to acts it yields; "stepped up
+    # attacks" and "gives a deadline" keep their own events
+    r = _by_type(extract("The army stepped up attacks on the rebels."))
+    assert r["ASSAULT"]["actor1_text"] == "The army"
+    r = _by_type(extract("The premier gave the militia a deadline to disarm."))
+    assert r["THREATEN"]["actor1_text"] == "The premier"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The junta placed the former premier under house arrest.",
+            "COERCE",
+            "arrest",
+            "The junta",
+            "the former premier",
+        ),
+        (
+            "Soldiers took two reporters into custody at the airport.",
+            "COERCE",
+            "custody",
+            "Soldiers",
+            "two reporters",
+        ),
+        (
+            "Two reporters were taken into custody by soldiers.",
+            "COERCE",
+            "custody",
+            "soldiers",
+            "Two reporters",
+        ),
+        (
+            "The governor put the province under curfew.",
+            "COERCE",
+            "curfew",
+            "The governor",
+            "the province",
+        ),
+        (
+            "The port city has been under siege since March.",
+            "COERCE",
+            "siege",
+            None,
+            "The port city",
+        ),
+        (
+            "Canberra announced $40 million in relief aid for the islands.",
+            "AID",
+            "aid",
+            "Canberra",
+            "the islands",
+        ),
+        (
+            "The senator raised the threat of new tariffs.",
+            "THREATEN",
+            "threat",
+            "The senator",
+            None,
+        ),
+    ],
+)
+def test_acts_named_by_nouns_in_reporting_constructions(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_under_an_accord_is_still_background(extract):
+    r = _by_type(extract("Under the accord, the two armies will set up joint patrols."))
+    assert "AGREE" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Marines boarded a cargo vessel off the coast.",
+            "COERCE",
+            "boarded",
+            "Marines",
+            "a cargo vessel",
+        ),
+        (
+            "The coast guard intercepted a speedboat carrying migrants.",
+            "COERCE",
+            "intercepted",
+            "The coast guard",
+            "a speedboat carrying migrants",
+        ),
+        (
+            "Rebel officers toppled the president in a night raid.",
+            "COERCE",
+            "toppled",
+            "Rebel officers",
+            "the president",
+        ),
+        (
+            "Customs officers impounded the trawler.",
+            "COERCE",
+            "impounded",
+            "Customs officers",
+            "the trawler",
+        ),
+        (
+            "The regulator blocked access to two news websites.",
+            "COERCE",
+            "blocked",
+            "The regulator",
+            "access to two news websites",
+        ),
+        ("Police used water cannon against the crowd.", "COERCE", "used", "Police", "the crowd"),
+        (
+            "Troops fired live ammunition at the marchers.",
+            "ASSAULT",
+            "fired",
+            "Troops",
+            "the marchers",
+        ),
+        (
+            "Air defences downed six drones over the capital.",
+            "ASSAULT",
+            "downed",
+            "Air defences",
+            "six drones",
+        ),
+        (
+            "Seoul scrambled fighter jets after the incursion.",
+            "MOBILIZE",
+            "scrambled",
+            "Seoul",
+            None,
+        ),
+        (
+            "Gendarmes carried out patrols in the border towns.",
+            "MOBILIZE",
+            "patrols",
+            "Gendarmes",
+            None,
+        ),
+    ],
+)
+def test_forces_at_sea_in_the_air_and_on_the_street(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_joint_patrols_stay_cooperation(extract):
+    r = _by_type(extract("The two armies will mount joint patrols along the border."))
+    assert "COOPERATE" in r and "MOBILIZE" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("Lima inked a trade pact with Seoul.", "AGREE", "inked", "Lima", "Seoul"),
+        ("Bahrain reopened its embassy in Doha.", "SUPPORT", "reopened", "Bahrain", None),
+        (
+            "Egypt reopened the crossing for aid trucks.",
+            "RETREAT",
+            "reopened",
+            "Egypt",
+            None,
+        ),
+        ("The chancellor paid a state visit to Rome.", "CONSULT", "visit", "The chancellor", None),
+        ("The premier pinned the blame on the unions.", "ACCUSE", "blame", "The premier", None),
+        ("The agency expressed alarm at the arrests.", "ACCUSE", "alarm", "The agency", None),
+        ("China blocked the draft resolution in the council.", "REJECT", "blocked", "China", None),
+        (
+            "The ministry warned Tirana against any provocation.",
+            "THREATEN",
+            "warned",
+            "The ministry",
+            "Tirana",
+        ),
+        ("The junta vowed to crush the uprising.", "COERCE", "crush", "The junta", "the uprising"),
+    ],
+)
+def test_diplomacy_and_its_breakdown_in_the_words_of_wire_reports(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_a_warning_of_a_danger_is_no_threat(extract):
+    r = _by_type(extract("The agency warned of a famine in the north."))
+    assert "THREATEN" not in r
+
+
+def test_who_came_for_talks_holds_them(extract):
+    r = _by_type(extract("The envoy flew to Ankara for talks with the foreign minister."))
+    assert (r["CONSULT"]["actor1_text"], r["CONSULT"]["actor2_text"]) == (
+        "The envoy",
+        "the foreign minister",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("Dockers staged a walkout at the port.", "PROTEST", "walkout", "Dockers", None),
+        ("The union called a general strike for Thursday.", "PROTEST", "strike", "The union", None),
+        (
+            "The insurgents claimed responsibility for the ambush.",
+            "ASSAULT",
+            "ambush",
+            "The insurgents",
+            None,
+        ),
+        (
+            "The assembly impeached the governor.",
+            "ACCUSE",
+            "impeached",
+            "The assembly",
+            "the governor",
+        ),
+        (
+            "The regime suspended the weekly newspaper.",
+            "COERCE",
+            "suspended",
+            "The regime",
+            "the weekly newspaper",
+        ),
+        (
+            "Canberra offered Port Moresby three patrol boats and equipment.",
+            "AID",
+            "offered",
+            "Canberra",
+            "Port Moresby",
+        ),
+    ],
+)
+def test_protest_claims_and_penalties_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_calling_on_a_date_is_no_call_for(extract):
+    r = _by_type(extract("The union called a general strike for Thursday."))
+    assert "REQUEST" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The tribunal issued a warrant against the militia leader.",
+            "COERCE",
+            "warrant",
+            "The tribunal",
+            "the militia leader",
+        ),
+        (
+            "Investigators documented abuses by the police.",
+            "ACCUSE",
+            "documented",
+            "Investigators",
+            None,
+        ),
+        ("Quito withdrew its ambassador from Mexico City.", "SANCTION", "withdrew", "Quito", None),
+        ("Caracas pulled its envoy from Bogota.", "SANCTION", "pulled", "Caracas", None),
+    ],
+)
+def test_courts_and_envoys_as_reported(extract, sentence, event_type, trigger, actor1, actor2):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_troops_withdrawn_are_still_a_retreat(extract):
+    assert "RETREAT" in _by_type(extract("The army withdrew its troops from the valley."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Tokyo tightened export controls on chemicals.",
+            "SANCTION",
+            "controls",
+            "Tokyo",
+            "chemicals",
+        ),
+        (
+            "Ankara cut off imports of Syrian cotton.",
+            "SANCTION",
+            "cut off",
+            "Ankara",
+            "imports of Syrian cotton",
+        ),
+        ("Brussels broadened sanctions on Minsk.", "SANCTION", "sanctions", "Brussels", "Minsk"),
+        ("Oslo and Helsinki deepened defence ties.", "COOPERATE", "ties", "Oslo", "Helsinki"),
+        ("Soldiers fanned out across the market.", "MOBILIZE", "fanned out", "Soldiers", None),
+        ("Police stepped up security around the stadium.", "MOBILIZE", "security", "Police", None),
+        ("Jets carried out sorties over the valley.", "ASSAULT", "sorties", "Jets", None),
+    ],
+)
+def test_trade_pressure_and_shows_of_force_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The governor ordered the closure of the airport.",
+            "COERCE",
+            "closure",
+            "The governor",
+            "the airport",
+        ),
+        ("Ottawa threw its weight behind the accord.", "SUPPORT", "weight", "Ottawa", None),
+        (
+            "The ministers pledged to boost cooperation on energy.",
+            "COOPERATE",
+            "cooperation",
+            "The ministers",
+            None,
+        ),
+    ],
+)
+def test_orders_backing_and_intent_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1"),
+    [
+        (
+            "Strategic bombers landed in Managua on Monday.",
+            "MOBILIZE",
+            "landed",
+            "Strategic bombers",
+        ),
+        (
+            "A nuclear submarine surfaced off the island.",
+            "MOBILIZE",
+            "surfaced",
+            "A nuclear submarine",
+        ),
+        ("Two bombers flew over the gulf near the coast.", "MOBILIZE", "flew", "Two bombers"),
+        (
+            "The presidential guard took power in the capital.",
+            "COERCE",
+            "took",
+            "The presidential guard",
+        ),
+    ],
+)
+def test_movements_and_takeovers_as_reported(extract, sentence, event_type, trigger, actor1):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"]) == (trigger, actor1)
+
+
+def test_a_plane_landing_is_no_show_of_force(extract):
+    assert "MOBILIZE" not in _by_type(extract("The minister's plane landed in Lisbon."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("The premier expressed regret for the raid.", "CONCEDE", "regret", "The premier", None),
+        (
+            "The navy acknowledged responsibility for the sinking.",
+            "CONCEDE",
+            "acknowledged",
+            "The navy",
+            None,
+        ),
+        ("An aid convoy entered the besieged town.", "AID", "entered", "An aid convoy", None),
+        ("The two parties reopened talks in Oslo.", "CONSULT", "reopened", "The two parties", None),
+        (
+            "Riot police blocked the march near the palace.",
+            "COERCE",
+            "blocked",
+            "Riot police",
+            None,
+        ),
+        ("Budapest blocked the sanctions package.", "REJECT", "blocked", "Budapest", None),
+    ],
+)
+def test_regrets_relief_and_blocks_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    ev = _by_type(extract(sentence))[event_type]
+    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+
+
+def test_a_military_convoy_entering_is_still_a_deployment(extract):
+    r = _by_type(extract("A military convoy entered the border town."))
+    assert "MOBILIZE" in r and "AID" not in r
+
+
+def test_pressing_an_attack_is_no_request(extract):
+    r = _by_type(extract("The army pressed its offensive on the town."))
+    assert r["ASSAULT"]["actor1_text"] == "The army"
+    assert "REQUEST" not in r
