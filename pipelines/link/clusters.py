@@ -162,9 +162,10 @@ def _event_rows(events: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
             ),
         )
         .filter(pl.col("day").is_not_null())
-        .sort("event_type", "asserted", "day", "event_id")
+        # dropped before the sort, which copies every column it keeps
         .drop("published_date", "date_precision", "modality", "claim_id", "stated")
         .drop("date_basis", "location_basis")
+        .sort("event_type", "asserted", "day", "event_id")
     )
 
 
