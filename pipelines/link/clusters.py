@@ -212,7 +212,10 @@ def _event_cluster_table(
     events: pl.DataFrame, claims: pl.DataFrame, meta: pl.DataFrame
 ) -> pl.DataFrame:
     """One event_clusters row per cluster of `events` (which have their cluster_id)."""
-    anonymous = claims.select("claim_id", anonymous_claim=pl.col("anonymous"))
+    # only the claims these events rest on: a relink's few clusters need not hash them all
+    anonymous = claims.filter(pl.col("claim_id").is_in(events["claim_id"].drop_nulls())).select(
+        "claim_id", anonymous_claim=pl.col("anonymous")
+    )
     members = (
         events.select(
             "cluster_id",
