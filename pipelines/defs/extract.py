@@ -22,12 +22,20 @@ from pipelines.defs.reporting import (
 )
 from pipelines.defs.resources import STAGING_IO_MANAGER, EventwireSettings, table_files
 from pipelines.extract.extraction_errors import extraction_errors
-from pipelines.extract.incremental import EXTRACTED_TABLES, assemble_extraction, extract_shard
+from pipelines.extract.incremental import (
+    EXTRACTED_TABLES,
+    IncrementalExtraction,
+    assembled_extraction,
+    extract_shard,
+)
 from pipelines.store import state_dir
 from pipelines.store.memo import Recorded, StepMemo
 from schemas import ExtractionErrors
 
 MAX_LOGGED_FAILURES = 20  # failures logged one by one; the table has them all
+# A validated table this small (the actors, once merged) is kept for writing rather than
+# assembled again; a larger one is dropped, so that one large table is held at a time.
+SMALL_TABLE_BYTES = 32 * 2**20
 # Events and claims as the rules found them, without the cluster ids linking gives them: kept
 # under state/ (not among the tables) for the link asset, which validates and writes the
 # tables. Keyed by the table they become.
@@ -139,15 +147,30 @@ def extracted_tables(
         kept.extend([recorded] if recorded else [])
         return recorded is not None
 
-    with settings.failures_classified():
-        result = assemble_extraction(
+    with (
+        settings.failures_classified(),
+        assembled_extraction(
             articles,
             state_dir(settings.warehouse_dir),
             model=settings.spacy_model,
             shards=SHARDS,
             lock_timeout_s=settings.lock_timeout_s,
             reuse_if=reuse_if,
-        )
+        ) as result,
+    ):
+        yield from _extracted_outputs(context, memo, kept, result)
+
+
+def _extracted_outputs(
+    context: dg.AssetExecutionContext,
+    memo: StepMemo,
+    kept: list[Recorded],
+    result: IncrementalExtraction,
+):
+    """extracted_tables' outputs and checks. One table is held at a time (at 200,000
+    articles the five together held about 3 GB): the tables this step validates are read
+    and validated first, so that, as before, nothing is written unless all are valid; then
+    each table is read again, written and dropped."""
     skipped = result.skipped
     context.log.info(
         f"{result.articles_total} articles to extract from ({skipped['not_english']} not in "
@@ -173,26 +196,38 @@ def extracted_tables(
         "articles_reused": result.articles_reused,
         "articles_dropped": result.articles_dropped,
     }
-    if result.tables is None:  # nothing new: the tables of the last run stand
+    if result.read_table is None:  # nothing new: the tables of the last run stand
         context.log.info("nothing changed since the last run: its tables are kept")
         outputs = [*UNLINKED.values(), *OUTPUT_TABLES]
         yield from unchanged_outputs(outputs, OUTPUT_TABLES, kept[0].rows, run_counts)
         return
     memo.forget()
-    tables = {**result.tables, "extraction_errors": errors}
-    checks, failure = validate_outputs(
-        {name: (model, tables[name]) for name, model in OUTPUT_TABLES.items()}
-    )
-    if failure:
+
+    small = {"extraction_errors": errors}  # tables kept after validation, not read twice
+
+    def read(table: str) -> pl.DataFrame:
+        return small[table] if table in small else result.read_table(table)
+
+    checks, problems = [], []
+    for name, model in OUTPUT_TABLES.items():
+        df = read(name)
+        [check], failure = validate_outputs({name: (model, df)})
+        checks.append(check)
+        problems.extend([failure.description] if failure else [])
+        if df.estimated_size() <= SMALL_TABLE_BYTES:
+            small[name] = df
+        del df
+    if problems:
         yield from checks
-        raise failure
-    for table, asset in UNLINKED.items():
-        df = tables[table]
-        yield dg.Output(df, output_name=asset, metadata={**table_metadata(df), **run_counts})
-    for name in OUTPUT_TABLES:
-        df = tables[name]
-        yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **run_counts})
+        # Bad data is not transient: retrying would fail the same way.
+        raise dg.Failure(description="\n".join(problems), allow_retries=False)
+    rows = {}
+    for table in [*EXTRACTED_TABLES, "extraction_errors"]:
+        df = read(table)
+        output = UNLINKED.get(table, table)
+        rows[output] = df.height
+        yield dg.Output(df, output_name=output, metadata={**table_metadata(df), **run_counts})
+        del df
     # Each Output above is stored as it is yielded, so the tables are written by now.
-    rows = {asset: tables[table].height for table, asset in UNLINKED.items()}
-    memo.record(result.signature, rows | {name: tables[name].height for name in OUTPUT_TABLES})
+    memo.record(result.signature, rows)
     yield from checks

@@ -12,8 +12,9 @@ a cold run whatever was reused.
 
 The articles are split into `shards` by a hash of their article_id (`shard_of`). Each shard
 has its own store (and lock), so shards can be extracted at the same time on different
-machines; `extract_shard` parses one shard's new articles, `assemble_extraction` reads every
-shard's rows into the tables. One shard (the default) keeps the store at <state>/extract/.
+machines; `extract_shard` parses one shard's new articles, `assembled_extraction` reads every
+shard's rows into the tables, one table at a time. One shard (the default) keeps the store at
+<state>/extract/.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -128,6 +129,18 @@ def input_rows(articles: pl.DataFrame) -> list[dict]:
     return list(articles.select(EXTRACTION_INPUTS).iter_rows(named=True))
 
 
+def input_keys(articles: pl.DataFrame, shard: int | None = None, shards: int = 1) -> dict[str, str]:
+    """The input_key of each article (of the shard, when one is given), in article order.
+    Rows are hashed as they are read, never all made into Python dicts at once (their
+    texts were about 400 MB at 200,000 articles)."""
+    rows = articles.select(EXTRACTION_INPUTS).iter_rows(named=True)
+    return {
+        r["article_id"]: input_key(r)
+        for r in rows
+        if shard is None or shard_of(r["article_id"], shards) == shard
+    }
+
+
 def input_key(row: dict) -> str:
     """Hash of every field extraction reads from an article."""
     payload = json.dumps({k: row[k] for k in EXTRACTION_INPUTS}, sort_keys=True, default=str)
@@ -151,8 +164,10 @@ class ShardExtraction:
 
 @dataclass
 class IncrementalExtraction:
-    # None when `reuse_if` accepted `signature`: the tables written last time still hold
-    tables: dict[str, pl.DataFrame] | None
+    # Reads one of EXTRACTED_TABLES by name; None when `reuse_if` accepted `signature`: the
+    # tables written last time still hold. Only inside assembled_extraction (the stores'
+    # locks held), so that a caller holds one table at a time.
+    read_table: Callable[[str], pl.DataFrame] | None
     articles_total: int  # articles to extract from this run
     articles_parsed: int  # parsed by the shards' last runs
     articles_reused: int  # unchanged: rows taken from the state
@@ -184,10 +199,8 @@ def extract_shard(
 ) -> ShardExtraction:
     """Parse the shard's articles that are new or changed into its store and drop the rows of
     articles it no longer has. Touches no other shard."""
-    inputs = [
-        a for a in input_rows(to_extract(articles)) if shard_of(a["article_id"], shards) == shard
-    ]
-    keys = {a["article_id"]: input_key(a) for a in inputs}
+    extractable = to_extract(articles)
+    keys = input_keys(extractable, shard, shards)
     stage = shard_stage(shard, shards)
     with incremental_run(
         stage,
@@ -197,7 +210,8 @@ def extract_shard(
         lock_timeout_s=lock_timeout_s,
     ) as run:
         dropped = len(run.stored_keys() - keys.keys())
-        todo = [a for a in inputs if not _still_good(run, a["article_id"], keys)]
+        redo = [key for key in keys if not _still_good(run, key, keys)]
+        todo = input_rows(extractable.filter(pl.col("article_id").is_in(redo)))
         failures: list[dict] = []
         if todo:
             failures = _extract_into(run, todo, keys, model, n_process, batch_size, progress)
@@ -205,9 +219,9 @@ def extract_shard(
         run.finish(keep=[k for k in keys if k not in failed])
         done = ShardExtraction(
             shard=shard,
-            articles_total=len(inputs),
+            articles_total=len(keys),
             articles_parsed=len(todo),
-            articles_reused=len(inputs) - len(todo),
+            articles_reused=len(keys) - len(todo),
             articles_dropped=dropped,
             words_parsed=sum(len(a["text"].split()) for a in todo),
             failures=failures,
@@ -219,7 +233,8 @@ def extract_shard(
     return done
 
 
-def assemble_extraction(
+@contextlib.contextmanager
+def assembled_extraction(
     articles: pl.DataFrame,
     state_dir: Path | str,
     *,
@@ -227,14 +242,14 @@ def assemble_extraction(
     shards: int = 1,
     lock_timeout_s: float | None = None,
     reuse_if: Callable[[str], bool] | None = None,
-) -> IncrementalExtraction:
-    """The extraction tables from every shard's store, in article order, actors merged across
+) -> Iterator[IncrementalExtraction]:
+    """Under every shard's lock, what the extraction tables are made from; its read_table
+    gives each table from every shard's store, in article order, actors merged across
     articles: the same tables whatever the number of shards. `reuse_if(signature)`: whether
     the tables written from that signature are still in place, in which case they are not
     assembled again (a run with nothing new). Every shard must be up to date with `articles`
     (extract_shard), else ShardsBehind says which are not."""
-    inputs = input_rows(to_extract(articles))
-    keys = {a["article_id"]: input_key(a) for a in inputs}
+    keys = input_keys(to_extract(articles))
     extractor = extractor_fingerprint(model)
     stores = [extract_store(state_dir, k, shards) for k in range(shards)]
     with contextlib.ExitStack() as held:
@@ -245,32 +260,31 @@ def assemble_extraction(
         failures = [f for run in runs for f in run.get("failures", []) if f["article_id"] in keys]
         _check_up_to_date(stores, keys, extractor, {f["article_id"] for f in failures})
         signature = _signature(extractor, [s.segment_names() for s in stores], keys)
-        tables = None
+        read_table = None
         if failures or reuse_if is None or not reuse_if(signature):
-            order = {a["article_id"]: i for i, a in enumerate(inputs)}
-            stored = [store.load() for store in stores]
-            tables = {
-                name: in_unit_order(pl.concat([s.tables[name] for s in stored]), order)
-                for name in EXTRACTED_TABLES
-            }
-            tables["actors"] = merge_actors(tables["actors"])
-    parsed = sum(run.get("articles_parsed", 0) for run in runs)
-    return IncrementalExtraction(
-        tables=tables,
-        articles_total=len(inputs),
-        articles_parsed=parsed,
-        articles_reused=len(inputs) - parsed,
-        articles_dropped=sum(run.get("articles_dropped", 0) for run in runs),
-        failures=failures,
-        signature=signature,
-        words_parsed=sum(run.get("words_parsed", 0) for run in runs),
-        skipped={
-            "not_english": articles.filter(pl.col("language") != "en").height,
-            "near_duplicates": articles.filter(
-                (pl.col("language") == "en") & pl.col("duplicate_of").is_not_null()
-            ).height,
-        },
-    )
+            order = {key: i for i, key in enumerate(keys)}
+
+            def read_table(name: str) -> pl.DataFrame:
+                df = in_unit_order(pl.concat([s.load_table(name) for s in stores]), order)
+                return merge_actors(df) if name == "actors" else df
+
+        parsed = sum(run.get("articles_parsed", 0) for run in runs)
+        yield IncrementalExtraction(
+            read_table=read_table,
+            articles_total=len(keys),
+            articles_parsed=parsed,
+            articles_reused=len(keys) - parsed,
+            articles_dropped=sum(run.get("articles_dropped", 0) for run in runs),
+            failures=failures,
+            signature=signature,
+            words_parsed=sum(run.get("words_parsed", 0) for run in runs),
+            skipped={
+                "not_english": articles.filter(pl.col("language") != "en").height,
+                "near_duplicates": articles.filter(
+                    (pl.col("language") == "en") & pl.col("duplicate_of").is_not_null()
+                ).height,
+            },
+        )
 
 
 def _last_run(store: ResultStore) -> dict:

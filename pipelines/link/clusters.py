@@ -162,9 +162,10 @@ def _event_rows(events: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
             ),
         )
         .filter(pl.col("day").is_not_null())
-        .sort("event_type", "asserted", "day", "event_id")
+        # dropped before the sort, which copies every column it keeps
         .drop("published_date", "date_precision", "modality", "claim_id", "stated")
         .drop("date_basis", "location_basis")
+        .sort("event_type", "asserted", "day", "event_id")
     )
 
 
@@ -211,7 +212,10 @@ def _event_cluster_table(
     events: pl.DataFrame, claims: pl.DataFrame, meta: pl.DataFrame
 ) -> pl.DataFrame:
     """One event_clusters row per cluster of `events` (which have their cluster_id)."""
-    anonymous = claims.select("claim_id", anonymous_claim=pl.col("anonymous"))
+    # only the claims these events rest on: a relink's few clusters need not hash them all
+    anonymous = claims.filter(pl.col("claim_id").is_in(events["claim_id"].drop_nulls())).select(
+        "claim_id", anonymous_claim=pl.col("anonymous")
+    )
     members = (
         events.select(
             "cluster_id",

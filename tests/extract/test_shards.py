@@ -11,7 +11,8 @@ import pytest
 
 from pipelines.errors import ShardsBehind
 from pipelines.extract.incremental import (
-    assemble_extraction,
+    EXTRACTED_TABLES,
+    assembled_extraction,
     extract_shard,
     extract_store,
     shard_of,
@@ -24,6 +25,13 @@ from tests.helpers import read_tables
 def articles(shipped_run) -> pl.DataFrame:
     _, warehouse = shipped_run
     return read_tables(warehouse)["articles"]
+
+
+def assemble(articles: pl.DataFrame, state, shards: int):
+    """What assembled_extraction gives, with every table read."""
+    with assembled_extraction(articles, state, model=DEFAULT_MODEL, shards=shards) as result:
+        assert result.read_table is not None
+        return result, {name: result.read_table(name) for name in EXTRACTED_TABLES}
 
 
 def extract_all(articles: pl.DataFrame, state, shards: int) -> list:
@@ -56,12 +64,11 @@ def test_four_shards_give_the_tables_of_one(articles, four, tmp_path):
     for k in range(4):
         assert extract_store(state4, k, 4).root == state4 / "extract-4-shards" / str(k)
     extract_all(articles, tmp_path / "state", 1)
-    one = assemble_extraction(articles, tmp_path / "state", model=DEFAULT_MODEL, shards=1)
-    wide = assemble_extraction(articles, state4, model=DEFAULT_MODEL, shards=4)
-    assert one.tables is not None and wide.tables is not None
-    for name, table in one.tables.items():
+    one, one_tables = assemble(articles, tmp_path / "state", 1)
+    wide, wide_tables = assemble(articles, state4, 4)
+    for name, table in one_tables.items():
         assert table.height > 0, name
-        assert wide.tables[name].equals(table), name
+        assert wide_tables[name].equals(table), name
     assert (wide.articles_total, wide.articles_reused) == (one.articles_total, 0)
 
 
@@ -76,7 +83,7 @@ def test_a_changed_article_is_parsed_again_in_its_shard_alone(articles, four):
     )
     # The tables are not assembled from a shard that has not extracted the new text.
     with pytest.raises(ShardsBehind) as behind:
-        assemble_extraction(changed, state4, model=DEFAULT_MODEL, shards=4)
+        assemble(changed, state4, 4)
     assert behind.value.behind == {shard_of(changed_id, 4): 1}
     segments = [extract_store(state4, k, 4).segment_names() for k in range(4)]
     runs = extract_all(changed, state4, 4)
@@ -87,5 +94,5 @@ def test_a_changed_article_is_parsed_again_in_its_shard_alone(articles, four):
     assert [a == b for a, b in zip(after, segments, strict=True)] == [
         k != shard_of(changed_id, 4) for k in range(4)
     ]
-    assembled = assemble_extraction(changed, state4, model=DEFAULT_MODEL, shards=4)
+    assembled, _ = assemble(changed, state4, 4)
     assert assembled.articles_parsed == 1
