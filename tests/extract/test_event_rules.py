@@ -29,6 +29,12 @@ def _by_type(result) -> dict[str, dict]:
     return {ev["event_type"]: ev for ev in events_of(result)}
 
 
+def _coded(extract, sentence: str, event_type: str) -> tuple[str, str | None, str | None]:
+    """The trigger and parties of the sentence's event of this type."""
+    ev = _by_type(extract(sentence))[event_type]
+    return ev["trigger"], ev["actor1_text"], ev["actor2_text"]
+
+
 def test_passive_participle_takes_agent_and_borrowed_subject(extract):
     r = extract("The fighters said they would withdraw if attacked by the navy.")
     ev = _by_type(r)["ASSAULT"]
@@ -810,8 +816,7 @@ def test_an_accusation_whose_of_hangs_on_the_accused_keeps_its_content(extract):
 def test_ships_and_permits_as_reporting_writes_them(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_fighting_a_disease_or_a_ruling_is_no_fighting(extract):
@@ -945,8 +950,7 @@ def test_fighting_a_disease_or_a_ruling_is_no_fighting(extract):
 def test_conflict_acts_in_the_words_of_wire_reports(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_joint_drills_cooperate_and_drills_alone_mobilize(extract):
@@ -1064,8 +1068,7 @@ def test_dispersed_units_are_no_crowd_control(extract):
 def test_verbal_acts_in_the_words_of_wire_reports(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_requested_anonymity_is_no_request(extract):
@@ -1158,8 +1161,7 @@ def test_pressing_a_government_to_act_is_a_request_for_the_act(extract):
 def test_yielding_and_giving_in_the_words_of_wire_reports(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_an_entry_needing_a_particle_does_not_judge_other_uses_of_its_verb(extract):
@@ -1228,8 +1230,7 @@ def test_an_entry_needing_a_particle_does_not_judge_other_uses_of_its_verb(extra
 def test_acts_named_by_nouns_in_reporting_constructions(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_under_an_accord_is_still_background(extract):
@@ -1309,8 +1310,7 @@ def test_under_an_accord_is_still_background(extract):
 def test_forces_at_sea_in_the_air_and_on_the_street(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_joint_patrols_stay_cooperation(extract):
@@ -1347,8 +1347,7 @@ def test_joint_patrols_stay_cooperation(extract):
 def test_diplomacy_and_its_breakdown_in_the_words_of_wire_reports(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_a_warning_of_a_danger_is_no_threat(extract):
@@ -1402,8 +1401,7 @@ def test_who_came_for_talks_holds_them(extract):
 def test_protest_claims_and_penalties_as_reported(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_calling_on_a_date_is_no_call_for(extract):
@@ -1433,8 +1431,7 @@ def test_calling_on_a_date_is_no_call_for(extract):
     ],
 )
 def test_courts_and_envoys_as_reported(extract, sentence, event_type, trigger, actor1, actor2):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_troops_withdrawn_are_still_a_retreat(extract):
@@ -1468,8 +1465,7 @@ def test_troops_withdrawn_are_still_a_retreat(extract):
 def test_trade_pressure_and_shows_of_force_as_reported(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 @pytest.mark.parametrize(
@@ -1495,8 +1491,7 @@ def test_trade_pressure_and_shows_of_force_as_reported(
 def test_orders_backing_and_intent_as_reported(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 @pytest.mark.parametrize(
@@ -1558,8 +1553,7 @@ def test_a_plane_landing_is_no_show_of_force(extract):
 def test_regrets_relief_and_blocks_as_reported(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
-    ev = _by_type(extract(sentence))[event_type]
-    assert (ev["trigger"], ev["actor1_text"], ev["actor2_text"]) == (trigger, actor1, actor2)
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
 
 
 def test_a_military_convoy_entering_is_still_a_deployment(extract):
