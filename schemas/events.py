@@ -129,7 +129,8 @@ class Events(pa.DataFrameModel):
         "for comparison with PLOVER-coded data such as POLECAT: an act only announced or planned "
         "(modality planned or expected) of a cooperative type is AGREE ('will meet', 'said it "
         "would free the hostages'), of a conflictual one THREATEN ('will boycott the vote'); a "
-        "signed or reached agreement is SUPPORT, imposed sanctions COERCE; otherwise event_type. "
+        "signed or reached agreement is SUPPORT, a failed one REJECT ('failed to reach a deal'), "
+        "imposed sanctions COERCE; otherwise event_type. "
         "event_type keeps the act itself (triggers.yaml: `announced`, `plover`).",
     )
     extractor_version: str = pa.Field(description="eventwire extractor version that made the row.")

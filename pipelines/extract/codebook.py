@@ -138,6 +138,8 @@ def render() -> str:
                 f"{announced}: `plover_root` {announced}, `event_type` {etype}.",
                 "",
             ]
+        if failed := lex.types[etype].failed:
+            lines += [f"Negated (modality negated), PLOVER codes the act as {failed}.", ""]
         if etype in lex.examples:
             lines += [f"Example: *{lex.examples[etype]}*", ""]
         lines += ["| word | as | mode | only when |", "|---|---|---|---|"]

@@ -71,11 +71,14 @@ def event_row(
 
 def plover_root(ev: EventMention) -> str:
     """The PLOVER root of the act as PLOVER's own coding has it (its CAMEO mapping): an act only
-    announced or planned is the type's `announced` root ("will meet": AGREE), an entry may name
-    another root for its act ("signed": SUPPORT); otherwise the event's type."""
+    announced or planned is the type's `announced` root ("will meet": AGREE), a negated one its
+    `failed` root ("failed to reach a deal": REJECT), an entry may name another root for its
+    act ("signed": SUPPORT); otherwise the event's type."""
     kind = trigger_lexicon().types[ev.event_type]
     if ev.modality in _ANNOUNCED and kind.announced:
         return kind.announced
+    if ev.modality == "negated" and kind.failed:
+        return kind.failed
     if ev.rule.plover and ev.rule.event_type == ev.event_type:
         return ev.rule.plover
     return ev.event_type

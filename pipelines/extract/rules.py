@@ -46,6 +46,7 @@ class EventType:
     content: bool = False  # its complement is its content, not an event
     acted_on: bool = False  # object conditions name a kind of target
     announced: str | None = None  # PLOVER's root for the act when only announced or planned
+    failed: str | None = None  # PLOVER's root for the act when negated ("failed to reach a deal")
 
 
 _FLAGS = ("symmetric", "referring", "judging", "content", "acted_on")
@@ -343,7 +344,7 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
         where = f"event_types.{etype}"
         require(etype in PLOVER_TYPES, path, where, f"not a PLOVER type {PLOVER_TYPES}")
         require(isinstance(entry, dict), path, where, "expected {quad_class: 1..4, flags}")
-        unknown = set(entry) - {"quad_class", "theme_object", "announced", *_FLAGS}
+        unknown = set(entry) - {"quad_class", "theme_object", "announced", "failed", *_FLAGS}
         require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
         quad = entry.get("quad_class")
         require(type(quad) is int and 1 <= quad <= 4, path, where, "quad_class must be 1..4")
@@ -355,18 +356,19 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
             preps = str_list(theme, path, f"{where}.theme_object")
             require(bool(preps), path, f"{where}.theme_object", "expected prepositions")
             theme = frozenset(p.lower() for p in preps)
-        announced = entry.get("announced")
-        require(
-            announced in (None, *PLOVER_TYPES),
-            path,
-            f"{where}.announced",
-            f"expected a PLOVER type {PLOVER_TYPES}",
-        )
+        for root in ("announced", "failed"):
+            require(
+                entry.get(root) in (None, *PLOVER_TYPES),
+                path,
+                f"{where}.{root}",
+                f"expected a PLOVER type {PLOVER_TYPES}",
+            )
         out[etype] = EventType(
             name=etype,
             quad_class=entry["quad_class"],
             theme_object=theme,
-            announced=announced,
+            announced=entry.get("announced"),
+            failed=entry.get("failed"),
             **{flag: entry.get(flag, False) for flag in _FLAGS},
         )
     missing = [t for t in PLOVER_TYPES if t not in out]

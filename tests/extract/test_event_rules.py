@@ -620,6 +620,14 @@ def test_a_hyphenated_epithet_is_no_event(extract):
             "COERCE",
         ),
         ("Poland expelled two Russian diplomats.", "expelled", "SANCTION", "asserted", "SANCTION"),
+        # a failed agreement is PLOVER's REJECT
+        (
+            "British and EU negotiators failed to reach a deal on Monday.",
+            "deal",
+            "AGREE",
+            "negated",
+            "REJECT",
+        ),
         # an apology is PLOVER's SUPPORT (CAMEO 055), our CONCEDE
         (
             "The army chief issued an apology to the families.",
