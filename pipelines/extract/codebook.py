@@ -138,6 +138,9 @@ def render() -> str:
                 f"{announced}: `plover_root` {announced}, `event_type` {etype}.",
                 "",
             ]
+        if peace := lex.types[etype].peacekeeping:
+            words = ", ".join(sorted(lex.peacekeeping_words))
+            lines += [f"In a sentence about keeping the peace ({words}), the act is {peace}.", ""]
         if failed := lex.types[etype].failed:
             lines += [f"Negated (modality negated), PLOVER codes the act as {failed}.", ""]
         if etype in lex.examples:

@@ -125,6 +125,7 @@ def find_events(
                 events.append(mention)
                 break
     events = sorted(events + demands, key=lambda ev: ev.trigger.i)
+    _keeping_the_peace(events, sent, lex)
     if not events:
         events = _guessed(sent, lex, modal, cue_lemmas)
     two_party = frozenset(t.name for t in lex.types.values() if t.symmetric)
@@ -138,6 +139,19 @@ def find_events(
     for ev in events:
         ev.location = _location(ev, places)
     return events
+
+
+def _keeping_the_peace(events: list[EventMention], sent: Span, lex: TriggerLexicon) -> None:
+    """'Japan is sending troops to the UN peacekeeping force', 'peacekeepers began deploying':
+    a type's act done by a verb to keep the peace is its `peacekeeping` type (forces sent or
+    deployed for it are aid); a peacekeeping force's own patrols stay a show of force."""
+    if not any(t.lemma_.lower() in lex.peacekeeping_words for t in sent):
+        return
+    for ev in events:
+        kind = lex.types[ev.event_type].peacekeeping
+        if kind and _pos(ev.trigger) == "VERB":  # sending or deploying, not "stepped up patrols"
+            ev.rule = replace(ev.rule, event_type=kind)
+            ev.quad_class = lex.types[kind].quad_class
 
 
 def _pos(tok: Token) -> str:

@@ -47,6 +47,7 @@ class EventType:
     acted_on: bool = False  # object conditions name a kind of target
     announced: str | None = None  # PLOVER's root for the act when only announced or planned
     failed: str | None = None  # PLOVER's root for the act when negated ("failed to reach a deal")
+    peacekeeping: str | None = None  # the type of this type's act done to keep the peace
 
 
 _FLAGS = ("symmetric", "referring", "judging", "content", "acted_on")
@@ -58,6 +59,7 @@ _TOP_LEVEL = {
     "permission_verbs",
     "suspicion_verbs",
     "said_things",
+    "peacekeeping_words",
     "part_nouns",
     "purpose_verbs",
     "responsibility_nouns",
@@ -90,6 +92,7 @@ class TriggerLexicon:
     permission_verbs: frozenset[str] = frozenset()  # "not authorised to talk": no event
     suspicion_verbs: frozenset[str] = frozenset()  # "suspected of plotting": no event
     said_things: frozenset[str] = frozenset()  # "rejected the charge": what was said, no party
+    peacekeeping_words: frozenset[str] = frozenset()  # a sentence about keeping the peace
     part_nouns: frozenset[str] = frozenset()  # "a new phase of operations": the act stands in
     purpose_verbs: frozenset[str] = frozenset()  # "arrived in Moscow for talks": who talks
     responsibility_nouns: frozenset[str] = frozenset()  # "claimed responsibility for": doer
@@ -292,6 +295,9 @@ def trigger_lexicon() -> TriggerLexicon:
     )
     parts = frozenset(s.lower() for s in str_list(data.get("part_nouns"), path, "part_nouns"))
     said = frozenset(s.lower() for s in str_list(data.get("said_things"), path, "said_things"))
+    peace = frozenset(
+        s.lower() for s in str_list(data.get("peacekeeping_words"), path, "peacekeeping_words")
+    )
     purpose = frozenset(
         s.lower() for s in str_list(data.get("purpose_verbs"), path, "purpose_verbs")
     )
@@ -311,6 +317,7 @@ def trigger_lexicon() -> TriggerLexicon:
         permission_verbs=permission,
         suspicion_verbs=suspicion,
         said_things=said,
+        peacekeeping_words=peace,
         types=event_types,
         light_verbs=light,
         examples=dict(examples),
@@ -344,7 +351,14 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
         where = f"event_types.{etype}"
         require(etype in PLOVER_TYPES, path, where, f"not a PLOVER type {PLOVER_TYPES}")
         require(isinstance(entry, dict), path, where, "expected {quad_class: 1..4, flags}")
-        unknown = set(entry) - {"quad_class", "theme_object", "announced", "failed", *_FLAGS}
+        unknown = set(entry) - {
+            "quad_class",
+            "theme_object",
+            "announced",
+            "failed",
+            "peacekeeping",
+            *_FLAGS,
+        }
         require(not unknown, path, where, f"unknown keys {sorted(unknown)}")
         quad = entry.get("quad_class")
         require(type(quad) is int and 1 <= quad <= 4, path, where, "quad_class must be 1..4")
@@ -356,7 +370,7 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
             preps = str_list(theme, path, f"{where}.theme_object")
             require(bool(preps), path, f"{where}.theme_object", "expected prepositions")
             theme = frozenset(p.lower() for p in preps)
-        for root in ("announced", "failed"):
+        for root in ("announced", "failed", "peacekeeping"):
             require(
                 entry.get(root) in (None, *PLOVER_TYPES),
                 path,
@@ -369,6 +383,7 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
             theme_object=theme,
             announced=entry.get("announced"),
             failed=entry.get("failed"),
+            peacekeeping=entry.get("peacekeeping"),
             **{flag: entry.get(flag, False) for flag in _FLAGS},
         )
     missing = [t for t in PLOVER_TYPES if t not in out]

@@ -764,6 +764,22 @@ def test_what_a_judging_verb_answers_is_no_party_its_author_is(extract, sentence
     assert ev["actor2_text"] == actor2
 
 
+def test_forces_sent_to_keep_the_peace_are_aid(extract):
+    for text, trigger in [
+        (
+            "Japan is sending troops to the United Nations peacekeeping force in South Sudan.",
+            "sending",
+        ),
+        ("Dozens of Russian peacekeepers began deploying on Tuesday.", "deploying"),
+    ]:
+        ev = _by_type(extract(text))["AID"]
+        assert (ev["trigger"], ev["quad_class"], ev["plover_root"]) == (trigger, 2, "AID")
+    assert "MOBILIZE" in _by_type(extract("Russia is sending troops to the border."))
+    # a peacekeeping force's own patrols stay a show of force
+    r = extract("The peacekeeping force said it had stepped up patrols near the crossing.")
+    assert "MOBILIZE" in _by_type(r)
+
+
 def test_what_an_inquiry_looks_into_is_no_new_event(extract):
     r = extract("Cambodia called for an inquiry into the shelling of the school.")
     assert "ASSAULT" not in _by_type(r)

@@ -61,6 +61,8 @@ def test_shipped_files_load():
         ("triggers.yaml", "  PROTEST: {quad_class: 4, announced: THREATEN}\n", "", "event_types: missing ['PROTEST']"),
         ("triggers.yaml", "  AID: {quad_class: 2, theme_object: [to, for], announced: AGREE}", "  AID: {quad_class: 2, theme_object: [to, for], announced: PROMISE}", "event_types.AID.announced: expected a PLOVER type"),
         ("triggers.yaml", "    failed: REJECT}", "    failed: FAIL}", "event_types.AGREE.failed: expected a PLOVER type"),
+        ("triggers.yaml", "peacekeeping: AID}", "peacekeeping: HELP}", "event_types.MOBILIZE.peacekeeping: expected a PLOVER type"),
+        ("triggers.yaml", "peacekeeping_words: [peacekeeping,", "peacekeeping_words: [1,", "peacekeeping_words: expected a list"),
         ("triggers.yaml", "    - {lemma: sign, plover: SUPPORT}", "    - {lemma: sign, plover: ENDORSE}", "types.AGREE[1]: plover must be a PLOVER type"),
         ("triggers.yaml", "event_types:\n", "symmetric_types: [AGREE]\nevent_types:\n", "symmetric_types: unknown section"),
         ("triggers.yaml", "suspicion_verbs: [suspect]", "suspicion_verbs: [suspect, 2]", "suspicion_verbs: expected a list"),
