@@ -100,6 +100,8 @@ def _modal_cue(
     kids = []
     for c in node.children:
         dep = c.dep_
+        if dep == "prep" and c.lemma_.lower() in cues.expected:
+            continue  # "freed him due to time served": a reason, not a forecast ("due to meet")
         if dep in _MODAL_CHILD_DEPS:
             kids.append((dep, c.lower_, c.lemma_.lower()))
     if skip_aux:  # the future of what is threatened: will, shall, would

@@ -649,6 +649,13 @@ def test_plover_root_codes_announced_acts_and_signed_accords_as_plover_does(
     )
 
 
+def test_due_to_a_reason_is_no_forecast(extract):
+    r = extract("In January, a court freed the consulate employee due to time served.")
+    assert _by_type(r)["RETREAT"]["modality"] == "asserted"
+    r = extract("The ministers are due to meet on Monday.")
+    assert _by_type(r)["CONSULT"]["modality"] == "expected"
+
+
 def test_a_would_under_a_condition_stays_possible(extract):
     r = extract("The army said it would withdraw from the town if the rebels disarmed.")
     ev = next(e for e in events_of(r) if e["trigger"] == "withdraw")
