@@ -235,19 +235,15 @@ def score_folds(preds: list[dict]) -> dict:
         (STUDY, [p for p in preds if p["fold"] == STUDY]),
         (HELD_OUT, [p for p in preds if p["fold"] == HELD_OUT]),
     )
-    report["folds"] = {
-        name: {k: v for k, v in score(part).items() if k in SUMMARY_KEYS} for name, part in parts
-    }
+
+    def summary(part: list[dict]) -> dict:
+        return {k: v for k, v in score(part).items() if k in SUMMARY_KEYS}
+
+    report["folds"] = {name: summary(part) for name, part in parts}
     # The same picks scored on eventwire's own event_type, which keeps an announced act's type
     # ("will meet": CONSULT, expected) and calls a signed accord AGREE.
     report["folds_event_type"] = {
-        name: {
-            k: v
-            for k, v in score(
-                [{**p, "pred": p.get("pred_event_type", p["pred"])} for p in part]
-            ).items()
-            if k in SUMMARY_KEYS
-        }
+        name: summary([{**p, "pred": p.get("pred_event_type", p["pred"])} for p in part])
         for name, part in parts
     }
     # The study fold's wrong rows, to be read when writing rules (the JSON stays in warehouse/,

@@ -218,8 +218,8 @@ def merge_consequences(
             # parser joins it to the last noun of that outcome ("... a clinic and killing")
             verb = next((a for a in trig.ancestors if a.pos_ == "VERB"), None)
             if verb is not None and verb.dep_ in ("advcl", "conj"):
-                parent = by_anchor.get(verb.i) if by_anchor.get(verb.i) not in (None, ev) else None
-                parent = parent or by_anchor.get(verb.head.i)
+                found = by_anchor.get(verb.i)
+                parent = found if found not in (None, ev) else by_anchor.get(verb.head.i)
         if (
             trig.tag_ == "VBG"
             and trig.dep_ in ("advcl", "conj")

@@ -79,9 +79,7 @@ def plover_root(ev: EventMention) -> str:
         return kind.announced
     if ev.modality == "negated" and kind.failed:
         return kind.failed
-    if ev.rule.plover and ev.rule.event_type == ev.event_type:
-        return ev.rule.plover
-    return ev.event_type
+    return ev.rule.plover or ev.event_type
 
 
 def _actor(

@@ -145,13 +145,16 @@ def _keeping_the_peace(events: list[EventMention], sent: Span, lex: TriggerLexic
     """'Japan is sending troops to the UN peacekeeping force', 'peacekeepers began deploying':
     a type's act done by a verb to keep the peace is its `peacekeeping` type (forces sent or
     deployed for it are aid); a peacekeeping force's own patrols stay a show of force."""
-    if not any(t.lemma_.lower() in lex.peacekeeping_words for t in sent):
-        return
-    for ev in events:
+    # sending or deploying, not "stepped up patrols"
+    retyped = [
+        ev for ev in events if lex.types[ev.event_type].peacekeeping and _pos(ev.trigger) == "VERB"
+    ]
+    if not retyped or not any(t.lemma_.lower() in lex.peacekeeping_words for t in sent):
+        return  # the sentence is read only when it has such an act
+    for ev in retyped:
         kind = lex.types[ev.event_type].peacekeeping
-        if kind and _pos(ev.trigger) == "VERB":  # sending or deploying, not "stepped up patrols"
-            ev.rule = replace(ev.rule, event_type=kind)
-            ev.quad_class = lex.types[kind].quad_class
+        ev.rule = replace(ev.rule, event_type=kind)
+        ev.quad_class = lex.types[kind].quad_class
 
 
 def _pos(tok: Token) -> str:
@@ -916,16 +919,11 @@ def _noun_actor1(
     """Who does a noun event: its possessor or national modifier, its 'by' phrase, or the
     subject of the verb that carries it ("conducted strikes", "expressed concern", where the
     rule names the governing verb)."""
-    for c in noun.children:
-        if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
-            return c
-        if c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE"):
-            return c
     if noun.pos_ == "ADJ":
-        return None
-    by = syntax.prep_object(noun, {"by"}) or _voiced_by(noun, lex)
-    if by is not None:
-        return by  # "air strikes by the military", "the demands of the drivers"
+        return _possessor(noun)
+    owner = _noun_owner(noun, lex)
+    if owner is not None:
+        return owner  # "Washington's sanctions", "air strikes by the military"
     noun = _stand_in(noun, lex)  # "launched a new phase of operations": who launched it
     verb = None
     if noun.dep_ == "dobj":
@@ -960,12 +958,17 @@ def _noun_actor1(
 def _noun_owner(noun: Token, lex: TriggerLexicon) -> Token | None:
     """'Washington's sanctions', 'U.S. strikes', 'strikes by the military', 'the demands of
     the truck drivers': who did the act a noun names, from the noun phrase alone."""
+    return _possessor(noun) or syntax.prep_object(noun, {"by"}) or _voiced_by(noun, lex)
+
+
+def _possessor(noun: Token) -> Token | None:
+    """The possessor or national modifier of a noun: 'Washington's', 'U.S.', 'Iranian'."""
     for c in noun.children:
         if c.dep_ == "poss" or (c.dep_ == "compound" and c.ent_type_ in ("GPE", "NORP", "ORG")):
             return c
         if c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE"):
             return c
-    return syntax.prep_object(noun, {"by"}) or _voiced_by(noun, lex)
+    return None
 
 
 # Acts done by speaking or by a crowd: after "of" comes who made them ("the demands of the

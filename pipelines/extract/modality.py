@@ -30,6 +30,8 @@ _CLIMB = {
 }
 # Prepositions of time and circumstance: what hangs on them happened apart from the failed act
 _ADJUNCT_PREPS = {"after", "before", "during", "despite", "following", "amid", "since", "until"}
+# "will" told in the past: "said they would release"
+_PAST_WILL = frozenset({"would", "'d"})
 _MODAL_CHILD_DEPS = {
     "aux",
     "auxpass",
@@ -105,7 +107,7 @@ def _modal_cue(
         if dep in _MODAL_CHILD_DEPS:
             kids.append((dep, c.lower_, c.lemma_.lower()))
     if skip_aux:  # the future of what is threatened: will, shall, would
-        future = cues.expected_aux | {"would", "'d"}
+        future = cues.expected_aux | _PAST_WILL
         kids = [k for k in kids if not (k[0] == "aux" and k[1] in future)]
     kid_lemmas = {k[2] for k in kids} | {k[1] for k in kids}
     if lemma in cues.denied and not is_trigger:
@@ -134,8 +136,7 @@ def _reported_will(node: Token, cue_lemmas: set[str]) -> bool:
     speech verb is "will" told in the past, not a condition ("said it would retaliate if ...")."""
     if node.dep_ != "ccomp" or node.head.lemma_.lower() not in cue_lemmas:
         return False
-    aux = [c.lower_ for c in node.children if c.dep_ == "aux"]
-    if "would" not in aux and "'d" not in aux:
+    if not any(c.dep_ == "aux" and c.lower_ in _PAST_WILL for c in node.children):
         return False
     return not any(
         c.dep_ == "advcl"

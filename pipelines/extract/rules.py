@@ -249,31 +249,20 @@ def trigger_lexicon() -> TriggerLexicon:
                 event_type=etype,
                 pos=pos,
                 mode=entry.get("mode"),
-                subject_any=frozenset(
-                    s.lower() for s in str_list(entry.get("subject_any"), path, where)
-                ),
-                object_any=frozenset(
-                    s.lower() for s in str_list(entry.get("object_any"), path, where)
-                ),
-                object_not=frozenset(
-                    s.lower() for s in str_list(entry.get("object_not"), path, where)
-                ),
-                governor_any=frozenset(
-                    s.lower() for s in str_list(entry.get("governor_any"), path, where)
-                ),
-                prep_any=frozenset(s.lower() for s in str_list(entry.get("prep_any"), path, where)),
+                subject_any=_word_set(entry.get("subject_any"), path, where),
+                object_any=_word_set(entry.get("object_any"), path, where),
+                object_not=_word_set(entry.get("object_not"), path, where),
+                governor_any=_word_set(entry.get("governor_any"), path, where),
+                prep_any=_word_set(entry.get("prep_any"), path, where),
                 object_is_instrument=entry.get("object", "target") == "instrument",
                 object_is_topic=entry.get("object", "target") == "topic",
                 object_named=bool(entry.get("object_named", False)),
                 modality=entry.get("modality"),
-                modifier_any=frozenset(
-                    s.lower() for s in str_list(entry.get("modifier_any"), path, where)
-                ),
+                modifier_any=_word_set(entry.get("modifier_any"), path, where),
                 confidence=float(conf),
                 plover=entry.get("plover"),
             )
             by_lemma.setdefault(trig.lemma, []).append(trig)
-    light = frozenset(s.lower() for s in str_list(data.get("light_verbs"), path, "light_verbs"))
     examples = data.get("examples") or {}
     require(isinstance(examples, dict), path, "examples", "expected a mapping type -> sentence")
     for etype, sentence in examples.items():
@@ -284,46 +273,32 @@ def trigger_lexicon() -> TriggerLexicon:
             f"examples.{etype}",
             "expected a sentence",
         )
-    instruments = frozenset(
-        s.lower() for s in str_list(data.get("instruments"), path, "instruments")
-    )
-    permission = frozenset(
-        s.lower() for s in str_list(data.get("permission_verbs"), path, "permission_verbs")
-    )
-    suspicion = frozenset(
-        s.lower() for s in str_list(data.get("suspicion_verbs"), path, "suspicion_verbs")
-    )
-    parts = frozenset(s.lower() for s in str_list(data.get("part_nouns"), path, "part_nouns"))
-    said = frozenset(s.lower() for s in str_list(data.get("said_things"), path, "said_things"))
-    peace = frozenset(
-        s.lower() for s in str_list(data.get("peacekeeping_words"), path, "peacekeeping_words")
-    )
-    purpose = frozenset(
-        s.lower() for s in str_list(data.get("purpose_verbs"), path, "purpose_verbs")
-    )
-    owning = frozenset(
-        s.lower() for s in str_list(data.get("responsibility_nouns"), path, "responsibility_nouns")
-    )
-    must = frozenset(
-        s.lower() for s in str_list(data.get("obligation_modals"), path, "obligation_modals")
-    )
+
+    def words(key: str) -> frozenset[str]:
+        return _word_set(data.get(key), path, key)
+
     return TriggerLexicon(
-        obligation_modals=must,
+        obligation_modals=words("obligation_modals"),
         refusals=_refusals(path, data.get("refusals"), event_types),
-        part_nouns=parts,
-        purpose_verbs=purpose,
-        responsibility_nouns=owning,
-        instruments=instruments,
-        permission_verbs=permission,
-        suspicion_verbs=suspicion,
-        said_things=said,
-        peacekeeping_words=peace,
+        part_nouns=words("part_nouns"),
+        purpose_verbs=words("purpose_verbs"),
+        responsibility_nouns=words("responsibility_nouns"),
+        instruments=words("instruments"),
+        permission_verbs=words("permission_verbs"),
+        suspicion_verbs=words("suspicion_verbs"),
+        said_things=words("said_things"),
+        peacekeeping_words=words("peacekeeping_words"),
         types=event_types,
-        light_verbs=light,
+        light_verbs=words("light_verbs"),
         examples=dict(examples),
         # Conditional entries first: "pledged $25 million" is AID before it is AGREE.
         by_lemma={k: tuple(sorted(v, key=_specificity)) for k, v in by_lemma.items()},
     )
+
+
+def _word_set(raw: object, path: Path, where: str) -> frozenset[str]:
+    """A list of words from the file, checked (`where` names it in an error), in lower case."""
+    return frozenset(s.lower() for s in str_list(raw, path, where))
 
 
 def _refusals(path: Path, raw: object, types: dict[str, EventType]) -> Refusals | None:
@@ -335,7 +310,7 @@ def _refusals(path: Path, raw: object, types: dict[str, EventType]) -> Refusals 
     require(not unknown, path, "refusals", f"unknown keys {sorted(unknown)}")
 
     def words(key: str) -> frozenset[str]:
-        return frozenset(w.lower() for w in str_list(raw.get(key), path, f"refusals.{key}"))
+        return _word_set(raw.get(key), path, f"refusals.{key}")
 
     refused = frozenset(str_list(raw.get("types"), path, "refusals.types"))
     bad = sorted(refused - set(types))
