@@ -161,6 +161,8 @@ def render() -> str:
                 conds.append("with " + "/".join(sorted(t.prep_any)))
             if t.modifier_any:
                 conds.append("modified by " + "/".join(sorted(t.modifier_any)))
+            if t.complement_any:
+                conds.append("calling its object " + "/".join(sorted(t.complement_any)))
             if t.modality:
                 conds.append(f"{t.modality} unless the sentence says otherwise")
             if t.plover:

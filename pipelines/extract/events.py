@@ -616,7 +616,11 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         and (passive or not _head_in(syntax.subject_of(tok), rule.subject_any))
     ):
         return False
-    if rule.object_any and not _object_matches(tok, rule.object_any):
+    if rule.object_any and not (
+        _object_matches(tok, rule.object_any) or _asked_for(tok, rule.prep_any, rule.object_any)
+    ):
+        return False
+    if rule.complement_any and not _called(tok, rule.complement_any):
         return False
     if rule.object_not and _object_matches(tok, rule.object_not):
         return False
@@ -833,9 +837,13 @@ def _refers_back(noun: Token, lex: TriggerLexicon) -> bool:
 
 def _particle_rules(verb: Token, lex: TriggerLexicon) -> tuple[Trigger, ...]:
     """The verb's entries, less those that need a particle it lacks: "stepped up attacks" is
-    not "stepped down", "gives a deadline" not "gave in"."""
+    not "stepped down", "gives a deadline" not "gave in"; or a judgement it does not make:
+    "called a general strike" judges no strike."""
     return tuple(
-        r for r in lex.lookup(verb.lemma_, "VERB") if not r.prep_any or _has_particle(verb, r)
+        r
+        for r in lex.lookup(verb.lemma_, "VERB")
+        if (not r.prep_any or _has_particle(verb, r))
+        and (not r.complement_any or _called(verb, r.complement_any))
     )
 
 
@@ -1011,6 +1019,35 @@ def _head_in(tok: Token | None, words: frozenset[str]) -> bool:
         )
         or tok.lower_ in words
     )
+
+
+def _called(tok: Token, words: frozenset[str]) -> bool:
+    """What the verb calls its object is one of `words`: "called the drills a provocation"
+    (oprd), "branded the protesters terrorists" (a second object), "described the vote as a
+    sham" or "as rigged", "an act of aggression" (the noun or what it is "of")."""
+    objects = [c for c in tok.children if c.dep_ == "dobj"]
+    said = [c for c in tok.children if c.dep_ in ("oprd", "ccomp") and c.pos_ in ("NOUN", "ADJ")]
+    said += objects[1:]
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "as":
+            said.extend(g for g in c.children if g.dep_ in ("pobj", "acomp", "amod"))
+        elif c.dep_ == "advcl" and any(m.lower_ == "as" for m in c.children if m.dep_ == "mark"):
+            said.append(c)  # "described the vote as rigged"
+    said += [c for w in said for c in w.conjuncts]  # "saboteurs and traitors"
+    for word in list(said):
+        of_obj = syntax.prep_object(word, {"of"})
+        if of_obj is not None:
+            said.append(of_obj)  # "an act of aggression", "a violation of the ceasefire"
+    return any(w.lemma_.lower() in words or w.lower_ in words for w in said)
+
+
+def _asked_for(tok: Token, preps: frozenset[str], words: frozenset[str]) -> bool:
+    """With no direct object, an entry's object is that of its preposition: "called for
+    sanctions" (with `prep_any: [for]`, `object_any: [sanction]`)."""
+    if not preps or syntax.child(tok, "dobj") is not None:
+        return False
+    obj = syntax.prep_object(tok, preps)
+    return obj is not None and (obj.lemma_.lower() in words or obj.lower_ in words)
 
 
 def _object_matches(tok: Token, words: frozenset[str]) -> bool:

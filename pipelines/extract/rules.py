@@ -27,6 +27,8 @@ class Trigger:
     object_is_topic: bool = False  # "discussed the border": what is talked about, no party
     object_named: bool = False  # the object must be a named party ("called King Salman")
     modifier_any: frozenset[str] = frozenset()
+    # what the object is called: "called the drills a provocation", "described it as a sham"
+    complement_any: frozenset[str] = frozenset()
     modality: str | None = None
     confidence: float = 0.8
     plover: str | None = None  # the root PLOVER's own coding gives the act, when not its type
@@ -212,6 +214,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "prep_any",
                 "object",
                 "modifier_any",
+                "complement_any",
                 "object_named",
                 "modality",
                 "confidence",
@@ -259,6 +262,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 object_named=bool(entry.get("object_named", False)),
                 modality=entry.get("modality"),
                 modifier_any=_word_set(entry.get("modifier_any"), path, where),
+                complement_any=_word_set(entry.get("complement_any"), path, where),
                 confidence=float(conf),
                 plover=entry.get("plover"),
             )
@@ -367,7 +371,14 @@ def _event_types(path: Path, raw: object) -> dict[str, EventType]:
 
 
 def _specificity(t: Trigger) -> int:
-    conditions = (t.subject_any, t.object_any, t.governor_any, t.prep_any, t.modifier_any)
+    conditions = (
+        t.subject_any,
+        t.object_any,
+        t.governor_any,
+        t.prep_any,
+        t.modifier_any,
+        t.complement_any,
+    )
     return -sum(bool(c) for c in conditions) - t.object_named
 
 

@@ -387,7 +387,8 @@ def test_mediation_between_two_parties_keeps_the_mediator(extract):
     [
         ("The president called King Harald of Ostria on Saturday.", ["CONSULT"]),
         ("The opposition called on the government to resign.", ["REQUEST"]),
-        ("The premier called the plan a mistake on Monday.", []),
+        # calling it a mistake criticises it
+        ("The premier called the plan a mistake on Monday.", ["ACCUSE"]),
         ("The cabinet accepted the demands of the union after a week.", ["CONCEDE"]),
     ],
 )
@@ -628,6 +629,22 @@ def test_a_hyphenated_epithet_is_no_event(extract):
             "negated",
             "REJECT",
         ),
+        # asking for a punishment of someone is PLOVER's accusation of them; other calls ask
+        (
+            "Three senators called for sanctions against the port's operator.",
+            "called",
+            "REQUEST",
+            "asserted",
+            "ACCUSE",
+        ),
+        (
+            "The union is calling for an inquiry into the collapse of the mine.",
+            "calling",
+            "REQUEST",
+            "asserted",
+            "ACCUSE",
+        ),
+        ("The bishops called for calm in the capital.", "called", "REQUEST", "asserted", "REQUEST"),
         # an apology is PLOVER's SUPPORT (CAMEO 055), our CONCEDE
         (
             "The army chief issued an apology to the families.",
@@ -1585,6 +1602,46 @@ def test_regrets_relief_and_blocks_as_reported(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
     assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The defence ministry called the joint drills a provocation.",
+            "ACCUSE",
+            "called",
+            "The defence ministry",
+            None,
+        ),
+        (
+            "The junta branded the strikers saboteurs and traitors.",
+            "ACCUSE",
+            "branded",
+            "The junta",
+            "the strikers",
+        ),
+        (
+            "Opposition leaders described the count as rigged.",
+            "ACCUSE",
+            "described",
+            "Opposition leaders",
+            "the count",  # what is judged, as with "criticised the count"
+        ),
+        ("The envoy called the talks constructive.", "SUPPORT", "called", "The envoy", None),
+    ],
+)
+def test_calling_something_a_wrong_or_a_success_judges_it(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_calling_a_meeting_or_a_name_without_a_judgement_is_no_judgement(extract):
+    r = _by_type(extract("The premier called the committee an advisory body."))
+    assert "ACCUSE" not in r and "SUPPORT" not in r
+    r = _by_type(extract("The opposition called a general strike for Monday."))
+    assert "ACCUSE" not in r
 
 
 def test_a_military_convoy_entering_is_still_a_deployment(extract):
