@@ -622,6 +622,10 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.complement_any and not _called(tok, rule.complement_any):
         return False
+    if rule.infinitive and not any(
+        c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in tok.children
+    ):
+        return False
     if rule.object_not and _object_matches(tok, rule.object_not):
         return False
     if rule.governor_any and governor.lemma_.lower() not in rule.governor_any:
@@ -752,8 +756,11 @@ def _party_of_act(verb: Token, lex: TriggerLexicon) -> Token | None:
         recipient = syntax.prep_object(verb, {"to", "for"}) or syntax.prep_object(obj, {"to"})
         if recipient is not None and recipient.pos_ in ("NOUN", "PROPN"):
             return recipient
-    if obj is not None and lex.lookup(obj.lemma_, "NOUN"):
-        return syntax.prep_object(obj, {"on", "against"})
+    acts = lex.lookup(obj.lemma_, "NOUN") if obj is not None else ()
+    if acts:
+        # "lift sanctions on the North" targets it; "boost cooperation on energy" is about it
+        helping = all(lex.types[r.event_type].quad_class in (1, 2) for r in acts)
+        return syntax.prep_object(obj, {"with", "against"} if helping else {"on", "against"})
     return None
 
 
@@ -871,12 +878,18 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
         # An entry held to certain objects asks only with those objects: "seeks to overthrow
         # him" is an act of its own, "pressed the army to withdraw" asks, "pressed the attack"
         # does not.
-        if any(
-            lex.types[r.event_type].content
+        asking = [
+            r
+            for r in _particle_rules(node, lex)
+            if lex.types[r.event_type].content
             and (not r.object_any or _object_matches(node, r.object_any))
             and (not r.object_named or _named_party(syntax.child(node, "dobj")))
-            for r in _particle_rules(node, lex)
-        ):
+        ]
+        if asking and _restates(node, asking, lex):
+            # "signed an agreement, promising to share intelligence": the participle restates
+            # the act it hangs on, and what it lists are that act's terms, events of their own
+            return False
+        if asking:
             # a noun inside the asked-for object names its own event ("demanding the
             # implementation of a 2023 pay deal"); inside an asked-for action it does not
             ways = ("ccomp", "xcomp") if tok.dep_ == "pobj" else ("ccomp", "xcomp", "dobj")
@@ -884,6 +897,14 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
         if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "ccomp", "conj"):
             return False
     return False
+
+
+def _restates(verb: Token, rules: list[Trigger], lex: TriggerLexicon) -> bool:
+    """The verb is a participle clause on a verb of its own type ("signed ..., promising")."""
+    if verb.dep_ != "advcl" or verb.tag_ != "VBG":
+        return False
+    types = {r.event_type for r in rules}
+    return any(r.event_type in types for r in _particle_rules(verb.head, lex))
 
 
 def _not_authorised(tok: Token, lex: TriggerLexicon) -> bool:

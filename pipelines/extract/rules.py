@@ -29,6 +29,7 @@ class Trigger:
     modifier_any: frozenset[str] = frozenset()
     # what the object is called: "called the drills a provocation", "described it as a sham"
     complement_any: frozenset[str] = frozenset()
+    infinitive: bool = False  # counts only with a to-infinitive: "offered to mediate"
     modality: str | None = None
     confidence: float = 0.8
     plover: str | None = None  # the root PLOVER's own coding gives the act, when not its type
@@ -215,6 +216,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "object",
                 "modifier_any",
                 "complement_any",
+                "infinitive",
                 "object_named",
                 "modality",
                 "confidence",
@@ -263,6 +265,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 modality=entry.get("modality"),
                 modifier_any=_word_set(entry.get("modifier_any"), path, where),
                 complement_any=_word_set(entry.get("complement_any"), path, where),
+                infinitive=bool(entry.get("infinitive", False)),
                 confidence=float(conf),
                 plover=entry.get("plover"),
             )
@@ -379,7 +382,7 @@ def _specificity(t: Trigger) -> int:
         t.modifier_any,
         t.complement_any,
     )
-    return -sum(bool(c) for c in conditions) - t.object_named
+    return -sum(bool(c) for c in conditions) - t.object_named - t.infinitive
 
 
 @functools.cache

@@ -699,9 +699,24 @@ def test_a_charge_d_affaires_summoned_is_a_protest_to_the_embassy(extract):
         assert _by_type(r)["ACCUSE"]["trigger"] == "summoned"
 
 
-def test_an_offer_to_act_is_planned(extract):
-    ev = _by_type(extract("Brazil has offered to host talks between the two ministers."))["CONSULT"]
-    assert ev["modality"] == "planned"
+def test_an_offer_or_a_promise_to_act_is_the_agreement_and_the_act_its_content(extract):
+    r = _by_type(extract("Brazil has offered to host talks between the two ministers."))
+    assert (r["AGREE"]["trigger"], r["AGREE"]["actor1_text"]) == ("offered", "Brazil")
+    assert (r["AGREE"]["modality"], r["AGREE"]["plover_root"]) == ("asserted", "AGREE")
+    assert "CONSULT" not in r
+    r = _by_type(extract("The rebels promised to withdraw from the town."))
+    assert r["AGREE"]["trigger"] == "promised" and "RETREAT" not in r
+    # no infinitive, no offer to act
+    r = _by_type(extract("The ministry offered no explanation for the delay."))
+    assert "AGREE" not in r
+    # a participle restating a signing lists the accord's terms, which stay events
+    r = _by_type(
+        extract(
+            "The two ministers signed a border accord on Friday, promising to share "
+            "intelligence on smuggling routes."
+        )
+    )
+    assert r["AGREE"]["trigger"] == "signed" and r["COOPERATE"]["modality"] == "planned"
 
 
 def test_a_toll_joined_to_another_outcome_is_the_same_attack(extract):
@@ -1528,9 +1543,10 @@ def test_trade_pressure_and_shows_of_force_as_reported(
         ),
         ("Ottawa threw its weight behind the accord.", "SUPPORT", "weight", "Ottawa", None),
         (
+            # a pledge to act is the agreement, the act its content ("promised to withdraw")
             "The ministers pledged to boost cooperation on energy.",
-            "COOPERATE",
-            "cooperation",
+            "AGREE",
+            "pledged",
             "The ministers",
             None,
         ),

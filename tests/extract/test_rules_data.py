@@ -60,7 +60,7 @@ def test_shipped_files_load():
         ("triggers.yaml", "  PROTEST: {quad_class: 4,", "  PROTEST: {quad_class: 4, judges: true,", "event_types.PROTEST: unknown keys ['judges']"),
         ("triggers.yaml", "  PROTEST: {quad_class: 4, announced: THREATEN}\n", "", "event_types: missing ['PROTEST']"),
         ("triggers.yaml", "  AID: {quad_class: 2, theme_object: [to, for], announced: AGREE}", "  AID: {quad_class: 2, theme_object: [to, for], announced: PROMISE}", "event_types.AID.announced: expected a PLOVER type"),
-        ("triggers.yaml", "    failed: REJECT}", "    failed: FAIL}", "event_types.AGREE.failed: expected a PLOVER type"),
+        ("triggers.yaml", "    failed: REJECT,", "    failed: FAIL,", "event_types.AGREE.failed: expected a PLOVER type"),
         ("triggers.yaml", "peacekeeping: AID}", "peacekeeping: HELP}", "event_types.MOBILIZE.peacekeeping: expected a PLOVER type"),
         ("triggers.yaml", "peacekeeping_words: [peacekeeping,", "peacekeeping_words: [1,", "peacekeeping_words: expected a list"),
         ("triggers.yaml", "    - {lemma: sign, plover: SUPPORT}", "    - {lemma: sign, plover: ENDORSE}", "types.AGREE[1]: plover must be a PLOVER type"),
