@@ -7,7 +7,9 @@ Matching rules (lenient on span boundaries, strict on meaning):
   word with the gold trigger wins. Gold events of type OTHER are outside PLOVER and not scored.
 - Actors match when both are empty, when one text contains the other (case, punctuation and
   leading articles/numbers ignored), or when both resolve to the same dictionary actor
-  ("Washington" and "the U.S. government"; "he" resolved to Maduro and "Maduro").
+  ("Washington" and "the U.S. government"; "he" resolved to Maduro and "Maduro"), or when the
+  name the actors table gives the predicted actor contains or is contained in the gold ("she"
+  resolved to Lindqvist, someone outside the dictionary, and "Hanna Lindqvist").
 - Dates compare at the gold's precision (YYYY-MM-DD, YYYY-MM or YYYY); null matches null.
   `date_given` is the same check over the gold events whose text gives or implies a date.
 - Coverage (every predicted event, matched or not): the share dated, placed (coordinates) and
@@ -126,12 +128,22 @@ def _norm(s: str | None) -> str:
 
 
 def actor_match(
-    gold: str | None, pred_text: str | None, pred_id: str | None, resolver: ActorResolver
+    gold: str | None,
+    pred_text: str | None,
+    pred_id: str | None,
+    resolver: ActorResolver,
+    names: dict[str, str] | None = None,
 ) -> bool:
+    """The rule in the module doc; `names` (actors.name by actor_id) lets a pronoun or short
+    form resolved to someone outside the dictionary match by that actor's name ("she" resolved
+    to Lindqvist, "Hanna Lindqvist")."""
     if not gold or not pred_text:
         return not gold and not pred_text
     g, p = _norm(gold), _norm(pred_text)
     if g and p and (g in p or p in g):
+        return True
+    name = _norm((names or {}).get(pred_id or "", ""))
+    if g and name and (g in name or name in g):
         return True
     gid = resolver.resolve(gold).actor_id
     return pred_id is not None and gid == pred_id and not gid.startswith("unk:")
@@ -168,9 +180,14 @@ def _sentence_span(text: str, sentence: str) -> tuple[int, int] | None:
 
 
 def score(
-    docs: list[GoldDoc], events: pl.DataFrame, claims: pl.DataFrame, quantities: pl.DataFrame
+    docs: list[GoldDoc],
+    events: pl.DataFrame,
+    claims: pl.DataFrame,
+    quantities: pl.DataFrame,
+    actors: pl.DataFrame | None = None,
 ) -> dict[str, dict]:
     by_split: dict[str, tuple[Tally, Tally]] = {}
+    names = dict(zip(actors["actor_id"], actors["name"], strict=True)) if actors is not None else {}
     # The guide annotates an act once; a later mention linked to its first is not a new event.
     events = events.filter(pl.col("mention_of").is_null())
     for doc in docs:
@@ -178,9 +195,9 @@ def score(
         resolver = ActorResolver()
         preds = events.filter(pl.col("article_id") == doc.article_id).to_dicts()
         qs = quantities.filter(pl.col("article_id") == doc.article_id).to_dicts()
-        _score_events(doc, preds, qs, ev_t, resolver)
+        _score_events(doc, preds, qs, ev_t, resolver, names)
         cpreds = claims.filter(pl.col("article_id") == doc.article_id).to_dicts()
-        _score_claims(doc, cpreds, cl_t, resolver)
+        _score_claims(doc, cpreds, cl_t, resolver, names)
     coverage: dict[str, dict] = {}
     for doc in docs:
         preds = events.filter(pl.col("article_id") == doc.article_id)
@@ -224,7 +241,7 @@ def _coverage_shares(counts: dict) -> dict:
     return out
 
 
-def _score_events(doc, preds, qs, t: Tally, resolver) -> None:
+def _score_events(doc, preds, qs, t: Tally, resolver, names: dict[str, str]) -> None:
     used: set[str] = set()
     for g in doc.gold["events"]:
         if g["type"] == "OTHER":
@@ -248,8 +265,8 @@ def _score_events(doc, preds, qs, t: Tally, resolver) -> None:
         best = max(cands, key=lambda p: (bool(gw & set(_words(p["trigger"]))), -p["start_char"]))
         used.add(best["event_id"])
         t.tp += 1
-        a1 = actor_match(g["actor1"], best["actor1_text"], best["actor1_id"], resolver)
-        a2 = actor_match(g["actor2"], best["actor2_text"], best["actor2_id"], resolver)
+        a1 = actor_match(g["actor1"], best["actor1_text"], best["actor1_id"], resolver, names)
+        a2 = actor_match(g["actor2"], best["actor2_text"], best["actor2_id"], resolver, names)
         t.attr("actor1", a1)
         t.attr("actor2", a2)
         t.attr("date", _date_str(best) == g["date"])
@@ -299,7 +316,7 @@ def _qualifier_code(words: str | None) -> str | None:
     return codes.get(words, words)
 
 
-def _score_claims(doc, preds, t: Tally, resolver) -> None:
+def _score_claims(doc, preds, t: Tally, resolver, names: dict[str, str]) -> None:
     used: set[str] = set()
     for g in doc.gold["claims"]:
         span = _sentence_span(doc.text, g["sentence"])
@@ -311,7 +328,9 @@ def _score_claims(doc, preds, t: Tally, resolver) -> None:
             t.attr(
                 "speaker",
                 any(
-                    actor_match(g["speaker"], p["speaker_text"], p["speaker_actor_id"], resolver)
+                    actor_match(
+                        g["speaker"], p["speaker_text"], p["speaker_actor_id"], resolver, names
+                    )
                     for p in same_cue
                 ),
             )
@@ -319,7 +338,7 @@ def _score_claims(doc, preds, t: Tally, resolver) -> None:
             p
             for p in in_sent
             if p["claim_id"] not in used
-            and actor_match(g["speaker"], p["speaker_text"], p["speaker_actor_id"], resolver)
+            and actor_match(g["speaker"], p["speaker_text"], p["speaker_actor_id"], resolver, names)
         ]
         if not cands:
             t.fn += 1
@@ -365,7 +384,7 @@ def evaluate(gold_dir: Path, repo: Path) -> dict[str, dict]:
         ],
         n_process=1,
     )
-    return score(docs, result.events, result.claims, result.quantities)
+    return score(docs, result.events, result.claims, result.quantities, result.actors)
 
 
 def format_report(report: dict[str, dict]) -> str:

@@ -20,6 +20,15 @@ def test_actor_matching_is_lenient_on_spans_and_strict_on_meaning():
     assert not actor_match("Washington", "Caracas", "VENGOV", r)
 
 
+def test_a_pronoun_resolved_outside_the_dictionary_matches_by_the_actor_name():
+    r = ActorResolver()
+    names = {"unk:hanna-lindqvist": "Hanna Lindqvist", "unk:berisha": "Berisha"}
+    assert actor_match("Hanna Lindqvist", "She", "unk:hanna-lindqvist", r, names)
+    assert actor_match("Arta Berisha", "he", "unk:berisha", r, names)
+    assert not actor_match("Dragan Petkovic", "he", "unk:berisha", r, names)
+    assert not actor_match("Hanna Lindqvist", "She", "unk:hanna-lindqvist", r)  # no names
+
+
 def test_dates_compare_at_the_gold_precision():
     day = {"event_date": dt.date(2025, 11, 16), "date_precision": "day", "date_end": None}
     month = {"event_date": dt.date(2025, 11, 1), "date_precision": "month", "date_end": None}
