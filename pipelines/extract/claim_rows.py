@@ -177,6 +177,7 @@ def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, 
         None
         if actor.in_dictionary
         else next((e for e in syntax.span_ents(span) if e.label_ == "PERSON"), None)
+        or syntax.role_apposition(head, role_words())
     )
     if person is not None and person.text != text:
         # "Foreign Minister Jan Novak": the person, named by the name alone
@@ -254,9 +255,7 @@ def _speaker_kind(cm: ClaimMention, actor: Actor | None, speakers: Speakers) -> 
     # "The group's commander, Wilmer Quinones,": a role with a proper name beside it, whatever
     # the entity recogniser called the name.
     roles = role_words()
-    has_name = has_name or (
-        lemma in roles and any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in head.children)
-    )
+    has_name = has_name or syntax.role_apposition(head, roles) is not None
     scope = _anonymity_scope(cm)
     anonymity = any(cue in scope for cue in cues.anonymity_cues)
     if actor is not None and actor.kind == "person" and actor.in_dictionary:

@@ -129,7 +129,11 @@ def _named(head: Token, span: Span, resolver: ActorResolver) -> Actor:
         if earlier is not None:
             resolver.note(earlier, span.text)
             return earlier
-    person = None if found.in_dictionary else _titled_person(head, span)
+    person = (
+        None
+        if found.in_dictionary
+        else _titled_person(head, span) or syntax.role_apposition(head, role_words())
+    )
     if person is not None:
         actor = resolver.resolve(person.text, person.root.lemma_, "PERSON")
         resolver.note(actor, span.text)

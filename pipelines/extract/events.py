@@ -28,6 +28,7 @@ from pipelines.extract.rules import (
     Trigger,
     TriggerLexicon,
     attribution_cues,
+    role_words,
 )
 from pipelines.extract.sentence_typer import sentence_typer
 
@@ -111,7 +112,7 @@ def find_events(
             continue  # "strike group", "protest leader": modifiers, not events
         if tok.i in demanded:
             continue  # what a reported demand asks for is its content
-        if _epithet(tok) or _standing_backer(tok, rules):
+        if _epithet(tok) or _standing_backer(tok, rules) or _in_a_title(tok, pos):
             continue
         if pos == "NOUN" and _refers_back(tok, lex):
             continue
@@ -172,6 +173,14 @@ def _standing_backer(tok: Token, rules: list[Trigger]) -> bool:
         and any(c.dep_ == "agent" for c in tok.children)
         and any(r.event_type == "SUPPORT" and not r.prep_any for r in rules)
     )
+
+
+def _in_a_title(tok: Token, pos: str) -> bool:
+    """'the EU's envoy for the dialogue', 'the special envoy to the peace talks', 'the minister
+    for trade negotiations': an act noun in a role's title names the role, not an act."""
+    if pos != "NOUN" or tok.dep_ != "pobj" or tok.head.lower_ not in ("for", "to", "on"):
+        return False
+    return tok.head.head.lemma_.lower() in role_words()
 
 
 def _asked_anonymity(tok: Token) -> bool:

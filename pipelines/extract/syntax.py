@@ -258,3 +258,27 @@ def charge_denied(verb: Token, clause: Token) -> bool:
         and subj.pos_ == "NOUN"
         and any(c.dep_ == "appos" for c in subj.children)
     )
+
+
+def role_apposition(head: Token, roles: frozenset[str] | set[str]) -> Span | None:
+    """The name set beside a role noun: "the EU's envoy for the dialogue, Hanna Lindqvist",
+    "the rebel commander, Juan Ortiz". The small model often tags such a name ORG or nothing,
+    so the apposition of a role word is taken as the person's name whatever its label."""
+    if head.lemma_.lower() not in roles:
+        return None
+    # on the role noun, or by a misparse on the last noun of its phrase ("envoy for the
+    # dialogue, Hanna Lindqvist", the name hung on "dialogue")
+    name = next(
+        (
+            t
+            for t in head.subtree
+            if t.dep_ == "appos" and t.pos_ == "PROPN" and t.i > head.i and t.right_edge.i == t.i
+        ),
+        None,
+    )
+    if name is None or name.ent_type_ in ("GPE", "LOC", "NORP", "FAC"):
+        return None
+    start = name.i
+    while start > 0 and name.doc[start - 1].pos_ == "PROPN" and name.doc[start - 1].head == name:
+        start -= 1
+    return name.doc[start : name.i + 1]

@@ -1660,6 +1660,13 @@ def test_calling_a_meeting_or_a_name_without_a_judgement_is_no_judgement(extract
     assert "ACCUSE" not in r
 
 
+def test_an_act_noun_in_a_role_title_is_no_act(extract):
+    r = events_of(extract("The bloc's envoy for the dialogue, Hanna Lindqvist, hosted the talks."))
+    assert [(e["event_type"], e["trigger"], e["actor1_id"]) for e in r] == [
+        ("CONSULT", "hosted", "unk:hanna-lindqvist")
+    ]
+
+
 def test_a_military_convoy_entering_is_still_a_deployment(extract):
     r = _by_type(extract("A military convoy entered the border town."))
     assert "MOBILIZE" in r and "AID" not in r
