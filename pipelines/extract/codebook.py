@@ -161,6 +161,8 @@ def render() -> str:
                 conds.append("with " + "/".join(sorted(t.prep_any)))
             if t.modifier_any:
                 conds.append("modified by " + "/".join(sorted(t.modifier_any)))
+            if t.clause_any:
+                conds.append("saying one will " + "/".join(sorted(t.clause_any)))
             if t.infinitive:
                 conds.append("with a to-infinitive")
             if t.complement_any:

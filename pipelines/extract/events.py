@@ -631,6 +631,8 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.complement_any and not _called(tok, rule.complement_any):
         return False
+    if rule.clause_any and not _foretold(tok, rule.clause_any):
+        return False
     if rule.infinitive and not any(
         c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in tok.children
     ):
@@ -860,6 +862,7 @@ def _particle_rules(verb: Token, lex: TriggerLexicon) -> tuple[Trigger, ...]:
         for r in lex.lookup(verb.lemma_, "VERB")
         if (not r.prep_any or _has_particle(verb, r))
         and (not r.complement_any or _called(verb, r.complement_any))
+        and (not r.clause_any or _foretold(verb, r.clause_any))
     )
 
 
@@ -1069,6 +1072,20 @@ def _called(tok: Token, words: frozenset[str]) -> bool:
         if of_obj is not None:
             said.append(of_obj)  # "an act of aggression", "a violation of the ceasefire"
     return any(w.lemma_.lower() in words or w.lower_ in words for w in said)
+
+
+_FUTURE = {"will", "would", "wo", "'ll", "shall"}
+
+
+def _foretold(tok: Token, words: frozenset[str]) -> bool:
+    """A clause the verb takes says one of `words` will be done: "warned that Moscow would
+    retaliate", "warned it will respond with force"."""
+    for clause in tok.children:
+        if clause.dep_ != "ccomp" or clause.lemma_.lower() not in words:
+            continue
+        if any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in clause.children):
+            return True
+    return False
 
 
 def _asked_for(tok: Token, preps: frozenset[str], words: frozenset[str]) -> bool:

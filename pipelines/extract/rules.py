@@ -30,6 +30,9 @@ class Trigger:
     # what the object is called: "called the drills a provocation", "described it as a sham"
     complement_any: frozenset[str] = frozenset()
     infinitive: bool = False  # counts only with a to-infinitive: "offered to mediate"
+    # counts only when a clause it takes says one of these will or would be done: "warned
+    # that Moscow would retaliate"
+    clause_any: frozenset[str] = frozenset()
     modality: str | None = None
     confidence: float = 0.8
     plover: str | None = None  # the root PLOVER's own coding gives the act, when not its type
@@ -217,6 +220,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 "modifier_any",
                 "complement_any",
                 "infinitive",
+                "clause_any",
                 "object_named",
                 "modality",
                 "confidence",
@@ -266,6 +270,7 @@ def trigger_lexicon() -> TriggerLexicon:
                 modifier_any=_word_set(entry.get("modifier_any"), path, where),
                 complement_any=_word_set(entry.get("complement_any"), path, where),
                 infinitive=bool(entry.get("infinitive", False)),
+                clause_any=_word_set(entry.get("clause_any"), path, where),
                 confidence=float(conf),
                 plover=entry.get("plover"),
             )
@@ -381,6 +386,7 @@ def _specificity(t: Trigger) -> int:
         t.prep_any,
         t.modifier_any,
         t.complement_any,
+        t.clause_any,
     )
     return -sum(bool(c) for c in conditions) - t.object_named - t.infinitive
 

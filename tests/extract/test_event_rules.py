@@ -1667,6 +1667,23 @@ def test_an_act_noun_in_a_role_title_is_no_act(extract):
     ]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "actor1"),
+    [
+        ("The envoy warned that Ostria would retaliate if the crew were charged.", "The envoy"),
+        ("Tehran warned that it would close the strait if its ports were blockaded.", "Tehran"),
+        ("The junta warned of serious consequences if the talks failed.", "The junta"),
+    ],
+)
+def test_a_warning_of_what_ones_side_will_do_is_a_threat(extract, sentence, actor1):
+    assert _coded(extract, sentence, "THREATEN")[:2] == ("warned", actor1)
+
+
+def test_a_warning_of_a_famine_is_no_threat(extract):
+    r = _by_type(extract("The agency warned that the drought would ruin the harvest."))
+    assert "THREATEN" not in r
+
+
 def test_a_military_convoy_entering_is_still_a_deployment(extract):
     r = _by_type(extract("A military convoy entered the border town."))
     assert "MOBILIZE" in r and "AID" not in r
