@@ -118,6 +118,8 @@ def find_events(
             continue
         if _requested(tok, lex) or _accused_of(tok, lex) or _not_authorised(tok, lex):
             continue
+        if _noun_content(tok, lex):
+            continue
         if _asked_anonymity(tok):
             continue
         for rule in rules:
@@ -633,9 +635,7 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.clause_any and not _foretold(tok, rule.clause_any):
         return False
-    if rule.infinitive and not any(
-        c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in tok.children
-    ):
+    if rule.infinitive and _infinitive(tok) is None:
         return False
     if rule.object_not and _object_matches(tok, rule.object_not):
         return False
@@ -1075,6 +1075,32 @@ def _called(tok: Token, words: frozenset[str]) -> bool:
 
 
 _FUTURE = {"will", "would", "wo", "'ll", "shall"}
+
+
+def _infinitive(tok: Token) -> Token | None:
+    """The to-infinitive a verb or noun takes: "offered to mediate", "a call to release"."""
+    return next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in ("xcomp", "acl")
+            and c.pos_ in ("VERB", "AUX")
+            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        ),
+        None,
+    )
+
+
+def _noun_content(tok: Token, lex: TriggerLexicon) -> bool:
+    """'a demand from Georgetown to withdraw them', 'an ultimatum to the militia to leave', 'a
+    threat to dismiss teachers': what a demand, threat or promise named by a noun asks or
+    foretells is its content, not an act of its own."""
+    if tok.dep_ != "acl" or tok.head.pos_ != "NOUN":
+        return False
+    asked = _infinitive(tok.head)
+    if asked is None or asked.i != tok.i:
+        return False
+    return any(lex.types[r.event_type].content for r in lex.lookup(tok.head.lemma_, "NOUN"))
 
 
 def _foretold(tok: Token, words: frozenset[str]) -> bool:

@@ -1684,6 +1684,19 @@ def test_a_warning_of_a_famine_is_no_threat(extract):
     assert "THREATEN" not in r
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("The rebels rejected a demand from the army to withdraw within 72 hours.", "REJECT"),
+        ("The army issued an ultimatum to the militia to leave the city.", "THREATEN"),
+        ("The rebels ignored a call by the bishops to release the hostages.", "REQUEST"),
+    ],
+)
+def test_what_a_demand_or_threat_noun_asks_is_its_content(extract, sentence, kept):
+    types = [e["event_type"] for e in events_of(extract(sentence))]
+    assert types == [kept]
+
+
 def test_a_military_convoy_entering_is_still_a_deployment(extract):
     r = _by_type(extract("A military convoy entered the border town."))
     assert "MOBILIZE" in r and "AID" not in r
