@@ -211,6 +211,9 @@ class ActorResolver:
         self.previous_person: Actor | None = None  # the one named before last_named_person
         self.by_surname: dict[str, Actor] = {}
         self.by_head: dict[str, Actor] = {}
+        # The body (a government, ministry, army, group) last named as the subject of an act
+        # or a statement, for a later "it" ("The ministry said ... It also rejected ...").
+        self.last_body: Actor | None = None
         # Each phrase's actor as looked up: an article names the same few phrases again and
         # again (half the lookups of the generated articles), and a lookup depends only on the
         # dictionary. Actors are frozen, so one may be handed out twice.
@@ -251,6 +254,12 @@ class ActorResolver:
                 self.by_surname[words[-1].lower()] = actor
         for head in heads:
             self.by_head[head] = actor
+
+    def subject_named(self, actor: Actor | None) -> None:
+        """Record that a phrase (not a pronoun) naming `actor` was the subject of an act or a
+        statement: anything but a person becomes what a later subject "it" refers to."""
+        if actor is not None and actor.kind != "person":
+            self.last_body = actor
 
     def last_person_but(self, other: Actor | None) -> Actor | None:
         """The person last named, or the one before when that is `other`."""

@@ -75,6 +75,8 @@ def claim_row(speakers: Speakers, sentence_index: int, cm: ClaimMention) -> Clai
             _remember(who, actor, speakers)
     if actor is not None and not thing:
         speakers.last_speaker = (actor, kind, anonymous)
+        if head is not None and head.pos_ != "PRON":
+            speakers.resolver.subject_named(actor)
     count = None
     if head is not None:
         num = next((c for c in head.children if c.dep_ == "nummod"), None)
@@ -158,6 +160,10 @@ def _speaker_actor(cm: ClaimMention, speakers: Speakers) -> tuple[Actor | None, 
     # ("Minister Jan Novak met ... The minister said"), whom the resolver remembers.
     if head.pos_ == "PRON":
         actor = resolver.resolve_pronoun(head.text)
+        if actor is None and head.lower_ == "it":
+            actor = resolver.last_body  # "The ministry said ... It also said"
+            if actor is not None:
+                resolver.note(actor, text)
         if actor is not None or head.lower_ not in _PERSONAL:
             return actor, False
         remembered = speakers.last_person or resolver.last_named_person  # outside the dictionary

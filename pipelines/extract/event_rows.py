@@ -103,8 +103,10 @@ def _actor(
             actor = resolver.resolve_pronoun(tok.text)
             if actor is None and tok.lower_ in PERSON_PRONOUNS:
                 actor = resolver.last_person_but(other)  # someone outside the dictionary
-                if actor is not None:
-                    resolver.note(actor, tok.text)
+            elif actor is None and tok.lower_ == "it" and tok.dep_ in ("nsubj", "nsubjpass"):
+                actor = resolver.last_body  # "It rejected a demand from Georgetown"
+            if actor is not None:
+                resolver.note(actor, tok.text)
             return tok.text, actor
         tok = antecedent  # "the army said it had deployed": the army
     if tok.pos_ == "NOUN" and trigger_lexicon().lookup(tok.lemma_, "NOUN"):
@@ -116,7 +118,13 @@ def _actor(
         while end > tok.i + 1 and tok.doc[end - 1].is_punct:
             end -= 1
         span = tok.doc[span.start : end]
-    return span.text, _named(tok, span, resolver)
+    actor = _named(tok, span, resolver)
+    verb = tok.head
+    if tok.dep_ in ("nsubj", "nsubjpass") and (
+        verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+    ):
+        resolver.subject_named(actor)  # a main clause's: not "said the army would ..."'s
+    return span.text, actor
 
 
 def _named(head: Token, span: Span, resolver: ActorResolver) -> Actor:

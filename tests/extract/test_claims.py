@@ -42,6 +42,27 @@ def test_a_role_with_a_name_beside_it_is_that_person_even_misparsed():
     assert first["speaker_kind"] == "named_person"
 
 
+def test_it_as_a_later_speaker_or_actor_is_the_body_last_named_as_subject():
+    result = extract_articles(
+        [
+            ArticleInput(
+                "i" * 16,
+                "The prime minister's office said the border would stay open. It said the "
+                "army would set up checkpoints. It rejected a demand from the rebels to "
+                "withdraw.",
+            )
+        ],
+        n_process=1,
+    )
+    speakers = [c["speaker_actor_id"] for c in result.claims.to_dicts()]
+    assert speakers[:2] == ["unk:prime-minister-office"] * 2
+    (reject,) = [e for e in result.events.to_dicts() if e["event_type"] == "REJECT"]
+    assert reject["actor1_id"] == "unk:prime-minister-office"
+    # "it" that is no subject of an act or a statement stays itself
+    r = extract_articles([ArticleInput("j" * 16, "It was the deadliest clash.")], n_process=1)
+    assert all(e["actor1_id"] is None for e in r.events.to_dicts())
+
+
 def test_inverted_order():
     c = one("The army will withdraw from the town by Friday, two officials said.")
     assert c["speaker_text"] == "two officials"
