@@ -1596,3 +1596,94 @@ def test_pressing_an_attack_is_no_request(extract):
     r = _by_type(extract("The army pressed its offensive on the town."))
     assert r["ASSAULT"]["actor1_text"] == "The army"
     assert "REQUEST" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("Students staged a sit-in at the university.", "PROTEST", "in", "Students", None),
+        ("Rioters looted shops in the capital.", "PROTEST", "looted", "Rioters", "shops"),
+        ("China held live-fire drills near Taiwan.", "MOBILIZE", "drills", "China", None),
+        ("Kyiv called up 10,000 reservists.", "MOBILIZE", "called up", "Kyiv", None),
+        (
+            "The carrier strike group steamed into the Mediterranean.",
+            "MOBILIZE",
+            "steamed",
+            "The carrier strike group",
+            None,
+        ),
+        (
+            "Government forces retook the airport on Sunday.",
+            "ASSAULT",
+            "retook",
+            "Government forces",
+            "the airport",
+        ),
+        (
+            "A missile slammed into an apartment block.",
+            "ASSAULT",
+            "slammed",
+            None,
+            "an apartment block",
+        ),
+        (
+            "Security forces stormed the mosque.",
+            "ASSAULT",
+            "stormed",
+            "Security forces",
+            "the mosque",
+        ),
+        ("Police beat protesters with batons.", "ASSAULT", "beat", "Police", "protesters"),
+        (
+            "Authorities placed the region under a state of emergency.",
+            "COERCE",
+            "state",
+            "Authorities",
+            "the region",
+        ),
+        (
+            "Police lobbed tear gas canisters at the demonstrators.",
+            "COERCE",
+            "lobbed",
+            "Police",
+            "the demonstrators",
+        ),
+        (
+            "The junta shut the country's airspace.",
+            "COERCE",
+            "shut",
+            "The junta",
+            "the country's airspace",
+        ),
+        (
+            "The election commission barred the opposition leader from the race.",
+            "COERCE",
+            "barred",
+            "The election commission",
+            "the opposition leader",
+        ),
+        (
+            "The United States barred imports from the region.",
+            "SANCTION",
+            "barred",
+            "The United States",
+            "imports from the region",
+        ),
+        (
+            "The prosecutor opened a case against the minister.",
+            "ACCUSE",
+            "case",
+            "The prosecutor",
+            "the minister",
+        ),
+    ],
+)
+def test_sit_ins_call_ups_retaken_towns_and_bars_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_slamming_a_decision_stays_an_accusation(extract):
+    r = _by_type(extract("The senator slammed the decision."))
+    assert "ACCUSE" in r and "ASSAULT" not in r
