@@ -1687,3 +1687,95 @@ def test_sit_ins_call_ups_retaken_towns_and_bars_as_reported(
 def test_slamming_a_decision_stays_an_accusation(extract):
     r = _by_type(extract("The senator slammed the decision."))
     assert "ACCUSE" in r and "ASSAULT" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("China extended a $2 billion credit line to Pakistan.", "AID", "line", "China", None),
+        (
+            "Saudi Arabia deposited $3 billion in Pakistan's central bank.",
+            "AID",
+            "deposited",
+            "Saudi Arabia",
+            None,
+        ),
+        ("Germany wrote off the debt of Somalia.", "AID", "wrote off", "Germany", None),
+        (
+            "The EU released 1 billion euros in frozen funds to Hungary.",
+            "AID",
+            "released",
+            "The EU",
+            "Hungary",
+        ),
+        ("Germany took in one million refugees.", "AID", "took in", "Germany", None),
+        ("The coast guard rescued 200 migrants at sea.", "AID", "rescued", "The coast guard", None),
+        (
+            "The United Nations facilitated the evacuation of civilians.",
+            "AID",
+            "evacuation",
+            "The United Nations",
+            "civilians",
+        ),
+        (
+            "The United States shipped weapons to Ukraine.",
+            "AID",
+            "shipped",
+            "The United States",
+            "Ukraine",
+        ),
+        ("France delivered Rafale jets to India.", "AID", "delivered", "France", "India"),
+        (
+            "The king sent a congratulatory message to the new president.",
+            "SUPPORT",
+            "message",
+            "The king",
+            None,
+        ),
+        (
+            "Leaders sent their congratulations to the winner.",
+            "SUPPORT",
+            "congratulations",
+            "Leaders",
+            None,
+        ),
+        (
+            "The countries vowed to work together against terrorism.",
+            "COOPERATE",
+            "work",
+            "The countries",
+            None,
+        ),
+        (
+            "The two navies conducted a joint search for the missing plane.",
+            "COOPERATE",
+            "search",
+            "The two navies",
+            None,
+        ),
+        ("Police tear-gassed the marchers.", "COERCE", "gassed", "Police", "the marchers"),
+        (
+            "Turkey sent back the Syrian refugees.",
+            "COERCE",
+            "sent",
+            "Turkey",
+            "the Syrian refugees",
+        ),
+        (
+            "The government granted citizenship to 14 foreigners.",
+            "CONCEDE",
+            "granted",
+            "The government",
+            "14 foreigners",
+        ),
+    ],
+)
+def test_credit_lines_debt_relief_rescues_and_congratulations_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_released_captives_are_still_a_release(extract):
+    r = _by_type(extract("The rebels released 14 hostages on Sunday."))
+    assert "RETREAT" in r and "AID" not in r
