@@ -1779,3 +1779,94 @@ def test_credit_lines_debt_relief_rescues_and_congratulations_as_reported(
 def test_released_captives_are_still_a_release(extract):
     r = _by_type(extract("The rebels released 14 hostages on Sunday."))
     assert "RETREAT" in r and "AID" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The minister hit out at the European Union over its migration policy.",
+            "ACCUSE",
+            "hit out",
+            "The minister",
+            "the European Union",
+        ),
+        ("The minister took aim at the government.", "ACCUSE", "aim", "The minister", None),
+        ("The ministry objected to the visit.", "ACCUSE", "objected", "The ministry", None),
+        ("The ministry disputed the figures.", "ACCUSE", "disputed", "The ministry", None),
+        (
+            "The opposition challenged the results in court.",
+            "ACCUSE",
+            "challenged",
+            "The opposition",
+            None,
+        ),
+        (
+            "The minister questioned the legality of the strikes.",
+            "ACCUSE",
+            "questioned",
+            "The minister",
+            None,
+        ),
+        ("India trashed the report as baseless.", "REJECT", "trashed", "India", None),
+        (
+            "The high court quashed the detention orders.",
+            "REJECT",
+            "quashed",
+            "The high court",
+            "the detention orders",
+        ),
+        (
+            "The supreme court annulled the presidential election.",
+            "REJECT",
+            "annulled",
+            "The supreme court",
+            None,
+        ),
+        ("The court struck down the emergency law.", "REJECT", "struck down", "The court", None),
+        (
+            "The commission disqualified three candidates.",
+            "COERCE",
+            "disqualified",
+            "The commission",
+            "three candidates",
+        ),
+        (
+            "The court suspended the president from office.",
+            "COERCE",
+            "suspended",
+            "The court",
+            "the president",
+        ),
+        ("Troops cordoned off the area around the embassy.", "COERCE", "cordoned", "Troops", None),
+        ("The regime locked down the city.", "COERCE", "locked down", "The regime", None),
+        (
+            "Soldiers set up roadblocks across the capital.",
+            "COERCE",
+            "roadblocks",
+            "Soldiers",
+            None,
+        ),
+        (
+            "Rebels took control of the provincial capital.",
+            "ASSAULT",
+            "control",
+            "Rebels",
+            "the provincial capital",
+        ),
+        ("Rebels took over the airport.", "ASSAULT", "took over", "Rebels", "the airport"),
+        ("Protesters pelted police with stones.", "PROTEST", "pelted", "Protesters", "police"),
+    ],
+)
+def test_criticism_court_reversals_and_takeovers_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_a_law_struck_down_is_no_air_strike(extract):
+    assert "ASSAULT" not in _by_type(extract("The court struck down the emergency law."))
+
+
+def test_questioning_a_suspect_is_no_accusation(extract):
+    assert "ACCUSE" not in _by_type(extract("Police questioned the suspect for hours."))
