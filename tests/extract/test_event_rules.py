@@ -1870,3 +1870,107 @@ def test_a_law_struck_down_is_no_air_strike(extract):
 
 def test_questioning_a_suspect_is_no_accusation(extract):
     assert "ACCUSE" not in _by_type(extract("Police questioned the suspect for hours."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The president telephoned his Turkish counterpart.",
+            "CONSULT",
+            "telephoned",
+            "The president",
+            "his Turkish counterpart",
+        ),
+        (
+            "The chancellor phoned the president on Tuesday.",
+            "CONSULT",
+            "phoned",
+            "The chancellor",
+            "the president",
+        ),
+        (
+            "The ministers exchanged letters on the border issue.",
+            "CONSULT",
+            "exchanged",
+            "The ministers",
+            None,
+        ),
+        (
+            "Delegations from the two countries convened in Geneva.",
+            "CONSULT",
+            "convened",
+            "Delegations from the two countries",
+            None,
+        ),
+        ("The two countries ratified the treaty.", "AGREE", "ratified", "The two countries", None),
+        ("The parties initialled the peace agreement.", "AGREE", "initialled", "The parties", None),
+        (
+            "Parliament approved the agreement with Ankara.",
+            "AGREE",
+            "approved",
+            "Parliament",
+            "Ankara",
+        ),
+        (
+            "The bloc reached a consensus on the migration pact.",
+            "AGREE",
+            "consensus",
+            "The bloc",
+            None,
+        ),
+        (
+            "The former president accepted the verdict.",
+            "CONCEDE",
+            "accepted",
+            "The former president",
+            None,
+        ),
+        (
+            "The court granted bail to the opposition leader.",
+            "CONCEDE",
+            "granted",
+            "The court",
+            "the opposition leader",
+        ),
+        (
+            "The House committee subpoenaed the former adviser.",
+            "ACCUSE",
+            "subpoenaed",
+            "The House committee",
+            "the former adviser",
+        ),
+        ("The Senate voted against the bill.", "REJECT", "voted", "The Senate", "the bill"),
+        (
+            "Democrats filibustered the measure.",
+            "REJECT",
+            "filibustered",
+            "Democrats",
+            "the measure",
+        ),
+        ("Police fined 200 drivers on Monday.", "COERCE", "fined", "Police", "200 drivers"),
+        (
+            "The commission imposed a fine on the broadcaster.",
+            "COERCE",
+            "fine",
+            "The commission",
+            "the broadcaster",
+        ),
+        (
+            "The government nationalised the oil industry.",
+            "COERCE",
+            "nationalised",
+            "The government",
+            "the oil industry",
+        ),
+    ],
+)
+def test_calls_ratifications_votes_and_fines_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_a_signed_treaty_keeps_plover_s_root_of_a_signature(extract):
+    ev = _by_type(extract("The two countries ratified the treaty."))["AGREE"]
+    assert ev["plover_root"] == "SUPPORT"
