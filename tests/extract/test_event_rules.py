@@ -1974,3 +1974,61 @@ def test_calls_ratifications_votes_and_fines_as_reported(
 def test_a_signed_treaty_keeps_plover_s_root_of_a_signature(extract):
     ev = _by_type(extract("The two countries ratified the treaty."))["AGREE"]
     assert ev["plover_root"] == "SUPPORT"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The government restored internet access in the region.",
+            "RETREAT",
+            "restored",
+            "The government",
+            None,
+        ),
+        (
+            "The authorities reopened the closed newspapers.",
+            "RETREAT",
+            "reopened",
+            "The authorities",
+            None,
+        ),
+        ("The rebels vacated the government buildings.", "RETREAT", "vacated", "The rebels", None),
+        ("The government unfroze the assets.", "RETREAT", "unfroze", "The government", None),
+        (
+            "Washington waived sanctions on the oil sales.",
+            "RETREAT",
+            "waived",
+            "Washington",
+            "the oil sales",
+        ),
+        ("The EU delisted the group.", "RETREAT", "delisted", "The EU", "the group"),
+        (
+            "The government commuted the death sentences of 20 prisoners.",
+            "RETREAT",
+            "commuted",
+            "The government",
+            None,
+        ),
+        ("The government shelved the plan.", "CONCEDE", "shelved", "The government", None),
+        ("The leader stepped aside.", "CONCEDE", "stepped", "The leader", None),
+        (
+            "The army will pay compensation to the families.",
+            "AID",
+            "compensation",
+            "The army",
+            "the families",
+        ),
+        (
+            "The government compensated the victims' families.",
+            "AID",
+            "compensated",
+            "The government",
+            None,
+        ),
+    ],
+)
+def test_restrictions_eased_protests_suspended_and_compensation_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
