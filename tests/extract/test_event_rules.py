@@ -2032,3 +2032,60 @@ def test_restrictions_eased_protests_suspended_and_compensation_as_reported(
     extract, sentence, event_type, trigger, actor1, actor2
 ):
     assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Opposition supporters clashed with police in the capital.",
+            "PROTEST",
+            "clashed",
+            "Opposition supporters",
+            "police",
+        ),
+        (
+            "The ambassador promised Washington's support for the reforms.",
+            "SUPPORT",
+            "support",
+            "Washington's",
+            None,
+        ),
+        (
+            "Hackers breached the ministry's networks.",
+            "ASSAULT",
+            "breached",
+            "Hackers",
+            "the ministry's networks",
+        ),
+        (
+            "Unknown assailants set off a car bomb near the embassy.",
+            "ASSAULT",
+            "set off",
+            "Unknown assailants",
+            None,
+        ),
+        (
+            "The WFP suspended food deliveries to the region.",
+            "SANCTION",
+            "suspended",
+            "The WFP",
+            "food deliveries",
+        ),
+    ],
+)
+def test_riots_promised_backing_hacks_and_halted_deliveries_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_troops_clashing_stay_an_assault(extract):
+    r = _by_type(extract("Indian and Pakistani troops clashed in Kashmir."))
+    assert "ASSAULT" in r and "PROTEST" not in r
+
+
+def test_a_promise_of_support_is_no_agreement(extract):
+    assert "AGREE" not in _by_type(
+        extract("The ambassador promised Washington's support for the reforms.")
+    )
