@@ -2089,3 +2089,44 @@ def test_a_promise_of_support_is_no_agreement(extract):
     assert "AGREE" not in _by_type(
         extract("The ambassador promised Washington's support for the reforms.")
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "A police van rammed into a crowd of protesters.",
+            "ASSAULT",
+            "rammed",
+            "A police van",
+            "a crowd of protesters",
+        ),
+        (
+            "Chinese ships rammed a Vietnamese fishing boat.",
+            "ASSAULT",
+            "rammed",
+            "Chinese ships",
+            "a Vietnamese fishing boat",
+        ),
+        ("The army repelled the rebels.", "ASSAULT", "repelled", "The army", "the rebels"),
+        ("The envoy shuttled between the two capitals.", "CONSULT", "shuttled", "The envoy", None),
+        ("Police chased away the protesters.", "COERCE", "chased", "Police", "the protesters"),
+        (
+            "Iranian speedboats harassed a US warship in the strait.",
+            "COERCE",
+            "harassed",
+            "Iranian speedboats",
+            "a US warship",
+        ),
+        ("The army sealed the border with Syria.", "COERCE", "sealed", "The army", "the border"),
+    ],
+)
+def test_rammings_shuttles_and_sealed_borders_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_a_bill_rammed_through_is_no_assault(extract):
+    r = _by_type(extract("The ruling party rammed the bill through parliament."))
+    assert "ASSAULT" not in r
