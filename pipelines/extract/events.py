@@ -905,6 +905,13 @@ def _requested(tok: Token, lex: TriggerLexicon) -> bool:
             # a noun inside the asked-for object names its own event ("demanding the
             # implementation of a 2023 pay deal"); inside an asked-for action it does not
             ways = ("ccomp", "xcomp") if tok.dep_ == "pobj" else ("ccomp", "xcomp", "dobj")
+            if node.lemma_.lower() != "agree" and all(
+                lex.types[r.event_type].theme_object is not None for r in asking
+            ):
+                # a promise's object is what is promised, an act of its own ("promised
+                # Washington's support"); only a promised clause is its content. What is
+                # agreed is the agreement ("agreed a ceasefire").
+                ways = ("ccomp", "xcomp")
             return tok.i != node.i and came_by in ways
         if node.pos_ == "VERB" and node.dep_ not in ("xcomp", "ccomp", "conj"):
             return False

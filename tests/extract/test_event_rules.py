@@ -706,6 +706,9 @@ def test_an_offer_or_a_promise_to_act_is_the_agreement_and_the_act_its_content(e
     assert "CONSULT" not in r
     r = _by_type(extract("The rebels promised to withdraw from the town."))
     assert r["AGREE"]["trigger"] == "promised" and "RETREAT" not in r
+    # what is agreed is the agreement; what is promised an act of its own
+    r = events_of(extract("The two countries agreed a ceasefire in May."))
+    assert [e["event_type"] for e in r] == ["AGREE"]
     # no infinitive, no offer to act
     r = _by_type(extract("The ministry offered no explanation for the delay."))
     assert "AGREE" not in r
@@ -1706,3 +1709,537 @@ def test_pressing_an_attack_is_no_request(extract):
     r = _by_type(extract("The army pressed its offensive on the town."))
     assert r["ASSAULT"]["actor1_text"] == "The army"
     assert "REQUEST" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("Students staged a sit-in at the university.", "PROTEST", "in", "Students", None),
+        ("Rioters looted shops in the capital.", "PROTEST", "looted", "Rioters", "shops"),
+        ("China held live-fire drills near Taiwan.", "MOBILIZE", "drills", "China", None),
+        ("Kyiv called up 10,000 reservists.", "MOBILIZE", "called up", "Kyiv", None),
+        (
+            "The carrier strike group steamed into the Mediterranean.",
+            "MOBILIZE",
+            "steamed",
+            "The carrier strike group",
+            None,
+        ),
+        (
+            "Government forces retook the airport on Sunday.",
+            "ASSAULT",
+            "retook",
+            "Government forces",
+            "the airport",
+        ),
+        (
+            "A missile slammed into an apartment block.",
+            "ASSAULT",
+            "slammed",
+            None,
+            "an apartment block",
+        ),
+        (
+            "Security forces stormed the mosque.",
+            "ASSAULT",
+            "stormed",
+            "Security forces",
+            "the mosque",
+        ),
+        ("Police beat protesters with batons.", "ASSAULT", "beat", "Police", "protesters"),
+        (
+            "Authorities placed the region under a state of emergency.",
+            "COERCE",
+            "state",
+            "Authorities",
+            "the region",
+        ),
+        (
+            "Police lobbed tear gas canisters at the demonstrators.",
+            "COERCE",
+            "lobbed",
+            "Police",
+            "the demonstrators",
+        ),
+        (
+            "The junta shut the country's airspace.",
+            "COERCE",
+            "shut",
+            "The junta",
+            "the country's airspace",
+        ),
+        (
+            "The election commission barred the opposition leader from the race.",
+            "COERCE",
+            "barred",
+            "The election commission",
+            "the opposition leader",
+        ),
+        (
+            "The United States barred imports from the region.",
+            "SANCTION",
+            "barred",
+            "The United States",
+            "imports from the region",
+        ),
+        (
+            "The prosecutor opened a case against the minister.",
+            "ACCUSE",
+            "case",
+            "The prosecutor",
+            "the minister",
+        ),
+    ],
+)
+def test_sit_ins_call_ups_retaken_towns_and_bars_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_slamming_a_decision_stays_an_accusation(extract):
+    r = _by_type(extract("The senator slammed the decision."))
+    assert "ACCUSE" in r and "ASSAULT" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        ("China extended a $2 billion credit line to Pakistan.", "AID", "line", "China", None),
+        (
+            "Saudi Arabia deposited $3 billion in Pakistan's central bank.",
+            "AID",
+            "deposited",
+            "Saudi Arabia",
+            None,
+        ),
+        ("Germany wrote off the debt of Somalia.", "AID", "wrote off", "Germany", None),
+        (
+            "The EU released 1 billion euros in frozen funds to Hungary.",
+            "AID",
+            "released",
+            "The EU",
+            "Hungary",
+        ),
+        ("Germany took in one million refugees.", "AID", "took in", "Germany", None),
+        ("The coast guard rescued 200 migrants at sea.", "AID", "rescued", "The coast guard", None),
+        (
+            "The United Nations facilitated the evacuation of civilians.",
+            "AID",
+            "evacuation",
+            "The United Nations",
+            "civilians",
+        ),
+        (
+            "The United States shipped weapons to Ukraine.",
+            "AID",
+            "shipped",
+            "The United States",
+            "Ukraine",
+        ),
+        ("France delivered Rafale jets to India.", "AID", "delivered", "France", "India"),
+        (
+            "The king sent a congratulatory message to the new president.",
+            "SUPPORT",
+            "message",
+            "The king",
+            None,
+        ),
+        (
+            "Leaders sent their congratulations to the winner.",
+            "SUPPORT",
+            "congratulations",
+            "Leaders",
+            None,
+        ),
+        (
+            "The countries vowed to work together against terrorism.",
+            "COOPERATE",
+            "work",
+            "The countries",
+            None,
+        ),
+        (
+            "The two navies conducted a joint search for the missing plane.",
+            "COOPERATE",
+            "search",
+            "The two navies",
+            None,
+        ),
+        ("Police tear-gassed the marchers.", "COERCE", "gassed", "Police", "the marchers"),
+        (
+            "Turkey sent back the Syrian refugees.",
+            "COERCE",
+            "sent",
+            "Turkey",
+            "the Syrian refugees",
+        ),
+        (
+            "The government granted citizenship to 14 foreigners.",
+            "CONCEDE",
+            "granted",
+            "The government",
+            "14 foreigners",
+        ),
+    ],
+)
+def test_credit_lines_debt_relief_rescues_and_congratulations_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_released_captives_are_still_a_release(extract):
+    r = _by_type(extract("The rebels released 14 hostages on Sunday."))
+    assert "RETREAT" in r and "AID" not in r
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The minister hit out at the European Union over its migration policy.",
+            "ACCUSE",
+            "hit out",
+            "The minister",
+            "the European Union",
+        ),
+        ("The minister took aim at the government.", "ACCUSE", "aim", "The minister", None),
+        ("The ministry objected to the visit.", "ACCUSE", "objected", "The ministry", None),
+        ("The ministry disputed the figures.", "ACCUSE", "disputed", "The ministry", None),
+        (
+            "The opposition challenged the results in court.",
+            "ACCUSE",
+            "challenged",
+            "The opposition",
+            None,
+        ),
+        (
+            "The minister questioned the legality of the strikes.",
+            "ACCUSE",
+            "questioned",
+            "The minister",
+            None,
+        ),
+        ("India trashed the report as baseless.", "REJECT", "trashed", "India", None),
+        (
+            "The high court quashed the detention orders.",
+            "REJECT",
+            "quashed",
+            "The high court",
+            "the detention orders",
+        ),
+        (
+            "The supreme court annulled the presidential election.",
+            "REJECT",
+            "annulled",
+            "The supreme court",
+            None,
+        ),
+        ("The court struck down the emergency law.", "REJECT", "struck down", "The court", None),
+        (
+            "The commission disqualified three candidates.",
+            "COERCE",
+            "disqualified",
+            "The commission",
+            "three candidates",
+        ),
+        (
+            "The court suspended the president from office.",
+            "COERCE",
+            "suspended",
+            "The court",
+            "the president",
+        ),
+        ("Troops cordoned off the area around the embassy.", "COERCE", "cordoned", "Troops", None),
+        ("The regime locked down the city.", "COERCE", "locked down", "The regime", None),
+        (
+            "Soldiers set up roadblocks across the capital.",
+            "COERCE",
+            "roadblocks",
+            "Soldiers",
+            None,
+        ),
+        (
+            "Rebels took control of the provincial capital.",
+            "ASSAULT",
+            "control",
+            "Rebels",
+            "the provincial capital",
+        ),
+        ("Rebels took over the airport.", "ASSAULT", "took over", "Rebels", "the airport"),
+        ("Protesters pelted police with stones.", "PROTEST", "pelted", "Protesters", "police"),
+    ],
+)
+def test_criticism_court_reversals_and_takeovers_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_a_law_struck_down_is_no_air_strike(extract):
+    assert "ASSAULT" not in _by_type(extract("The court struck down the emergency law."))
+
+
+def test_questioning_a_suspect_is_no_accusation(extract):
+    assert "ACCUSE" not in _by_type(extract("Police questioned the suspect for hours."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The president telephoned his Turkish counterpart.",
+            "CONSULT",
+            "telephoned",
+            "The president",
+            "his Turkish counterpart",
+        ),
+        (
+            "The chancellor phoned the president on Tuesday.",
+            "CONSULT",
+            "phoned",
+            "The chancellor",
+            "the president",
+        ),
+        (
+            "The ministers exchanged letters on the border issue.",
+            "CONSULT",
+            "exchanged",
+            "The ministers",
+            None,
+        ),
+        (
+            "Delegations from the two countries convened in Geneva.",
+            "CONSULT",
+            "convened",
+            "Delegations from the two countries",
+            None,
+        ),
+        ("The two countries ratified the treaty.", "AGREE", "ratified", "The two countries", None),
+        ("The parties initialled the peace agreement.", "AGREE", "initialled", "The parties", None),
+        (
+            "Parliament approved the agreement with Ankara.",
+            "AGREE",
+            "approved",
+            "Parliament",
+            "Ankara",
+        ),
+        (
+            "The bloc reached a consensus on the migration pact.",
+            "AGREE",
+            "consensus",
+            "The bloc",
+            None,
+        ),
+        (
+            "The former president accepted the verdict.",
+            "CONCEDE",
+            "accepted",
+            "The former president",
+            None,
+        ),
+        (
+            "The court granted bail to the opposition leader.",
+            "CONCEDE",
+            "granted",
+            "The court",
+            "the opposition leader",
+        ),
+        (
+            "The House committee subpoenaed the former adviser.",
+            "ACCUSE",
+            "subpoenaed",
+            "The House committee",
+            "the former adviser",
+        ),
+        ("The Senate voted against the bill.", "REJECT", "voted", "The Senate", "the bill"),
+        (
+            "Democrats filibustered the measure.",
+            "REJECT",
+            "filibustered",
+            "Democrats",
+            "the measure",
+        ),
+        ("Police fined 200 drivers on Monday.", "COERCE", "fined", "Police", "200 drivers"),
+        (
+            "The commission imposed a fine on the broadcaster.",
+            "COERCE",
+            "fine",
+            "The commission",
+            "the broadcaster",
+        ),
+        (
+            "The government nationalised the oil industry.",
+            "COERCE",
+            "nationalised",
+            "The government",
+            "the oil industry",
+        ),
+    ],
+)
+def test_calls_ratifications_votes_and_fines_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_a_signed_treaty_keeps_plover_s_root_of_a_signature(extract):
+    ev = _by_type(extract("The two countries ratified the treaty."))["AGREE"]
+    assert ev["plover_root"] == "SUPPORT"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "The government restored internet access in the region.",
+            "RETREAT",
+            "restored",
+            "The government",
+            None,
+        ),
+        (
+            "The authorities reopened the closed newspapers.",
+            "RETREAT",
+            "reopened",
+            "The authorities",
+            None,
+        ),
+        ("The rebels vacated the government buildings.", "RETREAT", "vacated", "The rebels", None),
+        ("The government unfroze the assets.", "RETREAT", "unfroze", "The government", None),
+        (
+            "Washington waived sanctions on the oil sales.",
+            "RETREAT",
+            "waived",
+            "Washington",
+            "the oil sales",
+        ),
+        ("The EU delisted the group.", "RETREAT", "delisted", "The EU", "the group"),
+        (
+            "The government commuted the death sentences of 20 prisoners.",
+            "RETREAT",
+            "commuted",
+            "The government",
+            None,
+        ),
+        ("The government shelved the plan.", "CONCEDE", "shelved", "The government", None),
+        ("The leader stepped aside.", "CONCEDE", "stepped", "The leader", None),
+        (
+            "The army will pay compensation to the families.",
+            "AID",
+            "compensation",
+            "The army",
+            "the families",
+        ),
+        (
+            "The government compensated the victims' families.",
+            "AID",
+            "compensated",
+            "The government",
+            None,
+        ),
+    ],
+)
+def test_restrictions_eased_protests_suspended_and_compensation_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "Opposition supporters clashed with police in the capital.",
+            "PROTEST",
+            "clashed",
+            "Opposition supporters",
+            "police",
+        ),
+        (
+            "The ambassador promised Washington's support for the reforms.",
+            "SUPPORT",
+            "support",
+            "Washington's",
+            None,
+        ),
+        (
+            "Hackers breached the ministry's networks.",
+            "ASSAULT",
+            "breached",
+            "Hackers",
+            "the ministry's networks",
+        ),
+        (
+            "Unknown assailants set off a car bomb near the embassy.",
+            "ASSAULT",
+            "set off",
+            "Unknown assailants",
+            None,
+        ),
+        (
+            "The WFP suspended food deliveries to the region.",
+            "SANCTION",
+            "suspended",
+            "The WFP",
+            "food deliveries",
+        ),
+    ],
+)
+def test_riots_promised_backing_hacks_and_halted_deliveries_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_troops_clashing_stay_an_assault(extract):
+    r = _by_type(extract("Indian and Pakistani troops clashed in Kashmir."))
+    assert "ASSAULT" in r and "PROTEST" not in r
+
+
+def test_a_promise_of_support_is_no_agreement(extract):
+    assert "AGREE" not in _by_type(
+        extract("The ambassador promised Washington's support for the reforms.")
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type", "trigger", "actor1", "actor2"),
+    [
+        (
+            "A police van rammed into a crowd of protesters.",
+            "ASSAULT",
+            "rammed",
+            "A police van",
+            "a crowd of protesters",
+        ),
+        (
+            "Chinese ships rammed a Vietnamese fishing boat.",
+            "ASSAULT",
+            "rammed",
+            "Chinese ships",
+            "a Vietnamese fishing boat",
+        ),
+        ("The army repelled the rebels.", "ASSAULT", "repelled", "The army", "the rebels"),
+        ("The envoy shuttled between the two capitals.", "CONSULT", "shuttled", "The envoy", None),
+        ("Police chased away the protesters.", "COERCE", "chased", "Police", "the protesters"),
+        (
+            "Iranian speedboats harassed a US warship in the strait.",
+            "COERCE",
+            "harassed",
+            "Iranian speedboats",
+            "a US warship",
+        ),
+        ("The army sealed the border with Syria.", "COERCE", "sealed", "The army", "the border"),
+    ],
+)
+def test_rammings_shuttles_and_sealed_borders_as_reported(
+    extract, sentence, event_type, trigger, actor1, actor2
+):
+    assert _coded(extract, sentence, event_type) == (trigger, actor1, actor2)
+
+
+def test_a_bill_rammed_through_is_no_assault(extract):
+    r = _by_type(extract("The ruling party rammed the bill through parliament."))
+    assert "ASSAULT" not in r
