@@ -154,8 +154,12 @@ def _build_beside(
                 con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM _source')
                 con.unregister("_source")
             else:
+                # Every part in table order; the month in a part's folder name is not a
+                # column (hive partitioning off), so the table keeps exactly its columns.
                 con.execute(
-                    f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [files.uri(table)]
+                    f'CREATE TABLE "{table}" AS SELECT * FROM '
+                    "read_parquet(?, hive_partitioning = false)",
+                    [files.duckdb_source(table)],
                 )
             counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
             fault_point(FaultPoint.DUCKDB_TABLE, table)

@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.extract.incremental import EXTRACT_LEXICONS
 from pipelines.ingest.raw_files import list_raw_files
-from pipelines.store import DUCKDB_FILE, table_path
+from pipelines.store import DUCKDB_FILE, table_parts
 from pipelines.store.timeline_chart import CHART_FILE
 from schemas import TABLES
 from tests.helpers import (
@@ -34,10 +34,10 @@ N_ARTICLES = N_FILES + 1  # the JSONL dump holds two
 
 
 def file_identities(warehouse: Path) -> dict[str, tuple]:
-    paths = [table_path(warehouse, t) for t in TABLES] + [warehouse / DUCKDB_FILE]
-    paths.append(warehouse / CHART_FILE)
+    paths = [p for t in TABLES for p in table_parts(warehouse, t)]
+    paths += [warehouse / DUCKDB_FILE, warehouse / CHART_FILE]
     return {
-        p.name if p.suffix in (".duckdb", ".png") else p.parent.name: (
+        str(p.relative_to(warehouse)): (
             p.stat().st_ino,
             p.stat().st_mtime_ns,
             hashlib.sha256(p.read_bytes()).hexdigest(),
@@ -315,8 +315,8 @@ def test_a_run_with_nothing_new_reuses_the_tables_and_a_deleted_one_is_made_agai
     m2 = run_meta(second)
     for step_output in ("extracted_events", "events", "event_clusters", "claim_clusters"):
         assert m2[step_output]["unchanged"] is True, step_output
-    table_path(warehouse, "event_clusters").unlink()
-    table_path(warehouse, "quantities").unlink()
+    for part in table_parts(warehouse, "event_clusters") + table_parts(warehouse, "quantities"):
+        part.unlink()
     third = materialize_all(raw, warehouse)
     assert third.success
     m3 = run_meta(third)
