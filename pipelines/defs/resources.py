@@ -11,6 +11,7 @@ import polars as pl
 from pipelines.defs.policies import classified_failures
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
 from pipelines.store import TableFiles, state_dir
+from pipelines.store.parquet import TableParts
 
 # Frames one stage hands the next that are not tables of the warehouse (events and claims
 # before linking) live under state/, beside the other per-run results, so `parquet/` holds
@@ -95,7 +96,9 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             articles = TableFiles(self.warehouse_dir, self.articles_url)
         return TableFiles(self.warehouse_dir, self.parquet_url, articles_from=articles)
 
-    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | Unchanged) -> None:
+    def handle_output(
+        self, context: dg.OutputContext, obj: pl.DataFrame | TableParts | Unchanged
+    ) -> None:
         files = self._files()
         table = context.asset_key.path[-1]
         if isinstance(obj, Unchanged):
@@ -104,7 +107,10 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             )
             return
         with classified_failures(retries=0, wait_s=0.0):  # a full disk is not retried
-            written = files.write(table, obj)
+            if isinstance(obj, TableParts):  # only the months that changed
+                written = files.write_parts(table, obj.frames)
+            else:
+                written = files.write(table, obj)
         context.add_output_metadata(
             {"path": dg.MetadataValue.path(files.uri(table)), "rewritten": written}
         )

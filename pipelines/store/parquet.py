@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -40,6 +41,14 @@ PARTED_BY_ARTICLE = frozenset(
     {"events", "claims", "quantities", "extraction_errors", "extracted_events", "extracted_claims"}
 )
 ARTICLE_MONTHS = ["article_id", "published_date"]  # what the article months are read from
+
+
+@dataclass(frozen=True)
+class TableParts:
+    """Some parts of a table, to write in place of those months' parts (None: the month has
+    no rows any more); the table's other parts keep their files (TableFiles.write_parts)."""
+
+    frames: Mapping[str | None, pl.DataFrame | None]
 
 
 def is_parted(table: str) -> bool:
@@ -322,18 +331,28 @@ class TableFiles:
         record = self._record(table)
         return [record["sha256"] if record else None, self._object(table)]
 
-    def duckdb_source(self, table: str) -> list[str]:
-        """The local part files for DuckDB's read_parquet, in table order."""
-        return [str(p) for p in self.part_paths(table)]
+    def duckdb_source(self, table: str, months: Iterable[str | None] | None = None) -> list[str]:
+        """The local part files (of `months` only, when given) for DuckDB's read_parquet, in
+        table order."""
+        wanted = None if months is None else set(months)
+        paths = self.part_paths(table)
+        return [str(p) for p in paths if wanted is None or _month_of_path(p) in wanted]
 
-    def arrow_reader(self, table: str):
-        """A streaming reader of the table (for building DuckDB from an object store)."""
+    def arrow_reader(self, table: str, months: Iterable[str | None] | None = None):
+        """A streaming reader of the table, or of the parts of `months` (for building DuckDB
+        from an object store)."""
         import pyarrow.dataset as ds
 
         if not self.remote:
-            return ds.dataset(self.duckdb_source(table), format="parquet").scanner().to_reader()
-        manifest = self._manifest(table) or [{"object": PART_NAME}]
-        keys = [f"{self.root}/{table}/{p['object']}" for p in manifest]
+            paths = self.duckdb_source(table, months)
+            return ds.dataset(paths, format="parquet").scanner().to_reader()
+        wanted = None if months is None else set(months)
+        manifest = self._manifest(table) or [{"month": None, "object": PART_NAME}]
+        keys = [
+            f"{self.root}/{table}/{p['object']}"
+            for p in manifest
+            if wanted is None or p["month"] in wanted
+        ]
         return ds.dataset(keys, filesystem=self.fs, format="parquet").scanner().to_reader()
 
     # -- object-store bookkeeping ----------------------------------------------------------

@@ -136,6 +136,44 @@ def test_changed_added_and_removed_files_are_all_that_is_redone(twice, tmp_path)
     assert "new.txt" in articles["source_path"].to_list()
 
 
+def _parts(warehouse: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of every part of every table and staged table, by path."""
+    found = [
+        *(warehouse / "parquet").rglob("*.parquet"),
+        *(warehouse / "state" / "staged").rglob("*.parquet"),
+    ]
+    return {str(p.relative_to(warehouse)): (p.stat().st_ino, p.stat().st_mtime_ns) for p in found}
+
+
+def test_articles_added_in_some_months_rewrite_only_those_months_parts(twice, tmp_path):
+    raw, warehouse, *_ = twice
+    work = tmp_path / "raw"
+    shutil.copytree(raw, work)
+    wh = tmp_path / "wh"
+    shutil.copytree(warehouse, wh)
+    before = _parts(wh)
+    assert any("month=2025-11" in p for p in before) and any("month=2025-10" in p for p in before)
+    # one article of October (a month with parts already) and one of September (none yet)
+    for name in ("india-pakistan-loc-clash-poonch", "sudan-kadugli-aid-convoy"):
+        for suffix in (".txt", ".meta.json"):
+            shutil.copy(GOLD_TEXTS / f"{name}{suffix}", work / f"{name}{suffix}")
+    result = materialize_all(work, wh)
+    assert result.success
+    meta = run_meta(result)
+    assert meta["extracted_events"]["parts_written"] == 2  # not written whole
+    assert meta["quantities"]["parts_written"] == 2
+    after = _parts(wh)
+    for table in ("articles", "events", "claims", "quantities", "staged/extracted_events"):
+        november = [p for p in before if f"{table}/month=2025-11/" in p]
+        assert november and all(after[p] == before[p] for p in november), table
+        october = [p for p in before if f"{table}/month=2025-10/" in p]
+        assert october and all(after[p] != before[p] for p in october), table
+        assert any(f"{table}/month=2025-09/" in p for p in after), table
+    cold = materialize_all(work, tmp_path / "cold")
+    assert cold.success
+    assert_same_tables(read_tables(wh), read_tables(tmp_path / "cold"))
+
+
 def test_added_articles_alone_are_linked_alone_with_the_tables_of_a_cold_run(twice, tmp_path):
     raw, warehouse, *_ = twice
     work = tmp_path / "raw"
