@@ -23,6 +23,7 @@ from tests.helpers import (
     REPO,
     assert_same_tables,
     cli_env,
+    duckdb_rows,
     materialize_all,
     read_tables,
     run_meta,
@@ -162,6 +163,9 @@ def test_articles_added_in_some_months_rewrite_only_those_months_parts(twice, tm
     meta = run_meta(result)
     assert meta["extracted_events"]["parts_written"] == 2  # not written whole
     assert meta["quantities"]["parts_written"] == 2
+    # DuckDB: a copy of the last file, updated in those months only
+    assert meta["events@warehouse"]["updated_parts"] == ["2025-09", "2025-10"]
+    assert meta["actors@warehouse"]["updated_parts"] == ["whole"]
     after = _parts(wh)
     for table in ("articles", "events", "claims", "quantities", "staged/extracted_events"):
         november = [p for p in before if f"{table}/month=2025-11/" in p]
@@ -172,6 +176,7 @@ def test_articles_added_in_some_months_rewrite_only_those_months_parts(twice, tm
     cold = materialize_all(work, tmp_path / "cold")
     assert cold.success
     assert_same_tables(read_tables(wh), read_tables(tmp_path / "cold"))
+    assert duckdb_rows(wh) == duckdb_rows(tmp_path / "cold")
 
 
 def test_added_articles_alone_are_linked_alone_with_the_tables_of_a_cold_run(twice, tmp_path):

@@ -103,3 +103,70 @@ def test_duckdb_reads_every_part_and_keeps_exactly_the_tables_columns(tmp_path):
     finally:
         con.close()
     assert columns == list(TABLES["articles"].to_schema().columns)
+
+
+def _rows(path) -> dict[str, list]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {t: sorted(map(repr, con.sql(f'SELECT * FROM "{t}"').fetchall())) for t in TABLES}
+    finally:
+        con.close()
+
+
+def _articles(ids: list[str], dates: list[dt.date | None]) -> pl.DataFrame:
+    return (
+        empty_frame(TABLES["articles"])
+        .clear(n=len(ids))
+        .with_columns(pl.Series("article_id", ids), pl.Series("published_date", dates))
+    )
+
+
+def test_duckdb_is_updated_from_the_changed_parts_with_the_rows_of_a_full_build(tmp_path):
+    files = TableFiles(tmp_path)
+    for table, model in TABLES.items():
+        files.write(table, empty_frame(model))
+    jan, feb = dt.date(2026, 1, 5), dt.date(2026, 2, 5)
+    files.write("articles", _articles(["a" * 16, "b" * 16], [jan, feb]))
+    quantities = empty_frame(TABLES["quantities"]).clear(n=2)
+    files.write(
+        "quantities", quantities.with_columns(pl.Series("article_id", ["a" * 16, "b" * 16]))
+    )
+    first = build_warehouse(tmp_path, list(TABLES))
+    assert first.updated == {}  # no earlier file: built whole
+    february = files.part_paths("articles")[1].stat()
+
+    # One article added in January, one moved from February to March.
+    files.write(
+        "articles", _articles(["a" * 16, "b" * 16, "c" * 16], [jan, dt.date(2026, 3, 1), jan])
+    )
+    files.write(
+        "quantities",
+        quantities.clear(n=3).with_columns(pl.Series("article_id", ["a" * 16, "b" * 16, "c" * 16])),
+    )
+    assert not any(p.parent.name == "month=2026-02" for p in files.part_paths("articles"))
+    assert february  # the part is gone; its rows must go from DuckDB too
+    second = build_warehouse(tmp_path, list(TABLES))
+    assert second.updated == {
+        "articles": ["2026-01", "2026-02", "2026-03"],
+        "quantities": ["2026-01", "2026-02", "2026-03"],
+    }
+    assert second.row_counts["articles"] == 3 and second.row_counts["quantities"] == 3
+    updated = _rows(tmp_path / DUCKDB_FILE)
+    whole = build_warehouse(tmp_path, list(TABLES), force=True)
+    assert whole.updated == {}
+    assert _rows(tmp_path / DUCKDB_FILE) == updated
+
+    # A table kept whole is replaced whole.
+    files.write(
+        "ingest_errors",
+        empty_frame(TABLES["ingest_errors"])
+        .clear(n=1)
+        .with_columns(
+            pl.lit("x").alias("source_path"),
+            pl.lit("bad_json").alias("reason"),
+            pl.lit("m").alias("message"),
+        ),
+    )
+    third = build_warehouse(tmp_path, list(TABLES))
+    assert third.updated == {"ingest_errors": [None]}
+    assert third.row_counts["ingest_errors"] == 1
