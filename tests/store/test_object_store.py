@@ -21,7 +21,7 @@ from pipelines.defs.resources import EventwireSettings, build_resources
 from pipelines.store import DUCKDB_FILE, TableFiles
 from pipelines.store.parquet import MANIFEST
 from schemas import TABLES
-from tests.helpers import RAW, run_meta
+from tests.helpers import GOLD_TEXTS, RAW, run_meta
 
 BUCKET = "eventwire-test"
 
@@ -108,6 +108,27 @@ def test_tables_live_in_the_object_store_and_duckdb_is_built_from_them(s3_url, t
     ]
     assert rewritten and not any(rewritten)
     assert meta["events"]["path"].startswith(f"s3://{BUCKET}/tables/events/")
+
+    # An article of another month: its parts are PUT, November's are not, and DuckDB is
+    # updated from the new parts streamed from the bucket.
+    with fs.open_input_file(f"{BUCKET}/tables/events/{MANIFEST}") as fh:
+        november = json.loads(fh.read())["parts"]
+    for suffix in (".txt", ".meta.json"):
+        shutil.copy(GOLD_TEXTS / f"india-pakistan-loc-clash-poonch{suffix}", raw)
+    third = dg.materialize(ASSETS, resources=build_resources(settings), raise_on_error=False)
+    assert third.success
+    assert run_meta(third)["events@warehouse"]["updated_parts"] == ["2025-10"]
+    with fs.open_input_file(f"{BUCKET}/tables/events/{MANIFEST}") as fh:
+        parts = json.loads(fh.read())["parts"]
+    assert [p["month"] for p in parts] == ["2025-10", "2025-11"]
+    assert parts[1] == november[0]
+    con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
+    try:
+        for table in TABLES:
+            stored = files.read(table)
+            assert stored.height == con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    finally:
+        con.close()
 
 
 def test_a_table_in_parts_is_read_whole_and_a_rewrite_puts_only_changed_parts(s3_url, tmp_path):
