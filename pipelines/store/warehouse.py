@@ -30,7 +30,7 @@ from pipelines.errors import WarehouseInUse
 from pipelines.faults import FaultPoint, fault_point
 from pipelines.store import parquet
 from pipelines.store.atomic import storage_errors, write_bytes_atomic
-from pipelines.store.integrity import CheckOutcome, check_warehouse
+from pipelines.store.integrity import SPANS, SPANS_MATCH_TEXT, CheckOutcome, check_warehouse
 from pipelines.store.locks import warehouse_lock
 from pipelines.store.parquet import (
     PARTED_BY_ARTICLE,
@@ -63,6 +63,8 @@ class WarehouseBuild:
     updated: dict[str, list[str | None]] = field(default_factory=dict)
     base: str = field(default="", repr=False)
     parts: dict[str, list] = field(default_factory=dict, repr=False)
+    # The file it was updated from, as the checks record knows files ([inode, size, time]).
+    previous: list[int] | None = field(default=None, repr=False)
 
 
 def build_warehouse(
@@ -179,6 +181,8 @@ def _record_build(warehouse_dir: Path, build: WarehouseBuild) -> None:
         "signature": build.signature,
         "base": build.base,
         "parts": build.parts,
+        "updated": build.updated,
+        "previous": build.previous,
         "duckdb": _file_identity(build.path),
         "row_counts": build.row_counts,
         "views": build.views,
@@ -203,8 +207,12 @@ def _build(
             leftover.unlink(missing_ok=True)  # an interrupted earlier build
         try:
             if changed:
-                shutil.copyfile(warehouse_dir / DUCKDB_FILE, tmp)
-                return _build_beside(warehouse_dir, tmp, tables, files, changed)
+                served = warehouse_dir / DUCKDB_FILE
+                st = served.stat()
+                shutil.copyfile(served, tmp)
+                build = _build_beside(warehouse_dir, tmp, tables, files, changed)
+                build.previous = [st.st_ino, st.st_size, st.st_mtime_ns]
+                return build
             return _build_beside(warehouse_dir, tmp, tables, files)
         except Exception:
             for leftover in leftovers:  # a full disk gets its space back
@@ -388,7 +396,9 @@ def inspect_warehouse(
 ) -> WarehouseReport:
     """Previews and integrity checks of the current file, through one read-only connection.
     The checks read every row (spans against the article texts): their outcomes are kept in
-    state/ with the file's identity, and a file that has not changed is not checked again."""
+    state/ with the file's identity, and a file that has not changed is not checked again.
+    A file updated from the changed parts of one whose spans passed has its spans checked
+    in the updated months only (span_months); keys and references are checked whole."""
     path = Path(warehouse_dir) / DUCKDB_FILE
     record_path = Path(warehouse_dir) / CHECKS_RECORD
     what = sorted(models) + sorted(map(str, references))
@@ -399,12 +409,37 @@ def inspect_warehouse(
         identity = [st.st_ino, st.st_size, st.st_mtime_ns]
         checks = _recorded_checks(record_path, identity, what)
         if checks is None:
-            checks = check_warehouse(con, models, references)
+            months = span_months(Path(warehouse_dir), identity, what)
+            checks = check_warehouse(con, models, references, months)
             record = {"duckdb": identity, "checked": what, "outcomes": [asdict(c) for c in checks]}
             write_bytes_atomic(record_path, json.dumps(record, sort_keys=True).encode())
         return WarehouseReport(heads, checks)
     finally:
         con.close()
+
+
+def span_months(warehouse_dir: Path, identity: list[int], what: list[str]) -> dict[str, list[str]]:
+    """Per table whose spans need checking only in some months, those months: the file was
+    updated from the changed parts of one whose spans all passed (the checks record is that
+    file's), and a span depends only on its row and its article, both in a changed part when
+    either changed (the row's table's or the articles' months). Tables not named: whole."""
+    try:
+        build = json.loads((warehouse_dir / BUILD_RECORD).read_text(encoding="utf-8"))
+        checked = json.loads((warehouse_dir / CHECKS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    updated = build.get("updated") or {}
+    if not updated or build.get("duckdb") != identity[1:]:
+        return {}
+    if checked.get("duckdb") != build.get("previous") or checked.get("checked") != what:
+        return {}
+    passed = {(o["table"], o["check"]) for o in checked["outcomes"] if o["passed"]}
+    out = {}
+    for table in SPANS:
+        months = set(updated.get(table, [])) | set(updated.get("articles", []))
+        if (table, SPANS_MATCH_TEXT) in passed and None not in months:
+            out[table] = sorted(months)
+    return out
 
 
 def _recorded_checks(path: Path, identity: list[int], what: list[str]) -> list[CheckOutcome] | None:

@@ -170,3 +170,48 @@ def test_duckdb_is_updated_from_the_changed_parts_with_the_rows_of_a_full_build(
     third = build_warehouse(tmp_path, list(TABLES))
     assert third.updated == {"ingest_errors": [None]}
     assert third.row_counts["ingest_errors"] == 1
+
+
+def test_after_an_update_spans_are_checked_in_the_updated_months_and_found_wrong_there(tmp_path):
+    from pipelines.store import inspect_warehouse
+    from pipelines.store.integrity import SPANS_MATCH_TEXT
+    from schemas.relations import REFERENCES
+
+    files = TableFiles(tmp_path)
+    for table, model in TABLES.items():
+        files.write(table, empty_frame(model))
+    jan, feb = dt.date(2026, 1, 5), dt.date(2026, 2, 5)
+    articles = _articles(["a" * 16, "b" * 16], [jan, feb]).with_columns(
+        pl.lit("Ten were hurt.").alias("text")
+    )
+    files.write("articles", articles)
+    quantities = (
+        empty_frame(TABLES["quantities"])
+        .clear(n=2)
+        .with_columns(
+            pl.Series("article_id", ["a" * 16, "b" * 16]),
+            pl.lit(0).alias("start_char"),
+            pl.lit(3).alias("end_char"),
+            pl.lit("Ten").alias("text"),
+        )
+    )
+    files.write("quantities", quantities)
+    build_warehouse(tmp_path, list(TABLES))
+
+    def spans() -> object:
+        checks = inspect_warehouse(tmp_path, TABLES, REFERENCES).checks
+        return next(c for c in checks if c.table == "quantities" and c.check == SPANS_MATCH_TEXT)
+
+    first = spans()
+    assert first.passed and "checked_months" not in first.metadata
+    # February's quantity now names the wrong words: only February is checked, and fails.
+    files.write("quantities", quantities.with_columns(pl.Series("text", ["Ten", "Two"])))
+    assert build_warehouse(tmp_path, list(TABLES)).updated == {"quantities": ["2026-02"]}
+    second = spans()
+    assert second.metadata["checked_months"] == ["2026-02"]
+    assert not second.passed and second.metadata["text_mismatches"] == 1
+    # Put right: the file it is updated from failed its spans, so this one is checked whole.
+    files.write("quantities", quantities)
+    build_warehouse(tmp_path, list(TABLES))
+    third = spans()
+    assert third.passed and "checked_months" not in third.metadata
