@@ -21,7 +21,7 @@ def render() -> str:
         "",
         "Generated from the pandera models in `schemas/` by `python -m schemas.dictionary`;",
         "do not edit by hand. Every table is a DuckDB table in `warehouse/eventwire.duckdb` and",
-        "a Parquet file in `warehouse/parquet/<table>/`.",
+        "Parquet parts by month in `warehouse/parquet/<table>/`.",
         "",
     ]
     for table, model in TABLES.items():

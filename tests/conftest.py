@@ -9,7 +9,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from tests.helpers import RAW, materialize_all
+from tests.helpers import RAW, materialize_all, read_all_tables
 
 # The longest modules (a few CPU-minutes between them), started first in this order so that
 # the two workers finish close together; every other module follows in the usual order.
@@ -65,9 +65,7 @@ def shipped_run(tmp_path_factory) -> tuple[dg.ExecuteInProcessResult, Path]:
 @pytest.fixture(scope="session")
 def tables(shipped_run) -> dict[str, pl.DataFrame]:
     _, warehouse = shipped_run
-    return {
-        p.parent.name: pl.read_parquet(p) for p in (warehouse / "parquet").glob("*/part-0.parquet")
-    }
+    return read_all_tables(warehouse)
 
 
 @pytest.fixture(scope="session")

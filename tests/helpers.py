@@ -22,7 +22,7 @@ from filelock import FileLock
 
 from pipelines.definitions import ASSETS
 from pipelines.defs.resources import EventwireSettings, build_resources
-from pipelines.store import DUCKDB_FILE, state_dir, table_path
+from pipelines.store import DUCKDB_FILE, TableFiles, state_dir, table_parts
 from schemas import TABLES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,7 +110,22 @@ def run_meta(result) -> dict[str, dict]:
 
 
 def read_tables(warehouse: Path) -> dict[str, pl.DataFrame]:
-    return {t: pl.read_parquet(table_path(warehouse, t)) for t in TABLES}
+    files = TableFiles(warehouse)
+    return {t: files.read(t) for t in TABLES}
+
+
+def read_all_tables(warehouse: Path) -> dict[str, pl.DataFrame]:
+    """Every table written under <warehouse>/parquet/ (each read from all its parts)."""
+    files = TableFiles(warehouse)
+    return {p.name: files.read(p.name) for p in sorted((warehouse / "parquet").iterdir())}
+
+
+def table_digest(warehouse: Path, table: str) -> str:
+    """A digest of the table's part files together (which months, and their bytes)."""
+    h = hashlib.sha256()
+    for path in table_parts(warehouse, table):
+        h.update(f"{path.parent.name}/{path.name}\n".encode() + path.read_bytes())
+    return h.hexdigest()
 
 
 def without_run_times(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:

@@ -1,6 +1,7 @@
 """A digest of every warehouse table, to pin behaviour across refactors.
 
-`table_digests(warehouse)` hashes each Parquet table's rows in a canonical order, leaving out
+`table_digests(warehouse)` hashes each Parquet table's rows (all its parts together) in a
+canonical order, leaving out
 the columns that record *when* a run happened (timestamps differ on every run). Two runs that
 extract the same rows give the same digests, whatever order they wrote them in.
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tests.helpers import GOLD_TEXTS, RAW, REPO, materialize_all
+from tests.helpers import GOLD_TEXTS, RAW, REPO, materialize_all, read_all_tables
 
 PINNED = REPO / "tests" / "table_digests.json"
 CORPORA = {"raw": RAW, "gold": GOLD_TEXTS}
@@ -28,8 +29,7 @@ CORPORA = {"raw": RAW, "gold": GOLD_TEXTS}
 
 def table_digests(warehouse: Path) -> dict[str, str]:
     out = {}
-    for part in sorted((warehouse / "parquet").glob("*/part-0.parquet")):
-        frame = pl.read_parquet(part)
+    for table, frame in read_all_tables(warehouse).items():
         frame = frame.select(
             sorted(
                 name for name, dtype in frame.schema.items() if not isinstance(dtype, pl.Datetime)
@@ -39,7 +39,7 @@ def table_digests(warehouse: Path) -> dict[str, str]:
         h = hashlib.sha256(json.dumps(frame.columns).encode())
         for row in rows:
             h.update(row.encode() + b"\n")
-        out[part.parent.name] = f"{frame.height}:{h.hexdigest()[:16]}"
+        out[table] = f"{frame.height}:{h.hexdigest()[:16]}"
     return out
 
 

@@ -30,7 +30,8 @@ from pipelines.extract.incremental import (
 )
 from pipelines.store import state_dir
 from pipelines.store.memo import Recorded, StepMemo
-from schemas import ExtractionErrors
+from pipelines.store.parquet import PARTED_BY_ARTICLE, UNDATED, TableParts
+from schemas import ExtractionErrors, empty_frame
 
 MAX_LOGGED_FAILURES = 20  # failures logged one by one; the table has them all
 # A validated table this small (the actors, once merged) is kept for writing rather than
@@ -141,6 +142,7 @@ def extracted_tables(
         {**{asset: staged for asset in UNLINKED.values()}, **dict.fromkeys(OUTPUT_TABLES, files)},
     )
     kept: list[Recorded] = []
+    before = memo.intact()  # what each part was made from, while the parts are as it left them
 
     def reuse_if(signature: str) -> bool:
         recorded = memo.still_valid(signature)
@@ -158,7 +160,21 @@ def extracted_tables(
             reuse_if=reuse_if,
         ) as result,
     ):
-        yield from _extracted_outputs(context, memo, kept, result)
+        yield from _extracted_outputs(context, memo, kept, result, before)
+
+
+def _changed_months(result: IncrementalExtraction, before: Recorded | None) -> set[str] | None:
+    """The months whose parts are no longer what their articles give (an article new,
+    changed or gone); None when the tables must be written whole (no record of what the
+    parts were made from, or an article failed)."""
+    made_from = before.extra.get("months") if before is not None else None
+    if not result.months or made_from is None or "part_rows" not in before.extra:
+        return None
+    return {
+        m
+        for m in result.months.keys() | made_from.keys()
+        if result.months.get(m) != made_from.get(m)
+    }
 
 
 def _extracted_outputs(
@@ -166,6 +182,7 @@ def _extracted_outputs(
     memo: StepMemo,
     kept: list[Recorded],
     result: IncrementalExtraction,
+    before: Recorded | None,
 ):
     """extracted_tables' outputs and checks. One table is held at a time (at 200,000
     articles the five together held about 3 GB): the tables this step validates are read
@@ -201,7 +218,11 @@ def _extracted_outputs(
         outputs = [*UNLINKED.values(), *OUTPUT_TABLES]
         yield from unchanged_outputs(outputs, OUTPUT_TABLES, kept[0].rows, run_counts)
         return
+    changed = _changed_months(result, before)
     memo.forget()
+    if changed is not None:
+        yield from _changed_parts(context, memo, result, before, changed, errors, run_counts)
+        return
 
     small = {"extraction_errors": errors}  # tables kept after validation, not read twice
 
@@ -221,13 +242,78 @@ def _extracted_outputs(
         yield from checks
         # Bad data is not transient: retrying would fail the same way.
         raise dg.Failure(description="\n".join(problems), allow_retries=False)
-    rows = {}
+    rows, part_rows = {}, {}
     for table in [*EXTRACTED_TABLES, "extraction_errors"]:
         df = read(table)
         output = UNLINKED.get(table, table)
         rows[output] = df.height
+        if table in PARTED_BY_ARTICLE:
+            part_rows[output] = _rows_by_month(df, result.month_of)
         yield dg.Output(df, output_name=output, metadata={**table_metadata(df), **run_counts})
         del df
     # Each Output above is stored as it is yielded, so the tables are written by now.
-    memo.record(result.signature, rows)
+    memo.record(result.signature, rows, {"months": result.months, "part_rows": part_rows})
+    yield from checks
+
+
+def _rows_by_month(df: pl.DataFrame, month_of: dict[str, str]) -> dict[str, int]:
+    months = df["article_id"].replace_strict(month_of, return_dtype=pl.String)
+    return dict(months.value_counts().iter_rows())
+
+
+def _changed_parts(
+    context: dg.AssetExecutionContext,
+    memo: StepMemo,
+    result: IncrementalExtraction,
+    before: Recorded,
+    changed: set[str],
+    errors: pl.DataFrame,
+    run_counts: dict[str, int],
+):
+    """The tables parted by article rewritten in the changed months only (read back from
+    the state for those months' articles alone, validated, written as those parts); the
+    actors, merged across articles, and the extraction errors (none: an article that failed
+    sends the run down the whole-table path) whole. Other parts keep their files."""
+    context.log.info(
+        f"{len(changed)} of {len(result.months)} months changed "
+        f"({', '.join(sorted(changed)[:12])}{', ...' if len(changed) > 12 else ''}): "
+        "only their parts are read back and written"
+    )
+    checks, problems, parts = [], [], {}
+    for table in EXTRACTED_TABLES:
+        if table not in PARTED_BY_ARTICLE:
+            continue
+        parts[table] = result.read_parts(table, changed)
+        if table in OUTPUT_TABLES:
+            frames = [df for df in parts[table].values() if df is not None]
+            rows = pl.concat(frames) if frames else empty_frame(OUTPUT_TABLES[table])
+            [check], failure = validate_outputs({table: (OUTPUT_TABLES[table], rows)})
+            checks.append(check)
+            problems.extend([failure.description] if failure else [])
+    whole = {"actors": result.read_table("actors"), "extraction_errors": errors}
+    for table, df in whole.items():
+        [check], failure = validate_outputs({table: (OUTPUT_TABLES[table], df)})
+        checks.append(check)
+        problems.extend([failure.description] if failure else [])
+    if problems:
+        yield from checks
+        raise dg.Failure(description="\n".join(problems), allow_retries=False)
+    rows, part_rows = {}, {}
+    for table in [*EXTRACTED_TABLES, "extraction_errors"]:
+        output = UNLINKED.get(table, table)
+        if table in whole:
+            df = whole[table]
+            rows[output] = df.height
+            yield dg.Output(df, output_name=output, metadata={**table_metadata(df), **run_counts})
+            continue
+        counts = {m: n for m, n in before.extra["part_rows"][output].items() if m not in changed}
+        counts |= {m: df.height for m, df in parts[table].items() if df is not None}
+        if not sum(counts.values()):  # no row left anywhere: an empty part keeps the columns
+            parts[table][UNDATED] = empty_frame(EXTRACTED_TABLES[table])
+        part_rows[output], rows[output] = counts, sum(counts.values())
+        metadata = {"dagster/row_count": rows[output], "parts_written": len(changed)}
+        yield dg.Output(
+            TableParts(parts.pop(table)), output_name=output, metadata={**metadata, **run_counts}
+        )
+    memo.record(result.signature, rows, {"months": result.months, "part_rows": part_rows})
     yield from checks

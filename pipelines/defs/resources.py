@@ -11,6 +11,7 @@ import polars as pl
 from pipelines.defs.policies import classified_failures
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
 from pipelines.store import TableFiles, state_dir
+from pipelines.store.parquet import TableParts
 
 # Frames one stage hands the next that are not tables of the warehouse (events and claims
 # before linking) live under state/, beside the other per-run results, so `parquet/` holds
@@ -72,20 +73,33 @@ def table_files(settings: EventwireSettings, *, staged: bool = False) -> TableFi
     """Where the tables are (staged: events and claims before linking, see STAGING_DIR)."""
     if staged:
         return TableFiles(
-            settings.warehouse_dir, str(state_dir(settings.warehouse_dir) / STAGING_DIR)
+            settings.warehouse_dir,
+            str(state_dir(settings.warehouse_dir) / STAGING_DIR),
+            articles_from=table_files(settings),  # their parts are the articles' months
         )
     return TableFiles(settings.warehouse_dir, settings.parquet_url)
 
 
 class ParquetIOManager(dg.ConfigurableIOManager):
-    """Stores each table asset as <warehouse_dir>/parquet/<table>/part-0.parquet, or under
-    parquet_url when one is set."""
+    """Stores each table asset in parts by month under <warehouse_dir>/parquet/<table>/ (see
+    pipelines/store/parquet.py), or under parquet_url when one is set."""
 
     warehouse_dir: str
     parquet_url: str = ""
+    # Where the articles table is, when not among these tables: rows are parted by their
+    # article's month (the staged events and claims).
+    articles_url: str | None = None
 
-    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | Unchanged) -> None:
-        files = TableFiles(self.warehouse_dir, self.parquet_url)
+    def _files(self) -> TableFiles:
+        articles = None
+        if self.articles_url is not None:
+            articles = TableFiles(self.warehouse_dir, self.articles_url)
+        return TableFiles(self.warehouse_dir, self.parquet_url, articles_from=articles)
+
+    def handle_output(
+        self, context: dg.OutputContext, obj: pl.DataFrame | TableParts | Unchanged
+    ) -> None:
+        files = self._files()
         table = context.asset_key.path[-1]
         if isinstance(obj, Unchanged):
             context.add_output_metadata(
@@ -93,13 +107,16 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             )
             return
         with classified_failures(retries=0, wait_s=0.0):  # a full disk is not retried
-            written = files.write(table, obj)
+            if isinstance(obj, TableParts):  # only the months that changed
+                written = files.write_parts(table, obj.frames)
+            else:
+                written = files.write(table, obj)
         context.add_output_metadata(
             {"path": dg.MetadataValue.path(files.uri(table)), "rewritten": written}
         )
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
-        return TableFiles(self.warehouse_dir, self.parquet_url).read(context.asset_key.path[-1])
+        return self._files().read(context.asset_key.path[-1])
 
 
 def build_resources(settings: EventwireSettings) -> dict[str, object]:
@@ -111,5 +128,6 @@ def build_resources(settings: EventwireSettings) -> dict[str, object]:
         STAGING_IO_MANAGER: ParquetIOManager(
             warehouse_dir=settings.warehouse_dir,
             parquet_url=table_files(settings, staged=True).url,
+            articles_url=settings.parquet_url,
         ),
     }

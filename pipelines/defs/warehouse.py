@@ -84,7 +84,14 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
             lock_timeout_s=settings.lock_timeout_s,
             files=TableFiles(settings.warehouse_dir, settings.parquet_url),
         )
-    if build.rebuilt:
+    if build.updated:
+        context.log.info(
+            f"updated {build.path} from the changed parts: "
+            + "; ".join(
+                f"{t}: {', '.join(m or 'whole' for m in ms)}" for t, ms in build.updated.items()
+            )
+        )
+    elif build.rebuilt:
         context.log.info(
             f"stored {sum(build.row_counts.values())} rows in {build.path} "
             f"({len(build.views)} views: {', '.join(build.views)})"
@@ -117,6 +124,13 @@ def duckdb_warehouse(context: dg.AssetExecutionContext, settings: EventwireSetti
             "preview": dg.MetadataValue.md(markdown_preview(report.previews[table])),
             "duckdb_path": dg.MetadataValue.path(str(build.path)),
             "rebuilt": build.rebuilt,
+            # the months of this table updated in a copy of the previous file ("whole": the
+            # table replaced whole); absent when the file was built whole
+            **(
+                {"updated_parts": [m or "whole" for m in build.updated.get(table, [])]}
+                if build.updated
+                else {}
+            ),
         }
         if table == "events":
             metadata["event_timeline"] = dg.MetadataValue.md(chart_markdown(chart))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.store import TableFiles
+
 TABLES = ("articles", "events", "claims", "actors")
 
 
@@ -33,10 +35,8 @@ def run_pipeline(raw_dir: Path, warehouse_dir: Path) -> dict[str, pl.DataFrame]:
 
 
 def read_tables(warehouse_dir: Path) -> dict[str, pl.DataFrame]:
-    return {
-        name: pl.read_parquet(warehouse_dir / "parquet" / name / "part-0.parquet")
-        for name in TABLES
-    }
+    files = TableFiles(warehouse_dir)
+    return {name: files.read(name) for name in TABLES}
 
 
 def article_of_file(articles: pl.DataFrame) -> dict[str, dict]:

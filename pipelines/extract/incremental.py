@@ -43,6 +43,7 @@ from pipelines.store.incremental import (
     in_unit_order,
     incremental_run,
 )
+from pipelines.store.parquet import article_months
 from pipelines.store.state import KEY, ResultStore
 from schemas import Actors, Claims, Events, Quantities
 
@@ -178,6 +179,14 @@ class IncrementalExtraction:
     failures: list[dict] = field(default_factory=list)
     # What the tables are made of: the extractor, the stored results, the article order.
     signature: str = ""
+    # What each month's part of the tables parted by article is made of (the extractor, and
+    # that month's articles and their input keys, in article order); empty when an article
+    # failed, so that the tables are then written whole.
+    months: dict[str, str] = field(default_factory=dict)
+    # Reads one table parted by article with only the rows of the articles of the given
+    # months: each month's rows in article order (None: it has none). None when read_table is.
+    read_parts: Callable[[str, set[str]], dict[str, pl.DataFrame | None]] | None = None
+    month_of: dict[str, str] = field(default_factory=dict)  # each article's month
 
 
 # Beside each shard's store: what its last run did, for the step that assembles the tables.
@@ -260,13 +269,25 @@ def assembled_extraction(
         failures = [f for run in runs for f in run.get("failures", []) if f["article_id"] in keys]
         _check_up_to_date(stores, keys, extractor, {f["article_id"] for f in failures})
         signature = _signature(extractor, [s.segment_names() for s in stores], keys)
-        read_table = None
+        read_table = read_parts = None
+        month_of = article_month_of(articles, keys)
         if failures or reuse_if is None or not reuse_if(signature):
             order = {key: i for i, key in enumerate(keys)}
 
             def read_table(name: str) -> pl.DataFrame:
                 df = in_unit_order(pl.concat([s.load_table(name) for s in stores]), order)
                 return merge_actors(df) if name == "actors" else df
+
+            def read_parts(name: str, months: set[str]) -> dict[str, pl.DataFrame | None]:
+                wanted = {key for key, month in month_of.items() if month in months}
+                frames = [s.load_table(name, wanted) for s in stores]
+                df = in_unit_order(pl.concat(frames), order)
+                month = pl.col("article_id").replace_strict(month_of, return_dtype=pl.String)
+                parts = df.with_columns(month.alias("_month")).partition_by(
+                    "_month", maintain_order=True, as_dict=True
+                )
+                found = {key[0]: part.drop("_month") for key, part in parts.items()}
+                return {m: found.get(m) for m in months}
 
         parsed = sum(run.get("articles_parsed", 0) for run in runs)
         yield IncrementalExtraction(
@@ -277,6 +298,9 @@ def assembled_extraction(
             articles_dropped=sum(run.get("articles_dropped", 0) for run in runs),
             failures=failures,
             signature=signature,
+            months={} if failures else _month_signatures(extractor, keys, month_of),
+            read_parts=read_parts,
+            month_of=month_of,
             words_parsed=sum(run.get("words_parsed", 0) for run in runs),
             skipped={
                 "not_english": articles.filter(pl.col("language") != "en").height,
@@ -329,6 +353,26 @@ def _signature(extractor: str, segments: list[list[str]], keys: dict[str, str]) 
     for article_id in keys:
         h.update(article_id.encode() + b"\n")
     return h.hexdigest()[:32]
+
+
+def article_month_of(articles: pl.DataFrame, keys: dict[str, str]) -> dict[str, str]:
+    """The month of each article to extract from (its rows' part), in article order."""
+    months = article_months(articles.filter(pl.col("article_id").is_in(list(keys))))
+    return dict(zip(months["article_id"], months["month"], strict=True))
+
+
+def _month_signatures(
+    extractor: str, keys: dict[str, str], month_of: dict[str, str]
+) -> dict[str, str]:
+    """Per month, what its rows are made from: an article's stored rows are what this
+    extractor made of its fields (input_key), as the up-to-date check ensures."""
+    hashes: dict[str, hashlib._Hash] = {}
+    for article_id, key in keys.items():
+        month = month_of[article_id]
+        if month not in hashes:
+            hashes[month] = hashlib.sha256(json.dumps([EXTRACTOR_VERSION, extractor]).encode())
+        hashes[month].update(f"{article_id}:{key}\n".encode())
+    return {month: h.hexdigest()[:32] for month, h in hashes.items()}
 
 
 def _still_good(run: IncrementalRun, key: str, keys: dict[str, str]) -> bool:

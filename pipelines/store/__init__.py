@@ -3,7 +3,9 @@ swapped in atomically, so a reader never sees a half-written warehouse. The stat
 per-file and per-article results between runs, so a run only does new work.
 
 Layout of a warehouse folder:
-  parquet/<table>/part-0.parquet   the tables (source of truth; or at an object-store URL)
+  parquet/<table>/month=YYYY-MM/part-0.parquet
+                                   the tables, in parts by month (parquet.py); the source of
+                                   truth (or at an object-store URL)
   eventwire.duckdb                 the serving copy, rebuilt from Parquet and swapped in
   state/ingest/, state/extract/    results kept between runs (state.py, incremental.py)
   state/staged/                    events and claims before linking adds cluster ids
@@ -12,7 +14,7 @@ Layout of a warehouse folder:
 
 from pathlib import Path
 
-from pipelines.store.parquet import TableFiles, read_table, table_path, write_table
+from pipelines.store.parquet import TableFiles, read_table, table_parts, write_table
 from pipelines.store.warehouse import DUCKDB_FILE, build_warehouse, inspect_warehouse, query
 
 
@@ -28,6 +30,6 @@ __all__ = [
     "query",
     "read_table",
     "state_dir",
-    "table_path",
+    "table_parts",
     "write_table",
 ]

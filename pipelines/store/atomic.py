@@ -82,7 +82,8 @@ def _replace_atomically(path: Path, write: Callable[[Path], None], keep_if_same:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; analysts may be other users
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        label = f"{path.parent.name}/{path.name}"
+        # the folder and file (a table's part: table/month=…/part-0.parquet)
+        label = "/".join(path.parts[-3 if path.parent.name.startswith("month=") else -2 :])
         fault_point(FaultPoint.ATOMIC_WRITTEN, label)
         os.replace(tmp, path)
         fsync_dir(path.parent)

@@ -115,12 +115,12 @@ class ResultStore:
             return self.load()
         return self._loaded
 
-    def load_table(self, name: str) -> pl.DataFrame:
-        """The newest rows of table `name`, as load() gives them, without reading the other
-        tables: a caller can then hold one table at a time."""
+    def load_table(self, name: str, keys: set[str] | None = None) -> pl.DataFrame:
+        """The newest rows of table `name` (of `keys` only, when given), as load() gives
+        them, without reading the other tables: a caller can then hold one table at a time."""
         segments = self._complete(self._segment_dirs())
         _, winner, sizes = self._index(segments)
-        return self._read(name, segments, _taken(winner, sizes))
+        return self._read(name, segments, _taken(winner, sizes, keys))
 
     def _index(self, segments: list[Path]) -> tuple[pl.DataFrame, dict[str, int], list[int]]:
         """The newest index row per key, which segment (by position) it comes from, and how

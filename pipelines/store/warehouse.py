@@ -1,7 +1,12 @@
 """The DuckDB warehouse: built beside the old file from the Parquet tables, then renamed over
 it. An analyst holding the old file open keeps a consistent view and never blocks the build.
 Builds take turns (a file lock), and a build whose inputs (Parquet files, views, this code)
-are those of the current file is skipped."""
+are those of the current file is skipped.
+
+When only some parts of the tables changed since the current file was built (and the views,
+this code and the list of tables did not), the file is copied beside itself, the changed
+months' rows are deleted from the copy and inserted again from their parts, and the copy is
+renamed over the file as a full build is: the work follows what changed, not the corpus."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,10 +28,17 @@ import polars as pl
 
 from pipelines.errors import WarehouseInUse
 from pipelines.faults import FaultPoint, fault_point
+from pipelines.store import parquet
 from pipelines.store.atomic import storage_errors, write_bytes_atomic
-from pipelines.store.integrity import CheckOutcome, check_warehouse
+from pipelines.store.integrity import SPANS, SPANS_MATCH_TEXT, CheckOutcome, check_warehouse
 from pipelines.store.locks import warehouse_lock
-from pipelines.store.parquet import TableFiles
+from pipelines.store.parquet import (
+    PARTED_BY_ARTICLE,
+    PARTED_BY_DATE,
+    UNDATED,
+    TableFiles,
+    is_parted,
+)
 from pipelines.store.state import QUARANTINE
 from schemas.relations import Reference
 
@@ -46,6 +59,12 @@ class WarehouseBuild:
     views: list[str]
     rebuilt: bool = True  # False: the inputs had not changed, the file was kept
     signature: str = field(default="", repr=False)
+    # The tables and months updated in a copy of the previous file (empty: built whole).
+    updated: dict[str, list[str | None]] = field(default_factory=dict)
+    base: str = field(default="", repr=False)
+    parts: dict[str, list] = field(default_factory=dict, repr=False)
+    # The file it was updated from, as the checks record knows files ([inode, size, time]).
+    previous: list[int] | None = field(default=None, repr=False)
 
 
 def build_warehouse(
@@ -68,8 +87,14 @@ def build_warehouse(
         kept = None if force else _current_build(warehouse_dir, signature)
         if kept is not None:
             return kept
-        build = _build(warehouse_dir, tables, files)
-        build.signature = signature
+        base = _base_signature(files, tables)
+        parts = {table: _part_ids(files, table) for table in tables}
+        changed = None if force else _changed_parts(warehouse_dir, base, parts)
+        if changed:
+            build = _build(warehouse_dir, tables, files, changed)
+        else:
+            build = _build(warehouse_dir, tables, files)
+        build.signature, build.base, build.parts = signature, base, parts
         _record_build(warehouse_dir, build)
         return build
 
@@ -84,6 +109,50 @@ def inputs_signature(files: TableFiles, tables: list[str]) -> str:
         parts[f"view:{view.name}"] = hashlib.sha256(view.read_bytes()).hexdigest()
     parts["code"] = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _base_signature(files: TableFiles, tables: list[str]) -> str:
+    """What a build is made of besides the tables' parts: a copy of the last file can be
+    updated from the changed parts only while this is the same."""
+    parts: dict[str, object] = {"storage": STORAGE_VERSION, "tables_at": files.url}
+    parts["tables"] = tables
+    for view in sorted(VIEWS_DIR.glob("*.sql")):
+        parts[f"view:{view.name}"] = hashlib.sha256(view.read_bytes()).hexdigest()
+    parts["code"] = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    parts["parquet_code"] = hashlib.sha256(Path(parquet.__file__).read_bytes()).hexdigest()
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _part_ids(files: TableFiles, table: str) -> list:
+    """[month, identity] of each part of the table."""
+    return [[month, identity] for month, identity in files.months(table).items()]
+
+
+def _changed_parts(
+    warehouse_dir: Path, base: str, parts: dict[str, list]
+) -> dict[str, list[str | None]] | None:
+    """Per table, the months whose parts changed since the current file was built (a table
+    kept whole, or written whole before the parts, as [None]); None when the file must be
+    built whole: no record of its parts, other views or code, or the file not as built."""
+    try:
+        record = json.loads((warehouse_dir / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    final = warehouse_dir / DUCKDB_FILE
+    if record.get("base") != base or record.get("duckdb") != _file_identity(final):
+        return None
+    if "articles" not in parts or set(record.get("parts", {})) != set(parts):
+        return None
+    changed: dict[str, list[str | None]] = {}
+    for table, now in parts.items():
+        old = {month: identity for month, identity in record["parts"][table]}
+        new = {month: identity for month, identity in now}
+        months = {m for m in old.keys() | new.keys() if old.get(m) != new.get(m)}
+        if not months:
+            continue
+        whole = not is_parted(table) or None in old or None in new
+        changed[table] = [None] if whole else sorted(months)
+    return changed
 
 
 def _file_identity(path: Path) -> list[int] | None:
@@ -110,6 +179,10 @@ def _record_build(warehouse_dir: Path, build: WarehouseBuild) -> None:
     # run simply builds again.
     record = {
         "signature": build.signature,
+        "base": build.base,
+        "parts": build.parts,
+        "updated": build.updated,
+        "previous": build.previous,
         "duckdb": _file_identity(build.path),
         "row_counts": build.row_counts,
         "views": build.views,
@@ -119,13 +192,27 @@ def _record_build(warehouse_dir: Path, build: WarehouseBuild) -> None:
     write_bytes_atomic(path, json.dumps(record, indent=1, sort_keys=True).encode())
 
 
-def _build(warehouse_dir: Path, tables: list[str], files: TableFiles) -> WarehouseBuild:
+def _build(
+    warehouse_dir: Path,
+    tables: list[str],
+    files: TableFiles,
+    changed: dict[str, list[str | None]] | None = None,
+) -> WarehouseBuild:
+    """Build the file beside the served one (from a copy of it, updated with the `changed`
+    parts, when given), then swap it in."""
     tmp = warehouse_dir / f".{DUCKDB_FILE}.building"
     leftovers = (tmp, tmp.with_name(tmp.name + ".wal"))
     with storage_errors(tmp):
         for leftover in leftovers:
             leftover.unlink(missing_ok=True)  # an interrupted earlier build
         try:
+            if changed:
+                served = warehouse_dir / DUCKDB_FILE
+                st = served.stat()
+                shutil.copyfile(served, tmp)
+                build = _build_beside(warehouse_dir, tmp, tables, files, changed)
+                build.previous = [st.st_ino, st.st_size, st.st_mtime_ns]
+                return build
             return _build_beside(warehouse_dir, tmp, tables, files)
         except Exception:
             for leftover in leftovers:  # a full disk gets its space back
@@ -135,7 +222,11 @@ def _build(warehouse_dir: Path, tables: list[str], files: TableFiles) -> Warehou
 
 
 def _build_beside(
-    warehouse_dir: Path, tmp: Path, tables: list[str], files: TableFiles
+    warehouse_dir: Path,
+    tmp: Path,
+    tables: list[str],
+    files: TableFiles,
+    changed: dict[str, list[str | None]] | None = None,
 ) -> WarehouseBuild:
     final = warehouse_dir / DUCKDB_FILE
     counts: dict[str, int] = {}
@@ -144,7 +235,13 @@ def _build_beside(
     try:
         con.execute(f"ATTACH '{_sql_path(tmp)}' AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
         con.execute("USE wh")
-        for table in tables:
+        if changed:
+            _update_parts(con, tables, files, changed)
+            counts = {
+                t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables
+            }
+            views = [view.stem for view in sorted(VIEWS_DIR.glob("*.sql"))]
+        for table in [] if changed else tables:
             if not files.exists(table):
                 raise FileNotFoundError(
                     f"cannot build the warehouse: {files.uri(table)} is missing"
@@ -154,12 +251,16 @@ def _build_beside(
                 con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM _source')
                 con.unregister("_source")
             else:
+                # Every part in table order; the month in a part's folder name is not a
+                # column (hive partitioning off), so the table keeps exactly its columns.
                 con.execute(
-                    f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [files.uri(table)]
+                    f'CREATE TABLE "{table}" AS SELECT * FROM '
+                    "read_parquet(?, hive_partitioning = false)",
+                    [files.duckdb_source(table)],
                 )
             counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
             fault_point(FaultPoint.DUCKDB_TABLE, table)
-        for view_file in sorted(VIEWS_DIR.glob("*.sql")):
+        for view_file in [] if changed else sorted(VIEWS_DIR.glob("*.sql")):
             con.execute(view_file.read_text(encoding="utf-8"))
             views.append(view_file.stem)
         con.execute("CHECKPOINT")
@@ -173,7 +274,66 @@ def _build_beside(
     _no_foreign_wal(final)
     os.replace(tmp, final)
     fault_point(FaultPoint.DUCKDB_SWAPPED)  # the build record (see _record_build) is written next
-    return WarehouseBuild(final, counts, views)
+    return WarehouseBuild(final, counts, views, updated=changed or {})
+
+
+def _update_parts(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    files: TableFiles,
+    changed: dict[str, list[str | None]],
+) -> None:
+    """In the copy: delete the changed months' rows, then insert them from their parts, in
+    one transaction. Rows parted by article are found through the copy's articles as they
+    were built (their months then), so they are deleted before the articles are replaced."""
+    con.execute("BEGIN")
+    order = sorted(changed, key=lambda t: (t not in PARTED_BY_ARTICLE, tables.index(t)))
+    for table in order:
+        months = changed[table]
+        if months == [None]:
+            con.execute(f'DELETE FROM "{table}"')
+        elif table in PARTED_BY_DATE:
+            con.execute(
+                f'DELETE FROM "{table}" WHERE {_month_sql(PARTED_BY_DATE[table])} IN '
+                "(SELECT unnest(?))",
+                [months],
+            )
+        else:
+            # an article missing from the articles table had its rows in the undated part
+            con.execute(
+                f'DELETE FROM "{table}" WHERE article_id IN (SELECT article_id FROM articles '
+                f"WHERE {_month_sql('published_date')} IN (SELECT unnest(?)))"
+                + (
+                    " OR article_id NOT IN (SELECT article_id FROM articles)"
+                    if UNDATED in months
+                    else ""
+                ),
+                [months],
+            )
+    for table in tables:
+        if table not in changed:
+            continue
+        months = None if changed[table] == [None] else changed[table]
+        if files.remote:  # streamed through pyarrow: DuckDB has no object-store access here
+            if months is None or any(m in files.months(table) for m in months):
+                con.register("_source", files.arrow_reader(table, months))
+                con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _source')
+                con.unregister("_source")
+        else:
+            sources = files.duckdb_source(table, months)
+            if sources:
+                con.execute(
+                    f'INSERT INTO "{table}" BY NAME SELECT * FROM '
+                    "read_parquet(?, hive_partitioning = false)",
+                    [sources],
+                )
+        fault_point(FaultPoint.DUCKDB_TABLE, table)
+    con.execute("COMMIT")
+
+
+def _month_sql(column: str) -> str:
+    """The part a row belongs to, as parquet.month_of gives it."""
+    return f"coalesce(strftime(\"{column}\", '%Y-%m'), '{UNDATED}')"
 
 
 def _no_foreign_wal(final: Path) -> None:
@@ -236,7 +396,9 @@ def inspect_warehouse(
 ) -> WarehouseReport:
     """Previews and integrity checks of the current file, through one read-only connection.
     The checks read every row (spans against the article texts): their outcomes are kept in
-    state/ with the file's identity, and a file that has not changed is not checked again."""
+    state/ with the file's identity, and a file that has not changed is not checked again.
+    A file updated from the changed parts of one whose spans passed has its spans checked
+    in the updated months only (span_months); keys and references are checked whole."""
     path = Path(warehouse_dir) / DUCKDB_FILE
     record_path = Path(warehouse_dir) / CHECKS_RECORD
     what = sorted(models) + sorted(map(str, references))
@@ -247,12 +409,37 @@ def inspect_warehouse(
         identity = [st.st_ino, st.st_size, st.st_mtime_ns]
         checks = _recorded_checks(record_path, identity, what)
         if checks is None:
-            checks = check_warehouse(con, models, references)
+            months = span_months(Path(warehouse_dir), identity, what)
+            checks = check_warehouse(con, models, references, months)
             record = {"duckdb": identity, "checked": what, "outcomes": [asdict(c) for c in checks]}
             write_bytes_atomic(record_path, json.dumps(record, sort_keys=True).encode())
         return WarehouseReport(heads, checks)
     finally:
         con.close()
+
+
+def span_months(warehouse_dir: Path, identity: list[int], what: list[str]) -> dict[str, list[str]]:
+    """Per table whose spans need checking only in some months, those months: the file was
+    updated from the changed parts of one whose spans all passed (the checks record is that
+    file's), and a span depends only on its row and its article, both in a changed part when
+    either changed (the row's table's or the articles' months). Tables not named: whole."""
+    try:
+        build = json.loads((warehouse_dir / BUILD_RECORD).read_text(encoding="utf-8"))
+        checked = json.loads((warehouse_dir / CHECKS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    updated = build.get("updated") or {}
+    if not updated or build.get("duckdb") != identity[1:]:
+        return {}
+    if checked.get("duckdb") != build.get("previous") or checked.get("checked") != what:
+        return {}
+    passed = {(o["table"], o["check"]) for o in checked["outcomes"] if o["passed"]}
+    out = {}
+    for table in SPANS:
+        months = set(updated.get(table, [])) | set(updated.get("articles", []))
+        if (table, SPANS_MATCH_TEXT) in passed and None not in months:
+            out[table] = sorted(months)
+    return out
 
 
 def _recorded_checks(path: Path, identity: list[int], what: list[str]) -> list[CheckOutcome] | None:

@@ -11,7 +11,7 @@ import pytest
 from pipelines import EXTRACTOR_VERSION
 from pipelines.extract import ArticleInput, extract_articles
 from pipelines.extract import events as event_rules
-from pipelines.store import query
+from pipelines.store import query, read_table
 from tests.helpers import RAW, materialize_all
 
 MARKER = "signalling a further escalation"  # in the seed article alone
@@ -77,9 +77,9 @@ def test_a_run_keeps_going_records_the_error_and_retries_next_time(
     monkeypatch.undo()
     again = materialize_all(raw, warehouse)
     assert again.success
-    errors = pl.read_parquet(warehouse / "parquet" / "extraction_errors" / "part-0.parquet")
+    errors = read_table(warehouse, "extraction_errors")
     assert errors.height == 0
-    events = pl.read_parquet(warehouse / "parquet" / "events" / "part-0.parquet")
+    events = read_table(warehouse, "events")
     assert events.filter(pl.col("article_id") == seed_id).height >= 10
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.defs.ingest import FILES_ACCOUNTED_FOR
 from pipelines.ingest import account_for_files, read_raw_folder
-from tests.helpers import INGEST_FIXTURES, materialize_all
+from tests.helpers import INGEST_FIXTURES, materialize_all, read_all_tables
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +30,7 @@ def mixed_run(tmp_path_factory):
     warehouse = tmp_path_factory.mktemp("warehouse")
     result = materialize_all(raw, warehouse)
     assert result.success
-    tables = {
-        p.parent.name: pl.read_parquet(p) for p in (warehouse / "parquet").glob("*/part-0.parquet")
-    }
+    tables = read_all_tables(warehouse)
     return result, tables
 
 

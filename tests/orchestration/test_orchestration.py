@@ -21,7 +21,13 @@ from pipelines.defs.reporting import SCHEMA_CHECK, validate_outputs
 from pipelines.defs.resources import EventwireSettings, build_resources
 from pipelines.defs.schedules import nightly_schedule
 from pipelines.defs.sensors import raw_files_sensor
-from pipelines.store import build_warehouse, inspect_warehouse, read_table, write_table
+from pipelines.store import (
+    build_warehouse,
+    inspect_warehouse,
+    read_table,
+    table_parts,
+    write_table,
+)
 from schemas import TABLES, Events
 from schemas.relations import REFERENCES
 from tests.helpers import RAW, REPO, cli_env, hold_warehouse_lock, materialize_all
@@ -251,8 +257,8 @@ def test_the_link_stage_runs_alone_from_the_stored_tables(small, tmp_path):
     resources = build_resources(EventwireSettings(raw_dir=str(small), warehouse_dir=str(warehouse)))
     assert materialize_all(small, warehouse).success
     before = {t: read_table(warehouse, t) for t in TABLES}
-    clusters = warehouse / "parquet" / "event_clusters" / "part-0.parquet"
-    clusters.unlink()
+    for part in table_parts(warehouse, "event_clusters"):
+        part.unlink()
     linked = ["events", "claims", "event_clusters", "claim_clusters"]
     alone = dg.materialize(ASSETS, selection=linked, resources=resources)
     assert alone.success

@@ -8,14 +8,13 @@ import subprocess
 import sys
 
 import dagster as dg
-import polars as pl
 
 from pipelines.definitions import ASSETS, defs
 from pipelines.defs.extract import article_extractions, extracted_tables
 from pipelines.defs.ingest import raw_articles
 from pipelines.defs.partitions import SHARD_PARTITIONS
 from pipelines.defs.resources import EventwireSettings, build_resources
-from pipelines.store import state_dir
+from pipelines.store import TableFiles, state_dir
 from tests.helpers import RAW, REPO, assert_same_tables, cli_env, read_tables, run_meta
 from tests.table_digest import table_digests
 
@@ -65,5 +64,5 @@ def test_a_run_of_one_shard_then_the_assembly_gives_the_tables(shipped_run, tmp_
     assert tables.success
     assert run_meta(tables)["extracted_events"]["articles_parsed"] == 8
     for name in ("quantities", "actors"):
-        got = pl.read_parquet(tmp_path / "w" / "parquet" / name / "part-0.parquet")
+        got = TableFiles(tmp_path / "w").read(name)
         assert got.equals(read_tables(whole)[name]), name

@@ -15,13 +15,12 @@ import sys
 import traceback
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 from pipelines.cli import main
 from pipelines.extract.nlp import load_nlp
 from pipelines.faults import FaultPoint
-from pipelines.store import DUCKDB_FILE, table_path
+from pipelines.store import DUCKDB_FILE, read_table
 from schemas import TABLES
 from tests.helpers import (
     GOLD_TEXTS,
@@ -54,14 +53,14 @@ KILL_POINTS = [
     ("state.segment-written:ingest", "old"),  # the ingest results written, not marked complete
     ("state.compacted:ingest", "old"),  # a compacted segment beside the ones it replaces
     ("validate:articles", "old"),
-    ("atomic.written:articles/part-0.parquet", "old"),  # written beside, not renamed over
-    ("atomic.replaced:articles/part-0.parquet", "old"),  # articles new, the rest still old
+    ("atomic.written:articles/month=2025-11/part-0.parquet", "old"),  # written beside
+    ("atomic.replaced:articles/month=2025-11/part-0.parquet", "old"),  # a part of articles new
     ("extract.article@2", "old"),  # the first article saved, the second parsed but not saved
     ("state.segment-written:extract@2", "old"),
     ("state.compacted:extract", "old"),
     ("link:events", "old"),
     ("validate:events", "old"),
-    ("atomic.replaced:events/part-0.parquet", "old"),  # events new, claims still old
+    ("atomic.replaced:events/month=2025-11/part-0.parquet", "old"),  # a part of events new
     ("duckdb.table:claims", "old"),  # the new DuckDB file half built
     ("duckdb.built", "old"),  # built in full, not swapped in
     ("duckdb.swapped", "new"),  # swapped in, its build record not written
@@ -200,7 +199,7 @@ def test_a_run_killed_at_any_point_loses_nothing(
     else:
         assert duckdb_rows(warehouse) == reference["cold_rows"]
     for table in TABLES:
-        pl.read_parquet(table_path(warehouse, table))
+        read_table(warehouse, table)
 
     # The next run ends exactly where an uninterrupted one does, and tidies up.
     assert materialize_all(reference["raw"], warehouse).success

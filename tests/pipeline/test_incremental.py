@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.extract.incremental import EXTRACT_LEXICONS
 from pipelines.ingest.raw_files import list_raw_files
-from pipelines.store import DUCKDB_FILE, table_path
+from pipelines.store import DUCKDB_FILE, table_parts
 from pipelines.store.timeline_chart import CHART_FILE
 from schemas import TABLES
 from tests.helpers import (
@@ -23,6 +23,7 @@ from tests.helpers import (
     REPO,
     assert_same_tables,
     cli_env,
+    duckdb_rows,
     materialize_all,
     read_tables,
     run_meta,
@@ -34,10 +35,10 @@ N_ARTICLES = N_FILES + 1  # the JSONL dump holds two
 
 
 def file_identities(warehouse: Path) -> dict[str, tuple]:
-    paths = [table_path(warehouse, t) for t in TABLES] + [warehouse / DUCKDB_FILE]
-    paths.append(warehouse / CHART_FILE)
+    paths = [p for t in TABLES for p in table_parts(warehouse, t)]
+    paths += [warehouse / DUCKDB_FILE, warehouse / CHART_FILE]
     return {
-        p.name if p.suffix in (".duckdb", ".png") else p.parent.name: (
+        str(p.relative_to(warehouse)): (
             p.stat().st_ino,
             p.stat().st_mtime_ns,
             hashlib.sha256(p.read_bytes()).hexdigest(),
@@ -134,6 +135,48 @@ def test_changed_added_and_removed_files_are_all_that_is_redone(twice, tmp_path)
     assert any("Valparaíso on Friday" in t for t in articles["text"])
     assert "wire/greece-turkey-naval-standoff.txt" not in articles["source_path"].to_list()
     assert "new.txt" in articles["source_path"].to_list()
+
+
+def _parts(warehouse: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of every part of every table and staged table, by path."""
+    found = [
+        *(warehouse / "parquet").rglob("*.parquet"),
+        *(warehouse / "state" / "staged").rglob("*.parquet"),
+    ]
+    return {str(p.relative_to(warehouse)): (p.stat().st_ino, p.stat().st_mtime_ns) for p in found}
+
+
+def test_articles_added_in_some_months_rewrite_only_those_months_parts(twice, tmp_path):
+    raw, warehouse, *_ = twice
+    work = tmp_path / "raw"
+    shutil.copytree(raw, work)
+    wh = tmp_path / "wh"
+    shutil.copytree(warehouse, wh)
+    before = _parts(wh)
+    assert any("month=2025-11" in p for p in before) and any("month=2025-10" in p for p in before)
+    # one article of October (a month with parts already) and one of September (none yet)
+    for name in ("india-pakistan-loc-clash-poonch", "sudan-kadugli-aid-convoy"):
+        for suffix in (".txt", ".meta.json"):
+            shutil.copy(GOLD_TEXTS / f"{name}{suffix}", work / f"{name}{suffix}")
+    result = materialize_all(work, wh)
+    assert result.success
+    meta = run_meta(result)
+    assert meta["extracted_events"]["parts_written"] == 2  # not written whole
+    assert meta["quantities"]["parts_written"] == 2
+    # DuckDB: a copy of the last file, updated in those months only
+    assert meta["events@warehouse"]["updated_parts"] == ["2025-09", "2025-10"]
+    assert meta["actors@warehouse"]["updated_parts"] == ["whole"]
+    after = _parts(wh)
+    for table in ("articles", "events", "claims", "quantities", "staged/extracted_events"):
+        november = [p for p in before if f"{table}/month=2025-11/" in p]
+        assert november and all(after[p] == before[p] for p in november), table
+        october = [p for p in before if f"{table}/month=2025-10/" in p]
+        assert october and all(after[p] != before[p] for p in october), table
+        assert any(f"{table}/month=2025-09/" in p for p in after), table
+    cold = materialize_all(work, tmp_path / "cold")
+    assert cold.success
+    assert_same_tables(read_tables(wh), read_tables(tmp_path / "cold"))
+    assert duckdb_rows(wh) == duckdb_rows(tmp_path / "cold")
 
 
 def test_added_articles_alone_are_linked_alone_with_the_tables_of_a_cold_run(twice, tmp_path):
@@ -315,8 +358,8 @@ def test_a_run_with_nothing_new_reuses_the_tables_and_a_deleted_one_is_made_agai
     m2 = run_meta(second)
     for step_output in ("extracted_events", "events", "event_clusters", "claim_clusters"):
         assert m2[step_output]["unchanged"] is True, step_output
-    table_path(warehouse, "event_clusters").unlink()
-    table_path(warehouse, "quantities").unlink()
+    for part in table_parts(warehouse, "event_clusters") + table_parts(warehouse, "quantities"):
+        part.unlink()
     third = materialize_all(raw, warehouse)
     assert third.success
     m3 = run_meta(third)

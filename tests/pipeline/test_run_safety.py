@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from pipelines.extract.incremental import extract_store
-from pipelines.store import DUCKDB_FILE, state_dir, table_path
+from pipelines.store import DUCKDB_FILE, read_table, state_dir
 from pipelines.store.state import ResultStore
 from schemas import TABLES
 from tests.helpers import (
@@ -31,6 +31,7 @@ from tests.helpers import (
     materialize_all,
     read_tables,
     run_meta,
+    table_digest,
 )
 
 EXTRACTED = ("events", "claims", "quantities", "actors")
@@ -46,7 +47,7 @@ def test_run_killed_during_extraction_leaves_the_warehouse_whole(tmp_path, shipp
     shutil.copytree(RAW, raw)
     warehouse = tmp_path / "wh"
     shutil.copytree(shipped_run[1], warehouse)  # the session's finished run over raw/
-    before = {t: digest(table_path(warehouse, t)) for t in EXTRACTED}
+    before = {t: table_digest(warehouse, t) for t in EXTRACTED}
     db_before = digest(warehouse / DUCKDB_FILE)
     counts_before = counts(warehouse / DUCKDB_FILE)
     segments_before = extraction_segments(warehouse)
@@ -87,11 +88,11 @@ def test_run_killed_during_extraction_leaves_the_warehouse_whole(tmp_path, shipp
     # The previous warehouse is intact: the extracted tables and the DuckDB file are the old
     # ones, byte for byte, and the DuckDB file opens with the old row counts. (articles was
     # already rewritten by the finished ingest step: it is a whole, valid new file.)
-    assert {t: digest(table_path(warehouse, t)) for t in EXTRACTED} == before
+    assert {t: table_digest(warehouse, t) for t in EXTRACTED} == before
     assert digest(warehouse / DUCKDB_FILE) == db_before
     assert counts(warehouse / DUCKDB_FILE) == counts_before
     for table in TABLES:
-        pl.read_parquet(table_path(warehouse, table))
+        read_table(warehouse, table)
     assert not list(warehouse.rglob("*.tmp"))
 
     # The next run finishes the job, keeps what the killed run had parsed, and ends where an

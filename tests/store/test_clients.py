@@ -11,7 +11,7 @@ import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
 
-from pipelines.store import DUCKDB_FILE, table_path
+from pipelines.store import DUCKDB_FILE, table_parts
 from schemas import TABLES
 from tests.helpers import cli_json, duckdb_cli
 
@@ -60,7 +60,7 @@ def test_parquet_types_match_duckdb_in_every_reader(shipped_run):
     con = duckdb.connect(str(warehouse / DUCKDB_FILE), read_only=True)
     try:
         for table in TABLES:
-            path = table_path(warehouse, table)
+            paths = [str(p) for p in table_parts(warehouse, table)]
             db_types = dict(
                 con.execute(
                     "SELECT column_name, data_type FROM information_schema.columns "
@@ -68,15 +68,17 @@ def test_parquet_types_match_duckdb_in_every_reader(shipped_run):
                     [table],
                 ).fetchall()
             )
-            arrow = pq.read_table(path).schema
+            arrow = pq.read_table(paths, partitioning=None).schema
             assert arrow.names == list(db_types), table
             for field in arrow:
                 assert ARROW_TO_DUCKDB[str(field.type)] == db_types[field.name], (table, field)
-            # DuckDB reading the Parquet file directly sees the same types as its table.
-            described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)])
+            # DuckDB reading the Parquet parts directly sees the same types as its table.
+            described = con.execute(
+                "DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning = false)", [paths]
+            )
             direct = {row[0]: row[1] for row in described.fetchall()}
             assert direct == db_types, table
-            polars_schema = pl.read_parquet(path).schema
+            polars_schema = pl.read_parquet(paths, hive_partitioning=False).schema
             assert polars_schema == pl.Schema(
                 {n: c.dtype.type for n, c in TABLES[table].to_schema().columns.items()}
             )
@@ -86,12 +88,14 @@ def test_parquet_types_match_duckdb_in_every_reader(shipped_run):
 
 def test_pandas_reads_dates_as_dates_and_booleans_as_booleans(shipped_run):
     _, warehouse = shipped_run
-    events = pd.read_parquet(table_path(warehouse, "events"))
+    # A table's folder, as an analyst reads it: its parts (and their month, from the folder
+    # names, as a column of pandas' own).
+    events = pd.read_parquet(warehouse / "parquet" / "events")
     dates = events["event_date"].dropna()
     assert len(dates) > 0 and all(isinstance(d, dt.date) for d in dates)
-    claims = pd.read_parquet(table_path(warehouse, "claims"))
+    claims = pd.read_parquet(warehouse / "parquet" / "claims")
     assert claims["anonymous"].dtype == bool
     assert claims["direct_quote"].dtype == bool
-    articles = pd.read_parquet(table_path(warehouse, "articles"))
+    articles = pd.read_parquet(warehouse / "parquet" / "articles")
     assert str(articles["ingested_at"].dtype).startswith("datetime64")
     assert str(articles["ingested_at"].dt.tz) == "UTC"

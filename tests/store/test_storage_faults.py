@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.store import DUCKDB_FILE, table_path
+from pipelines.store import DUCKDB_FILE
 from schemas import TABLES
 from tests.helpers import (
     GOLD_TEXTS,
@@ -24,6 +24,7 @@ from tests.helpers import (
     digest,
     leftovers,
     materialize_all,
+    table_digest,
 )
 
 
@@ -58,7 +59,7 @@ def previous_warehouse(
     shutil.copytree(shipped, warehouse)
     for text in sorted(GOLD_TEXTS.glob("*"))[:6]:
         shutil.copy(text, raw / text.name)
-    files = {t: digest(table_path(warehouse, t)) for t in TABLES}
+    files = {t: table_digest(warehouse, t) for t in TABLES}
     files[DUCKDB_FILE] = digest(warehouse / DUCKDB_FILE)
     return raw, warehouse, files
 
@@ -104,7 +105,7 @@ def test_read_only_warehouse_folder(tmp_path, disk, shipped_run):
     assert code == 1
     assert len(messages) == 1, messages
     assert str(warehouse) in messages[0] and "read-only file system" in messages[0], messages
-    assert {t: digest(table_path(warehouse, t)) for t in TABLES} == {t: before[t] for t in TABLES}
+    assert {t: table_digest(warehouse, t) for t in TABLES} == {t: before[t] for t in TABLES}
     assert digest(warehouse / DUCKDB_FILE) == before[DUCKDB_FILE]
     assert counts(warehouse / DUCKDB_FILE)["articles"] > 0
 
@@ -132,9 +133,7 @@ def test_out_of_space(tmp_path, disk, shipped_run, free_bytes, failing_step):
     assert not list(warehouse.glob(f".{DUCKDB_FILE}.building*"))
     assert not list(warehouse.rglob("*.tmp"))
     if failing_step == "raw_articles":
-        assert {t: digest(table_path(warehouse, t)) for t in TABLES} == {
-            t: before[t] for t in TABLES
-        }
+        assert {t: table_digest(warehouse, t) for t in TABLES} == {t: before[t] for t in TABLES}
 
     # Space freed, the next run completes and tidies up.
     filler.unlink()
