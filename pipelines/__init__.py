@@ -13,7 +13,7 @@ from collections.abc import Callable
 # Written on every extracted row. Raised whenever the rules or lexicons change what is
 # extracted, so rows from different rule sets can be told apart (0.2.0: the actor, date and
 # event-rule work scored in docs/quality.md on 2026-11-30).
-EXTRACTOR_VERSION = "0.4.28"
+EXTRACTOR_VERSION = "0.4.29"
 # The longest article text the parser takes (spaCy's max_length). Ingest refuses longer ones as
 # too_large, so one huge file cannot stop extraction for the rest. Chosen so that the worst case
 # fits a 2-core, 8 GB machine: one endless sentence costs a parser process about 0.29 GB plus
