@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,7 +151,7 @@ class TableFiles:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def split(self, table: str, df: pl.DataFrame) -> dict[str | None, pl.DataFrame]:
+    def split(self, table: str, df: pl.DataFrame) -> Mapping[str | None, pl.DataFrame]:
         """The table's rows by part, in row order within each part."""
         if not is_parted(table):
             return {None: df}
@@ -169,8 +169,7 @@ class TableFiles:
                 )
                 .alias("_month")
             )
-        parts = keyed.partition_by("_month", maintain_order=True, as_dict=True)
-        return {key[0]: part.drop("_month") for key, part in parts.items()}
+        return _MonthRows(keyed)
 
     def _article_months(self) -> pl.DataFrame:
         source = self.articles_from or self
@@ -189,7 +188,11 @@ class TableFiles:
         """Store the given parts (a None or empty frame removes that month's part, unless it
         would leave the table with none); with `whole`, parts not given are removed. The
         others keep their files. True when anything was written or removed."""
-        given = {m: df for m, df in parts.items() if df is not None and not df.is_empty()}
+        given: Mapping[str | None, pl.DataFrame]
+        if isinstance(parts, _MonthRows):
+            given = parts  # every month has rows; each is cut when written
+        else:
+            given = {m: df for m, df in parts.items() if df is not None and not df.is_empty()}
         current = set(self.months(table))
         gone = ((current - set(given)) if whole else {m for m in parts if m not in given}) & current
         if not given and not current - gone:
@@ -202,9 +205,10 @@ class TableFiles:
         if self.remote:
             return self._write_remote(table, given, gone)
         changed = False
-        for month, df in given.items():
+        for month in given:
             path = self._folder(table) / _part_dir(month) / PART_NAME
-            changed |= replace_atomically(path, _writer(df), keep_if_same=True)
+            write = given.writer(month) if isinstance(given, _MonthRows) else _writer(given[month])
+            changed |= replace_atomically(path, write, keep_if_same=True)
         for month in sorted(gone, key=_month_order):
             self._remove_local(table, month)
             changed = True
@@ -397,6 +401,34 @@ def _parquet_bytes(df: pl.DataFrame) -> bytes:
 
 def _writer(df: pl.DataFrame):
     return lambda tmp: df.write_parquet(tmp, compression="zstd", statistics=True)
+
+
+class _MonthRows(Mapping[str | None, pl.DataFrame]):
+    """A table's rows by month (its `_month` column), each month cut from the table only when
+    asked for: all the months at once (polars' partition_by) are a second copy of the table,
+    1.3 GB for the events at 200,000 articles."""
+
+    def __init__(self, keyed: pl.DataFrame):
+        self._keyed = keyed
+        self._months: list[str] = keyed["_month"].unique(maintain_order=True).to_list()
+
+    def __getitem__(self, month: str | None) -> pl.DataFrame:
+        if month not in self._months:
+            raise KeyError(month)
+        return self._keyed.filter(pl.col("_month") == month).drop("_month")
+
+    def writer(self, month: str | None):
+        """Write one month's part by streaming it from the table: cutting each month as a
+        frame left about 1.3 GB behind in the allocator over the events' twelve months at
+        200,000 articles, streaming about 20 MB."""
+        rows = self._keyed.lazy().filter(pl.col("_month") == month).drop("_month")
+        return lambda tmp: rows.sink_parquet(tmp, compression="zstd", statistics=True)
+
+    def __iter__(self) -> Iterator[str | None]:
+        return iter(self._months)
+
+    def __len__(self) -> int:
+        return len(self._months)
 
 
 def write_table(warehouse_dir: Path | str, table: str, df: pl.DataFrame) -> list[Path]:
