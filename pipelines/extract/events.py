@@ -306,7 +306,7 @@ def _mention(
         parties = _noun_parties(tok, rule, kind, lex)
     _borrowed_parties(parties, kind, lex)
     governor = (_stand_in(tok, lex) if pos == "NOUN" else tok).head
-    if not _conditions_met(tok, rule, parties.actor1, governor):
+    if not _conditions_met(tok, rule, parties.actor1, governor, lex):
         return None
     modality, governors = _mention_modality(tok, rule, modal, cue_lemmas)
     refusal = _refusal(tok, rule, modality, lex)
@@ -617,8 +617,11 @@ def _borrowed_parties(parties: _Parties, kind: EventType, lex: TriggerLexicon) -
         parties.alone = parties.actor2 is not None
 
 
-def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: Token) -> bool:
-    """The lexicon entry's conditions: subject, object, governor, modifier, preposition."""
+def _conditions_met(
+    tok: Token, rule: Trigger, actor1: Token | None, governor: Token, lex: TriggerLexicon
+) -> bool:
+    """The lexicon entry's conditions: subject, object, governor, modifier, and the verb's
+    frame (_frame_holds)."""
     # a passive's subject undergoes the act: "a student who was struck" did not strike
     passive = syntax.child(tok, "nsubjpass", "auxpass") is not None
     if (
@@ -631,10 +634,6 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         _object_matches(tok, rule.object_any) or _asked_for(tok, rule.prep_any, rule.object_any)
     ):
         return False
-    if rule.complement_any and not _called(tok, rule.complement_any):
-        return False
-    if rule.clause_any and not _foretold(tok, rule.clause_any):
-        return False
     if rule.infinitive and _infinitive(tok) is None:
         return False
     if rule.object_not and _object_matches(tok, rule.object_not):
@@ -645,7 +644,18 @@ def _conditions_met(tok: Token, rule: Trigger, actor1: Token | None, governor: T
         return False
     if rule.object_named and not _named_party(syntax.child(tok, "dobj")):
         return False
-    return not rule.prep_any or _has_particle(tok, rule)
+    return _frame_holds(tok, rule, lex)
+
+
+def _frame_holds(verb: Token, rule: Trigger, lex: TriggerLexicon) -> bool:
+    """The entry's conditions on what the verb takes: its particle ("called on"), what it calls
+    its object ("called the drills a provocation"), what a clause of it foretells ("warned that
+    Moscow would retaliate"). An entry whose frame fails is no reading of the verb at all."""
+    return (
+        (not rule.prep_any or _has_particle(verb, rule))
+        and (not rule.complement_any or _called(verb, rule.complement_any))
+        and (not rule.clause_any or _foretold(verb, rule.clause_any, lex))
+    )
 
 
 def _on_a_date(prep: Token) -> bool:
@@ -857,13 +867,7 @@ def _particle_rules(verb: Token, lex: TriggerLexicon) -> tuple[Trigger, ...]:
     """The verb's entries, less those that need a particle it lacks: "stepped up attacks" is
     not "stepped down", "gives a deadline" not "gave in"; or a judgement it does not make:
     "called a general strike" judges no strike."""
-    return tuple(
-        r
-        for r in lex.lookup(verb.lemma_, "VERB")
-        if (not r.prep_any or _has_particle(verb, r))
-        and (not r.complement_any or _called(verb, r.complement_any))
-        and (not r.clause_any or _foretold(verb, r.clause_any))
-    )
+    return tuple(r for r in lex.lookup(verb.lemma_, "VERB") if _frame_holds(verb, r, lex))
 
 
 def _has_particle(tok: Token, rule: Trigger) -> bool:
@@ -1081,9 +1085,6 @@ def _called(tok: Token, words: frozenset[str]) -> bool:
     return any(w.lemma_.lower() in words or w.lower_ in words for w in said)
 
 
-_FUTURE = {"will", "would", "wo", "'ll", "shall"}
-
-
 def _infinitive(tok: Token) -> Token | None:
     """The to-infinitive a verb or noun takes: "offered to mediate", "a call to release"."""
     return next(
@@ -1110,15 +1111,16 @@ def _noun_content(tok: Token, lex: TriggerLexicon) -> bool:
     return any(lex.types[r.event_type].content for r in lex.lookup(tok.head.lemma_, "NOUN"))
 
 
-def _foretold(tok: Token, words: frozenset[str]) -> bool:
+def _foretold(tok: Token, words: frozenset[str], lex: TriggerLexicon) -> bool:
     """A clause the verb takes says one of `words` will be done: "warned that Moscow would
-    retaliate", "warned it will respond with force"."""
-    for clause in tok.children:
-        if clause.dep_ != "ccomp" or clause.lemma_.lower() not in words:
-            continue
-        if any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in clause.children):
-            return True
-    return False
+    retaliate", "warned it will respond with force" (the future auxiliaries of refusals.*)."""
+    future = lex.refusals.future_aux if lex.refusals is not None else frozenset()
+    return any(
+        clause.dep_ == "ccomp"
+        and clause.lemma_.lower() in words
+        and any(c.dep_ == "aux" and c.lower_ in future for c in clause.children)
+        for clause in tok.children
+    )
 
 
 def _asked_for(tok: Token, preps: frozenset[str], words: frozenset[str]) -> bool:
