@@ -2,6 +2,7 @@
 claims as extracted, gives them cluster ids and writes them with the cluster tables."""
 
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -10,7 +11,9 @@ import polars as pl
 from pipelines.defs.partitions import SHARDS
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
+    SCHEMA_CHECK,
     definition_metadata,
+    markdown_preview,
     model_description,
     schema_check_spec,
     table_metadata,
@@ -21,13 +24,21 @@ from pipelines.defs.resources import EventwireSettings, table_files
 from pipelines.extract.incremental import extracted_index
 from pipelines.faults import FaultPoint, fault_point
 from pipelines.fingerprint import fingerprint
-from pipelines.link import ARTICLE_COLUMNS, cluster_claims, cluster_events
-from pipelines.link.incremental import NotAnUpdate, relink_claims, relink_events
+from pipelines.link import ARTICLE_COLUMNS
+from pipelines.link.months import (
+    NotAnUpdate,
+    link_claims,
+    link_events,
+    relink_claims,
+    relink_events,
+)
 from pipelines.store import state_dir
 from pipelines.store.atomic import replace_atomically
 from pipelines.store.memo import StepMemo
+from pipelines.store.parquet import TableParts
 from pipelines.store.state import KEY
 from schemas import ClaimClusters, Claims, EventClusters, Events
+from schemas.validation import validate_table
 
 # In the order they are written.
 OUTPUT_TABLES = {
@@ -44,6 +55,7 @@ _INPUTS = {
     "event_clusters": {"extracted_events", "extracted_claims", "articles"},
     "claim_clusters": {"extracted_claims", "articles"},
 }
+_STAGED = {"events": "extracted_events", "claims": "extracted_claims"}
 _LINK_CODE = Path(__file__).parents[1] / "link"
 _SCHEMAS = Path(__file__).parents[2] / "schemas"
 
@@ -95,48 +107,97 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
     extracted = extracted_index(state_dir(settings.warehouse_dir), SHARDS)
     added = _only_added(memo, extracted, code)
     memo.forget()
-    articles = files.read("articles", columns=ARTICLE_COLUMNS)
-    extracted_claims = staged.read("extracted_claims")
+    meta = files.read("articles", columns=ARTICLE_COLUMNS)
     fault_point(FaultPoint.LINK, "claims")
     linked = None
     if added:
         try:
-            linked = _relink(files, staged, extracted_claims, articles, added)
+            linked = _relink(files, staged, meta, added)
         except NotAnUpdate as err:
             context.log.warning(f"linking every article again: {err}")
     if linked is not None:
         context.log.info(f"linked the {len(added)} added articles within the days they touch")
-        events, claims, event_clusters, claim_clusters = linked
     else:
-        claims, claim_clusters = cluster_claims(extracted_claims, articles)
-        del extracted_claims
+        work = state_dir(settings.warehouse_dir) / "link-work"
+        claims = link_claims(staged, meta, work)
         fault_point(FaultPoint.LINK, "events")
-        events, event_clusters = cluster_events(staged.read("extracted_events"), claims, articles)
-    context.log.info(
-        f"linked {events.height} event mentions into {event_clusters.height} events and "
-        f"{claims.height} claims into {claim_clusters.height} statements across articles"
-    )
-    tables = {
-        "events": events,
-        "claims": claims,
-        "event_clusters": event_clusters,
-        "claim_clusters": claim_clusters,
+        linked = {"events": link_events(staged, meta, work), "claims": claims}
+    # The cluster tables are small: validated whole before anything is written. The events
+    # and claims are validated a month at a time as they are written (never held whole); an
+    # invalid month fails the step before the memo is recorded, so the next run links again.
+    clusters = {
+        "event_clusters": linked["events"].clusters,
+        "claim_clusters": linked["claims"].clusters,
     }
     checks, failure = validate_outputs(
-        {name: (model, tables[name]) for name, model in OUTPUT_TABLES.items()}
+        {name: (OUTPUT_TABLES[name], df) for name, df in clusters.items()}
     )
     if failure:
         yield from checks
         raise failure
     # How many added articles were linked alone (0: every article was linked).
-    relinked = {"articles_linked_alone": len(added) if linked is not None else 0}
-    for name in OUTPUT_TABLES:
-        df = tables[name]
+    relinked = {"articles_linked_alone": len(added) if not linked["events"].whole else 0}
+    for name in ("events", "claims"):
+        table = linked[name]
+        parts = _Validated(name, OUTPUT_TABLES[name], table.parts)
+        # A linked table has the rows of its staged one; the preview is its first month's.
+        first = next(iter(table.parts), None)
+        preview = markdown_preview(table.parts[first]) if first is not None else ""
+        yield dg.Output(
+            TableParts(parts, whole=table.whole),
+            output_name=name,
+            metadata={
+                "dagster/row_count": staged.row_count(_STAGED[name]),
+                "preview": dg.MetadataValue.md(preview),
+                "parts_written": len(table.parts),
+                **relinked,
+            },
+        )
+        rows = files.row_count(name)
+        checks.append(
+            dg.AssetCheckResult(
+                asset_key=name,
+                check_name=SCHEMA_CHECK,
+                passed=True,
+                description=f"the {parts.rows} rows written ({len(table.parts)} months) are "
+                f"valid against schemas.{OUTPUT_TABLES[name].__name__}",
+                metadata={"rows": rows, "rows_written": parts.rows},
+            )
+        )
+    for name, df in clusters.items():
         yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **relinked})
     # Each Output above is stored as it is yielded, so the tables are written by now.
+    counts = {name: files.row_count(name) for name in ("events", "claims")}
+    counts |= {name: df.height for name, df in clusters.items()}
+    context.log.info(
+        f"linked {counts['events']} event mentions into {counts['event_clusters']} events and "
+        f"{counts['claims']} claims into {counts['claim_clusters']} statements across articles"
+    )
     replace_atomically(memo.frame_path("articles"), extracted.write_parquet)
-    memo.record(inputs, {name: df.height for name, df in tables.items()}, {"code": code})
+    memo.record(inputs, counts, {"code": code})
     yield from checks
+
+
+class _Validated(Mapping[str, pl.DataFrame]):
+    """A table's months, each validated as the writer takes it: an invalid month stops the
+    write with the table, columns and rows named (TableValidationError)."""
+
+    def __init__(self, table: str, model, months: Mapping[str, pl.DataFrame]):
+        self._table, self._model, self._months = table, model, months
+        self.rows = 0
+
+    def __getitem__(self, month: str) -> pl.DataFrame:
+        df = self._months[month]
+        fault_point(FaultPoint.VALIDATE, self._table)
+        validate_table(self._table, self._model, df)
+        self.rows += df.height
+        return df
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._months)
+
+    def __len__(self) -> int:
+        return len(self._months)
 
 
 def _only_added(memo: StepMemo, extracted: pl.DataFrame, code: str) -> set[str]:
@@ -154,22 +215,8 @@ def _only_added(memo: StepMemo, extracted: pl.DataFrame, code: str) -> set[str]:
     return set(extracted.join(before, on=KEY, how="anti")[KEY].to_list())
 
 
-def _relink(files, staged, extracted_claims, articles, added):
+def _relink(files, staged, meta, added):
     """The linked tables from the last ones, joining only what the added articles touch."""
-    claims, claim_clusters = relink_claims(
-        extracted_claims,
-        articles,
-        files.read("claims", columns=["claim_id", "claim_cluster_id"]),
-        files.read("claim_clusters"),
-        added,
-    )
+    claims = relink_claims(staged, files, meta, added)
     fault_point(FaultPoint.LINK, "events")
-    events, event_clusters = relink_events(
-        staged.read("extracted_events"),
-        claims,
-        articles,
-        files.read("events", columns=["event_id", "cluster_id"]),
-        files.read("event_clusters"),
-        added,
-    )
-    return events, claims, event_clusters, claim_clusters
+    return {"events": relink_events(staged, files, meta, added), "claims": claims}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -47,6 +48,9 @@ _EVENT_FIELDS = (
     "location_basis",
     "mention_of",
 )
+# The order of the window passes (a full link sorts in DuckDB by the same columns).
+EVENT_ORDER = ["event_type", "asserted", "day", "event_id"]
+CLAIM_ORDER = ["speaker_key", "day", "claim_id"]
 _CLAIM_FIELDS = (
     "claim_id",
     "article_id",
@@ -144,9 +148,10 @@ def cluster_events(
     return events, _event_cluster_table(events, claims, meta)
 
 
-def _event_rows(events: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
-    """What linking compares of each mention, in (type, realis, day) order."""
-    return (
+def _event_rows(events: pl.DataFrame, meta: pl.DataFrame, *, whole: bool = True) -> pl.DataFrame:
+    """What linking compares of each mention, in (type, realis, day) order; without `whole`,
+    every mention (a day or not) in the given order, for a caller that sorts them itself."""
+    rows = (
         events.select(_EVENT_FIELDS)
         .join(meta.select("article_id", "published_date"), on="article_id", how="left")
         .with_columns(stated=pl.col("date_basis") == "stated")
@@ -161,12 +166,13 @@ def _event_rows(events: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
                 "location_text"
             ),
         )
-        .filter(pl.col("day").is_not_null())
         # dropped before the sort, which copies every column it keeps
         .drop("published_date", "date_precision", "modality", "claim_id", "stated")
         .drop("date_basis", "location_basis")
-        .sort("event_type", "asserted", "day", "event_id")
     )
+    if not whole:
+        return rows
+    return rows.filter(pl.col("day").is_not_null()).sort(EVENT_ORDER)
 
 
 def _link_events(rows: pl.DataFrame, uf: _UnionFind, fresh: set[str] | None = None) -> None:
@@ -175,15 +181,21 @@ def _link_events(rows: pl.DataFrame, uf: _UnionFind, fresh: set[str] | None = No
     # A later mention in the same article ("the strike") is the act it points at.
     for event_id, first in rows.select("event_id", "mention_of").drop_nulls().iter_rows():
         uf.union(first, event_id)
+    join_events(rows.iter_rows(named=True), uf, fresh)
+
+
+def join_events(mentions: Iterable[dict], uf, fresh: set | None = None) -> None:
+    """The window pass of _link_events over mentions (dicts of _event_rows' columns) in
+    (type, realis, day) order; the ids may be any hashable (a full link gives positions)."""
     # One pass in (type, realis, day) order with a window of the last PUBLISHED_WINDOW days.
     # A pair can only link through something it shares (an actor id, an actor word, a
     # country or a place), so each mention is compared only with the window's mentions that
     # share one of those keys, and not at all with those already in its cluster: the work
     # grows with the mentions that could match, not with the square of a busy news day.
     window: deque[dict] = deque()
-    by_key: dict[tuple, dict[str, dict]] = {}
+    by_key: dict[tuple, dict] = {}
     group = None
-    for b in rows.iter_rows(named=True):
+    for b in mentions:
         if (b["event_type"], b["asserted"]) != group:
             group = (b["event_type"], b["asserted"])
             window.clear()
@@ -194,7 +206,7 @@ def _link_events(rows: pl.DataFrame, uf: _UnionFind, fresh: set[str] | None = No
                 del by_key[key][old["event_id"]]
         _add_words(b)
         b["keys"] = _event_keys(b)
-        seen: set[str] = set()
+        seen: set = set()
         only_fresh = fresh is not None and b["event_id"] not in fresh
         for key in b["keys"]:
             for a_id, a in by_key.get(key, {}).items():
@@ -212,6 +224,11 @@ def _event_cluster_table(
     events: pl.DataFrame, claims: pl.DataFrame, meta: pl.DataFrame
 ) -> pl.DataFrame:
     """One event_clusters row per cluster of `events` (which have their cluster_id)."""
+    return event_cluster_rows(event_members(events, claims, meta))
+
+
+def event_members(events: pl.DataFrame, claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """What an event cluster's row is made from, a row per mention of `events`."""
     # only the claims these events rest on: a relink's few clusters need not hash them all
     anonymous = claims.filter(pl.col("claim_id").is_in(events["claim_id"].drop_nulls())).select(
         "claim_id", anonymous_claim=pl.col("anonymous")
@@ -234,6 +251,11 @@ def _event_cluster_table(
             anon=pl.col("claim_id").is_not_null() & pl.col("anonymous_claim").fill_null(False)
         )
     )
+    return members
+
+
+def event_cluster_rows(members: pl.DataFrame) -> pl.DataFrame:
+    """One event_clusters row per cluster of event_members' rows (all of each cluster's)."""
     table = (
         members.group_by("cluster_id")
         .agg(
@@ -279,11 +301,12 @@ def cluster_claims(
     return claims, _claim_cluster_table(claims, meta)
 
 
-def _claim_rows(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
-    """What linking compares of each claim, in (speaker, day) order."""
+def _claim_rows(claims: pl.DataFrame, meta: pl.DataFrame, *, whole: bool = True) -> pl.DataFrame:
+    """What linking compares of each claim, in (speaker, day) order (without `whole`, in the
+    given order, for a caller that sorts them itself)."""
     speakers = claims["speaker_text"].drop_nulls().unique().to_list()
     speaker_words = {t: " ".join(sorted(_words(t))) for t in speakers}
-    return (
+    rows = (
         claims.select("claim_id", "article_id", "content", "speaker_text", "speaker_actor_id")
         .join(meta.select("article_id", day=pl.col("published_date")), on="article_id", how="left")
         .with_columns(
@@ -300,20 +323,26 @@ def _claim_rows(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
             & pl.col("content").is_not_null()
         )
         .select("speaker_key", "day", "claim_id", "article_id", "content")
-        .sort("speaker_key", "day", "claim_id")
     )
+    return rows.sort(CLAIM_ORDER) if whole else rows
 
 
 def _link_claims(rows: pl.DataFrame, uf: _UnionFind, fresh: set[str] | None = None) -> None:
     """Join in `uf` every two claims of `rows` that are the same statement. fresh: compare
     only pairs with one of these ids (an earlier link compared the others)."""
+    join_claims(rows.iter_rows(), uf, fresh)
+
+
+def join_claims(rows: Iterable[tuple], uf, fresh: set | None = None) -> None:
+    """The window pass of _link_claims over (speaker_key, day, claim_id, article_id,
+    content) in (speaker, day) order; the ids may be any hashable."""
     window: deque[tuple] = deque()  # (day, claim_id, article_id, words) of one speaker
     # The window's claims by content word: two claims with no word in common cannot overlap,
     # so each claim is compared only with those sharing a word (a busy speaker says many
     # things in a week).
-    by_word: dict[str, dict[str, tuple]] = {}
+    by_word: dict[str, dict] = {}
     speaker = None
-    for key, day, claim_id, article_id, content in rows.iter_rows():
+    for key, day, claim_id, article_id, content in rows:
         words = _words(content)
         if not words:
             continue
@@ -325,7 +354,7 @@ def _link_claims(rows: pl.DataFrame, uf: _UnionFind, fresh: set[str] | None = No
             old = window.popleft()
             for w in old[3]:
                 del by_word[w][old[1]]
-        seen: set[str] = set()
+        seen: set = set()
         only_fresh = fresh is not None and claim_id not in fresh
         for w in words:
             for a_id, (_, _, a_article, a_words) in by_word.get(w, {}).items():
@@ -344,7 +373,12 @@ def _link_claims(rows: pl.DataFrame, uf: _UnionFind, fresh: set[str] | None = No
 
 def _claim_cluster_table(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
     """One claim_clusters row per cluster of `claims` (which have their claim_cluster_id)."""
-    members = claims.select(
+    return claim_cluster_rows(claim_members(claims, meta))
+
+
+def claim_members(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """What a claim cluster's row is made from, a row per claim."""
+    return claims.select(
         "claim_cluster_id",
         "claim_id",
         "article_id",
@@ -353,6 +387,10 @@ def _claim_cluster_table(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFra
         "stance",
         "anonymous",
     ).join(meta, on="article_id", how="left")
+
+
+def claim_cluster_rows(members: pl.DataFrame) -> pl.DataFrame:
+    """One claim_clusters row per cluster of claim_members' rows (all of each cluster's)."""
     table = (
         members.sort("claim_cluster_id", "published_date", "claim_id", nulls_last=True)
         .group_by("claim_cluster_id", maintain_order=True)  # first: the earliest statement

@@ -46,9 +46,11 @@ ARTICLE_MONTHS = ["article_id", "published_date"]  # what the article months are
 @dataclass(frozen=True)
 class TableParts:
     """Some parts of a table, to write in place of those months' parts (None: the month has
-    no rows any more); the table's other parts keep their files (TableFiles.write_parts)."""
+    no rows any more); the table's other parts keep their files (TableFiles.write_parts),
+    or, with `whole`, are removed. `frames` may make each month when it is asked for."""
 
     frames: Mapping[str | None, pl.DataFrame | None]
+    whole: bool = False
 
 
 def is_parted(table: str) -> bool:
@@ -137,6 +139,14 @@ class TableFiles:
             return months
         whole = folder / PART_NAME
         return [whole] if whole.is_file() else []
+
+    def row_count(self, table: str) -> int:
+        """The table's rows, from its parts' footers (or the object store's manifest)."""
+        if self.remote:
+            return sum(p.get("rows", 0) for p in self._manifest(table) or [])
+        import pyarrow.parquet as pq
+
+        return sum(pq.read_metadata(p).num_rows for p in self.part_paths(table))
 
     def months(self, table: str) -> dict[str | None, list]:
         """Each part's month (None: the table as one part) and identity."""
