@@ -108,7 +108,7 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             return
         with classified_failures(retries=0, wait_s=0.0):  # a full disk is not retried
             if isinstance(obj, TableParts):  # only the months that changed
-                written = files.write_parts(table, obj.frames)
+                written = files.write_parts(table, obj.frames, whole=obj.whole)
             else:
                 written = files.write(table, obj)
         context.add_output_metadata(

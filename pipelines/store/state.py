@@ -122,6 +122,21 @@ class ResultStore:
         _, winner, sizes = self._index(segments)
         return self._read(name, segments, _taken(winner, sizes, keys))
 
+    def row_counts(self, name: str) -> dict[str, int]:
+        """How many rows of table `name` each key's newest result has (keys without rows are
+        left out), reading only the key column."""
+        segments = self._complete(self._segment_dirs())
+        _, winner, sizes = self._index(segments)
+        counts: dict[str, int] = {}
+        for segment, keys in zip(segments, _taken(winner, sizes), strict=True):
+            if keys is not None and not keys:
+                continue
+            scan = pl.scan_parquet(segment / f"{name}.parquet").select(KEY)
+            if keys is not None:
+                scan = scan.filter(pl.col(KEY).is_in(pl.Series(keys, dtype=pl.String)))
+            counts |= dict(scan.group_by(KEY).len().collect().iter_rows())
+        return counts
+
     def _index(self, segments: list[Path]) -> tuple[pl.DataFrame, dict[str, int], list[int]]:
         """The newest index row per key, which segment (by position) it comes from, and how
         many keys each segment holds."""
