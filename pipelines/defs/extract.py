@@ -23,10 +23,16 @@ from pipelines.defs.reporting import (
     unchanged_outputs,
     validate_outputs,
 )
-from pipelines.defs.resources import STAGING_IO_MANAGER, EventwireSettings, table_files
+from pipelines.defs.resources import (
+    BY_MONTH,
+    STAGING_IO_MANAGER,
+    EventwireSettings,
+    table_files,
+)
 from pipelines.errors import TableValidationError
 from pipelines.extract.extraction_errors import extraction_errors
 from pipelines.extract.incremental import (
+    ASSEMBLY_INPUTS,
     EXTRACTED_TABLES,
     IncrementalExtraction,
     StoredMonths,
@@ -35,7 +41,7 @@ from pipelines.extract.incremental import (
 )
 from pipelines.store import state_dir
 from pipelines.store.memo import Recorded, StepMemo
-from pipelines.store.parquet import PARTED_BY_ARTICLE, UNDATED, TableParts
+from pipelines.store.parquet import PARTED_BY_ARTICLE, UNDATED, TableMonths, TableParts
 from schemas import ExtractionErrors, empty_frame, validate_table
 
 MAX_LOGGED_FAILURES = 20  # failures logged one by one; the table has them all
@@ -125,13 +131,15 @@ def article_extractions(
         },
     },
     check_specs=[schema_check_spec(name, model) for name, model in OUTPUT_TABLES.items()],
+    # A month of the articles at a time, without the columns assembling does not read.
+    ins={"articles": dg.AssetIn(metadata={BY_MONTH: True, "columns": list(ASSEMBLY_INPUTS)})},
     deps=[article_extractions],
     group_name="extract",
     retry_policy=TRANSIENT_RETRIES,
     pool=WAREHOUSE_POOL,
 )
 def extracted_tables(
-    context: dg.AssetExecutionContext, settings: EventwireSettings, articles: pl.DataFrame
+    context: dg.AssetExecutionContext, settings: EventwireSettings, articles: TableMonths
 ):
     """Every shard's extraction results as the tables, in article order, with the actors
     merged across articles. A near-duplicate (a republished wire story) is extracted once,

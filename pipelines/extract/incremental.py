@@ -276,9 +276,13 @@ def extract_shard(
     return done
 
 
+# The article columns assembled_extraction reads: a step may hand it only these.
+ASSEMBLY_INPUTS = (*EXTRACTION_INPUTS, "language", "duplicate_of")
+
+
 @contextlib.contextmanager
 def assembled_extraction(
-    articles: pl.DataFrame,
+    articles: pl.DataFrame | Iterable[pl.DataFrame],
     state_dir: Path | str,
     *,
     model: str,
@@ -291,8 +295,10 @@ def assembled_extraction(
     articles: the same tables whatever the number of shards. `reuse_if(signature)`: whether
     the tables written from that signature are still in place, in which case they are not
     assembled again (a run with nothing new). Every shard must be up to date with `articles`
-    (extract_shard), else ShardsBehind says which are not."""
-    keys = input_keys(to_extract(articles))
+    (extract_shard), else ShardsBehind says which are not. `articles` (with at least the
+    ASSEMBLY_INPUTS columns) may come a piece at a time, such as a month's part at a time
+    (TableMonths), so that their texts are never all held at once."""
+    keys, month_of, skipped = _articles_to_assemble(articles)
     extractor = extractor_fingerprint(model)
     stores = [extract_store(state_dir, k, shards) for k in range(shards)]
     with contextlib.ExitStack() as held:
@@ -304,7 +310,6 @@ def assembled_extraction(
         _check_up_to_date(stores, keys, extractor, {f["article_id"] for f in failures})
         signature = _signature(extractor, [s.segment_names() for s in stores], keys)
         read_table = read_parts = None
-        month_of = article_month_of(articles, keys)
         if failures or reuse_if is None or not reuse_if(signature):
             order = {key: i for i, key in enumerate(keys)}
 
@@ -338,13 +343,28 @@ def assembled_extraction(
             read_parts=read_parts,
             month_of=month_of,
             words_parsed=sum(run.get("words_parsed", 0) for run in runs),
-            skipped={
-                "not_english": articles.filter(pl.col("language") != "en").height,
-                "near_duplicates": articles.filter(
-                    (pl.col("language") == "en") & pl.col("duplicate_of").is_not_null()
-                ).height,
-            },
+            skipped=skipped,
         )
+
+
+def _articles_to_assemble(
+    articles: pl.DataFrame | Iterable[pl.DataFrame],
+) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+    """The input key and the month of each article to extract from, in article order, and
+    how many were skipped, from the articles whole or a piece (a month) at a time."""
+    keys: dict[str, str] = {}
+    month_of: dict[str, str] = {}
+    skipped = {"not_english": 0, "near_duplicates": 0}
+    for piece in [articles] if isinstance(articles, pl.DataFrame) else articles:
+        extractable = to_extract(piece)
+        piece_keys = input_keys(extractable)
+        keys |= piece_keys
+        month_of |= article_month_of(extractable, piece_keys)
+        skipped["not_english"] += piece.filter(pl.col("language") != "en").height
+        skipped["near_duplicates"] += piece.filter(
+            (pl.col("language") == "en") & pl.col("duplicate_of").is_not_null()
+        ).height
+    return keys, month_of, skipped
 
 
 def _last_run(store: ResultStore) -> dict:
