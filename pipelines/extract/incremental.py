@@ -311,7 +311,7 @@ def assembled_extraction(
         signature = _signature(extractor, [s.segment_names() for s in stores], keys)
         read_table = read_parts = None
         if failures or reuse_if is None or not reuse_if(signature):
-            order = {key: i for i, key in enumerate(keys)}
+            order = (pl.Series(list(keys), dtype=pl.String), pl.int_range(len(keys), eager=True))
 
             def rows_of(name: str, wanted: set[str] | None = None) -> pl.DataFrame:
                 return in_unit_order(pl.concat([s.load_table(name, wanted) for s in stores]), order)

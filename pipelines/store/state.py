@@ -78,6 +78,8 @@ class ResultStore:
         }
 
         self._loaded: StoredResults | None = None
+        self._indexed: tuple[list[Path], tuple[pl.DataFrame, dict[str, int], list[int]]] | None
+        self._indexed = None
         self._appended = False
         self._tidy = False
         self.quarantined: list[Path] = []  # segments set aside by this object
@@ -139,9 +141,17 @@ class ResultStore:
 
     def _index(self, segments: list[Path]) -> tuple[pl.DataFrame, dict[str, int], list[int]]:
         """The newest index row per key, which segment (by position) it comes from, and how
-        many keys each segment holds."""
+        many keys each segment holds. Kept for the same segments (a complete segment never
+        changes): a reader of one table a month at a time asks for it dozens of times, and
+        it took 0.4 s at 100,000 keys."""
         if not segments:
             return pl.DataFrame(schema=self.index_schema), {}, []
+        if self._indexed is not None and self._indexed[0] == segments:
+            return self._indexed[1]
+        self._indexed = (list(segments), self._read_index(segments))
+        return self._indexed[1]
+
+    def _read_index(self, segments: list[Path]) -> tuple[pl.DataFrame, dict[str, int], list[int]]:
         indexes = [
             pl.read_parquet(s / f"{INDEX}.parquet").with_columns(pl.lit(i).alias("_seg"))
             for i, s in enumerate(segments)
