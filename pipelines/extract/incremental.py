@@ -214,7 +214,10 @@ class StoredMonths(Mapping[str, pl.DataFrame | None]):
             raise KeyError(month)
         if not self.rows[month]:
             return None
-        return self._read({key for key, m in self._month_of.items() if m == month}).rechunk()
+        rows = self._read({key for key, m in self._month_of.items() if m == month})
+        # One chunk, as a month cut from the whole table is: Parquet pages follow the chunks,
+        # and the parts are to be byte for byte those of the table written whole.
+        return rows.rechunk()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.months)
