@@ -314,7 +314,8 @@ def _validated_by_month(
     """The table's check, validating one month at a time (rows numbered within the month),
     and its columns that must be unique checked across the months."""
     unique = [c for c, column in model.to_schema().columns.items() if column.unique]
-    problems, seen = [], []
+    problems: list[str] = []
+    seen: dict[str, list[pl.Series]] = {column: [] for column in unique}
     for month in stored:
         df = stored[month]
         if df is None:
@@ -323,12 +324,13 @@ def _validated_by_month(
             validate_table(table, model, df)
         except TableValidationError as err:
             problems.extend(f"month {month}: {problem}" for problem in err.problems)
-        seen.append(df.select(unique))
+        for column in unique:  # each month's values once: a repeat within it is found above
+            seen[column].append(df[column].unique())
         del df
-    if len(seen) > 1:
-        ids = pl.concat(seen)
-        for column in unique:
-            repeated = ids.filter(ids[column].is_duplicated())[column].unique(maintain_order=True)
+    for column, values in seen.items():
+        if len(values) > 1:
+            ids = pl.concat(values)
+            repeated = ids.filter(ids.is_duplicated()).unique(maintain_order=True)
             if repeated.len():
                 examples = ", ".join(repr(v) for v in repeated.head(3).to_list())
                 problems.append(

@@ -124,14 +124,28 @@ def _repeated_across_months(quantities: pl.DataFrame, articles: pl.DataFrame) ->
     return quantities.with_columns(ids.otherwise(pl.col("quantity_id")).alias("quantity_id"))
 
 
+def _repeated_within_a_month(quantities: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """A January quantity's id given to another January quantity."""
+    month = dict(zip(articles["article_id"], articles["published_date"], strict=True))
+    january = (quantities[KEY].replace_strict(month, return_dtype=pl.Date) == DATES[0]).arg_true()
+    first, second = january[0], january[1]
+    ids = pl.when(pl.int_range(pl.len()) == second).then(pl.col("quantity_id").gather(first))
+    return quantities.with_columns(ids.otherwise(pl.col("quantity_id")).alias("quantity_id"))
+
+
 @pytest.mark.parametrize(
-    ("edit", "says"),
+    ("edit", "says", "not_says"),
     [
-        (_one_invalid, "month 2026-03: column 'value'"),
-        (_repeated_across_months, "column 'quantity_id': check field_uniqueness failed across"),
+        (_one_invalid, "month 2026-03: column 'value'", "quantity_id"),
+        (
+            _repeated_across_months,
+            "column 'quantity_id': check field_uniqueness failed across",
+            "month 20",
+        ),
+        (_repeated_within_a_month, "month 2026-01: column 'quantity_id'", "across"),
     ],
 )
-def test_a_month_that_fails_validation_writes_no_table(tmp_path, edit, says):
+def test_a_month_that_fails_validation_writes_no_table(tmp_path, edit, says, not_says):
     warehouse = tmp_path / "w"
     _seed(warehouse, edit)
     result = _run(warehouse)
@@ -144,6 +158,7 @@ def test_a_month_that_fails_validation_writes_no_table(tmp_path, edit, says):
     ]
     assert check.asset_key == dg.AssetKey("quantities")
     assert says in check.description
+    assert not_says not in check.description
     assert _files(warehouse) == {}
 
 
