@@ -47,7 +47,7 @@ ARTICLE_MONTHS = ["article_id", "published_date"]  # what the article months are
 class TableParts:
     """Some parts of a table, to write in place of those months' parts (None: the month has
     no rows any more); the table's other parts keep their files (TableFiles.write_parts),
-    unless `whole`: then these are all its parts, and the others are removed."""
+    or, with `whole`, are removed. `frames` may make each month when it is asked for."""
 
     frames: Mapping[str | None, pl.DataFrame | None]
     whole: bool = False

@@ -135,7 +135,7 @@ class ResultStore:
                 continue
             scan = pl.scan_parquet(segment / f"{name}.parquet").select(KEY)
             if keys is not None:
-                scan = scan.filter(pl.col(KEY).is_in(pl.Series(keys, dtype=pl.String)))
+                scan = scan.filter(pl.col(KEY).is_in(pl.Series(keys, dtype=pl.String).implode()))
             counts |= dict(scan.group_by(KEY).len().collect().iter_rows())
         return counts
 
@@ -185,7 +185,7 @@ class ResultStore:
             if keys is not None:
                 if not keys:
                     continue
-                scan = scan.filter(pl.col(KEY).is_in(pl.Series(keys, dtype=pl.String)))
+                scan = scan.filter(pl.col(KEY).is_in(pl.Series(keys, dtype=pl.String).implode()))
             parts.append(scan.collect())
         return pl.concat(parts) if parts else pl.DataFrame(schema=self.table_schemas[name])
 
