@@ -5,13 +5,16 @@ rows into the tables. Events and claims go on to the link stage (pipelines/defs/
 before they are tables."""
 
 import datetime as dt
+from collections.abc import Mapping
 
 import dagster as dg
+import pandera.polars as pa
 import polars as pl
 
 from pipelines.defs.partitions import SHARD_PARTITIONS, SHARDS, shard_numbers
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
+    SCHEMA_CHECK,
     ProgressLog,
     definition_metadata,
     model_description,
@@ -20,23 +23,28 @@ from pipelines.defs.reporting import (
     unchanged_outputs,
     validate_outputs,
 )
-from pipelines.defs.resources import STAGING_IO_MANAGER, EventwireSettings, table_files
+from pipelines.defs.resources import (
+    BY_MONTH,
+    STAGING_IO_MANAGER,
+    EventwireSettings,
+    table_files,
+)
+from pipelines.errors import TableValidationError
 from pipelines.extract.extraction_errors import extraction_errors
 from pipelines.extract.incremental import (
+    ASSEMBLY_INPUTS,
     EXTRACTED_TABLES,
     IncrementalExtraction,
+    StoredMonths,
     assembled_extraction,
     extract_shard,
 )
 from pipelines.store import state_dir
 from pipelines.store.memo import Recorded, StepMemo
-from pipelines.store.parquet import PARTED_BY_ARTICLE, UNDATED, TableParts
-from schemas import ExtractionErrors, empty_frame
+from pipelines.store.parquet import PARTED_BY_ARTICLE, UNDATED, TableMonths, TableParts
+from schemas import ExtractionErrors, empty_frame, validate_table
 
 MAX_LOGGED_FAILURES = 20  # failures logged one by one; the table has them all
-# A validated table this small (the actors, once merged) is kept for writing rather than
-# assembled again; a larger one is dropped, so that one large table is held at a time.
-SMALL_TABLE_BYTES = 32 * 2**20
 # Events and claims as the rules found them, without the cluster ids linking gives them: kept
 # under state/ (not among the tables) for the link asset, which validates and writes the
 # tables. Keyed by the table they become.
@@ -123,13 +131,15 @@ def article_extractions(
         },
     },
     check_specs=[schema_check_spec(name, model) for name, model in OUTPUT_TABLES.items()],
+    # A month of the articles at a time, without the columns assembling does not read.
+    ins={"articles": dg.AssetIn(metadata={BY_MONTH: True, "columns": list(ASSEMBLY_INPUTS)})},
     deps=[article_extractions],
     group_name="extract",
     retry_policy=TRANSIENT_RETRIES,
     pool=WAREHOUSE_POOL,
 )
 def extracted_tables(
-    context: dg.AssetExecutionContext, settings: EventwireSettings, articles: pl.DataFrame
+    context: dg.AssetExecutionContext, settings: EventwireSettings, articles: TableMonths
 ):
     """Every shard's extraction results as the tables, in article order, with the actors
     merged across articles. A near-duplicate (a republished wire story) is extracted once,
@@ -184,10 +194,9 @@ def _extracted_outputs(
     result: IncrementalExtraction,
     before: Recorded | None,
 ):
-    """extracted_tables' outputs and checks. One table is held at a time (at 200,000
-    articles the five together held about 3 GB): the tables this step validates are read
-    and validated first, so that, as before, nothing is written unless all are valid; then
-    each table is read again, written and dropped."""
+    """extracted_tables' outputs and checks: every month when the tables are written whole
+    (a cold run, an article that failed, or no record of the parts), else the changed
+    months only (_parts_outputs)."""
     skipped = result.skipped
     context.log.info(
         f"{result.articles_total} articles to extract from ({skipped['not_english']} not in "
@@ -220,100 +229,128 @@ def _extracted_outputs(
         return
     changed = _changed_months(result, before)
     memo.forget()
-    if changed is not None:
-        yield from _changed_parts(context, memo, result, before, changed, errors, run_counts)
-        return
+    if changed is None:  # written whole: every month, and the parts of other months removed
+        months, kept_rows = set(result.month_of.values()), {}
+    else:
+        context.log.info(
+            f"{len(changed)} of {len(result.months)} months changed "
+            f"({', '.join(sorted(changed)[:12])}{', ...' if len(changed) > 12 else ''}): "
+            "only their parts are read back and written"
+        )
+        months = changed
+        kept_rows = {
+            output: {m: n for m, n in counts.items() if m not in changed}
+            for output, counts in before.extra["part_rows"].items()
+        }
+    yield from _parts_outputs(
+        memo, result, months, kept_rows, errors, run_counts, whole=changed is None
+    )
 
-    small = {"extraction_errors": errors}  # tables kept after validation, not read twice
 
-    def read(table: str) -> pl.DataFrame:
-        return small[table] if table in small else result.read_table(table)
-
+def _parts_outputs(
+    memo: StepMemo,
+    result: IncrementalExtraction,
+    months: set[str],
+    kept_rows: dict[str, dict[str, int]],
+    errors: pl.DataFrame,
+    run_counts: dict[str, int],
+    *,
+    whole: bool,
+):
+    """The tables parted by article written as the given months' parts, each month read back
+    from the state (its articles' rows alone) when it is written and dropped before the
+    next, so that one month of a table is held at a time (at 200,000 articles the tables
+    read whole held about 3 GB). Every month is validated first, one at a time, so that as
+    before nothing is written unless all are valid. `whole`: the parts of other months are
+    removed (a cold run); else they keep their files and `kept_rows` their row counts. The
+    actors (merged across articles) and the extraction errors are written whole."""
+    parts = {
+        table: result.read_parts(table, months)
+        for table in EXTRACTED_TABLES
+        if table in PARTED_BY_ARTICLE
+    }
     checks, problems = [], []
-    for name, model in OUTPUT_TABLES.items():
-        df = read(name)
-        [check], failure = validate_outputs({name: (model, df)})
+    for table, stored in parts.items():
+        if table in OUTPUT_TABLES:
+            check, problem = _validated_by_month(table, OUTPUT_TABLES[table], stored)
+            checks.append(check)
+            problems.extend([problem] if problem else [])
+    small = {"actors": result.read_table("actors"), "extraction_errors": errors}
+    for table, df in small.items():
+        [check], failure = validate_outputs({table: (OUTPUT_TABLES[table], df)})
         checks.append(check)
         problems.extend([failure.description] if failure else [])
-        if df.estimated_size() <= SMALL_TABLE_BYTES:
-            small[name] = df
-        del df
     if problems:
         yield from checks
         # Bad data is not transient: retrying would fail the same way.
         raise dg.Failure(description="\n".join(problems), allow_retries=False)
     rows, part_rows = {}, {}
     for table in [*EXTRACTED_TABLES, "extraction_errors"]:
-        df = read(table)
         output = UNLINKED.get(table, table)
-        rows[output] = df.height
-        if table in PARTED_BY_ARTICLE:
-            part_rows[output] = _rows_by_month(df, result.month_of)
-        yield dg.Output(df, output_name=output, metadata={**table_metadata(df), **run_counts})
-        del df
+        if table in small:
+            df = small.pop(table)
+            rows[output] = df.height
+            yield dg.Output(df, output_name=output, metadata={**table_metadata(df), **run_counts})
+            del df
+            continue
+        stored = parts.pop(table)
+        counts = kept_rows.get(output, {}) | {m: n for m, n in stored.rows.items() if n}
+        frames: Mapping[str, pl.DataFrame | None] = stored
+        if not sum(counts.values()):  # no row left anywhere: an empty part keeps the columns
+            frames = {**dict.fromkeys(stored), UNDATED: empty_frame(EXTRACTED_TABLES[table])}
+        part_rows[output], rows[output] = counts, sum(counts.values())
+        metadata = {"dagster/row_count": rows[output], "parts_written": len(stored)}
+        yield dg.Output(
+            TableParts(frames, whole=whole), output_name=output, metadata={**metadata, **run_counts}
+        )
     # Each Output above is stored as it is yielded, so the tables are written by now.
     memo.record(result.signature, rows, {"months": result.months, "part_rows": part_rows})
     yield from checks
 
 
-def _rows_by_month(df: pl.DataFrame, month_of: dict[str, str]) -> dict[str, int]:
-    months = df["article_id"].replace_strict(month_of, return_dtype=pl.String)
-    return dict(months.value_counts().iter_rows())
-
-
-def _changed_parts(
-    context: dg.AssetExecutionContext,
-    memo: StepMemo,
-    result: IncrementalExtraction,
-    before: Recorded,
-    changed: set[str],
-    errors: pl.DataFrame,
-    run_counts: dict[str, int],
-):
-    """The tables parted by article rewritten in the changed months only (read back from
-    the state for those months' articles alone, validated, written as those parts); the
-    actors, merged across articles, and the extraction errors (none: an article that failed
-    sends the run down the whole-table path) whole. Other parts keep their files."""
-    context.log.info(
-        f"{len(changed)} of {len(result.months)} months changed "
-        f"({', '.join(sorted(changed)[:12])}{', ...' if len(changed) > 12 else ''}): "
-        "only their parts are read back and written"
-    )
-    checks, problems, parts = [], [], {}
-    for table in EXTRACTED_TABLES:
-        if table not in PARTED_BY_ARTICLE:
+def _validated_by_month(
+    table: str, model: type[pa.DataFrameModel], stored: StoredMonths
+) -> tuple[dg.AssetCheckResult, str | None]:
+    """The table's check, validating one month at a time (rows numbered within the month),
+    and its columns that must be unique checked across the months."""
+    unique = [c for c, column in model.to_schema().columns.items() if column.unique]
+    problems: list[str] = []
+    seen: dict[str, list[pl.Series]] = {column: [] for column in unique}
+    for month in stored:
+        df = stored[month]
+        if df is None:
             continue
-        parts[table] = result.read_parts(table, changed)
-        if table in OUTPUT_TABLES:
-            frames = [df for df in parts[table].values() if df is not None]
-            rows = pl.concat(frames) if frames else empty_frame(OUTPUT_TABLES[table])
-            [check], failure = validate_outputs({table: (OUTPUT_TABLES[table], rows)})
-            checks.append(check)
-            problems.extend([failure.description] if failure else [])
-    whole = {"actors": result.read_table("actors"), "extraction_errors": errors}
-    for table, df in whole.items():
-        [check], failure = validate_outputs({table: (OUTPUT_TABLES[table], df)})
-        checks.append(check)
-        problems.extend([failure.description] if failure else [])
-    if problems:
-        yield from checks
-        raise dg.Failure(description="\n".join(problems), allow_retries=False)
-    rows, part_rows = {}, {}
-    for table in [*EXTRACTED_TABLES, "extraction_errors"]:
-        output = UNLINKED.get(table, table)
-        if table in whole:
-            df = whole[table]
-            rows[output] = df.height
-            yield dg.Output(df, output_name=output, metadata={**table_metadata(df), **run_counts})
-            continue
-        counts = {m: n for m, n in before.extra["part_rows"][output].items() if m not in changed}
-        counts |= {m: df.height for m, df in parts[table].items() if df is not None}
-        if not sum(counts.values()):  # no row left anywhere: an empty part keeps the columns
-            parts[table][UNDATED] = empty_frame(EXTRACTED_TABLES[table])
-        part_rows[output], rows[output] = counts, sum(counts.values())
-        metadata = {"dagster/row_count": rows[output], "parts_written": len(changed)}
-        yield dg.Output(
-            TableParts(parts.pop(table)), output_name=output, metadata={**metadata, **run_counts}
-        )
-    memo.record(result.signature, rows, {"months": result.months, "part_rows": part_rows})
-    yield from checks
+        try:
+            validate_table(table, model, df)
+        except TableValidationError as err:
+            problems.extend(f"month {month}: {problem}" for problem in err.problems)
+        for column in unique:  # each month's values once: a repeat within it is found above
+            seen[column].append(df[column].unique())
+        del df
+    for column, values in seen.items():
+        if len(values) > 1:
+            ids = pl.concat(values)
+            repeated = ids.filter(ids.is_duplicated()).unique(maintain_order=True)
+            if repeated.len():
+                examples = ", ".join(repr(v) for v in repeated.head(3).to_list())
+                problems.append(
+                    f"column {column!r}: check field_uniqueness failed across months for "
+                    f"{repeated.len()} value(s); examples {examples}"
+                )
+    height, width = sum(stored.rows.values()), len(model.to_schema().columns)
+    if not problems:
+        return dg.AssetCheckResult(
+            asset_key=table,
+            check_name=SCHEMA_CHECK,
+            passed=True,
+            description=f"{height} rows valid against schemas.{model.__name__}",
+            metadata={"rows": height, "columns": width},
+        ), None
+    message = str(TableValidationError(table, problems))
+    return dg.AssetCheckResult(
+        asset_key=table,
+        check_name=SCHEMA_CHECK,
+        passed=False,
+        description=message[:4000],
+        metadata={"rows": height, "problems": len(problems)},
+    ), message

@@ -11,13 +11,15 @@ import polars as pl
 from pipelines.defs.policies import classified_failures
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE, DEFAULT_MODEL
 from pipelines.store import TableFiles, state_dir
-from pipelines.store.parquet import TableParts
+from pipelines.store.parquet import TableMonths, TableParts
 
 # Frames one stage hands the next that are not tables of the warehouse (events and claims
 # before linking) live under state/, beside the other per-run results, so `parquet/` holds
 # exactly the tables DuckDB serves.
 STAGING_IO_MANAGER = "staging_io_manager"
 STAGING_DIR = "staged"
+# An asset input's metadata key: hand the step the table as a TableMonths, not whole.
+BY_MONTH = "by_month"
 
 
 class EventwireSettings(dg.ConfigurableResource):
@@ -115,8 +117,13 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             {"path": dg.MetadataValue.path(files.uri(table)), "rewritten": written}
         )
 
-    def load_input(self, context: dg.InputContext) -> pl.DataFrame:
-        return self._files().read(context.asset_key.path[-1])
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame | TableMonths:
+        """The table, or (an input whose metadata says BY_MONTH) a TableMonths that reads it
+        a month at a time; only the input metadata's `columns`, when it names some."""
+        table, meta = context.asset_key.path[-1], context.definition_metadata or {}
+        if meta.get(BY_MONTH):
+            return TableMonths(self._files(), table, meta.get("columns"))
+        return self._files().read(table, meta.get("columns"))
 
 
 def build_resources(settings: EventwireSettings) -> dict[str, object]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +31,7 @@ import polars as pl
 
 from pipelines import EXTRACTOR_VERSION, Progress
 from pipelines.errors import ShardsBehind
-from pipelines.extract.actor_table import merge_actors
+from pipelines.extract.actor_table import merge_actor_chunks
 from pipelines.extract.nlp import DEFAULT_BATCH_SIZE
 from pipelines.faults import FaultPoint
 from pipelines.fingerprint import fingerprint
@@ -48,6 +48,8 @@ from pipelines.store.state import KEY, ResultStore
 from schemas import Actors, Claims, Events, Quantities
 
 CHECKPOINT_ARTICLES = 200
+# The actors are merged across articles this many articles at a time (in article order).
+ACTOR_CHUNK_ARTICLES = 20_000
 
 # The tables extraction produces, in the order they are written.
 EXTRACTED_TABLES: dict[str, type[pa.DataFrameModel]] = {
@@ -183,10 +185,45 @@ class IncrementalExtraction:
     # that month's articles and their input keys, in article order); empty when an article
     # failed, so that the tables are then written whole.
     months: dict[str, str] = field(default_factory=dict)
-    # Reads one table parted by article with only the rows of the articles of the given
-    # months: each month's rows in article order (None: it has none). None when read_table is.
-    read_parts: Callable[[str, set[str]], dict[str, pl.DataFrame | None]] | None = None
+    # One table parted by article, the given months of it: each month's rows (in article
+    # order) read from the stores only when asked for (None: it has none), see StoredMonths.
+    # None when read_table is.
+    read_parts: Callable[[str, Iterable[str]], StoredMonths] | None = None
     month_of: dict[str, str] = field(default_factory=dict)  # each article's month
+
+
+class StoredMonths(Mapping[str, pl.DataFrame | None]):
+    """Some months of a table parted by article, each read back from the stores (only its
+    articles' rows) when it is asked for, never all at once: so that a step holds one month
+    of a table (the events at 200,000 articles were 1.3 GB whole). `rows`: how many rows
+    each month has, known before any is read (from the stores' keys alone)."""
+
+    def __init__(
+        self,
+        months: Iterable[str],
+        rows: Mapping[str, int],
+        read: Callable[[set[str]], pl.DataFrame],
+        month_of: Mapping[str, str],
+    ):
+        self.months = sorted(set(months))
+        self.rows = {m: rows.get(m, 0) for m in self.months}
+        self._read, self._month_of = read, month_of
+
+    def __getitem__(self, month: str) -> pl.DataFrame | None:
+        if month not in self.rows:
+            raise KeyError(month)
+        if not self.rows[month]:
+            return None
+        rows = self._read({key for key, m in self._month_of.items() if m == month})
+        # One chunk, as a month cut from the whole table is: Parquet pages follow the chunks,
+        # and the parts are to be byte for byte those of the table written whole.
+        return rows.rechunk()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.months)
+
+    def __len__(self) -> int:
+        return len(self.months)
 
 
 # Beside each shard's store: what its last run did, for the step that assembles the tables.
@@ -242,9 +279,13 @@ def extract_shard(
     return done
 
 
+# The article columns assembled_extraction reads: a step may hand it only these.
+ASSEMBLY_INPUTS = (*EXTRACTION_INPUTS, "language", "duplicate_of")
+
+
 @contextlib.contextmanager
 def assembled_extraction(
-    articles: pl.DataFrame,
+    articles: pl.DataFrame | Iterable[pl.DataFrame],
     state_dir: Path | str,
     *,
     model: str,
@@ -257,8 +298,10 @@ def assembled_extraction(
     articles: the same tables whatever the number of shards. `reuse_if(signature)`: whether
     the tables written from that signature are still in place, in which case they are not
     assembled again (a run with nothing new). Every shard must be up to date with `articles`
-    (extract_shard), else ShardsBehind says which are not."""
-    keys = input_keys(to_extract(articles))
+    (extract_shard), else ShardsBehind says which are not. `articles` (with at least the
+    ASSEMBLY_INPUTS columns) may come a piece at a time, such as a month's part at a time
+    (TableMonths), so that their texts are never all held at once."""
+    keys, month_of, skipped = _articles_to_assemble(articles)
     extractor = extractor_fingerprint(model)
     stores = [extract_store(state_dir, k, shards) for k in range(shards)]
     with contextlib.ExitStack() as held:
@@ -270,24 +313,25 @@ def assembled_extraction(
         _check_up_to_date(stores, keys, extractor, {f["article_id"] for f in failures})
         signature = _signature(extractor, [s.segment_names() for s in stores], keys)
         read_table = read_parts = None
-        month_of = article_month_of(articles, keys)
         if failures or reuse_if is None or not reuse_if(signature):
-            order = {key: i for i, key in enumerate(keys)}
+            order = (pl.Series(list(keys), dtype=pl.String), pl.int_range(len(keys), eager=True))
+
+            def rows_of(name: str, wanted: set[str] | None = None) -> pl.DataFrame:
+                return in_unit_order(pl.concat([s.load_table(name, wanted) for s in stores]), order)
 
             def read_table(name: str) -> pl.DataFrame:
-                df = in_unit_order(pl.concat([s.load_table(name) for s in stores]), order)
-                return merge_actors(df) if name == "actors" else df
+                if name != "actors":
+                    return rows_of(name)
+                ids, n = list(keys), ACTOR_CHUNK_ARTICLES
+                chunks = (set(ids[i : i + n]) for i in range(0, max(len(ids), 1), n))
+                return merge_actor_chunks(rows_of(name, chunk) for chunk in chunks)
 
-            def read_parts(name: str, months: set[str]) -> dict[str, pl.DataFrame | None]:
-                wanted = {key for key, month in month_of.items() if month in months}
-                frames = [s.load_table(name, wanted) for s in stores]
-                df = in_unit_order(pl.concat(frames), order)
-                month = pl.col("article_id").replace_strict(month_of, return_dtype=pl.String)
-                parts = df.with_columns(month.alias("_month")).partition_by(
-                    "_month", maintain_order=True, as_dict=True
-                )
-                found = {key[0]: part.drop("_month") for key, part in parts.items()}
-                return {m: found.get(m) for m in months}
+            def read_parts(name: str, months: Iterable[str]) -> StoredMonths:
+                rows: dict[str, int] = {}
+                for store in stores:
+                    for key, n in store.row_counts(name).items():
+                        rows[month_of[key]] = rows.get(month_of[key], 0) + n
+                return StoredMonths(months, rows, lambda wanted: rows_of(name, wanted), month_of)
 
         parsed = sum(run.get("articles_parsed", 0) for run in runs)
         yield IncrementalExtraction(
@@ -302,13 +346,28 @@ def assembled_extraction(
             read_parts=read_parts,
             month_of=month_of,
             words_parsed=sum(run.get("words_parsed", 0) for run in runs),
-            skipped={
-                "not_english": articles.filter(pl.col("language") != "en").height,
-                "near_duplicates": articles.filter(
-                    (pl.col("language") == "en") & pl.col("duplicate_of").is_not_null()
-                ).height,
-            },
+            skipped=skipped,
         )
+
+
+def _articles_to_assemble(
+    articles: pl.DataFrame | Iterable[pl.DataFrame],
+) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+    """The input key and the month of each article to extract from, in article order, and
+    how many were skipped, from the articles whole or a piece (a month) at a time."""
+    keys: dict[str, str] = {}
+    month_of: dict[str, str] = {}
+    skipped = {"not_english": 0, "near_duplicates": 0}
+    for piece in [articles] if isinstance(articles, pl.DataFrame) else articles:
+        extractable = to_extract(piece)
+        piece_keys = input_keys(extractable)
+        keys |= piece_keys
+        month_of |= article_month_of(extractable, piece_keys)
+        skipped["not_english"] += piece.filter(pl.col("language") != "en").height
+        skipped["near_duplicates"] += piece.filter(
+            (pl.col("language") == "en") & pl.col("duplicate_of").is_not_null()
+        ).height
+    return keys, month_of, skipped
 
 
 def _last_run(store: ResultStore) -> dict:

@@ -159,10 +159,15 @@ def incremental_run(
         yield IncrementalRun(stage, store, fingerprint, checkpoint_every, stored, index)
 
 
-def in_unit_order(df: pl.DataFrame, order: Mapping[str, int]) -> pl.DataFrame:
-    """Stored rows grouped by unit in the given order (position by key), without the key;
-    within a unit, as recorded. Rows already in that order (a cold run's) are not copied."""
-    pos = df[KEY].replace_strict(order, return_dtype=pl.Int64)
+def in_unit_order(
+    df: pl.DataFrame, order: Mapping[str, int] | tuple[pl.Series, pl.Series]
+) -> pl.DataFrame:
+    """Stored rows grouped by unit in the given order (position by key, or the keys and
+    their positions as two Series, for a caller that orders many frames: making a Series of
+    a dict of 200,000 keys took 0.1 s a call), without the key; within a unit, as
+    recorded. Rows already in that order (a cold run's) are not copied."""
+    keys, positions = order if isinstance(order, tuple) else (list(order), list(order.values()))
+    pos = df[KEY].replace_strict(keys, positions, return_dtype=pl.Int64)
     if not pos.is_sorted():
         df = df.with_columns(pos.alias("_pos")).sort("_pos", maintain_order=True).drop("_pos")
     return df.drop(KEY)

@@ -462,6 +462,27 @@ class _MonthRows(Mapping[str | None, pl.DataFrame]):
         return len(self._rows)
 
 
+class TableMonths:
+    """A table read a part (a month) at a time, in table order, only the given columns: for
+    a reader that needs every row once but not all at once (the articles' texts were 0.5 GB
+    at 200,000 articles)."""
+
+    def __init__(self, files: TableFiles, table: str, columns: list[str] | None = None):
+        self.files, self.table, self.columns = files, table, columns
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        months = sorted(self.files.months(self.table), key=_month_order)
+        if not months:
+            raise FileNotFoundError(
+                f"table {self.table!r} has not been written yet: "
+                f"{self.files.uri(self.table)} is missing"
+            )
+        for month in months:
+            df = self.files.read_months(self.table, [month], self.columns)
+            if df is not None:
+                yield df
+
+
 def write_table(warehouse_dir: Path | str, table: str, df: pl.DataFrame) -> list[Path]:
     """Write a table under <warehouse>/parquet/ as its parts; returns the part files."""
     files = TableFiles(warehouse_dir)

@@ -78,6 +78,8 @@ class ResultStore:
         }
 
         self._loaded: StoredResults | None = None
+        self._indexed: tuple[list[Path], tuple[pl.DataFrame, dict[str, int], list[int]]] | None
+        self._indexed = None
         self._appended = False
         self._tidy = False
         self.quarantined: list[Path] = []  # segments set aside by this object
@@ -122,11 +124,34 @@ class ResultStore:
         _, winner, sizes = self._index(segments)
         return self._read(name, segments, _taken(winner, sizes, keys))
 
+    def row_counts(self, name: str) -> dict[str, int]:
+        """How many rows of table `name` each key's newest result has (keys without rows are
+        left out), reading only the key column."""
+        segments = self._complete(self._segment_dirs())
+        _, winner, sizes = self._index(segments)
+        counts: dict[str, int] = {}
+        for segment, keys in zip(segments, _taken(winner, sizes), strict=True):
+            if keys is not None and not keys:
+                continue
+            scan = pl.scan_parquet(segment / f"{name}.parquet").select(KEY)
+            if keys is not None:
+                scan = scan.filter(pl.col(KEY).is_in(pl.Series(keys, dtype=pl.String).implode()))
+            counts |= dict(scan.group_by(KEY).len().collect().iter_rows())
+        return counts
+
     def _index(self, segments: list[Path]) -> tuple[pl.DataFrame, dict[str, int], list[int]]:
         """The newest index row per key, which segment (by position) it comes from, and how
-        many keys each segment holds."""
+        many keys each segment holds. Kept for the same segments (a complete segment never
+        changes): a reader of one table a month at a time asks for it dozens of times, and
+        it took 0.4 s at 100,000 keys."""
         if not segments:
             return pl.DataFrame(schema=self.index_schema), {}, []
+        if self._indexed is not None and self._indexed[0] == segments:
+            return self._indexed[1]
+        self._indexed = (list(segments), self._read_index(segments))
+        return self._indexed[1]
+
+    def _read_index(self, segments: list[Path]) -> tuple[pl.DataFrame, dict[str, int], list[int]]:
         indexes = [
             pl.read_parquet(s / f"{INDEX}.parquet").with_columns(pl.lit(i).alias("_seg"))
             for i, s in enumerate(segments)
@@ -160,7 +185,7 @@ class ResultStore:
             if keys is not None:
                 if not keys:
                     continue
-                scan = scan.filter(pl.col(KEY).is_in(pl.Series(keys, dtype=pl.String)))
+                scan = scan.filter(pl.col(KEY).is_in(pl.Series(keys, dtype=pl.String).implode()))
             parts.append(scan.collect())
         return pl.concat(parts) if parts else pl.DataFrame(schema=self.table_schemas[name])
 
