@@ -35,18 +35,26 @@ class ChangedRows:
     passed its checks. months: per table updated, the months whose rows were replaced ([None]:
     the whole table); removed: per reference target ("table.column"), the keys the update
     took out of it (None: too many to list); passed: the (table, check) pairs that passed on
-    the other file. A check that did not pass there is run whole."""
+    the other file; parts: per table, how many parts it has. A check that did not pass there
+    is run whole, and so is one of a table with most of its months updated (a whole count
+    costs less than picking most rows by month)."""
 
     months: Mapping[str, list[str | None]]
     removed: Mapping[str, list[str] | None]
     passed: frozenset[tuple[str, str]]
+    parts: Mapping[str, int]
 
     def table_months(self, table: str, check: str) -> list[str] | None:
         """The months in which to check the table (None: the whole table)."""
         months = self.months.get(table, [])
-        if (table, check) not in self.passed or None in months:
+        if (table, check) not in self.passed or mostly(months, self.parts.get(table, 0)):
             return None
         return sorted(m for m in months if m is not None)
+
+
+def mostly(months: Sequence[str | None], parts: int) -> bool:
+    """Whether an update of these months replaced the table whole or most of it."""
+    return None in months or 2 * len(months) > parts
 
 
 @dataclass

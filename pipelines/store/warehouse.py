@@ -30,7 +30,7 @@ from pipelines.errors import WarehouseInUse
 from pipelines.faults import FaultPoint, fault_point
 from pipelines.store import parquet
 from pipelines.store.atomic import storage_errors, write_bytes_atomic
-from pipelines.store.integrity import ChangedRows, CheckOutcome, check_warehouse
+from pipelines.store.integrity import ChangedRows, CheckOutcome, check_warehouse, mostly
 from pipelines.store.locks import warehouse_lock
 from pipelines.store.parquet import (
     PARTED_BY_ARTICLE,
@@ -96,7 +96,7 @@ def build_warehouse(
         parts = {table: _part_ids(files, table) for table in tables}
         changed = None if force else _changed_parts(warehouse_dir, base, parts)
         if changed:
-            build = _build(warehouse_dir, tables, files, changed)
+            build = _build(warehouse_dir, tables, files, changed, parts)
         else:
             build = _build(warehouse_dir, tables, files)
         build.signature, build.base, build.parts = signature, base, parts
@@ -203,6 +203,7 @@ def _build(
     tables: list[str],
     files: TableFiles,
     changed: dict[str, list[str | None]] | None = None,
+    parts: dict[str, list] | None = None,
 ) -> WarehouseBuild:
     """Build the file beside the served one (from a copy of it, updated with the `changed`
     parts, when given), then swap it in."""
@@ -216,7 +217,7 @@ def _build(
                 served = warehouse_dir / DUCKDB_FILE
                 st = served.stat()
                 shutil.copyfile(served, tmp)
-                build = _build_beside(warehouse_dir, tmp, tables, files, changed)
+                build = _build_beside(warehouse_dir, tmp, tables, files, changed, parts)
                 build.previous = [st.st_ino, st.st_size, st.st_mtime_ns]
                 return build
             return _build_beside(warehouse_dir, tmp, tables, files)
@@ -233,6 +234,7 @@ def _build_beside(
     tables: list[str],
     files: TableFiles,
     changed: dict[str, list[str | None]] | None = None,
+    parts: dict[str, list] | None = None,
 ) -> WarehouseBuild:
     final = warehouse_dir / DUCKDB_FILE
     counts: dict[str, int] = {}
@@ -243,7 +245,7 @@ def _build_beside(
         con.execute("USE wh")
         removed: dict[str, list[str] | None] = {}
         if changed:
-            removed = _update_parts(con, tables, files, changed)
+            removed = _update_parts(con, tables, files, changed, parts or {})
             counts = {
                 t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables
             }
@@ -289,14 +291,21 @@ def _update_parts(
     tables: list[str],
     files: TableFiles,
     changed: dict[str, list[str | None]],
+    parts: dict[str, list],
 ) -> dict[str, list[str] | None]:
     """In the copy: delete the changed months' rows, then insert them from their parts, in
     one transaction. Rows parted by article are found through the copy's articles as they
     were built (their months then), so they are deleted before the articles are replaced.
-    Returns, per referenced "table.column" updated, the keys no longer in it."""
+    Returns, per referenced "table.column" updated, the keys no longer in it (None: not
+    listed, as most of the table was replaced; its references are then checked whole)."""
     con.execute("BEGIN")
     order = sorted(changed, key=lambda t: (t not in PARTED_BY_ARTICLE, tables.index(t)))
-    targets = {(r.target, r.target_column) for r in REFERENCES if r.target in changed}
+    referenced = {(r.target, r.target_column) for r in REFERENCES if r.target in changed}
+    # a table kept whole (actors) is small: its removed keys are listed all the same
+    unlisted = {
+        (t, c) for t, c in referenced if is_parted(t) and mostly(changed[t], len(parts.get(t, [])))
+    }
+    targets = referenced - unlisted
     for table in order:
         months = changed[table]
         if months == [None]:
@@ -342,7 +351,7 @@ def _update_parts(
                     [sources],
                 )
         fault_point(FaultPoint.DUCKDB_TABLE, table)
-    removed: dict[str, list[str] | None] = {}
+    removed: dict[str, list[str] | None] = {f"{t}.{c}": None for t, c in unlisted}
     for target, column in sorted(targets):
         gone = f'"_gone_{target}_{column}"'
         keys = [
@@ -463,7 +472,8 @@ def changed_rows(warehouse_dir: Path, identity: list[int], what: list[str]) -> C
     if checked.get("duckdb") != build.get("previous") or checked.get("checked") != what:
         return None
     passed = frozenset((o["table"], o["check"]) for o in checked["outcomes"] if o["passed"])
-    return ChangedRows(updated, build["removed"], passed)
+    parts = {table: len(ids) for table, ids in build.get("parts", {}).items()}
+    return ChangedRows(updated, build["removed"], passed, parts)
 
 
 def _recorded_checks(path: Path, identity: list[int], what: list[str]) -> list[CheckOutcome] | None:
