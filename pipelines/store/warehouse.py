@@ -30,7 +30,7 @@ from pipelines.errors import WarehouseInUse
 from pipelines.faults import FaultPoint, fault_point
 from pipelines.store import parquet
 from pipelines.store.atomic import storage_errors, write_bytes_atomic
-from pipelines.store.integrity import SPANS, SPANS_MATCH_TEXT, CheckOutcome, check_warehouse
+from pipelines.store.integrity import ChangedRows, CheckOutcome, check_warehouse, mostly
 from pipelines.store.locks import warehouse_lock
 from pipelines.store.parquet import (
     PARTED_BY_ARTICLE,
@@ -40,7 +40,7 @@ from pipelines.store.parquet import (
     is_parted,
 )
 from pipelines.store.state import QUARANTINE
-from schemas.relations import Reference
+from schemas.relations import REFERENCES, Reference
 
 DUCKDB_FILE = "eventwire.duckdb"
 BUILD_RECORD = Path("state") / "duckdb-build.json"  # what the current file was built from
@@ -48,6 +48,9 @@ CHECKS_RECORD = Path("state") / "duckdb-checks.json"  # the checks' outcomes on 
 VIEWS_DIR = Path(__file__).parent / "views"
 # Written in the 1.0 storage format so DuckDB 1.x clients (the PyPI CLI, DBeaver) can open it.
 STORAGE_VERSION = "v1.0.0"
+# Keys an update removed from a referenced table, listed in the build record so that only the
+# rows naming them are checked again; past this many, the references to it are checked whole.
+REMOVED_KEYS_LIMIT = 100_000
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,8 @@ class WarehouseBuild:
     parts: dict[str, list] = field(default_factory=dict, repr=False)
     # The file it was updated from, as the checks record knows files ([inode, size, time]).
     previous: list[int] | None = field(default=None, repr=False)
+    # Per referenced "table.column", the keys the update removed (None: over the limit).
+    removed: dict[str, list[str] | None] = field(default_factory=dict, repr=False)
 
 
 def build_warehouse(
@@ -91,7 +96,7 @@ def build_warehouse(
         parts = {table: _part_ids(files, table) for table in tables}
         changed = None if force else _changed_parts(warehouse_dir, base, parts)
         if changed:
-            build = _build(warehouse_dir, tables, files, changed)
+            build = _build(warehouse_dir, tables, files, changed, parts)
         else:
             build = _build(warehouse_dir, tables, files)
         build.signature, build.base, build.parts = signature, base, parts
@@ -183,6 +188,7 @@ def _record_build(warehouse_dir: Path, build: WarehouseBuild) -> None:
         "parts": build.parts,
         "updated": build.updated,
         "previous": build.previous,
+        "removed": build.removed,
         "duckdb": _file_identity(build.path),
         "row_counts": build.row_counts,
         "views": build.views,
@@ -197,6 +203,7 @@ def _build(
     tables: list[str],
     files: TableFiles,
     changed: dict[str, list[str | None]] | None = None,
+    parts: dict[str, list] | None = None,
 ) -> WarehouseBuild:
     """Build the file beside the served one (from a copy of it, updated with the `changed`
     parts, when given), then swap it in."""
@@ -210,7 +217,7 @@ def _build(
                 served = warehouse_dir / DUCKDB_FILE
                 st = served.stat()
                 shutil.copyfile(served, tmp)
-                build = _build_beside(warehouse_dir, tmp, tables, files, changed)
+                build = _build_beside(warehouse_dir, tmp, tables, files, changed, parts)
                 build.previous = [st.st_ino, st.st_size, st.st_mtime_ns]
                 return build
             return _build_beside(warehouse_dir, tmp, tables, files)
@@ -227,6 +234,7 @@ def _build_beside(
     tables: list[str],
     files: TableFiles,
     changed: dict[str, list[str | None]] | None = None,
+    parts: dict[str, list] | None = None,
 ) -> WarehouseBuild:
     final = warehouse_dir / DUCKDB_FILE
     counts: dict[str, int] = {}
@@ -235,8 +243,9 @@ def _build_beside(
     try:
         con.execute(f"ATTACH '{_sql_path(tmp)}' AS wh (STORAGE_VERSION '{STORAGE_VERSION}')")
         con.execute("USE wh")
+        removed: dict[str, list[str] | None] = {}
         if changed:
-            _update_parts(con, tables, files, changed)
+            removed = _update_parts(con, tables, files, changed, parts or {})
             counts = {
                 t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables
             }
@@ -274,7 +283,7 @@ def _build_beside(
     _no_foreign_wal(final)
     os.replace(tmp, final)
     fault_point(FaultPoint.DUCKDB_SWAPPED)  # the build record (see _record_build) is written next
-    return WarehouseBuild(final, counts, views, updated=changed or {})
+    return WarehouseBuild(final, counts, views, updated=changed or {}, removed=removed)
 
 
 def _update_parts(
@@ -282,34 +291,48 @@ def _update_parts(
     tables: list[str],
     files: TableFiles,
     changed: dict[str, list[str | None]],
-) -> None:
+    parts: dict[str, list],
+) -> dict[str, list[str] | None]:
     """In the copy: delete the changed months' rows, then insert them from their parts, in
     one transaction. Rows parted by article are found through the copy's articles as they
-    were built (their months then), so they are deleted before the articles are replaced."""
+    were built (their months then), so they are deleted before the articles are replaced.
+    Returns, per referenced "table.column" updated, the keys no longer in it (None: not
+    listed, as most of the table was replaced; its references are then checked whole)."""
     con.execute("BEGIN")
     order = sorted(changed, key=lambda t: (t not in PARTED_BY_ARTICLE, tables.index(t)))
+    referenced = {(r.target, r.target_column) for r in REFERENCES if r.target in changed}
+    # a table kept whole (actors) is small: its removed keys are listed all the same
+    unlisted = {
+        (t, c) for t, c in referenced if is_parted(t) and mostly(changed[t], len(parts.get(t, [])))
+    }
+    targets = referenced - unlisted
     for table in order:
         months = changed[table]
         if months == [None]:
-            con.execute(f'DELETE FROM "{table}"')
+            where, params = "TRUE", []
         elif table in PARTED_BY_DATE:
-            con.execute(
-                f'DELETE FROM "{table}" WHERE {_month_sql(PARTED_BY_DATE[table])} IN '
-                "(SELECT unnest(?))",
-                [months],
-            )
+            where = f"{_month_sql(PARTED_BY_DATE[table])} IN (SELECT unnest(?))"
+            params = [months]
         else:
             # an article missing from the articles table had its rows in the undated part
-            con.execute(
-                f'DELETE FROM "{table}" WHERE article_id IN (SELECT article_id FROM articles '
+            where = (
+                "article_id IN (SELECT article_id FROM articles "
                 f"WHERE {_month_sql('published_date')} IN (SELECT unnest(?)))"
                 + (
                     " OR article_id NOT IN (SELECT article_id FROM articles)"
                     if UNDATED in months
                     else ""
-                ),
-                [months],
+                )
             )
+            params = [months]
+        for target, column in sorted(targets):
+            if target == table:  # the keys the deleted rows held, to tell which came back
+                con.execute(
+                    f'CREATE TEMP TABLE "_gone_{table}_{column}" AS SELECT DISTINCT "{column}" '
+                    f'AS v FROM "{table}" WHERE ({where}) AND "{column}" IS NOT NULL',
+                    params,
+                )
+        con.execute(f'DELETE FROM "{table}" WHERE {where}', params)
     for table in tables:
         if table not in changed:
             continue
@@ -328,7 +351,21 @@ def _update_parts(
                     [sources],
                 )
         fault_point(FaultPoint.DUCKDB_TABLE, table)
+    removed: dict[str, list[str] | None] = {f"{t}.{c}": None for t, c in unlisted}
+    for target, column in sorted(targets):
+        gone = f'"_gone_{target}_{column}"'
+        keys = [
+            v
+            for (v,) in con.execute(
+                f'SELECT v FROM {gone} EXCEPT SELECT t."{column}" FROM "{target}" AS t '
+                f'SEMI JOIN {gone} AS g ON t."{column}" = g.v ORDER BY 1 '
+                f"LIMIT {REMOVED_KEYS_LIMIT + 1}"
+            ).fetchall()
+        ]
+        removed[f"{target}.{column}"] = keys if len(keys) <= REMOVED_KEYS_LIMIT else None
+        con.execute(f"DROP TABLE {gone}")
     con.execute("COMMIT")
+    return removed
 
 
 def _month_sql(column: str) -> str:
@@ -397,8 +434,8 @@ def inspect_warehouse(
     """Previews and integrity checks of the current file, through one read-only connection.
     The checks read every row (spans against the article texts): their outcomes are kept in
     state/ with the file's identity, and a file that has not changed is not checked again.
-    A file updated from the changed parts of one whose spans passed has its spans checked
-    in the updated months only (span_months); keys and references are checked whole."""
+    A file updated from the changed parts of one whose checks passed is checked in the rows
+    that can have changed only (changed_rows)."""
     path = Path(warehouse_dir) / DUCKDB_FILE
     record_path = Path(warehouse_dir) / CHECKS_RECORD
     what = sorted(models) + sorted(map(str, references))
@@ -409,8 +446,8 @@ def inspect_warehouse(
         identity = [st.st_ino, st.st_size, st.st_mtime_ns]
         checks = _recorded_checks(record_path, identity, what)
         if checks is None:
-            months = span_months(Path(warehouse_dir), identity, what)
-            checks = check_warehouse(con, models, references, months)
+            changed = changed_rows(Path(warehouse_dir), identity, what)
+            checks = check_warehouse(con, models, references, changed)
             record = {"duckdb": identity, "checked": what, "outcomes": [asdict(c) for c in checks]}
             write_bytes_atomic(record_path, json.dumps(record, sort_keys=True).encode())
         return WarehouseReport(heads, checks)
@@ -418,28 +455,25 @@ def inspect_warehouse(
         con.close()
 
 
-def span_months(warehouse_dir: Path, identity: list[int], what: list[str]) -> dict[str, list[str]]:
-    """Per table whose spans need checking only in some months, those months: the file was
-    updated from the changed parts of one whose spans all passed (the checks record is that
-    file's), and a span depends only on its row and its article, both in a changed part when
-    either changed (the row's table's or the articles' months). Tables not named: whole."""
+def changed_rows(warehouse_dir: Path, identity: list[int], what: list[str]) -> ChangedRows | None:
+    """What the file holds anew, when it was updated from the changed parts of a file whose
+    checks record is the one kept (integrity.ChangedRows); None: check it whole. A key, a
+    reference or a span depends only on its row, the rows holding the same key, the row it
+    names and its article: all in a changed part when any changed, or named by a removed
+    key."""
     try:
         build = json.loads((warehouse_dir / BUILD_RECORD).read_text(encoding="utf-8"))
         checked = json.loads((warehouse_dir / CHECKS_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return None
     updated = build.get("updated") or {}
-    if not updated or build.get("duckdb") != identity[1:]:
-        return {}
+    if not updated or build.get("duckdb") != identity[1:] or "removed" not in build:
+        return None
     if checked.get("duckdb") != build.get("previous") or checked.get("checked") != what:
-        return {}
-    passed = {(o["table"], o["check"]) for o in checked["outcomes"] if o["passed"]}
-    out = {}
-    for table in SPANS:
-        months = set(updated.get(table, [])) | set(updated.get("articles", []))
-        if (table, SPANS_MATCH_TEXT) in passed and None not in months:
-            out[table] = sorted(months)
-    return out
+        return None
+    passed = frozenset((o["table"], o["check"]) for o in checked["outcomes"] if o["passed"])
+    parts = {table: len(ids) for table, ids in build.get("parts", {}).items()}
+    return ChangedRows(updated, build["removed"], passed, parts)
 
 
 def _recorded_checks(path: Path, identity: list[int], what: list[str]) -> list[CheckOutcome] | None:

@@ -215,3 +215,121 @@ def test_after_an_update_spans_are_checked_in_the_updated_months_and_found_wrong
     build_warehouse(tmp_path, list(TABLES))
     third = spans()
     assert third.passed and "checked_months" not in third.metadata
+
+
+def _check(warehouse, table: str, check: str):
+    from pipelines.store import inspect_warehouse
+    from schemas.relations import REFERENCES
+
+    checks = inspect_warehouse(warehouse, TABLES, REFERENCES).checks
+    return next(c for c in checks if c.table == table and c.check == check)
+
+
+def _events(ids: list[str], articles: list[str], mention_of: list[str | None]) -> pl.DataFrame:
+    return (
+        empty_frame(TABLES["events"])
+        .clear(n=len(ids))
+        .with_columns(
+            pl.Series("event_id", ids),
+            pl.Series("article_id", articles),
+            pl.Series("mention_of", mention_of, pl.String),
+        )
+    )
+
+
+def test_after_an_update_keys_and_references_are_checked_in_the_changed_rows_and_caught(
+    tmp_path,
+):
+    from pipelines.store.integrity import NO_DUPLICATE_KEYS, REFERENCES_EXIST
+
+    files = TableFiles(tmp_path)
+    for table, model in TABLES.items():
+        files.write(table, empty_frame(model))
+    a, b = "a" * 16, "b" * 16
+    files.write("articles", _articles([a, b], [dt.date(2026, 1, 5), dt.date(2026, 2, 5)]))
+    # e1 (January) is a mention of e2 (February): a reference across months
+    files.write("events", _events(["e1", "e2", "e3"], [a, b, b], ["e2", None, "e2"]))
+    build_warehouse(tmp_path, list(TABLES))
+    first = _check(tmp_path, "events", REFERENCES_EXIST)
+    assert first.passed and "checked_months" not in first.metadata
+
+    # February's events rewritten without e2: January's e1, whose part did not change, now
+    # names an event that is gone (found through the keys the update removed).
+    files.write("events", _events(["e1", "e3"], [a, b], ["e2", None]))
+    build = build_warehouse(tmp_path, list(TABLES))
+    assert build.updated == {"events": ["2026-02"]}
+    refs = _check(tmp_path, "events", REFERENCES_EXIST)
+    assert refs.metadata["checked_months"] == ["2026-02"]
+    assert not refs.passed and refs.metadata["mention_of_missing"] == 1
+    assert "e2" in refs.description
+    keys = _check(tmp_path, "events", NO_DUPLICATE_KEYS)
+    assert keys.passed and keys.metadata["checked_months"] == ["2026-02"]
+
+    # Put right, checked whole (the file it was updated from failed its references).
+    files.write("events", _events(["e1", "e2", "e3"], [a, b, b], ["e2", None, "e2"]))
+    build_warehouse(tmp_path, list(TABLES))
+    assert _check(tmp_path, "events", REFERENCES_EXIST).passed
+    assert "checked_months" not in _check(tmp_path, "events", REFERENCES_EXIST).metadata
+
+    # An updated month's own broken reference, and a key it repeats from an unchanged month.
+    files.write("events", _events(["e1", "e2", "e3", "e1"], [a, b, b, b], ["e2", None, "x9", None]))
+    assert build_warehouse(tmp_path, list(TABLES)).updated == {"events": ["2026-02"]}
+    refs = _check(tmp_path, "events", REFERENCES_EXIST)
+    assert refs.metadata["checked_months"] == ["2026-02"]
+    assert not refs.passed and refs.metadata["mention_of_missing"] == 1 and "x9" in refs.description
+    keys = _check(tmp_path, "events", NO_DUPLICATE_KEYS)
+    assert keys.metadata["checked_months"] == ["2026-02"]
+    assert not keys.passed and keys.metadata["event_id_duplicates"] == 1
+    assert "e1" in keys.description
+
+
+def test_the_changed_rows_checks_find_what_the_whole_checks_find(tmp_path):
+    """After every update, the outcomes of the checks on the changed rows are those of the
+    same checks run on every row of the file."""
+    from pipelines.store import DUCKDB_FILE
+    from pipelines.store.integrity import check_warehouse
+    from schemas.relations import REFERENCES
+
+    files = TableFiles(tmp_path)
+    for table, model in TABLES.items():
+        files.write(table, empty_frame(model))
+    ids = [c * 16 for c in "abcd"]
+    dates = [dt.date(2026, 1, 5), dt.date(2026, 2, 5), dt.date(2026, 3, 5), None]
+    files.write("articles", _articles(ids, dates))
+    files.write("events", _events(["e1", "e2", "e3"], ids[:3], ["e2", "e3", None]))
+    build_warehouse(tmp_path, list(TABLES))
+    _check(tmp_path, "events", "references_exist")
+    steps = [
+        ("events", _events(["e1", "e2"], ids[:2], ["e2", "e3"])),  # March's e3 gone
+        ("events", _events(["e1", "e2", "e3"], ids[:3], ["e2", "e3", None])),
+        ("articles", _articles(ids[:2] + ids[3:], dates[:2] + dates[3:])),  # March's article
+        ("articles", _articles(ids, dates)),
+        ("events", _events(["e1", "e2", "e3", "e4"], ids, ["e2", "e3", None, "e4"])),
+        ("events", _events(["e1", "e2", "e3", "e2"], ids, ["e2", "e3", None, None])),
+    ]
+    for table, frame in steps:
+        files.write(table, frame)
+        assert build_warehouse(tmp_path, list(TABLES)).updated
+        limited = {
+            (c.table, c.check): (c.passed, {k: v for k, v in c.metadata.items()
+                                            if k != "checked_months"})
+            for c in _outcomes(tmp_path)
+        }  # fmt: skip
+        con = duckdb.connect(str(tmp_path / DUCKDB_FILE), read_only=True)
+        try:
+            whole = {
+                (c.table, c.check): (c.passed, c.metadata)
+                for c in check_warehouse(con, TABLES, REFERENCES)
+            }
+        finally:
+            con.close()
+        assert {k: v[0] for k, v in limited.items()} == {k: v[0] for k, v in whole.items()}
+        missing = {k: v[1] for k, v in limited.items() if k[1] == "references_exist"}
+        assert missing == {k: v[1] for k, v in whole.items() if k[1] == "references_exist"}
+
+
+def _outcomes(warehouse):
+    from pipelines.store import inspect_warehouse
+    from schemas.relations import REFERENCES
+
+    return inspect_warehouse(warehouse, TABLES, REFERENCES).checks
