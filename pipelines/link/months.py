@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,18 +109,20 @@ _CLAIM_MEMBER_FIELDS = [
 
 
 class _ArrayUnionFind:
-    """Components over row positions 0..n-1, in an array."""
+    """Components over row positions 0..n-1, in an array of machine integers (8 bytes a
+    mention; a Python list would hold an object per mention, numpy is slow one item at a
+    time)."""
 
     def __init__(self, n: int) -> None:
-        self.parent = np.arange(n, dtype=np.int64)
+        self.parent = array("q", range(n))
 
     def find(self, x: int) -> int:
         parent = self.parent
         root = x
         while parent[root] != root:
-            root = int(parent[root])
+            root = parent[root]
         while x != root:
-            parent[x], x = root, int(parent[x])
+            parent[x], x = root, parent[x]
         return root
 
     def union(self, a: int, b: int) -> None:
@@ -128,7 +131,7 @@ class _ArrayUnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
     def roots(self) -> np.ndarray:
-        parent = self.parent
+        parent = np.frombuffer(self.parent, dtype=np.int64).copy()
         while True:
             up = parent[parent]
             if np.array_equal(up, parent):
