@@ -112,7 +112,7 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
     linked = None
     if added:
         try:
-            linked = _relink(files, staged, meta, added)
+            linked = _relink(files, staged, meta, added, memo)
         except NotAnUpdate as err:
             context.log.warning(f"linking every article again: {err}")
     if linked is not None:
@@ -174,6 +174,10 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
         f"{counts['claims']} claims into {counts['claim_clusters']} statements across articles"
     )
     replace_atomically(memo.frame_path("articles"), extracted.write_parquet)
+    for name in ("events", "claims"):
+        replace_atomically(
+            memo.frame_path(f"{name}_components"), linked[name].components.write_parquet
+        )
     memo.record(inputs, counts, {"code": code})
     yield from checks
 
@@ -215,8 +219,15 @@ def _only_added(memo: StepMemo, extracted: pl.DataFrame, code: str) -> set[str]:
     return set(extracted.join(before, on=KEY, how="anti")[KEY].to_list())
 
 
-def _relink(files, staged, meta, added):
+def _relink(files, staged, meta, added, memo: StepMemo):
     """The linked tables from the last ones, joining only what the added articles touch."""
-    claims = relink_claims(staged, files, meta, added)
+    components = {}
+    for name in ("events", "claims"):
+        path = memo.frame_path(f"{name}_components")
+        if not path.is_file():
+            raise NotAnUpdate(f"no record of the {name}' components")
+        components[name] = pl.read_parquet(path)
+    claims = relink_claims(staged, files, meta, added, components["claims"])
     fault_point(FaultPoint.LINK, "events")
-    return {"events": relink_events(staged, files, meta, added), "claims": claims}
+    events = relink_events(staged, files, meta, added, components["events"])
+    return {"events": events, "claims": claims}

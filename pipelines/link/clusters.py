@@ -30,6 +30,10 @@ DAY_WINDOW = 1  # event dates known on both sides
 PUBLISHED_WINDOW = 3  # when a side falls back to its publication date
 CONTENT_JACCARD = 0.5
 CLAIM_WINDOW = 7  # a statement is repeated over a news cycle longer than an event is reported
+# The days a cluster may cover from its first mention (see component_spans): a week for an
+# event's reports, two for a statement repeated.
+EVENT_SPAN = 7
+CLAIM_SPAN = 14
 _EVENT_FIELDS = (
     "event_id",
     "article_id",
@@ -144,8 +148,36 @@ def cluster_events(
     meta = articles.select("article_id", "outlet", "published_date")
     uf = _UnionFind()
     _link_events(_event_rows(events, meta), uf)
-    events = events.with_columns(_cluster_ids(events["event_id"], uf).alias("cluster_id"))
+    days = _event_rows(events, meta, whole=False).select(id="event_id", day="day")
+    ids = events["event_id"]
+    clusters = _spans(days, ids, _cluster_ids(ids, uf), EVENT_SPAN)
+    events = events.with_columns(clusters.alias("cluster_id"))
     return events, _event_cluster_table(events, claims, meta)
+
+
+def component_spans(frame: pl.DataFrame, span: int) -> pl.Series:
+    """Each mention's cluster, from `frame`'s id, component (the smallest id it is joined to)
+    and day: a component's mentions are cut into spans of `span` days from its first day, and
+    a cluster's id is the smallest id of its span. Joins are transitive, so mentions a day or
+    two apart can chain a story's daily reports into one component over months (957 such
+    chains held a fifth of 1.3 million generated mentions); a real-world event is reported
+    within days. A mention without a day goes with the first span."""
+    first = pl.col("day").min().over("component")
+    part = ((pl.col("day") - first).dt.total_days() // span).fill_null(0)
+    return (
+        frame.with_columns(part=part)
+        .select(pl.col("id").min().over("component", "part"))
+        .to_series()
+        .alias("cluster")
+    )
+
+
+def _spans(days: pl.DataFrame, ids: pl.Series, components: pl.Series, span: int) -> pl.Series:
+    """component_spans of `ids` (with their `components`; `days`: id -> day), in their order."""
+    frame = pl.DataFrame({"id": ids, "component": components}).join(
+        days, on="id", how="left", maintain_order="left"
+    )
+    return frame["id"].replace_strict(frame["id"], component_spans(frame, span))
 
 
 def _event_rows(events: pl.DataFrame, meta: pl.DataFrame, *, whole: bool = True) -> pl.DataFrame:
@@ -297,7 +329,12 @@ def cluster_claims(
     meta = articles.select("article_id", "outlet", "published_date")
     uf = _UnionFind()
     _link_claims(_claim_rows(claims, meta), uf)
-    claims = claims.with_columns(_cluster_ids(claims["claim_id"], uf).alias("claim_cluster_id"))
+    days = claims.select(id="claim_id", article_id="article_id").join(
+        meta.select("article_id", day="published_date"), on="article_id", how="left"
+    )
+    ids = claims["claim_id"]
+    clusters = _spans(days.drop("article_id"), ids, _cluster_ids(ids, uf), CLAIM_SPAN)
+    claims = claims.with_columns(clusters.alias("claim_cluster_id"))
     return claims, _claim_cluster_table(claims, meta)
 
 

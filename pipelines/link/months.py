@@ -26,7 +26,7 @@ import datetime as dt
 import shutil
 from array import array
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,14 +36,17 @@ from pipelines.link.clusters import (
     _CLAIM_FIELDS,
     _EVENT_FIELDS,
     CLAIM_ORDER,
+    CLAIM_SPAN,
     CLAIM_WINDOW,
     EVENT_ORDER,
+    EVENT_SPAN,
     PUBLISHED_WINDOW,
     _claim_rows,
     _event_rows,
     _UnionFind,
     claim_cluster_rows,
     claim_members,
+    component_spans,
     event_cluster_rows,
     event_members,
     join_claims,
@@ -69,7 +72,9 @@ class LinkedTable:
     parts: Mapping[str, pl.DataFrame]
     whole: bool
     clusters: pl.DataFrame
-    rows_written: dict[str, int] = field(default_factory=dict)
+    # id -> component (the smallest id it is joined to) of every mention joined to a smaller
+    # one: what a later relink starts from (a cluster is a span of its component's days).
+    components: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -80,13 +85,26 @@ class _Kind:
     fields: tuple[str, ...]  # what the compare rows are made from
     order: list[str]
     window: int
+    span: int
 
 
 EVENTS = _Kind(
-    "extracted_events", "event_id", "cluster_id", _EVENT_FIELDS, EVENT_ORDER, PUBLISHED_WINDOW
+    "extracted_events",
+    "event_id",
+    "cluster_id",
+    _EVENT_FIELDS,
+    EVENT_ORDER,
+    PUBLISHED_WINDOW,
+    EVENT_SPAN,
 )
 CLAIMS = _Kind(
-    "extracted_claims", "claim_id", "claim_cluster_id", _CLAIM_FIELDS, CLAIM_ORDER, CLAIM_WINDOW
+    "extracted_claims",
+    "claim_id",
+    "claim_cluster_id",
+    _CLAIM_FIELDS,
+    CLAIM_ORDER,
+    CLAIM_WINDOW,
+    CLAIM_SPAN,
 )
 _EVENT_MEMBER_FIELDS = [
     "event_id",
@@ -145,7 +163,7 @@ class _ArrayUnionFind:
 def link_claims(staged: TableFiles, meta: pl.DataFrame, work: Path) -> LinkedTable:
     """The claims linked over every article, a month at a time."""
     meta = meta.select("article_id", "outlet", "published_date")
-    mapping = _full_mapping(
+    mapping, components = _full_mapping(
         CLAIMS, staged, lambda part: _claim_rows(part, meta, whole=False), work / "claims"
     )
     months = list(staged.months(CLAIMS.source))
@@ -162,13 +180,13 @@ def link_claims(staged: TableFiles, meta: pl.DataFrame, work: Path) -> LinkedTab
         work / "claim-buckets",
         _bucket_count(staged, CLAIMS.source),
     )
-    return LinkedTable(_Months(staged, CLAIMS, months, mapping), True, clusters)
+    return LinkedTable(_Months(staged, CLAIMS, months, mapping), True, clusters, components)
 
 
 def link_events(staged: TableFiles, meta: pl.DataFrame, work: Path) -> LinkedTable:
     """The events linked over every article, a month at a time."""
     meta = meta.select("article_id", "outlet", "published_date")
-    mapping = _full_mapping(
+    mapping, components = _full_mapping(
         EVENTS, staged, lambda part: _event_rows(part, meta, whole=False), work / "events"
     )
     months = list(staged.months(EVENTS.source))
@@ -190,14 +208,14 @@ def link_events(staged: TableFiles, meta: pl.DataFrame, work: Path) -> LinkedTab
         work / "event-buckets",
         _bucket_count(staged, EVENTS.source),
     )
-    return LinkedTable(_Months(staged, EVENTS, months, mapping), True, clusters)
+    return LinkedTable(_Months(staged, EVENTS, months, mapping), True, clusters, components)
 
 
 def _full_mapping(
     kind: _Kind, staged: TableFiles, rows_of: Callable[[pl.DataFrame], pl.DataFrame], work: Path
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """id -> cluster id of every mention not its own cluster (the others are alone, or give
-    their cluster its id)."""
+    their cluster its id), and id -> component of every mention not its component's id."""
     import duckdb
 
     shutil.rmtree(work, ignore_errors=True)
@@ -239,20 +257,19 @@ def _full_mapping(
         # The ids in position order, read on their own: a column kept from the batches above
         # keeps every column of its batch (DuckDB hands them over in one block of strings),
         # 520 MB more at 200,000 articles.
-        ids = con.sql(f'SELECT "{kind.id_col}" FROM r ORDER BY pos').to_arrow_table()
+        ids = con.sql(f'SELECT "{kind.id_col}", day FROM r ORDER BY pos').to_arrow_table()
     finally:
         con.close()
     roots = uf.roots()
     del uf
-    id_series = pl.from_arrow(ids.column(0)).cast(pl.String)
-    del ids
+    frame = pl.from_arrow(ids).rename({kind.id_col: "id"}).with_columns(root=pl.Series(roots))
+    del ids, roots
     shutil.rmtree(work, ignore_errors=True)
-    frame = pl.DataFrame({"id": id_series, "root": roots})
-    return (
-        frame.with_columns(cluster=pl.col("id").min().over("root"))
-        .filter(pl.col("cluster") != pl.col("id"))
-        .select("id", "cluster")
-    )
+    frame = frame.with_columns(component=pl.col("id").min().over("root")).drop("root")
+    frame = frame.with_columns(cluster=component_spans(frame, kind.span))
+    components = frame.filter(pl.col("component") != pl.col("id")).select("id", "component")
+    mapping = frame.filter(pl.col("cluster") != pl.col("id")).select("id", "cluster")
+    return mapping, components
 
 
 def _event_stream(reader, uf: _ArrayUnionFind) -> Iterator[dict]:
@@ -318,14 +335,23 @@ def _bucketed_clusters(
 
 
 def relink_claims(
-    staged: TableFiles, files: TableFiles, meta: pl.DataFrame, added: set[str]
+    staged: TableFiles,
+    files: TableFiles,
+    meta: pl.DataFrame,
+    added: set[str],
+    components: pl.DataFrame,
 ) -> LinkedTable:
     """The claims linked again after the articles in `added` were extracted, from the last
-    link's tables in `files`."""
+    link's tables in `files` and its `components` (LinkedTable.components)."""
     meta = meta.select("article_id", "outlet", "published_date")
 
     def near(lo: dt.date, hi: dt.date) -> pl.Expr:
         return pl.col("article_id").is_in(_published_between(meta, lo, hi))
+
+    def days_of(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.select("claim_id", "article_id").join(
+            meta.select("article_id", day="published_date"), on="article_id", how="left"
+        )
 
     return _relink(
         CLAIMS,
@@ -333,7 +359,9 @@ def relink_claims(
         files,
         meta,
         added,
+        components,
         rows_of=lambda some: _claim_rows(some, meta),
+        days_of=days_of,
         near=near,
         link=lambda rows, uf, fresh: join_claims(rows.iter_rows(), uf, fresh),
         members_of=lambda rows, months: claim_members(rows, meta),
@@ -345,7 +373,11 @@ def relink_claims(
 
 
 def relink_events(
-    staged: TableFiles, files: TableFiles, meta: pl.DataFrame, added: set[str]
+    staged: TableFiles,
+    files: TableFiles,
+    meta: pl.DataFrame,
+    added: set[str],
+    components: pl.DataFrame,
 ) -> LinkedTable:
     """The events linked again after the articles in `added` were extracted."""
     meta = meta.select("article_id", "outlet", "published_date")
@@ -373,7 +405,9 @@ def relink_events(
         files,
         meta,
         added,
+        components,
         rows_of=lambda some: _event_rows(some, meta),
+        days_of=lambda rows: _event_rows(rows, meta, whole=False),
         near=near,
         link=link,
         members_of=members_of,
@@ -390,8 +424,10 @@ def _relink(
     files: TableFiles,
     meta: pl.DataFrame,
     added: set[str],
+    components: pl.DataFrame,
     *,
     rows_of,
+    days_of,
     near,
     link,
     members_of,
@@ -416,66 +452,86 @@ def _relink(
             f"the previous {cluster_col}s ({previous.height}) are not those of the other "
             f"{total - new.height} mentions"
         )
+    # Every mention: its cluster and component before (a new one: alone), and its month.
+    ids = (
+        pl.concat(
+            [
+                previous.select(id_col, "article_id", before=pl.col(cluster_col)),
+                new.select(id_col, "article_id", before=pl.col(id_col)),
+            ]
+        )
+        .join(
+            components.select(pl.col("id").alias(id_col), "component"),
+            on=id_col,
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(pl.col("component").fill_null(pl.col(id_col)))
+        .join(month_of, on="article_id", how="left", maintain_order="left")
+        .drop("article_id")
+    )
+    del previous
     new_days = rows_of(new)["day"]
     uf = _UnionFind()
     if new_days.len():
         lo = new_days.min() - dt.timedelta(days=kind.window)
         hi = new_days.max() + dt.timedelta(days=kind.window)
-        paths = staged.part_paths(kind.source)
         nearby = (
-            pl.scan_parquet(paths, hive_partitioning=False)
+            pl.scan_parquet(staged.part_paths(kind.source), hive_partitioning=False)
             .filter(near(lo, hi))
             .select(kind.fields)
             .collect()
         )
         region = rows_of(nearby).filter(pl.col("day").is_between(lo, hi))
         del nearby
-        old = (
-            region.filter(~is_new)
-            .select(id_col)
-            .join(previous.select(id_col, cluster_col), on=id_col, how="left")
-        )
-        if old[cluster_col].null_count():
+        old = region.filter(~is_new).select(id_col).join(ids, on=id_col, how="left")
+        if old["before"].null_count():
             raise NotAnUpdate(f"mentions near the added ones have no previous {cluster_col}")
-        for member, cluster in old.iter_rows():
-            uf.union(member, cluster)
+        for member, component in old.select(id_col, "component").iter_rows():
+            uf.union(member, component)
         # Whether two old mentions are the same depends on their rows alone, which have not
         # changed: the last link compared them. Only pairs with a new mention are compared.
         link(region, uf, set(region.filter(is_new)[id_col].to_list()))
     joined = {node: uf.find(node) for node in uf.parent}
-    # Every mention's cluster id, before and after.
-    ids = pl.concat(
-        [
-            previous.select(id_col, "article_id", before=pl.col(cluster_col)),
-            new.select(id_col, "article_id", before=pl.col(id_col)),
-        ]
-    )
-    after = ids["before"].replace(joined) if joined else ids["before"]
-    ids = ids.with_columns(after.alias("after")).join(month_of, on="article_id", how="left")
-    del previous
-    moved = ids.filter(pl.col("after") != pl.col("before"))
-    months = sorted(set(moved["month"].to_list()) | set(new_months))
-    in_months = ids.filter(pl.col("month").is_in(months))
-    mapping = in_months.filter(pl.col("after") != pl.col(id_col)).select(
-        id=pl.col(id_col), cluster=pl.col("after")
-    )
-    # Clusters to recompute: every cluster the pass touched, and the new mentions' own.
+    if joined:
+        ids = ids.with_columns(pl.col("component").replace(joined))
+    # The components the pass touched, and the new mentions': their spans are cut again.
     touched = set(joined.values()) | set(
-        ids.filter(pl.col("article_id").is_in(added_list))["after"].to_list()
+        ids.filter(pl.col(id_col).is_in(new[id_col]))["component"].to_list()
     )
-    stale = touched | set(joined)
-    members = ids.filter(pl.col("after").is_in(list(touched)))
+    members = ids.filter(pl.col("component").is_in(list(touched)))
     member_months = sorted(set(members["month"].to_list()))
-    rows = staged.read_months(kind.source, member_months, columns=member_fields)
-    rows = rows.filter(pl.col(id_col).is_in(members[id_col])).with_columns(
+    fields = list(dict.fromkeys([*member_fields, *kind.fields]))
+    rows = staged.read_months(kind.source, member_months, columns=fields)
+    rows = rows.filter(pl.col(id_col).is_in(members[id_col]))
+    days = days_of(rows).select(pl.col(id_col).alias("id"), "day")
+    spans = members.select(pl.col(id_col).alias("id"), "component").join(
+        days, on="id", how="left", maintain_order="left"
+    )
+    spans = spans.with_columns(cluster=component_spans(spans, kind.span))
+    ids = ids.join(
+        spans.select(pl.col("id").alias(id_col), "cluster"), on=id_col, how="left"
+    ).with_columns(after=pl.coalesce("cluster", "before"))
+    months = sorted(
+        set(ids.filter(pl.col("after") != pl.col("before"))["month"].to_list()) | set(new_months)
+    )
+    mapping = ids.filter(pl.col("month").is_in(months) & (pl.col("after") != pl.col(id_col)))
+    mapping = mapping.select(id=pl.col(id_col), cluster=pl.col("after"))
+    # Clusters made again: every cluster a member of a touched component was in, replaced
+    # by the clusters of those components' spans.
+    stale = set(members["before"].to_list())
+    rows = rows.select(member_fields).with_columns(
         pl.col(id_col)
-        .replace_strict(members[id_col], members["after"], return_dtype=pl.String)
+        .replace_strict(spans["id"], spans["cluster"], return_dtype=pl.String)
         .alias(cluster_col)
     )
     fresh = aggregate(members_of(rows, member_months))
     kept = files.read(cluster_table).filter(~pl.col(cluster_col).is_in(list(stale)))
     clusters = pl.concat([kept, fresh]).sort(cluster_col)
-    return LinkedTable(_Months(staged, kind, months, mapping), False, clusters)
+    components = ids.filter(pl.col("component") != pl.col(id_col)).select(
+        id=pl.col(id_col), component=pl.col("component")
+    )
+    return LinkedTable(_Months(staged, kind, months, mapping), False, clusters, components)
 
 
 def _staged_empty(kind: _Kind, staged: TableFiles) -> pl.DataFrame:

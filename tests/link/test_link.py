@@ -10,8 +10,10 @@ import polars as pl
 
 from pipelines.link import cluster_claims, cluster_events
 from pipelines.link.clusters import (
+    CLAIM_SPAN,
     CLAIM_WINDOW,
     CONTENT_JACCARD,
+    EVENT_SPAN,
     PUBLISHED_WINDOW,
     _add_words,
     _compatible,
@@ -100,9 +102,17 @@ def _every_pair(events: pl.DataFrame, articles: pl.DataFrame) -> list[set[str]]:
         near = abs((a["day"] - b["day"]).days) <= PUBLISHED_WINDOW
         return same_group and near and _compatible(a, b)
 
-    groups: dict[str, set[str]] = {}
-    for event_id, root in _union_every_pair(rows, "event_id", same).items():
-        groups.setdefault(root, set()).add(event_id)
+    # A component of joined mentions is cut into spans of EVENT_SPAN days from its first day.
+    roots = _union_every_pair(rows, "event_id", same)
+    day = {r["event_id"]: r["day"] for r in rows}
+    first: dict[str, dt.date] = {}
+    for event_id, root in roots.items():
+        first[root] = min(first.get(root, day[event_id]), day[event_id])
+    groups: dict[tuple, set[str]] = {}
+    for event_id, root in roots.items():
+        span = (day[event_id] - first[root]).days // EVENT_SPAN
+        groups.setdefault((root, span), set()).add(event_id)
+    assert len(groups) > len(set(roots.values()))  # some component is longer than a span
     return sorted(groups.values(), key=min)
 
 
@@ -161,7 +171,21 @@ def test_claims_compared_by_shared_word_equal_comparing_every_pair():
             and len(wa & wb) / len(wa | wb) >= CONTENT_JACCARD
         )
 
-    expected = _union_every_pair(rows, "claim_id", same)
+    roots = _union_every_pair(rows, "claim_id", same)
+    assert len(set(roots.values())) < len(rows) / 2  # the data does join claims
+    # A component is cut into spans of CLAIM_SPAN days from its first day; a cluster's id is
+    # the smallest id of its span.
+    day = {r["claim_id"]: published[r["article_id"]] for r in rows}
+    first: dict[str, dt.date] = {}
+    for claim_id, root in roots.items():
+        first[root] = min(first.get(root, day[claim_id]), day[claim_id])
+    spans: dict[tuple, str] = {}
+    for claim_id, root in sorted(roots.items()):
+        spans.setdefault((root, (day[claim_id] - first[root]).days // CLAIM_SPAN), claim_id)
+    expected = {
+        claim_id: spans[(root, (day[claim_id] - first[root]).days // CLAIM_SPAN)]
+        for claim_id, root in roots.items()
+    }
+    assert len(set(expected.values())) > len(set(roots.values()))  # some component was cut
     found = dict(clustered.select("claim_id", "claim_cluster_id").iter_rows())
     assert found == expected
-    assert len(set(expected.values())) < len(rows) / 2  # the data does join claims

@@ -82,6 +82,14 @@ def test_a_month_by_month_link_is_the_whole_link(tmp_path, corpus, whole_link, m
     )
     assert crossing.filter(pl.col("months") > 1).height > 0
     assert not (tmp_path / "work" / "events").exists()  # the sort's work folder is removed
+    # some chain of joined mentions is longer than a span and is cut into several clusters
+    components = (
+        files.read("events", columns=["event_id", "cluster_id"])
+        .join(linked_events.components, left_on="event_id", right_on="id", how="left")
+        .with_columns(pl.col("component").fill_null(pl.col("event_id")))
+    )
+    cut = components.group_by("component").agg(pl.col("cluster_id").n_unique().alias("n"))
+    assert cut.filter(pl.col("n") > 1).height > 0
 
 
 @pytest.mark.parametrize("which", ["newest", "scattered"])
@@ -92,16 +100,20 @@ def test_relinking_added_articles_rewrites_only_their_months(tmp_path, corpus, w
     old = ~pl.col("article_id").is_in(list(added))
     files, staged = _store(tmp_path, articles.filter(old), events.filter(old), claims.filter(old))
     meta = files.read("articles", columns=["article_id", "outlet", "published_date"])
-    _write(files, "claims", link_claims(staged, meta, tmp_path / "work"))
-    _write(files, "events", link_events(staged, meta, tmp_path / "work"))
+    first = {
+        "claims": link_claims(staged, meta, tmp_path / "work"),
+        "events": link_events(staged, meta, tmp_path / "work"),
+    }
+    for name, linked in first.items():
+        _write(files, name, linked)
     before = {m: files.months("events")[m] for m in files.months("events")}
     # the articles are added, as extraction would stage them
     files.write("articles", articles)
     staged.write("extracted_events", events)
     staged.write("extracted_claims", claims)
     meta = files.read("articles", columns=["article_id", "outlet", "published_date"])
-    linked_claims = relink_claims(staged, files, meta, added)
-    linked_events = relink_events(staged, files, meta, added)
+    linked_claims = relink_claims(staged, files, meta, added, first["claims"].components)
+    linked_events = relink_events(staged, files, meta, added, first["events"].components)
     assert not linked_events.whole
     _write(files, "claims", linked_claims)
     _write(files, "events", linked_events)
@@ -125,4 +137,4 @@ def test_a_previous_link_of_other_mentions_is_refused(tmp_path, corpus):
     linked = link_claims(staged, meta, tmp_path / "work")
     _write(files, "claims", linked)
     with pytest.raises(NotAnUpdate):  # every claim is already linked: none was added
-        relink_claims(staged, files, meta, {articles["article_id"][0]})
+        relink_claims(staged, files, meta, {articles["article_id"][0]}, linked.components)
