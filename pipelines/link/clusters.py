@@ -8,12 +8,14 @@ something positive ties them: the same actor1, the same actor2 or the same place
 an event's own sentence says counts here: a date taken from the story's context or the
 publication, or a place taken from the dateline or an actor, would tie every event of a story
 to the same day and country. Mentions
-are joined transitively (union-find). A cluster's id is its smallest event id, so it is
-stable while its members are.
+are joined transitively (union-find), and a chain of joined mentions (a component) is cut into
+spans of EVENT_SPAN days from its first day (component_spans). A cluster's id is the
+smallest event id of its span, so it is stable while its members are.
 
 Two claims from different articles are the same statement when the speaker is the same
 (resolved actor, or the same words) and the content words overlap by half or more (Jaccard),
-published within CLAIM_WINDOW days of each other.
+published within CLAIM_WINDOW days of each other; chains are cut into spans of CLAIM_SPAN
+days.
 """
 
 from __future__ import annotations
