@@ -195,10 +195,7 @@ def link_events(staged: TableFiles, meta: pl.DataFrame, work: Path) -> LinkedTab
         events = _with_clusters(
             _read(staged, EVENTS.source, month, _EVENT_MEMBER_FIELDS), EVENTS, mapping
         )
-        claims = staged.read_months(CLAIMS.source, [month], columns=["claim_id", "anonymous"])
-        if claims is None:  # a month with events and no claims
-            claims = pl.DataFrame(schema={"claim_id": pl.String, "anonymous": pl.Boolean})
-        return event_members(events, claims, meta)
+        return event_members(events, _anonymity(staged, [month]), meta)
 
     clusters = _bucketed_clusters(
         months,
@@ -292,11 +289,17 @@ def _claim_stream(reader) -> Iterator[tuple]:
         yield from frame.select("speaker_key", "day", "pos", "article_id", "content").iter_rows()
 
 
-def _bucket_count(staged: TableFiles, table: str) -> int:
-    import pyarrow.parquet as pq
+def _anonymity(staged: TableFiles, months: list[str]) -> pl.DataFrame:
+    """Whether each claim of these months is anonymous (what an event cluster asks of the
+    claims its mentions rest on, which are in the same articles)."""
+    claims = staged.read_months(CLAIMS.source, months, columns=["claim_id", "anonymous"])
+    if claims is None:  # months with events and no claims
+        return pl.DataFrame(schema={"claim_id": pl.String, "anonymous": pl.Boolean})
+    return claims
 
-    rows = sum(pq.read_metadata(p).num_rows for p in staged.part_paths(table))
-    return max(1, -(-rows // BUCKET_ROWS))
+
+def _bucket_count(staged: TableFiles, table: str) -> int:
+    return max(1, -(-staged.row_count(table) // BUCKET_ROWS))
 
 
 def _bucketed_clusters(
@@ -394,10 +397,7 @@ def relink_events(
         join_events(rows.iter_rows(named=True), uf, fresh)
 
     def members_of(rows: pl.DataFrame, months: list[str]) -> pl.DataFrame:
-        claims = staged.read_months(CLAIMS.source, months, columns=["claim_id", "anonymous"])
-        if claims is None:
-            claims = pl.DataFrame(schema={"claim_id": pl.String, "anonymous": pl.Boolean})
-        return event_members(rows, claims, meta)
+        return event_members(rows, _anonymity(staged, months), meta)
 
     return _relink(
         EVENTS,
@@ -446,7 +446,7 @@ def _relink(
     previous = files.read(table, columns=[id_col, cluster_col, "article_id"])
     new = staged.read_months(kind.source, new_months, columns=list(kind.fields))
     new = new.filter(is_new) if new is not None else _staged_empty(kind, staged)
-    total = _staged_rows(staged, kind.source)
+    total = staged.row_count(kind.source)
     if total - new.height != previous.height:
         raise NotAnUpdate(
             f"the previous {cluster_col}s ({previous.height}) are not those of the other "
@@ -536,12 +536,6 @@ def _relink(
 
 def _staged_empty(kind: _Kind, staged: TableFiles) -> pl.DataFrame:
     return pl.read_parquet(staged.part_paths(kind.source)[0], columns=list(kind.fields)).head(0)
-
-
-def _staged_rows(staged: TableFiles, table: str) -> int:
-    import pyarrow.parquet as pq
-
-    return sum(pq.read_metadata(p).num_rows for p in staged.part_paths(table))
 
 
 def _published_between(meta: pl.DataFrame, lo: dt.date, hi: dt.date) -> pl.Series:
