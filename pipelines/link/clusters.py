@@ -66,6 +66,25 @@ _CLAIM_FIELDS = (
     "stance",
     "anonymous",
 )
+# What a cluster's row is made from, of each of its mentions (besides the cluster id).
+EVENT_MEMBER_FIELDS = [
+    "event_id",
+    "article_id",
+    "event_type",
+    "event_date",
+    "actor1_id",
+    "actor2_id",
+    "location_country",
+    "claim_id",
+]
+CLAIM_MEMBER_FIELDS = [
+    "claim_id",
+    "article_id",
+    "speaker_text",
+    "speaker_actor_id",
+    "stance",
+    "anonymous",
+]
 # What linking reads of an article (not its text).
 ARTICLE_COLUMNS = ["article_id", "outlet", "published_date"]
 _STOP = frozenset(
@@ -268,17 +287,7 @@ def event_members(events: pl.DataFrame, claims: pl.DataFrame, meta: pl.DataFrame
         "claim_id", anonymous_claim=pl.col("anonymous")
     )
     members = (
-        events.select(
-            "cluster_id",
-            "event_id",
-            "article_id",
-            "event_type",
-            "event_date",
-            "actor1_id",
-            "actor2_id",
-            "location_country",
-            "claim_id",
-        )
+        events.select("cluster_id", *EVENT_MEMBER_FIELDS)
         .join(meta, on="article_id", how="left")
         .join(anonymous, on="claim_id", how="left")
         .with_columns(
@@ -417,15 +426,9 @@ def _claim_cluster_table(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFra
 
 def claim_members(claims: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
     """What a claim cluster's row is made from, a row per claim."""
-    return claims.select(
-        "claim_cluster_id",
-        "claim_id",
-        "article_id",
-        "speaker_text",
-        "speaker_actor_id",
-        "stance",
-        "anonymous",
-    ).join(meta, on="article_id", how="left")
+    return claims.select("claim_cluster_id", *CLAIM_MEMBER_FIELDS).join(
+        meta, on="article_id", how="left"
+    )
 
 
 def claim_cluster_rows(members: pl.DataFrame) -> pl.DataFrame:

@@ -35,9 +35,11 @@ import polars as pl
 from pipelines.link.clusters import (
     _CLAIM_FIELDS,
     _EVENT_FIELDS,
+    CLAIM_MEMBER_FIELDS,
     CLAIM_ORDER,
     CLAIM_SPAN,
     CLAIM_WINDOW,
+    EVENT_MEMBER_FIELDS,
     EVENT_ORDER,
     EVENT_SPAN,
     PUBLISHED_WINDOW,
@@ -106,24 +108,6 @@ CLAIMS = _Kind(
     CLAIM_WINDOW,
     CLAIM_SPAN,
 )
-_EVENT_MEMBER_FIELDS = [
-    "event_id",
-    "article_id",
-    "event_type",
-    "event_date",
-    "actor1_id",
-    "actor2_id",
-    "location_country",
-    "claim_id",
-]
-_CLAIM_MEMBER_FIELDS = [
-    "claim_id",
-    "article_id",
-    "speaker_text",
-    "speaker_actor_id",
-    "stance",
-    "anonymous",
-]
 
 
 class _ArrayUnionFind:
@@ -163,49 +147,47 @@ class _ArrayUnionFind:
 def link_claims(staged: TableFiles, meta: pl.DataFrame, work: Path) -> LinkedTable:
     """The claims linked over every article, a month at a time."""
     meta = meta.select("article_id", "outlet", "published_date")
-    mapping, components = _full_mapping(
-        CLAIMS, staged, lambda part: _claim_rows(part, meta, whole=False), work / "claims"
+    return _link_all(
+        CLAIMS,
+        staged,
+        work,
+        rows_of=lambda part: _claim_rows(part, meta, whole=False),
+        members_of=lambda rows, month: claim_members(rows, meta),
+        aggregate=claim_cluster_rows,
     )
-    months = list(staged.months(CLAIMS.source))
-    clusters = _bucketed_clusters(
-        months,
-        lambda month: claim_members(
-            _with_clusters(
-                _read(staged, CLAIMS.source, month, _CLAIM_MEMBER_FIELDS), CLAIMS, mapping
-            ),
-            meta,
-        ),
-        CLAIMS.cluster_col,
-        claim_cluster_rows,
-        work / "claim-buckets",
-        _bucket_count(staged, CLAIMS.source),
-    )
-    return LinkedTable(_Months(staged, CLAIMS, months, mapping), True, clusters, components)
 
 
 def link_events(staged: TableFiles, meta: pl.DataFrame, work: Path) -> LinkedTable:
     """The events linked over every article, a month at a time."""
     meta = meta.select("article_id", "outlet", "published_date")
-    mapping, components = _full_mapping(
-        EVENTS, staged, lambda part: _event_rows(part, meta, whole=False), work / "events"
+    return _link_all(
+        EVENTS,
+        staged,
+        work,
+        rows_of=lambda part: _event_rows(part, meta, whole=False),
+        members_of=lambda rows, month: event_members(rows, _anonymity(staged, [month]), meta),
+        aggregate=event_cluster_rows,
     )
-    months = list(staged.months(EVENTS.source))
 
-    def members(month: str) -> pl.DataFrame:
-        events = _with_clusters(
-            _read(staged, EVENTS.source, month, _EVENT_MEMBER_FIELDS), EVENTS, mapping
-        )
-        return event_members(events, _anonymity(staged, [month]), meta)
 
+def _link_all(kind: _Kind, staged: TableFiles, work: Path, *, rows_of, members_of, aggregate):
+    """rows_of(a month's staged rows): what linking compares of them; members_of(a month's
+    rows with their cluster ids, the month): what their clusters' rows are made from."""
+    name = kind.source.removeprefix("extracted_")
+    mapping, components = _full_mapping(kind, staged, rows_of, work / name)
+    months = list(staged.months(kind.source))
+    fields = EVENT_MEMBER_FIELDS if kind is EVENTS else CLAIM_MEMBER_FIELDS
     clusters = _bucketed_clusters(
         months,
-        members,
-        EVENTS.cluster_col,
-        event_cluster_rows,
-        work / "event-buckets",
-        _bucket_count(staged, EVENTS.source),
+        lambda month: members_of(
+            _with_clusters(_read(staged, kind.source, month, fields), kind, mapping), month
+        ),
+        kind.cluster_col,
+        aggregate,
+        work / f"{name}-buckets",
+        _bucket_count(staged, kind.source),
     )
-    return LinkedTable(_Months(staged, EVENTS, months, mapping), True, clusters, components)
+    return LinkedTable(_Months(staged, kind, months, mapping), True, clusters, components)
 
 
 def _full_mapping(
@@ -368,7 +350,7 @@ def relink_claims(
         near=near,
         link=lambda rows, uf, fresh: join_claims(rows.iter_rows(), uf, fresh),
         members_of=lambda rows, months: claim_members(rows, meta),
-        member_fields=_CLAIM_MEMBER_FIELDS,
+        member_fields=CLAIM_MEMBER_FIELDS,
         table="claims",
         cluster_table="claim_clusters",
         aggregate=claim_cluster_rows,
@@ -411,7 +393,7 @@ def relink_events(
         near=near,
         link=link,
         members_of=members_of,
-        member_fields=_EVENT_MEMBER_FIELDS,
+        member_fields=EVENT_MEMBER_FIELDS,
         table="events",
         cluster_table="event_clusters",
         aggregate=event_cluster_rows,

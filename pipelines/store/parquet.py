@@ -207,28 +207,28 @@ class TableFiles:
         empty: pl.DataFrame | None = None
         changed = False
         remote: dict[str | None, dict] = {}
+
+        def put(month: str | None, df: pl.DataFrame) -> None:
+            nonlocal changed
+            if self.remote:
+                remote[month] = _remote_part(df)  # PUT with the manifest, below
+            else:
+                path = self._folder(table) / _part_dir(month) / PART_NAME
+                changed |= replace_atomically(path, _writer(df), keep_if_same=True)
+            written.add(month)
+
         for month in list(parts):
             df = parts[month]
             if df is None or df.is_empty():
                 empty = df if df is not None and empty is None else empty
                 continue
-            if self.remote:
-                remote[month] = _remote_part(df)
-            else:
-                path = self._folder(table) / _part_dir(month) / PART_NAME
-                changed |= replace_atomically(path, _writer(df), keep_if_same=True)
-            written.add(month)
+            put(month, df)
             del df
         gone = ((current - written) if whole else {m for m in parts if m not in written}) & current
         if not written and not current - gone and empty is not None:
             # nothing would be left: one empty part keeps the table's schema
             month = UNDATED if is_parted(table) else None
-            if self.remote:
-                remote[month] = _remote_part(empty)
-            else:
-                path = self._folder(table) / _part_dir(month) / PART_NAME
-                changed |= replace_atomically(path, _writer(empty), keep_if_same=True)
-            written.add(month)
+            put(month, empty)
             gone.discard(month)
         if self.remote:
             return self._write_remote(table, remote, gone)
