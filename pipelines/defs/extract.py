@@ -8,19 +8,18 @@ import datetime as dt
 from collections.abc import Mapping
 
 import dagster as dg
-import pandera.polars as pa
 import polars as pl
 
 from pipelines.defs.partitions import SHARD_PARTITIONS, SHARDS, shard_numbers
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
-    SCHEMA_CHECK,
     ProgressLog,
     definition_metadata,
     model_description,
     schema_check_spec,
     table_metadata,
     unchanged_outputs,
+    validate_months,
     validate_outputs,
 )
 from pipelines.defs.resources import (
@@ -29,20 +28,18 @@ from pipelines.defs.resources import (
     EventwireSettings,
     table_files,
 )
-from pipelines.errors import TableValidationError
 from pipelines.extract.extraction_errors import extraction_errors
 from pipelines.extract.incremental import (
     ASSEMBLY_INPUTS,
     EXTRACTED_TABLES,
     IncrementalExtraction,
-    StoredMonths,
     assembled_extraction,
     extract_shard,
 )
 from pipelines.store import state_dir
 from pipelines.store.memo import Recorded, StepMemo
 from pipelines.store.parquet import PARTED_BY_ARTICLE, UNDATED, TableMonths, TableParts
-from schemas import ExtractionErrors, empty_frame, validate_table
+from schemas import ExtractionErrors, empty_frame
 
 MAX_LOGGED_FAILURES = 20  # failures logged one by one; the table has them all
 # Events and claims as the rules found them, without the cluster ids linking gives them: kept
@@ -272,7 +269,7 @@ def _parts_outputs(
     checks, problems = [], []
     for table, stored in parts.items():
         if table in OUTPUT_TABLES:
-            check, problem = _validated_by_month(table, OUTPUT_TABLES[table], stored)
+            check, problem = validate_months(table, OUTPUT_TABLES[table], stored)
             checks.append(check)
             problems.extend([problem] if problem else [])
     small = {"actors": result.read_table("actors"), "extraction_errors": errors}
@@ -306,51 +303,3 @@ def _parts_outputs(
     # Each Output above is stored as it is yielded, so the tables are written by now.
     memo.record(result.signature, rows, {"months": result.months, "part_rows": part_rows})
     yield from checks
-
-
-def _validated_by_month(
-    table: str, model: type[pa.DataFrameModel], stored: StoredMonths
-) -> tuple[dg.AssetCheckResult, str | None]:
-    """The table's check, validating one month at a time (rows numbered within the month),
-    and its columns that must be unique checked across the months."""
-    unique = [c for c, column in model.to_schema().columns.items() if column.unique]
-    problems: list[str] = []
-    seen: dict[str, list[pl.Series]] = {column: [] for column in unique}
-    for month in stored:
-        df = stored[month]
-        if df is None:
-            continue
-        try:
-            validate_table(table, model, df)
-        except TableValidationError as err:
-            problems.extend(f"month {month}: {problem}" for problem in err.problems)
-        for column in unique:  # each month's values once: a repeat within it is found above
-            seen[column].append(df[column].unique())
-        del df
-    for column, values in seen.items():
-        if len(values) > 1:
-            ids = pl.concat(values)
-            repeated = ids.filter(ids.is_duplicated()).unique(maintain_order=True)
-            if repeated.len():
-                examples = ", ".join(repr(v) for v in repeated.head(3).to_list())
-                problems.append(
-                    f"column {column!r}: check field_uniqueness failed across months for "
-                    f"{repeated.len()} value(s); examples {examples}"
-                )
-    height, width = sum(stored.rows.values()), len(model.to_schema().columns)
-    if not problems:
-        return dg.AssetCheckResult(
-            asset_key=table,
-            check_name=SCHEMA_CHECK,
-            passed=True,
-            description=f"{height} rows valid against schemas.{model.__name__}",
-            metadata={"rows": height, "columns": width},
-        ), None
-    message = str(TableValidationError(table, problems))
-    return dg.AssetCheckResult(
-        asset_key=table,
-        check_name=SCHEMA_CHECK,
-        passed=False,
-        description=message[:4000],
-        metadata={"rows": height, "problems": len(problems)},
-    ), message

@@ -2,7 +2,6 @@
 claims as extracted, gives them cluster ids and writes them with the cluster tables."""
 
 import json
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -11,13 +10,13 @@ import polars as pl
 from pipelines.defs.partitions import SHARDS
 from pipelines.defs.policies import TRANSIENT_RETRIES, WAREHOUSE_POOL
 from pipelines.defs.reporting import (
-    SCHEMA_CHECK,
     definition_metadata,
     markdown_preview,
     model_description,
     schema_check_spec,
     table_metadata,
     unchanged_outputs,
+    validate_months,
     validate_outputs,
 )
 from pipelines.defs.resources import EventwireSettings, table_files
@@ -38,7 +37,6 @@ from pipelines.store.memo import StepMemo
 from pipelines.store.parquet import TableParts
 from pipelines.store.state import KEY
 from schemas import ClaimClusters, Claims, EventClusters, Events
-from schemas.validation import validate_table
 
 # In the order they are written.
 OUTPUT_TABLES = {
@@ -122,9 +120,9 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
         claims = link_claims(staged, meta, work)
         fault_point(FaultPoint.LINK, "events")
         linked = {"events": link_events(staged, meta, work), "claims": claims}
-    # The cluster tables are small: validated whole before anything is written. The events
-    # and claims are validated a month at a time as they are written (never held whole); an
-    # invalid month fails the step before the memo is recorded, so the next run links again.
+    # Nothing is written unless every table is valid: the cluster tables (small) whole, the
+    # events and claims a month at a time (each month made again when it is written: they
+    # are never held whole).
     clusters = {
         "event_clusters": linked["events"].clusters,
         "claim_clusters": linked["claims"].clusters,
@@ -132,19 +130,23 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
     checks, failure = validate_outputs(
         {name: (OUTPUT_TABLES[name], df) for name, df in clusters.items()}
     )
-    if failure:
+    problems = [failure.description] if failure else []
+    for name in ("events", "claims"):
+        check, problem = validate_months(name, OUTPUT_TABLES[name], linked[name].parts)
+        checks.append(check)
+        problems.extend([problem] if problem else [])
+    if problems:
         yield from checks
-        raise failure
+        raise dg.Failure(description="\n".join(problems), allow_retries=False)
     # How many added articles were linked alone (0: every article was linked).
     relinked = {"articles_linked_alone": len(added) if not linked["events"].whole else 0}
     for name in ("events", "claims"):
         table = linked[name]
-        parts = _Validated(name, OUTPUT_TABLES[name], table.parts)
         # A linked table has the rows of its staged one; the preview is its first month's.
         first = next(iter(table.parts), None)
         preview = markdown_preview(table.parts[first]) if first is not None else ""
         yield dg.Output(
-            TableParts(parts, whole=table.whole),
+            TableParts(table.parts, whole=table.whole),
             output_name=name,
             metadata={
                 "dagster/row_count": staged.row_count(_STAGED[name]),
@@ -152,17 +154,6 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
                 "parts_written": len(table.parts),
                 **relinked,
             },
-        )
-        rows = files.row_count(name)
-        checks.append(
-            dg.AssetCheckResult(
-                asset_key=name,
-                check_name=SCHEMA_CHECK,
-                passed=True,
-                description=f"the {parts.rows} rows written ({len(table.parts)} months) are "
-                f"valid against schemas.{OUTPUT_TABLES[name].__name__}",
-                metadata={"rows": rows, "rows_written": parts.rows},
-            )
         )
     for name, df in clusters.items():
         yield dg.Output(df, output_name=name, metadata={**table_metadata(df), **relinked})
@@ -180,28 +171,6 @@ def linked_tables(context: dg.AssetExecutionContext, settings: EventwireSettings
         )
     memo.record(inputs, counts, {"code": code})
     yield from checks
-
-
-class _Validated(Mapping[str, pl.DataFrame]):
-    """A table's months, each validated as the writer takes it: an invalid month stops the
-    write with the table, columns and rows named (TableValidationError)."""
-
-    def __init__(self, table: str, model, months: Mapping[str, pl.DataFrame]):
-        self._table, self._model, self._months = table, model, months
-        self.rows = 0
-
-    def __getitem__(self, month: str) -> pl.DataFrame:
-        df = self._months[month]
-        fault_point(FaultPoint.VALIDATE, self._table)
-        validate_table(self._table, self._model, df)
-        self.rows += df.height
-        return df
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._months)
-
-    def __len__(self) -> int:
-        return len(self._months)
 
 
 def _only_added(memo: StepMemo, extracted: pl.DataFrame, code: str) -> set[str]:

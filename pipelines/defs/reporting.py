@@ -67,30 +67,78 @@ def validate_outputs(tables: dict[str, tuple[type[pa.DataFrameModel], pl.DataFra
             validate_table(table, model, df)
         except TableValidationError as err:
             problems.append(str(err))
-            results.append(
-                dg.AssetCheckResult(
-                    asset_key=table,
-                    check_name=SCHEMA_CHECK,
-                    passed=False,
-                    description=str(err)[:4000],
-                    metadata={"rows": df.height, "problems": len(err.problems)},
-                )
-            )
+            results.append(_schema_result(table, model, df.height, df.width, err))
             continue
-        results.append(
-            dg.AssetCheckResult(
-                asset_key=table,
-                check_name=SCHEMA_CHECK,
-                passed=True,
-                description=f"{df.height} rows valid against schemas.{model.__name__}",
-                metadata={"rows": df.height, "columns": df.width},
-            )
-        )
+        results.append(_schema_result(table, model, df.height, df.width))
     failure = None
     if problems:
         # Bad data is not transient: retrying would fail the same way.
         failure = dg.Failure(description="\n".join(problems), allow_retries=False)
     return results, failure
+
+
+def validate_months(
+    table: str, model: type[pa.DataFrameModel], months: Mapping[str, pl.DataFrame | None]
+) -> tuple[dg.AssetCheckResult, str | None]:
+    """validate_outputs of a table given a month at a time (each month made, validated and
+    let go before the next; rows numbered within the month), with the columns that must be
+    unique checked across the months: the check, and the problems (None when valid)."""
+    fault_point(FaultPoint.VALIDATE, table)
+    unique = [c for c, column in model.to_schema().columns.items() if column.unique]
+    problems: list[str] = []
+    seen: dict[str, list[pl.Series]] = {column: [] for column in unique}
+    height = 0
+    for month in months:
+        df = months[month]
+        if df is None:
+            continue
+        height += df.height
+        try:
+            validate_table(table, model, df)
+        except TableValidationError as err:
+            problems.extend(f"month {month}: {problem}" for problem in err.problems)
+        for column in unique:  # each month's values once: a repeat within it is found above
+            seen[column].append(df[column].unique())
+        del df
+    for column, values in seen.items():
+        if len(values) > 1:
+            ids = pl.concat(values)
+            repeated = ids.filter(ids.is_duplicated()).unique(maintain_order=True)
+            if repeated.len():
+                examples = ", ".join(repr(v) for v in repeated.head(3).to_list())
+                problems.append(
+                    f"column {column!r}: check field_uniqueness failed across months for "
+                    f"{repeated.len()} value(s); examples {examples}"
+                )
+    width = len(model.to_schema().columns)
+    if not problems:
+        return _schema_result(table, model, height, width), None
+    err = TableValidationError(table, problems)
+    return _schema_result(table, model, height, width, err), str(err)
+
+
+def _schema_result(
+    table: str,
+    model: type[pa.DataFrameModel],
+    height: int,
+    width: int,
+    err: TableValidationError | None = None,
+) -> dg.AssetCheckResult:
+    if err is not None:
+        return dg.AssetCheckResult(
+            asset_key=table,
+            check_name=SCHEMA_CHECK,
+            passed=False,
+            description=str(err)[:4000],
+            metadata={"rows": height, "problems": len(err.problems)},
+        )
+    return dg.AssetCheckResult(
+        asset_key=table,
+        check_name=SCHEMA_CHECK,
+        passed=True,
+        description=f"{height} rows valid against schemas.{model.__name__}",
+        metadata={"rows": height, "columns": width},
+    )
 
 
 def unchanged_outputs(

@@ -203,18 +203,18 @@ class StoredMonths(Mapping[str, pl.DataFrame | None]):
         months: Iterable[str],
         rows: Mapping[str, int],
         read: Callable[[set[str]], pl.DataFrame],
-        month_of: Mapping[str, str],
+        articles_of: Mapping[str, set[str]],
     ):
         self.months = sorted(set(months))
         self.rows = {m: rows.get(m, 0) for m in self.months}
-        self._read, self._month_of = read, month_of
+        self._read, self._articles_of = read, articles_of
 
     def __getitem__(self, month: str) -> pl.DataFrame | None:
         if month not in self.rows:
             raise KeyError(month)
         if not self.rows[month]:
             return None
-        rows = self._read({key for key, m in self._month_of.items() if m == month})
+        rows = self._read(self._articles_of[month])
         # One chunk, as a month cut from the whole table is: Parquet pages follow the chunks,
         # and the parts are to be byte for byte those of the table written whole.
         return rows.rechunk()
@@ -326,12 +326,16 @@ def assembled_extraction(
                 chunks = (set(ids[i : i + n]) for i in range(0, max(len(ids), 1), n))
                 return merge_actor_chunks(rows_of(name, chunk) for chunk in chunks)
 
+            articles_of: dict[str, set[str]] = {}  # each month's articles, for every table
+            for article_id, month in month_of.items():
+                articles_of.setdefault(month, set()).add(article_id)
+
             def read_parts(name: str, months: Iterable[str]) -> StoredMonths:
                 rows: dict[str, int] = {}
                 for store in stores:
                     for key, n in store.row_counts(name).items():
                         rows[month_of[key]] = rows.get(month_of[key], 0) + n
-                return StoredMonths(months, rows, lambda wanted: rows_of(name, wanted), month_of)
+                return StoredMonths(months, rows, lambda wanted: rows_of(name, wanted), articles_of)
 
         parsed = sum(run.get("articles_parsed", 0) for run in runs)
         yield IncrementalExtraction(

@@ -546,16 +546,13 @@ class _Months(Mapping[str, pl.DataFrame]):
 
     def __init__(self, staged: TableFiles, kind: _Kind, months: list[str], mapping):
         self._staged, self._kind, self._months, self._mapping = staged, kind, months, mapping
-        self.rows: dict[str, int] = {}
 
     def __getitem__(self, month: str) -> pl.DataFrame:
         if month not in self._months:
             raise KeyError(month)
-        df = _with_clusters(
+        return _with_clusters(
             _read(self._staged, self._kind.source, month), self._kind, self._mapping
         )
-        self.rows[month] = df.height
-        return df
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._months)
